@@ -1,0 +1,319 @@
+"""A per-row reference evaluator (the test oracle), written from the contract alone.
+
+This file follows ``/work/shared/design/plan-format.md`` section by section, in
+plain Python (no numpy, no pandas) and as literally as possible, so that it can
+be read next to the contract and checked line by line. It works straight from
+the plan *mapping* (what ``yaml.safe_load`` gives), never from the
+``kpilab.Plan`` object, and on one row at a time (a ``dict``).
+
+It does not validate: it assumes a valid plan and valid data. Its only job is
+to say what the numbers must be.
+
+Public functions
+----------------
+reference_row(plan_dict, row, team_rows=None) -> dict[column, float]
+reference_table(plan_dict, rows) -> list[dict[column, float]]
+
+Both accept a scheme mapping (``{scheme: ..., plans: {role: plan}}``) too; the
+row's ``role`` then selects the plan (section 7).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+RESERVED_LIMIT_FLOOR_NONE = ("none", None)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _empty(v: Any) -> bool:
+    """An empty cell: missing, None, NaN or blank text (section 1: 'use the plan's value')."""
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def is_scheme(plan_dict: dict) -> bool:
+    """True for a scheme mapping ``{scheme: NAME, plans: {role: plan}}``."""
+    return "scheme" in plan_dict and "plans" in plan_dict
+
+
+def plan_for_row(plan_dict: dict, row: dict) -> dict:
+    """Section 7: in a scheme, the row's ``role`` names its plan."""
+    if is_scheme(plan_dict):
+        return plan_dict["plans"][row["role"]]
+    return plan_dict
+
+
+def row_base(plan: dict, row: dict) -> float:
+    """Section 1: a non-empty ``base`` cell overrides the plan's ``base`` (default 0)."""
+    if "base" in row and not _empty(row["base"]):
+        return float(row["base"])
+    return float(plan.get("base", 0) or 0)
+
+
+def row_target_bonus(plan: dict, row: dict) -> float:
+    """Section 1: a non-empty ``target_bonus`` cell overrides the plan's (default 0)."""
+    if "target_bonus" in row and not _empty(row["target_bonus"]):
+        return float(row["target_bonus"])
+    return float(plan.get("target_bonus", 0) or 0)
+
+
+def target(plan: dict, row: dict, metric: str) -> float:
+    """Section 2: the row's ``plan_<metric>`` if present and not empty, else ``targets[metric]``."""
+    key = "plan_" + metric
+    if key in row and not _empty(row[key]):
+        return float(row[key])
+    return float(plan["targets"][metric])
+
+
+def attainment(plan: dict, row: dict, metric: str) -> float:
+    """Section 2: fact / target."""
+    return float(row[metric]) / target(plan, row, metric)
+
+
+def reading(plan: dict, row: dict, metric: str, basis: str | None) -> float:
+    """Section 5 ``basis``: ``attainment`` (default) or ``value`` (the raw number)."""
+    if basis == "value":
+        return float(row[metric])
+    return attainment(plan, row, metric)
+
+
+# ----------------------------------------------------------------------------- curves (section 3)
+
+
+def curve(spec: dict | None, x: float) -> float:
+    """Evaluate a curve mapping ``{points|steps: [[x, y], ...], below, extend, closed}`` at x.
+
+    ``None`` is the identity (used for a scorecard without ``index_curve``).
+    """
+    if spec is None:
+        return x
+    below = float(spec.get("below", 0) or 0)
+    if "points" in spec:
+        pts = [(float(a), float(b)) for a, b in spec["points"]]
+        if x < pts[0][0]:
+            return below
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            if x0 <= x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        # x > x_last
+        x_last, y_last = pts[-1]
+        if spec.get("extend", False) and len(pts) >= 2:
+            x_prev, y_prev = pts[-2]
+            slope = (y_last - y_prev) / (x_last - x_prev)
+            return y_last + slope * (x - x_last)
+        return y_last
+    steps = [(float(a), float(b)) for a, b in spec["steps"]]
+    closed_right = spec.get("closed", "left") == "right"
+    y = below
+    for xi, yi in steps:
+        reached = (xi < x) if closed_right else (xi <= x)
+        if reached:
+            y = yi
+    return y
+
+
+# ----------------------------------------------------------------------------- components (section 5)
+
+
+def pay_amount(comp: dict, tb: float) -> float:
+    """``amount`` is absolute; ``share`` is a fraction of the row's target_bonus."""
+    if "amount" in comp and comp["amount"] is not None:
+        return float(comp["amount"])
+    return float(comp["share"]) * tb
+
+
+def commission(plan: dict, row: dict, comp: dict) -> float:
+    """Section 5, commission: rate, or marginal / retroactive tiers on value or attainment; cap."""
+    value = float(row[comp["metric"]])
+    if "rate" in comp and comp["rate"] is not None:
+        raw = value * float(comp["rate"])
+    else:
+        tiers = comp["tiers"]
+        starts = [float(t["from"]) for t in tiers]
+        if comp.get("tiers_on", "value") == "attainment":
+            tgt = target(plan, row, comp["metric"])
+            starts = [s * tgt for s in starts]
+        rates = [float(t["rate"]) for t in tiers]
+        if comp.get("method", "marginal") == "retroactive":
+            raw = 0.0
+            for s, r in zip(starts, rates):
+                if value >= s:
+                    raw = value * r
+        else:
+            raw = 0.0
+            for i, (s, r) in enumerate(zip(starts, rates)):
+                end = starts[i + 1] if i + 1 < len(starts) else math.inf
+                slice_ = min(value, end) - s
+                if slice_ > 0:
+                    raw += slice_ * r
+    if comp.get("cap") is not None:
+        raw = min(raw, float(comp["cap"]))
+    return raw
+
+
+def team_attainment(row: dict, team_rows: list[dict], plan_dict: dict, metric: str) -> float:
+    """Σ fact / Σ target over the rows of the same team and period (and scenario).
+
+    Each row counts with its own target (in a scheme, its own role's plan).
+    ``team_rows`` must already be those rows (the row itself included).
+    """
+    facts = 0.0
+    targets = 0.0
+    for r in team_rows:
+        p = plan_for_row(plan_dict, r)
+        facts += float(r[metric])
+        targets += target(p, r, metric)
+    return facts / targets
+
+
+def raw_pay(plan_dict: dict, plan: dict, row: dict, comp: dict, tb: float,
+            team_rows: list[dict] | None) -> float:
+    """Step 2 of section 7: one component's raw pay."""
+    kind = comp["kind"]
+    if kind == "bonus":
+        return pay_amount(comp, tb) * curve(comp["curve"], reading(plan, row, comp["metric"], comp.get("basis")))
+    if kind == "scorecard":
+        index = 0.0
+        for metric, kpi in comp["kpis"].items():
+            index += float(kpi["weight"]) * curve(kpi["curve"], reading(plan, row, metric, kpi.get("basis")))
+        return pay_amount(comp, tb) * curve(comp.get("index_curve"), index)
+    if kind == "commission":
+        return commission(plan, row, comp)
+    if kind == "team":
+        rows = team_rows if team_rows is not None else [row]
+        return pay_amount(comp, tb) * curve(comp["curve"], team_attainment(row, rows, plan_dict, comp["metric"]))
+    if kind == "penalty":
+        units = float(row[comp["metric"]])
+        deduction = float(comp["per_unit"]) * max(0.0, units - float(comp.get("free", 0) or 0))
+        if comp.get("cap") is not None:
+            deduction = min(deduction, float(comp["cap"]))
+        return -deduction
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+# ----------------------------------------------------------------------------- gates and modifiers (section 6)
+
+
+def condition(plan: dict, row: dict, cond: dict) -> bool:
+    """A gate's CONDITION. Every branch of all/any is evaluated (used or not)."""
+    if "all" in cond:
+        results = [condition(plan, row, c) for c in cond["all"]]
+        return all(results)
+    if "any" in cond:
+        results = [condition(plan, row, c) for c in cond["any"]]
+        return any(results)
+    metric = cond["metric"]
+    if "attainment_at_least" in cond:
+        return attainment(plan, row, metric) >= float(cond["attainment_at_least"])
+    if "at_least" in cond:
+        return float(row[metric]) >= float(cond["at_least"])
+    if "at_most" in cond:
+        return float(row[metric]) <= float(cond["at_most"])
+    raise ValueError(f"unknown condition {cond!r}")
+
+
+def applies(applies_to: Any, comp: dict) -> bool:
+    """``all`` means every non-penalty component; a list names them."""
+    if comp["kind"] == "penalty":
+        return False
+    if applies_to == "all":
+        return True
+    return comp["name"] in applies_to
+
+
+# ----------------------------------------------------------------------------- one row (section 7)
+
+
+def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = None) -> dict[str, float]:
+    """The payout of one row, following section 7 step by step.
+
+    Parameters
+    ----------
+    plan_dict
+        A plan mapping, or a scheme mapping (the row's ``role`` picks the plan).
+    row
+        One input row: ``{column: value}``.
+    team_rows
+        For ``team`` components: every row of the same team and period (and
+        scenario), this row included. ``None`` = this row alone.
+
+    Returns
+    -------
+    dict
+        ``base``, one entry per component of the row's plan, ``cap_adjustment``,
+        ``floor_adjustment``, ``variable``, ``total``.
+    """
+    plan = plan_for_row(plan_dict, row)
+    comps = plan.get("components") or []
+    tb = row_target_bonus(plan, row)
+
+    # 1. base
+    base = row_base(plan, row)
+
+    # 2. each component's raw pay
+    pay = {c["name"]: raw_pay(plan_dict, plan, row, c, tb, team_rows) for c in comps}
+
+    # 3. gates (zero), then modifiers (multiply), in file order
+    for gate in plan.get("gates") or []:
+        if not condition(plan, row, gate["when"]):
+            for c in comps:
+                if applies(gate["applies_to"], c):
+                    pay[c["name"]] = 0.0
+    for mod in plan.get("modifiers") or []:
+        factor = curve(mod["curve"], reading(plan, row, mod["metric"], mod.get("basis")))
+        for c in comps:
+            if applies(mod["applies_to"], c):
+                pay[c["name"]] = pay[c["name"]] * factor
+
+    # 4. earned and cap_adjustment
+    earned = sum(pay[c["name"]] for c in comps if c["kind"] != "penalty")
+    limits = plan.get("limits") or {}
+    cap = limits.get("variable_cap")
+    if cap is None:
+        cap_adjustment = 0.0
+    elif isinstance(cap, dict):
+        cap_adjustment = min(0.0, float(cap["share"]) * tb - earned)
+    else:
+        cap_adjustment = min(0.0, float(cap) - earned)
+
+    # 5. penalties (negative)
+    penalties = sum(pay[c["name"]] for c in comps if c["kind"] == "penalty")
+
+    # 6. floor
+    floor_spec = limits.get("floor", "base")
+    if floor_spec in RESERVED_LIMIT_FLOOR_NONE:
+        floor_adjustment = 0.0
+    else:
+        floor = base if floor_spec == "base" else float(floor_spec)
+        floor_adjustment = max(0.0, floor - (base + earned + cap_adjustment + penalties))
+
+    # 7. total, variable
+    total = base + earned + cap_adjustment + penalties + floor_adjustment
+    out = {"base": base}
+    out.update(pay)
+    out.update({"cap_adjustment": cap_adjustment, "floor_adjustment": floor_adjustment,
+                "variable": total - base, "total": total})
+    return out
+
+
+def team_key(row: dict) -> tuple:
+    """Rows of the same team (absent = one team), period and scenario."""
+    return (row.get("scenario"), row.get("team"), row["period"])
+
+
+def reference_table(plan_dict: dict, rows: list[dict]) -> list[dict[str, float]]:
+    """``reference_row`` for every row, in input order, with each row's team rows passed in."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(team_key(r), []).append(r)
+    return [reference_row(plan_dict, r, groups[team_key(r)]) for r in rows]
