@@ -1,0 +1,47 @@
+"""kpilab: design sales pay schemes (salary + KPI bonus) and prove who they reward.
+
+The data flows one way::
+
+    plan.yaml ─► Plan ─┐
+                       ├─► evaluate() ─► Payouts ─► analysis ─► plots / report / widgets
+    team.csv ─► load_team() / make_team() ┘
+
+Everything a notebook needs is importable from here; heavier parts (analysis,
+plots, widgets) load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .engine import Explanation, Payouts, evaluate
+from .errors import DataError, KpilabError, PlanError
+from .plan import Plan, Scheme, load_plan
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; imported on first access so `import kpilab` stays light.
+_LAZY = {
+    "load_team": "team", "validate_team": "team",
+    "make_team": "synth", "make_scenarios": "synth", "ARCHETYPES": "synth",
+    "differentiation": "analysis", "compare": "analysis", "lint": "analysis", "tail": "analysis",
+    "simulate_replacement": "analysis", "fines_vs_bonuses": "analysis", "call_economics": "analysis",
+    "datasets": None, "plots": None, "widgets": None, "analysis": None, "report": None,
+}
+
+__all__ = ["Plan", "Scheme", "load_plan", "evaluate", "Payouts", "Explanation",
+           "KpilabError", "PlanError", "DataError", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'kpilab' has no attribute '{name}'")
+    module_name = _LAZY[name]
+    if module_name is None:
+        return importlib.import_module(f".{name}", __name__)
+    return getattr(importlib.import_module(f".{module_name}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
