@@ -1,0 +1,258 @@
+"""Labels in English and Russian: every axis title, legend, chart title and metric name.
+
+All the words live here, as data, in one place: a chart, a report or a widget
+asks :func:`label` for a key and a language and never spells a word itself.
+Adding a language is adding one column to :data:`LABELS`.
+
+>>> label("revenue", "ru")
+'Выручка'
+>>> label("total", "en")
+'Total pay'
+
+Keys that are not in the table (a component a consultant named
+``quarterly_kicker``) come back humanised (``"quarterly kicker"``), so a
+plan with new names still draws; an unknown *language* is an error, because
+a silently English slide in a Russian deck is worse than a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["LANGS", "LABELS", "CURRENCY_SYMBOLS", "label", "has_label", "check_lang",
+           "format_number", "format_money", "currency_symbol"]
+
+#: Supported languages, in the order a language picker shows them.
+LANGS: tuple[str, ...] = ("en", "ru")
+
+# key -> {lang -> text}. Grouped by what the words are for; a key is unique across groups.
+_METRICS: dict[str, dict[str, str]] = {
+    "calls": {"en": "Calls", "ru": "Звонки"},
+    "inbound_calls": {"en": "Inbound calls", "ru": "Входящие звонки"},
+    "missed_calls": {"en": "Missed calls", "ru": "Пропущенные звонки"},
+    "meetings": {"en": "Meetings", "ru": "Встречи"},
+    "emails": {"en": "Emails", "ru": "Письма"},
+    "follow_ups": {"en": "Follow-ups", "ru": "Повторные касания"},
+    "deals": {"en": "Deals", "ru": "Сделки"},
+    "revenue": {"en": "Revenue", "ru": "Выручка"},
+    "repeat_revenue": {"en": "Repeat revenue", "ru": "Повторная выручка"},
+    "margin": {"en": "Margin", "ru": "Маржа"},
+    "crm_quality": {"en": "CRM quality", "ru": "Качество ведения CRM"},
+    "tenure_months": {"en": "Tenure, months", "ru": "Стаж, мес."},
+    "output": {"en": "Output", "ru": "Результат"},
+    "cost": {"en": "Cost", "ru": "Затраты"},
+}
+
+_PAY: dict[str, dict[str, str]] = {
+    "pay": {"en": "Pay", "ru": "Выплата"},
+    "total": {"en": "Total pay", "ru": "Итого к выплате"},
+    "variable": {"en": "Variable pay", "ru": "Переменная часть"},
+    "base": {"en": "Base salary", "ru": "Оклад"},
+    "target_bonus": {"en": "Target bonus", "ru": "Целевой бонус"},
+    "earned": {"en": "Earned bonus", "ru": "Заработанный бонус"},
+    "cap_adjustment": {"en": "Cap", "ru": "Ограничение (кэп)"},
+    "floor_adjustment": {"en": "Floor top-up", "ru": "Доплата до минимума"},
+    "penalties": {"en": "Penalties", "ru": "Штрафы"},
+    "component_pay": {"en": "Component pay", "ru": "Выплата по компоненту"},
+    "payroll": {"en": "Payroll", "ru": "Фонд оплаты труда"},
+    "cumulative_payroll": {"en": "Cumulative payroll", "ru": "ФОТ нарастающим итогом"},
+    "mean_monthly_pay": {"en": "Mean monthly pay", "ru": "Средняя выплата в месяц"},
+}
+
+_AXES: dict[str, dict[str, str]] = {
+    "attainment": {"en": "Attainment", "ru": "Выполнение плана"},
+    "attainment_pct": {"en": "Attainment, % of plan", "ru": "Выполнение плана, %"},
+    "month": {"en": "Month", "ru": "Месяц"},
+    "period": {"en": "Period", "ru": "Период"},
+    "plan": {"en": "Plan", "ru": "Схема оплаты"},
+    "rep": {"en": "Rep", "ru": "Менеджер"},
+    "reps": {"en": "Reps", "ru": "Менеджеры"},
+    "scenario": {"en": "Scenario", "ru": "Сценарий"},
+    "value": {"en": "Value", "ru": "Значение"},
+    "relative_to_best": {"en": "Relative to the highest plan", "ru": "Относительно лучшей схемы"},
+    "archetype": {"en": "Archetype", "ru": "Тип менеджера"},
+    "per_rep_total": {"en": "per rep, all periods", "ru": "на менеджера, за все периоды"},
+}
+
+_LEGEND: dict[str, dict[str, str]] = {
+    "p10_p90": {"en": "P10–P90", "ru": "P10–P90"},
+    "p50": {"en": "Median (P50)", "ru": "Медиана (P50)"},
+    "median": {"en": "Median", "ru": "Медиана"},
+    "with_replacement": {"en": "With replacement", "ru": "С заменой"},
+    "without_replacement": {"en": "Without replacement", "ru": "Без замены"},
+    "tail_reps": {"en": "Tail reps", "ru": "Отстающие менеджеры"},
+    "rest_of_team": {"en": "Rest of the team", "ru": "Остальная команда"},
+    "unlabelled": {"en": "Unlabelled", "ru": "Без типа"},
+    "finding": {"en": "Finding", "ru": "Замечание"},
+    "passed": {"en": "passed", "ru": "пройдено"},
+    "failed": {"en": "failed", "ru": "не пройдено"},
+    "on_plan": {"en": "On plan (100 %)", "ru": "План (100 %)"},
+}
+
+_TITLES: dict[str, dict[str, str]] = {
+    "payout_curve": {"en": "Payout curve", "ru": "Кривая выплат"},
+    "payout_curve_of": {"en": "Payout curve: {name}", "ru": "Кривая выплат: {name}"},
+    "pay_vs_performance": {"en": "Pay vs performance", "ru": "Выплата и результат"},
+    "pay_distribution": {"en": "Distribution of pay", "ru": "Распределение выплат"},
+    "budget_fan": {"en": "Payroll budget: P10–P90 across scenarios",
+                   "ru": "Бюджет ФОТ: P10–P90 по сценариям"},
+    "waterfall": {"en": "Pay statement: {rep}, {period}", "ru": "Расчёт выплаты: {rep}, {period}"},
+    "comparison": {"en": "Plans compared", "ru": "Сравнение схем"},
+    "tail": {"en": "Tail reps and replacement", "ru": "Отстающие и их замена"},
+    "tail_reps_title": {"en": "Tail reps: {measure}", "ru": "Отстающие: {measure}"},
+    "report_sheet": {"en": "{name}: key charts", "ru": "{name}: ключевые графики"},
+    "whole_plan": {"en": "whole plan", "ru": "вся схема"},
+}
+
+_ARCHETYPES: dict[str, dict[str, str]] = {
+    "star": {"en": "Star", "ru": "Звезда"},
+    "hard_worker": {"en": "Hard worker", "ru": "Трудяга"},
+    "minimum_doer": {"en": "Minimum doer", "ru": "Минимальщик"},
+    "phone_specialist": {"en": "Phone specialist", "ru": "Телефонист"},
+    "paperwork_specialist": {"en": "Paperwork specialist", "ru": "Документалист"},
+    "account_manager": {"en": "Account manager", "ru": "Аккаунт-менеджер"},
+    "laggard": {"en": "Laggard", "ru": "Отстающий"},
+    "newcomer": {"en": "Newcomer", "ru": "Новичок"},
+}
+
+_ROLES: dict[str, dict[str, str]] = {
+    "junior": {"en": "Junior", "ru": "Младший менеджер"},
+    "senior": {"en": "Senior", "ru": "Старший менеджер"},
+}
+
+# Lint finding kinds and severities: the short marks on a payout curve.
+_FINDINGS: dict[str, dict[str, str]] = {
+    "cliff": {"en": "Cliff", "ru": "Обрыв"},
+    "threshold": {"en": "Threshold", "ru": "Порог"},
+    "cap": {"en": "Cap", "ru": "Потолок"},
+    "flat": {"en": "Flat zone", "ru": "Плоский участок"},
+    "dead_zone": {"en": "Dead zone", "ru": "Мёртвая зона"},
+    "decreasing": {"en": "Pay falls", "ru": "Выплата падает"},
+    "accelerator": {"en": "Accelerator", "ru": "Ускоритель"},
+    "unlawful_fine": {"en": "Fine out of salary", "ru": "Штраф из оклада"},
+    "info": {"en": "Info", "ru": "Информация"},
+    "warning": {"en": "Warning", "ru": "Предупреждение"},
+    "error": {"en": "Error", "ru": "Ошибка"},
+}
+
+# Comparison and differentiation metrics (rows of Comparison.table).
+_ANALYSIS: dict[str, dict[str, str]] = {
+    "rho": {"en": "Rank correlation of pay and performance", "ru": "Ранговая корреляция выплаты и результата"},
+    "spearman": {"en": "Rank correlation (Spearman)", "ru": "Ранговая корреляция (Спирмен)"},
+    "top_to_minimum": {"en": "Star / minimum-doer pay", "ru": "Выплата звезды / минимальщика"},
+    "p90_target_multiple": {"en": "P90 variable / target bonus", "ru": "P90 переменной части / целевой бонус"},
+    "inversions": {"en": "Pay inversions", "ru": "Инверсии выплат"},
+    "cost_of_sales": {"en": "Cost of sales", "ru": "Стоимость продаж"},
+    "payroll_total": {"en": "Total payroll", "ru": "Общий ФОТ"},
+    "mean_total": {"en": "Mean total pay", "ru": "Средняя выплата"},
+    "mean_variable": {"en": "Mean variable pay", "ru": "Средняя переменная часть"},
+    "strength_coverage": {"en": "Strength coverage", "ru": "Покрытие сильных сторон"},
+}
+
+_PLANS: dict[str, dict[str, str]] = {
+    "salary_only": {"en": "Salary only", "ru": "Только оклад"},
+    "salary_fines": {"en": "Salary and fines", "ru": "Оклад и штрафы"},
+    "tiered_commission": {"en": "Tiered commission", "ru": "Ступенчатый процент"},
+    "balanced_kpi": {"en": "Balanced KPI", "ru": "Сбалансированные KPI"},
+    "multi_condition": {"en": "Multi-condition bonus", "ru": "Бонус с условиями"},
+    "roles_scheme": {"en": "Scheme by role", "ru": "Схема по ролям"},
+}
+
+
+def _merge(*groups: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for group in groups:
+        for key, texts in group.items():
+            # a key meaning two things, or a missing translation, would make a chart silently wrong
+            if key in merged:
+                raise RuntimeError(f"duplicate label key {key!r}")
+            if set(texts) != set(LANGS):
+                raise RuntimeError(f"label {key!r} must have exactly the languages {LANGS}")
+            merged[key] = dict(texts)
+    return merged
+
+
+#: Every label: ``LABELS[key][lang]``.
+LABELS: dict[str, dict[str, str]] = _merge(_METRICS, _PAY, _AXES, _LEGEND, _TITLES, _ARCHETYPES,
+                                           _ROLES, _FINDINGS, _ANALYSIS, _PLANS)
+
+#: Currency code -> the sign a chart prints after amounts.
+CURRENCY_SYMBOLS: dict[str, str] = {"RUB": "₽", "USD": "$", "EUR": "€", "KZT": "₸"}
+
+# Thousands separators per language: Russian typesetting groups digits with a (no-break) space.
+_THOUSANDS: dict[str, str] = {"en": ",", "ru": "\u00a0"}
+_DECIMAL: dict[str, str] = {"en": ".", "ru": ","}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is supported.
+
+    Raises
+    ------
+    ValueError
+        Naming the supported languages.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(repr(x) for x in LANGS)}")
+    return lang
+
+
+def has_label(key: str) -> bool:
+    """Whether ``key`` has its own entry (rather than the humanised fallback)."""
+    return key in LABELS
+
+
+def label(key: str, lang: str = "en", **fields: object) -> str:
+    """The text of ``key`` in ``lang``.
+
+    Parameters
+    ----------
+    key
+        A label key (``"revenue"``, ``"total"``, ``"star"``, ``"payout_curve_of"``).
+    lang
+        One of :data:`LANGS`.
+    **fields
+        Values for ``{placeholders}`` in the text (``label("waterfall", rep="R01", period="2026-03")``).
+
+    Returns
+    -------
+    str
+        The label; a key without an entry comes back humanised
+        (``"quarterly_kicker"`` -> ``"quarterly kicker"``).
+
+    Raises
+    ------
+    ValueError
+        When ``lang`` is not one of :data:`LANGS`.
+    """
+    check_lang(lang)
+    entry = LABELS.get(str(key))
+    text = entry[lang] if entry is not None else str(key).replace("_", " ")
+    return text.format(**fields) if fields else text
+
+
+def currency_symbol(currency: str | None) -> str:
+    """``"RUB"`` -> ``"₽"``; an unknown code is printed as is."""
+    if not currency:
+        return ""
+    return CURRENCY_SYMBOLS.get(str(currency).upper(), str(currency))
+
+
+def format_number(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """A number with the language's thousands separator: ``120,000`` / ``120 000``.
+
+    The minus is the typographic ``−`` (U+2212), as on a printed slide.
+    """
+    check_lang(lang)
+    text = f"{value:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":  # -0 and -0.00 print as 0
+        text = text.lstrip("-")
+    text = text.replace(",", "\0").replace(".", _DECIMAL[lang]).replace("\0", _THOUSANDS[lang])
+    return text.replace("-", "−")
+
+
+def format_money(value: float, lang: str = "en", currency: str | None = "RUB", decimals: int = 0) -> str:
+    """An amount with separators and the currency sign: ``120,000 ₽`` / ``120 000 ₽``."""
+    symbol = currency_symbol(currency)
+    number = format_number(value, lang, decimals)
+    return f"{number}\u00a0{symbol}" if symbol else number
