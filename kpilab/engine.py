@@ -15,7 +15,10 @@ This module never reads files, plots or prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,16 +64,18 @@ def curve_values(curve: Curve, x: Any) -> np.ndarray:
     ys = np.asarray(curve.ys)
     tol = _reach_tolerance(xs)
     if curve.kind == "points":
-        y = np.interp(np.maximum(x, xs[0]), xs, ys)
+        # A flat sliver [x0 - tol, x0] at y0 puts the boundary rule inside one np.interp call.
+        y = np.interp(x, np.concatenate(([xs[0] - tol[0]], xs)), np.concatenate(([ys[0]], ys)),
+                      left=curve.below)
         if curve.extend:
             slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
             y = np.where(x > xs[-1], ys[-1] + slope * (x - xs[-1]), y)
-        return np.where(x < xs[0] - tol[0], curve.below, y)
+        return y
+    # Steps: position 0 of the lookup is `below`, position i + 1 is band i.
+    lookup = np.concatenate(([curve.below], ys))
     if curve.closed == "right":
-        band = np.searchsorted(xs + tol, x, side="left") - 1  # largest i with x > xs[i]
-    else:
-        band = np.searchsorted(xs - tol, x, side="right") - 1  # largest i with x >= xs[i]
-    return np.where(band < 0, curve.below, ys[np.maximum(band, 0)])
+        return lookup[np.searchsorted(xs + tol, x, side="left")]  # largest i with x > xs[i]
+    return lookup[np.searchsorted(xs - tol, x, side="right")]  # largest i with x >= xs[i]
 
 
 def describe_curve(curve: Curve, x: float, percent: bool) -> str:
@@ -177,34 +182,50 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
     return values
 
 
-def _group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One int64 code per distinct combination of ``columns``."""
-    codes = np.zeros(len(frame), dtype=np.int64)
-    for col in columns:
-        c, uniques = pd.factorize(frame[col], sort=False)
-        codes = codes * (len(uniques) + 1) + (c + 1)
-    return codes
+def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column (-1 for an empty cell) and the number of distinct values."""
+    values = column.to_numpy(dtype=object) if column.dtype.kind not in "iub" else column.to_numpy()
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64, copy=False), len(uniques)
 
 
-def _check_keys(frame: pd.DataFrame, loc: _Locator) -> None:
-    for col in ("rep_id", "period"):
+def _combine(coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """One int64 code per distinct combination of already coded columns."""
+    out = np.zeros(len(coded[0][0]), dtype=np.int64)
+    for codes, count in coded:
+        out = out * (count + 1) + (codes + 1)
+    return out
+
+
+def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarray, int]]:
+    """Key columns present and filled, ``(scenario,) rep_id, period`` unique; returns their codes."""
+    coded: dict[str, tuple[np.ndarray, int]] = {}
+    for col in ("scenario", "rep_id", "period"):
         if col not in frame.columns:
+            if col == "scenario":
+                continue
             raise loc.error("missing required column", column=col)
-        loc.first(frame[col].isna().to_numpy(), "empty key: every row needs a rep_id and a period", col)
-    keys = ["scenario", "rep_id", "period"] if "scenario" in frame.columns else ["rep_id", "period"]
-    codes = _group_codes(frame, keys)
-    dup = pd.Series(codes).duplicated(keep="first").to_numpy()
+        coded[col] = _codes(frame[col])
+        loc.first(coded[col][0] < 0, "empty key: every row needs a rep_id and a period"
+                  + (" and a scenario" if "scenario" in coded else ""), col)
+    keys = list(coded)
+    combined = _combine(list(coded.values()))
+    dup = pd.Series(combined).duplicated(keep="first").to_numpy()
     if dup.any():
         pos = int(np.flatnonzero(dup)[0])
-        first = int(np.flatnonzero(codes == codes[pos])[0])
+        first = int(np.flatnonzero(combined == combined[pos])[0])
         raise loc.error(f"duplicate ({', '.join(keys)}): the same key is also on row "
                         f"{loc.error('', first).row}", pos, "rep_id")
+    return coded
 
 
-def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator) -> tuple[_Columns, dict[Any, np.ndarray]]:
-    """Check the table against what the plans need and resolve every input array."""
+def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
+             key_codes: Callable[[], dict[str, tuple[np.ndarray, int]]]) -> tuple[_Columns, dict[Any, np.ndarray]]:
+    """Check the table against what the plans need and resolve every input array.
+
+    ``key_codes`` returns the checked key columns' codes (it may still be running in another thread).
+    """
     n = len(frame)
-    _check_keys(frame, loc)
     if None in plans:
         row_plan = {None: np.ones(n, bool)}
     else:
@@ -268,8 +289,9 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator) -> tupl
 
     team_attainment: dict[str, np.ndarray] = {}
     if team_metrics:
-        group_cols = [c for c in ("scenario", "team", "period") if c in frame.columns]
-        _, group = np.unique(_group_codes(frame, group_cols), return_inverse=True)
+        known = key_codes()
+        coded = [known.get(c) or _codes(frame[c]) for c in ("scenario", "team", "period") if c in frame.columns]
+        _, group = np.unique(_combine(coded), return_inverse=True)
         for metric in sorted(team_metrics):
             fact_sum = np.bincount(group, weights=facts[metric])
             target_sum = np.bincount(group, weights=targets[metric])
@@ -449,6 +471,43 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
                       "floor_adjustment": floor_adjustment, "total": total})
     return {"base": cols.base, **pay, "cap_adjustment": cap_adjustment, "floor_adjustment": floor_adjustment,
             "variable": total - cols.base, "total": total}
+
+
+# --------------------------------------------------------------------------- parallel blocks
+
+#: Below this many rows threads cost more than they save.
+_PARALLEL_MIN_ROWS = 200_000
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+class _Done:
+    """A finished computation with the ``result()`` of a future (the single-thread path)."""
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        self._value = func(*args)
+
+    def result(self) -> Any:
+        return self._value
+
+
+@contextmanager
+def _pool(n_rows: int) -> Iterator[ThreadPoolExecutor | None]:
+    if n_rows < _PARALLEL_MIN_ROWS or _WORKERS == 1:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=_WORKERS + 1, thread_name_prefix="kpilab") as pool:
+        yield pool
+
+
+def _plan_pay_chunked(plan: Plan, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """:func:`_plan_pay` over contiguous row blocks, one per core; rows are independent after
+    team attainment has been resolved, so the blocks give exactly the single-pass result."""
+    if pool is None:
+        return _plan_pay(plan, cols)
+    bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+    parts = list(pool.map(lambda ab: _plan_pay(plan, cols.take(slice(ab[0], ab[1]))),
+                          zip(bounds[:-1], bounds[1:])))
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
 # --------------------------------------------------------------------------- money
@@ -639,12 +698,19 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     frame = performance
     loc = _Locator(frame, source)
     plans = plan.plans()
-    cols, row_plan = _resolve(plans, frame, loc)
     names = plan.component_names
     n = len(frame)
-    if isinstance(plan, Plan):
-        result = _plan_pay(plan, cols)
-    else:
+    with _pool(n) as pool:
+        # The key check (hashing strings, GIL-bound) overlaps the numpy work (GIL released).
+        keys = pool.submit(_check_keys, frame, loc) if pool else _Done(_check_keys, frame, loc)
+        try:
+            cols, row_plan = _resolve(plans, frame, loc, keys.result)
+            result = _plan_pay_chunked(plan, cols, pool) if isinstance(plan, Plan) else None
+        except DataError:
+            keys.result()  # a key problem is reported first, as in a sequential check
+            raise
+        keys.result()
+    if result is None:
         result = {c: np.full(n, np.nan) for c in ["base", *names, *OUTPUT_TAIL]}
         for role, p in plans.items():
             rows = np.flatnonzero(row_plan[role])
@@ -653,12 +719,13 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
             part = _plan_pay(p, cols.take(rows))
             for col, values in part.items():
                 result[col][rows] = values
-    table: dict[str, Any] = {c: frame[c].to_numpy() for c in _KEY_COLUMNS if c in frame.columns}
+    # Key columns keep their dtype (no re-inference of a million strings).
+    table: dict[str, Any] = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
     table["base"] = result["base"]
     for name in names:
         table[name] = result[name]
     for col in OUTPUT_TAIL:
         table[col] = result[col]
-    out = pd.DataFrame(table, index=frame.index if isinstance(frame.index, pd.RangeIndex) else None)
+    out = pd.DataFrame(table, copy=False)
     penalties = plan.penalty_names
     return Payouts(out, plan, frame, cols.target_bonus, list(names), list(penalties), cols, row_plan)
