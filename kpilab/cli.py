@@ -125,26 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="period label, e.g. 2026-03")
     p.add_argument("--scenario", default=None, help="scenario number, when the data has a scenario column")
 
-    for extra in _EXTRA_COMMANDS:
-        extra(command)
     return parser
-
-
-#: Hooks that add commands (``compare``, ``simulate``, ``lint`` live in kpilab.commands).
-_EXTRA_COMMANDS: list[Callable[[Callable[..., argparse.ArgumentParser]], None]] = []
-
-
-def _register_extras() -> None:
-    try:
-        from . import commands  # noqa: F401 - registers itself in _EXTRA_COMMANDS
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.commands":
-            raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    _register_extras()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -869,8 +869,11 @@ class Scheme:
 def _check_keys(data: Mapping, allowed: set[str], path: str, problems: Problems) -> None:
     for key in data:
         if key not in allowed:
-            hint = " ('on' is read by YAML as true: use 'basis')" if key is True else ""
-            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}{hint}"))
+            if key is True or key == "on":  # YAML 1.1 reads a bare `on` as true
+                problems.append((_join(path, "on"), "unknown key 'on' (YAML reads a bare 'on' as true); "
+                                                    "a curve's input is set with 'basis'"))
+                continue
+            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}"))
 
 
 def _parse_curve(data: Any, path: str, problems: Problems) -> Curve | None:
