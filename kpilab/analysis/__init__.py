@@ -1,0 +1,14 @@
+"""Analysis: does a plan pay for performance, what does it cost, where are its design risks.
+
+Pure functions over :class:`~kpilab.engine.Payouts` and team tables, returning
+small frozen result objects with ``.table`` / ``.to_frame()`` and an HTML view
+for notebooks. This package never imports matplotlib: plots live in
+:mod:`kpilab.plots` and draw these results.
+"""
+
+from __future__ import annotations
+
+from .criteria import SOURCES, Criteria
+from .differentiation import DifferentiationReport, differentiation, excellence_to_threshold
+
+__all__ = ["Criteria", "SOURCES", "differentiation", "DifferentiationReport", "excellence_to_threshold"]
