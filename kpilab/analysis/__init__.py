@@ -12,3 +12,6 @@ from .criteria import SOURCES, Criteria
 from .differentiation import DifferentiationReport, differentiation, excellence_to_threshold
 
 __all__ = ["Criteria", "SOURCES", "differentiation", "DifferentiationReport", "excellence_to_threshold"]
+from .lint import Finding, LintReport, lint, payout_curve
+
+__all__ += ["lint", "LintReport", "Finding", "payout_curve"]

@@ -122,3 +122,46 @@ def sentence(criterion: str, outcome: str, lang: str = "en", **values: Any) -> s
     """The sentence for ``(criterion, outcome)`` in ``lang`` with ``values`` filled in."""
     check_lang(lang)
     return SENTENCES[(criterion, outcome)][lang].format(**values)
+
+
+#: Lint findings, one sentence each (kind -> lang -> template).
+LINT_SENTENCES: dict[str, dict[str, str]] = {
+    "cliff": {
+        "en": "Cliff: '{component}' pay {direction} by {amount} ({share} of the target bonus) within 1 % of attainment, at {metric} {x}.",
+        "ru": "Обрыв: выплата «{component}» {direction_ru} на {amount} ({share} целевого бонуса) в пределах 1 % выполнения, при «{metric}» {x}.",
+    },
+    "flat_zone": {
+        "en": "Flat zone: '{component}' pays nothing more for {metric} between {x} and {x_end}.",
+        "ru": "Плоский участок: «{component}» не платит больше за рост «{metric}» от {x} до {x_end}.",
+    },
+    "early_cap": {
+        "en": "Early cap: '{component}' stops growing at {metric} {x}, below {limit} of plan; more output earns nothing.",
+        "ru": "Ранний потолок: «{component}» перестаёт расти при «{metric}» {x}, раньше {limit} плана; дальнейший рост результата не оплачивается.",
+    },
+    "cap_hit": {
+        "en": "Cap reached in practice: '{component}' is at its maximum in {share} of rep-months of the team (more than 10 %), so top performers hit it.",
+        "ru": "Потолок достигается на практике: «{component}» на максимуме в {share} сотрудник-месяцев (больше 10 %) — лучшие в него упираются.",
+    },
+    "gate_zeroes": {
+        "en": "Gate '{condition}' stays closed in {share} of rep-months of a typical team, zeroing {component}.",
+        "ru": "Условие «{condition}» не выполняется в {share} сотрудник-месяцев типичной команды и обнуляет «{component}».",
+    },
+    "unlawful_fine": {
+        "en": "Fine too heavy: '{component}' can take {amount} a month, more than {limit} ({share} of base + target bonus); 144-FZ allows a bonus cut of at most that, and only in the month of a disciplinary sanction.",
+        "ru": "Слишком большой штраф: «{component}» может снять {amount} в месяц — больше {limit} ({share} от оклада и целевого бонуса); по 144-ФЗ премию можно снизить не более чем на эту величину и только в месяце дисциплинарного взыскания.",
+    },
+    "fine_from_salary": {
+        "en": "Fine out of salary: '{component}' can cut below the salary (floor is not 'base'); deductions from salary as a fine are unlawful in Russia (Labour Code arts. 137, 192).",
+        "ru": "Штраф из оклада: «{component}» может уменьшить выплату ниже оклада (floor не 'base'); штрафы из оклада незаконны (ТК РФ ст. 137, 192).",
+    },
+    "activity_outweighs_sales": {
+        "en": "Activity outweighs sales: at 100 % of plan activity KPIs pay {amount} against {limit} for sales ({component}).",
+        "ru": "Активности весят больше продаж: при 100 % плана KPI по активностям дают {amount} против {limit} за продажи ({component}).",
+    },
+}
+
+
+def lint_sentence(kind: str, lang: str = "en", **values: Any) -> str:
+    """The lint finding sentence for ``kind`` in ``lang``."""
+    check_lang(lang)
+    return LINT_SENTENCES[kind][lang].format(**values)

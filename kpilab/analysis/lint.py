@@ -1,0 +1,489 @@
+"""Design risks of a plan, found with the engine itself on synthetic rows.
+
+:func:`payout_curve` builds a one-rep table whose rows sweep one metric (or
+every attainment metric together) along a fine grid and runs
+:func:`kpilab.evaluate` on it, so a curve drawn or checked here is exactly
+what the engine pays. :func:`lint` scans those curves for cliffs, flat zones
+and early caps, and runs the plan on a generated team (``make_team(100, 12,
+seed=seed)``) for caps hit in practice and gates that would zero most of
+the team; it also checks fines against the Russian lawful limit (144-FZ) and
+whether activity KPIs weigh more than sales.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..engine import evaluate
+from ..errors import KpilabError
+from ..plan import (AllOf, Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
+                    TeamBonus)
+from ._common import ACTIVITY_METRICS, SALES_METRICS, Result, check_lang
+from .verdict import fmt, lint_sentence
+
+__all__ = ["lint", "LintReport", "Finding", "payout_curve", "GRID"]
+
+#: Default attainment grid: 0 to 200 % in steps of 0.1 %.
+GRID: np.ndarray = np.round(np.linspace(0.0, 2.0, 2001), 10)
+_EPS = 0.005
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One design risk: which component, what kind, at which attainment, how big, in one sentence."""
+
+    component: str
+    kind: str
+    metric: str
+    attainment: float
+    value: float
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class LintReport(Result):
+    """The result of :func:`lint`: ``findings`` (tuple of :class:`Finding`) and ``table``.
+
+    ``bool(report)`` is True when anything was found.
+    """
+
+    findings: tuple[Finding, ...] = ()
+    plan_name: str = ""
+    notes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return len(self.findings) > 0
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def kinds(self) -> set[str]:
+        """The kinds of finding present."""
+        return {f.kind for f in self.findings}
+
+    def __str__(self) -> str:
+        if not self.findings:
+            return f"lint {self.plan_name}: nothing found"
+        return "\n".join([f"lint {self.plan_name}: {len(self.findings)} finding(s)"]
+                         + [f"  [{f.severity}] {f.message}" for f in self.findings])
+
+
+# --------------------------------------------------------------------------- the synthetic sweep
+
+def _gate_values(plan: Plan) -> dict[str, float]:
+    """For value metrics read by gates: a value that opens every gate on it."""
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+
+    def walk(cond: Any) -> None:
+        if isinstance(cond, Condition):
+            if cond.op == "at_least":
+                lo[cond.metric] = max(lo.get(cond.metric, 0.0), cond.threshold)
+            elif cond.op == "at_most":
+                hi[cond.metric] = min(hi.get(cond.metric, np.inf), cond.threshold)
+        else:
+            for c in cond.conditions:
+                walk(c)
+
+    for gate in plan.gates:
+        walk(gate.when)
+    out = {m: v for m, v in hi.items()}
+    out.update({m: v for m, v in lo.items()})
+    return out
+
+
+def _value_span(plan: Plan, metric: str) -> float:
+    """Upper end of the sweep for a metric read as a raw value."""
+    xs: list[float] = []
+    for c in plan.components:
+        if isinstance(c, (Bonus,)) and c.metric == metric and c.basis == "value":
+            xs.extend(c.curve.xs)
+        if isinstance(c, Scorecard):
+            xs.extend(x for k in c.kpis if k.metric == metric and k.basis == "value" for x in k.curve.xs)
+        if isinstance(c, Penalty) and c.metric == metric:
+            xs.append(c.free + (c.cap / c.per_unit if c.cap else 10.0))
+        if isinstance(c, Commission) and c.metric == metric:
+            xs.extend(t.start for t in c.tiers)
+    xs.extend(v for m, v in _gate_values(plan).items() if m == metric)
+    return max(2.0, 2.0 * max(xs)) if xs else 2.0
+
+
+def _targets(plan: Plan) -> dict[str, float]:
+    metrics = plan.attainment_metrics() | {c.metric for c in plan.components if isinstance(c, TeamBonus)}
+    return {m: float(plan.targets.get(m, 1.0)) for m in metrics}
+
+
+def _typical(plan: Plan) -> dict[str, float]:
+    """Every metric the plan reads at a typical 'on plan' value."""
+    targets = _targets(plan)
+    gates = _gate_values(plan)
+    out: dict[str, float] = {}
+    for m in plan.metrics_needed():
+        if m in targets:
+            out[m] = targets[m]
+        elif m in gates:
+            out[m] = gates[m]
+        else:
+            pens = [c for c in plan.components if isinstance(c, Penalty) and c.metric == m]
+            out[m] = min(p.free for p in pens) if pens else 1.0
+    # a gate on an attainment metric above 100 % must still open at 'typical'
+    return out
+
+
+def payout_curve(plan: Plan, metric: str | None = None, attainments: np.ndarray | None = None,
+                 others: float = 1.0) -> pd.DataFrame:
+    """Pay along one metric (or every attainment metric together), computed by the engine.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~kpilab.plan.Plan` (for a scheme pass ``scheme.plans()[role]``).
+    metric
+        The metric to sweep. Metrics read by attainment sweep ``x × target``
+        (target from ``plan.targets``, else 1); metrics read as raw values
+        (``basis: value``, gate counts, penalty units) sweep ``x`` itself.
+        None: every attainment metric moves together (x = attainment).
+    attainments
+        The grid of x (default 0 to 2 by 0.001; for a value metric default 0 to
+        twice its largest curve point/threshold).
+    others
+        Attainment of the metrics that do not move (default 1.0 = on plan);
+        value metrics stay at a value that opens their gates.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``metric``, ``attainment`` (the x), one column per component,
+        ``cap_adjustment``, ``floor_adjustment``, ``variable``, ``total``.
+    """
+    if isinstance(plan, Scheme):
+        raise KpilabError("payout_curve needs one Plan; for a scheme pass scheme.plans()[role]")
+    targets = _targets(plan)
+    typical = _typical(plan)
+    if metric is not None and metric not in plan.metrics_needed():
+        raise KpilabError(f"plan '{plan.name}' does not read metric '{metric}'")
+    by_value = metric is not None and metric not in targets
+    if attainments is None:
+        attainments = np.round(np.linspace(0.0, _value_span(plan, metric), 2001), 10) if by_value else GRID
+    x = np.asarray(attainments, dtype=float)
+    n = x.size
+    frame: dict[str, Any] = {"rep_id": np.full(n, "scan", dtype=object),
+                             "period": np.array([f"p{i:05d}" for i in range(n)], dtype=object)}
+    frame["team"] = frame["period"]  # every row its own team: team attainment = the row's own
+    for m, v in typical.items():
+        frame[m] = np.full(n, v * others if m in targets else v)
+    for m, t in targets.items():
+        frame[f"plan_{m}"] = np.full(n, t)
+    moving = [metric] if metric is not None else sorted(targets)
+    for m in moving:
+        frame[m] = x * targets[m] if m in targets else x.copy()
+    res = evaluate(plan, pd.DataFrame(frame)).table
+    out = res.drop(columns=["rep_id", "period", "team"])
+    out.insert(0, "attainment", x)
+    out.insert(0, "metric", metric if metric is not None else "all")
+    return out
+
+
+# --------------------------------------------------------------------------- scans
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end] index pairs of contiguous True runs."""
+    if not mask.any():
+        return []
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _component_metrics(comp: Any) -> list[str]:
+    if isinstance(comp, Scorecard):
+        return [k.metric for k in comp.kpis]
+    return [comp.metric]
+
+
+def _kind_of(metric: str) -> str:
+    return "activity" if metric in ACTIVITY_METRICS else "sales" if metric in SALES_METRICS else "other"
+
+
+def _money(v: float) -> str:
+    return f"{v:,.0f}".replace(",", " ")
+
+
+def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat_width: float,
+                   early_cap_at: float, lang: str) -> tuple[list[Finding], dict[str, float]]:
+    """Cliffs, flat zones and early caps along each metric; also each component's maximum in the sweep."""
+    findings: list[Finding] = []
+    caps: dict[str, float] = {}
+    targets = _targets(plan)
+    comps = [c for c in plan.components if not isinstance(c, Penalty)]
+    thr = cliff_share * ref
+    for metric in sorted(plan.metrics_needed()):
+        curve = payout_curve(plan, metric)
+        x = curve["attainment"].to_numpy()
+        step = x[1] - x[0]
+        window = max(1, int(round((0.01 if metric in targets else x[-1] / 200.0) / step)))
+        of_plan = "плана" if lang == "ru" else "of plan"
+        shown = (lambda v: f"{v:.1%} {of_plan}") if metric in targets else (lambda v: f"{v:g}")
+        for comp in comps:
+            pay = curve[comp.name].to_numpy()
+            if ref > 0 and pay.size > window:
+                wdiff = pay[window:] - pay[:-window]
+                big = np.abs(wdiff) > thr
+                for s, e in _runs(big):
+                    seg = np.diff(pay[s:e + window + 1])
+                    k = s + int(np.argmax(np.abs(seg)))
+                    jump = float(pay[min(k + 1 + window, pay.size - 1)] - pay[max(k + 1 - window, 0)])
+                    jump = float(wdiff[s:e + 1][np.argmax(np.abs(wdiff[s:e + 1]))])
+                    at = float(x[k + 1])
+                    findings.append(Finding(
+                        f"{prefix}{comp.name}", "cliff", metric, at, jump, "warning",
+                        lint_sentence("cliff", lang, component=f"{prefix}{comp.name}",
+                                      direction="jumps up" if jump > 0 else "drops",
+                                      direction_ru="вырастает" if jump > 0 else "падает",
+                                      amount=_money(abs(jump)), share=fmt(abs(jump) / ref, "pct"),
+                                      metric=metric, x=shown(at))))
+            if metric not in _component_metrics(comp):
+                continue
+            # above the threshold: from where this metric first changes the component's pay
+            on = np.flatnonzero(np.abs(pay - pay[0]) > _EPS)
+            if on.size == 0:
+                continue
+            start = int(on[0])
+            flat = np.zeros(pay.size, bool)
+            flat[start:-1] = np.abs(np.diff(pay[start:])) <= 1e-9 * max(1.0, float(np.max(np.abs(pay))))
+            width = flat_width if metric in targets else flat_width * x[-1] / 2.0
+            severity = "warning" if _kind_of(metric) == "sales" else "info"
+            for s, e in _runs(flat):
+                span = x[e + 1] - x[s]
+                reaches_end = e + 1 >= pay.size - 1
+                if reaches_end:
+                    caps[f"{prefix}{comp.name}"] = float(pay[-1])
+                    # a value metric (a 0..1 score) has no 'plan' to be early against
+                    if metric in targets and x[s] < early_cap_at - 1e-12:
+                        findings.append(Finding(
+                            f"{prefix}{comp.name}", "early_cap", metric, float(x[s]), float(pay[-1]), severity,
+                            lint_sentence("early_cap", lang, component=f"{prefix}{comp.name}", x=shown(x[s]),
+                                          metric=metric, limit=fmt(early_cap_at, "pct"))))
+                elif span >= width - 1e-9:
+                    findings.append(Finding(
+                        f"{prefix}{comp.name}", "flat_zone", metric, float(x[s]), float(span), severity,
+                        lint_sentence("flat_zone", lang, component=f"{prefix}{comp.name}", metric=metric,
+                                      x=shown(x[s]), x_end=shown(x[e + 1]))))
+    # the variable cap, with every attainment metric moving together
+    if plan.limits.variable_cap is not None or plan.limits.variable_cap_share is not None:
+        allc = payout_curve(plan, None)
+        hit = np.flatnonzero(allc["cap_adjustment"].to_numpy() < -_EPS)
+        caps[f"{prefix}variable_cap"] = np.nan
+        if hit.size and allc["attainment"].iloc[hit[0]] < early_cap_at - 1e-12:
+            at = float(allc["attainment"].iloc[hit[0]])
+            findings.append(Finding(
+                f"{prefix}variable_cap", "early_cap", "all", at, float(allc["variable"].iloc[hit[0]]), "warning",
+                lint_sentence("early_cap", lang, component=f"{prefix}variable_cap", x=f"{at:.1%}",
+                              metric="all targets", limit=fmt(early_cap_at, "pct"))))
+    return findings, caps
+
+
+def _reference(plan: Plan) -> float:
+    """Money of 'the target bonus': the plan's, or its variable pay with everything on plan."""
+    if plan.target_bonus > 0:
+        return float(plan.target_bonus)
+    if not plan.components:
+        return 0.0
+    at = payout_curve(plan, None, np.array([1.0]))
+    earned = [c.name for c in plan.components if not isinstance(c, Penalty)]
+    return float(at[earned].sum(axis=1).iloc[0]) if earned else 0.0
+
+
+def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
+    at = payout_curve(plan, None, np.array([1.0])).iloc[0]
+    from ..engine import curve_values
+
+    money = {"activity": 0.0, "sales": 0.0}
+    names = {"activity": [], "sales": []}
+    for comp in plan.components:
+        if isinstance(comp, Penalty):
+            continue
+        pay = float(at[comp.name])
+        if isinstance(comp, Scorecard):
+            parts = np.array([k.weight * float(curve_values(k.curve, [1.0])[0]) for k in comp.kpis])
+            shares = parts / parts.sum() if parts.sum() > 0 else np.zeros(len(parts))
+            for k, s in zip(comp.kpis, shares):
+                kind = _kind_of(k.metric)
+                if kind in money:
+                    money[kind] += pay * s
+                    if comp.name not in names[kind]:
+                        names[kind].append(comp.name)
+        else:
+            kind = _kind_of(comp.metric)
+            if kind in money:
+                money[kind] += pay
+                names[kind].append(comp.name)
+    if money["activity"] > money["sales"] + _EPS:
+        comp = ", ".join(f"{prefix}{n}" for n in names["activity"])
+        return [Finding(comp, "activity_outweighs_sales", ",".join(sorted({m for c in plan.components
+                        if not isinstance(c, Penalty) for m in _component_metrics(c) if m in ACTIVITY_METRICS})),
+                        1.0, money["activity"] / money["sales"] if money["sales"] > 0 else np.inf, "warning",
+                        lint_sentence("activity_outweighs_sales", lang, amount=_money(money["activity"]),
+                                      limit=_money(money["sales"]), component=comp))]
+    return []
+
+
+def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float, lang: str) -> list[Finding]:
+    out: list[Finding] = []
+    pens = [c for c in plan.components if isinstance(c, Penalty)]
+    if not pens:
+        return out
+    limit = lawful_cut * (plan.base + plan.target_bonus)
+    total = 0.0
+    for p in pens:
+        if p.cap is not None:
+            worst = float(p.cap)
+        elif team is not None and p.metric in team.columns:
+            units = float(np.percentile(pd.to_numeric(team[p.metric], errors="coerce").dropna(), 99))
+            worst = p.per_unit * max(0.0, units - p.free)
+        else:
+            worst = np.inf
+        total += worst
+        if worst > limit + _EPS:
+            out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
+                               lint_sentence("unlawful_fine", lang, component=f"{prefix}{p.name}",
+                                             amount=_money(worst), limit=_money(limit), share=fmt(lawful_cut, "pct"))))
+        if plan.limits.floor != "base" and not (isinstance(plan.limits.floor, (int, float))
+                                                and plan.limits.floor >= plan.base):
+            out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
+                               lint_sentence("fine_from_salary", lang, component=f"{prefix}{p.name}")))
+    if len(pens) > 1 and total > limit + _EPS and not any(f.kind == "unlawful_fine" for f in out):
+        names = "+".join(f"{prefix}{p.name}" for p in pens)
+        out.append(Finding(names, "unlawful_fine", ",".join(p.metric for p in pens), np.nan, total, "error",
+                           lint_sentence("unlawful_fine", lang, component=names, amount=_money(total),
+                                         limit=_money(limit), share=fmt(lawful_cut, "pct"))))
+    return out
+
+
+def _describe(cond: Any) -> str:
+    return cond.describe() if hasattr(cond, "describe") else str(cond)
+
+
+def _first_metric(cond: Any) -> str:
+    return cond.metric if isinstance(cond, Condition) else _first_metric(cond.conditions[0])
+
+
+def _threshold(cond: Any) -> float:
+    if isinstance(cond, Condition) and cond.op == "attainment_at_least":
+        return float(cond.threshold)
+    return float("nan")
+
+
+def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, float],
+                   gate_zero_share: float, lang: str, notes: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    missing = sorted(m for m in plan.metrics_needed() if m not in team.columns)
+    if missing:
+        notes.append(f"{prefix or plan.name}: team checks skipped, the team lacks {', '.join(missing)}")
+        return out
+    try:
+        pay = evaluate(plan, team).table
+    except KpilabError as exc:
+        notes.append(f"{prefix or plan.name}: team checks skipped ({exc})")
+        return out
+    n = len(pay)
+    # caps reached in practice (the P90 rep-month at the component's maximum)
+    for name, cap in caps.items():
+        col = name[len(prefix):]
+        if col == "variable_cap":
+            share = float((pay["cap_adjustment"] < -_EPS).mean())
+        elif np.isnan(cap) or cap <= _EPS:
+            continue
+        else:
+            share = float((pay[col] >= cap - _EPS).mean())
+        if share > 0.10:
+            comp = next((c for c in plan.components if c.name == col), None)
+            metric = comp.metric if comp is not None and hasattr(comp, "metric") else "all"
+            sev = "warning" if _kind_of(metric) == "sales" or col == "variable_cap" else "info"
+            out.append(Finding(name, "cap_hit", metric, np.nan, share, sev,
+                               lint_sentence("cap_hit", lang, component=name, share=fmt(share, "pct"))))
+    # gates: how often each stays closed (a probe component that pays 1 wherever the gate opens)
+    for gate in plan.gates:
+        probe_metric = _first_metric(gate.when)
+        probe = Plan(name="gate probe", targets=plan.targets,
+                     components=(Bonus(name="probe", metric=probe_metric, basis="value", amount=1.0,
+                                       curve=Curve("steps", (0.0,), (1.0,), below=1.0)),),
+                     gates=(Gate(applies_to=("probe",), when=gate.when),))
+        opened = evaluate(probe, team).table["probe"].to_numpy()
+        closed = 1.0 - float(opened.mean()) if n else 0.0
+        if closed >= gate_zero_share:
+            names = "all" if gate.applies_to == "all" else ", ".join(f"{prefix}{a}" for a in gate.applies_to)
+            out.append(Finding(names, "gate_zeroes", probe_metric, _threshold(gate.when), closed, "warning",
+                               lint_sentence("gate_zeroes", lang, condition=_describe(gate.when),
+                                             share=fmt(closed, "pct"), component=names)))
+    return out
+
+
+def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: float = 0.1,
+         flat_width: float = 0.2, early_cap_at: float = 1.5, gate_zero_share: float = 0.5,
+         lawful_cut: float = 0.2, seed: int = 0, lang: str = "en") -> LintReport:
+    """Find design risks of a plan without real data.
+
+    Parameters
+    ----------
+    plan
+        A Plan or Scheme (each role's plan is linted; components are named ``role.name``).
+    team
+        A team table for the practical checks (caps hit, gates closed, fine sizes);
+        default ``kpilab.make_team(n_reps=100, periods=12, seed=seed)``.
+    cliff_share
+        A cliff is a pay change larger than this share of the target bonus
+        within 1 % of attainment (default 10 %). Plans without a target bonus
+        use their variable pay with every metric on plan.
+    flat_width
+        A flat zone is at least this wide in attainment (default 20 points).
+    early_cap_at
+        A cap reached below this attainment is early (default 150 %).
+    gate_zero_share
+        A gate closed in at least this share of rep-months is reported (50 %).
+    lawful_cut
+        Largest lawful bonus cut as a share of base + target bonus (144-FZ: 0.2).
+    seed
+        Seed of the generated team.
+    lang
+        "en" or "ru".
+
+    Returns
+    -------
+    LintReport
+        ``findings`` with kinds cliff, flat_zone, early_cap, cap_hit,
+        gate_zeroes, unlawful_fine, activity_outweighs_sales; ``table``.
+    """
+    check_lang(lang)
+    if not isinstance(plan, (Plan, Scheme)):
+        raise KpilabError(f"lint() needs a Plan or Scheme, got {type(plan).__name__}")
+    if team is None:
+        from ..synth import make_team
+
+        team = make_team(n_reps=100, periods=12, seed=seed)
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for role, p in plan.plans().items():
+        prefix = "" if role is None else f"{role}."
+        rows = team
+        if role is not None:
+            rows = team[team["role"].astype(str) == str(role)].reset_index(drop=True) if "role" in team else team.iloc[:0]
+        ref = _reference(p)
+        scans, caps = _scan_findings(p, prefix, ref, cliff_share, flat_width, early_cap_at, lang)
+        findings += scans
+        findings += _activity_vs_sales(p, prefix, lang)
+        findings += _fines(p, prefix, rows if len(rows) else None, lawful_cut, lang)
+        if len(rows):
+            findings += _team_findings(p, prefix, rows, caps, gate_zero_share, lang, notes)
+        else:
+            notes.append(f"{prefix or p.name}: no team rows for this role; team checks skipped")
+    cols = ["component", "kind", "metric", "attainment", "value", "severity", "message"]
+    table = pd.DataFrame([f.__dict__ for f in findings], columns=cols)
+    name = plan.name
+    return LintReport(table=table, findings=tuple(findings), plan_name=name, notes=tuple(notes))
