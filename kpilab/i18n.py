@@ -71,7 +71,7 @@ _AXES: dict[str, dict[str, str]] = {
     "value": {"en": "Value", "ru": "Значение"},
     "relative_to_best": {"en": "Relative to the highest plan", "ru": "Относительно лучшей схемы"},
     "archetype": {"en": "Archetype", "ru": "Тип менеджера"},
-    "per_rep_total": {"en": "per rep, all periods", "ru": "на менеджера, за все периоды"},
+    "mean_per_period": {"en": "mean per period", "ru": "в среднем за период"},
 }
 
 _LEGEND: dict[str, dict[str, str]] = {
