@@ -1,0 +1,598 @@
+"""Synthetic sales departments and Monte Carlo years.
+
+:func:`make_team` generates one year (or any number of months) of a B2B sales
+department; :func:`make_scenarios` generates the *same* department (same reps,
+same traits, same archetypes, same plans) in many possible years. Both share
+one vectorised core: every random quantity is drawn for all scenarios x reps at
+once, with a short loop over the months only (the months are linked by the
+plan-chasing behaviour below). Nothing here knows about compensation plans.
+
+The behavioural model
+---------------------
+**Reps.** Each rep gets an *archetype* and, from it, traits drawn once:
+
+``effort``
+    activity volume relative to the department norm (1.0 = norm);
+``skill``
+    conversion relative to the norm (calls -> meetings -> deals);
+``discipline``
+    in [0, 1]: answers inbound calls, keeps the CRM clean, follows up;
+``phone``, ``paper``, ``accounts``
+    strengths (1.0 = norm) on the phone, in written work (emails, follow-ups,
+    CRM) and in account work (repeat customers);
+``deal_size``
+    the rep's typical deal relative to the norm;
+``chase``
+    probability of pulling a deal into the month when close to plan.
+
+Archetypes (trait means; every trait also varies within an archetype):
+
+==================== =====================================================
+``star``             works hard and well: effort 1.15, skill 1.30
+``hard_worker``      lots of activity (effort 1.22), average conversion
+``minimum_doer``     meets every activity plan at its minimum: calls, meetings,
+                     emails and follow-ups at 100-110 % of plan each month;
+                     conversion and meeting quality below average, so revenue
+                     lands at roughly 80-100 % of plan
+``phone_specialist`` many calls, best meeting rate, few missed calls; weak on
+                     emails, follow-ups and CRM
+``paperwork_specialist`` emails, follow-ups and CRM quality high; fewer calls
+``account_manager``  a large book of repeat customers (``accounts`` 1.6)
+``laggard``          low effort and skill, poor discipline: below plan in most
+                     months
+``newcomer``         joined 0-2 months before the first period; ramps up
+==================== =====================================================
+
+**Each month** ``m`` (for every scenario and rep):
+
+- Working days follow an approximate Russian production calendar (January and
+  May are short); activity scales with them.
+- ``inbound_calls ~ Poisson(130 * wd * (0.7 + 0.3 * accounts) * demand)``;
+  ``missed_calls ~ Binomial(inbound_calls, p_miss)`` with ``p_miss`` falling
+  with discipline and phone strength.
+- outbound calls ``~ Poisson(690 * wd * effort * phone * ramp_act * form)``,
+  where ``form`` is a log-normal month-to-month form of the rep;
+  ``calls = outbound + inbound_calls - missed_calls``.
+- ``meetings ~ Binomial(calls, 0.025 * skill * sqrt(phone) * ramp)``.
+- ``emails ~ Poisson(150 * wd * effort * paper * ...)``,
+  ``follow_ups ~ Poisson(60 * wd * effort * paper * (0.6 + 0.5 discipline))``.
+- ``deals ~ Binomial(meetings, 0.40 * skill * ramp * (follow-up ratio)^0.15 *
+  meeting quality)``, less deals already pulled into the previous month.
+- new revenue is the exact sum of one log-normal draw per deal (mean
+  110,000 RUB x ``deal_size`` x seasonal demand x market, sigma 0.55);
+- repeat orders ``~ Poisson(6 * accounts * book(tenure) * (follow-up ratio)^0.3
+  * demand * wd)``, each a log-normal order (mean 40,000 RUB, sigma 0.5);
+  ``book`` grows over the first 18 months as a rep builds a client base.
+  ``revenue = new revenue + repeat_revenue``.
+- plan chasing: a rep whose revenue is short of plan by at most 25 % pulls up
+  to two deals from next month's pipeline (probability ``chase``); next month
+  loses them. This is the well-known bunching of sales just above targets
+  (Oyer 1998, "Fiscal year ends and nonlinear incentive contracts", QJE;
+  Larkin 2014, J. Labor Economics). It is why ``deals`` may exceed
+  ``meetings`` in a month: the pulled deals come from earlier meetings.
+- ``crm_quality ~ Beta`` with mean rising with discipline and paperwork.
+- a market shock per scenario and month (log-normal, sigma 0.05) is shared by
+  every rep: good and bad years differ for the whole department.
+- ``ramp(t) = 1 - 0.7 exp(-t / 2.5)`` (skill) and
+  ``1 - 0.35 exp(-t / 1.5)`` (activity) for a rep in month ``t`` of tenure:
+  newcomers start at 30 % of their conversion and reach 94 % by month 6.
+
+**Plans** are set the way a department sets them: by role and grade, never by
+archetype (the manager does not know who is a star). Seniors: 800 calls, 20
+meetings, 150 emails, 60 follow-ups, 8 deals, 1,200,000 RUB revenue of which
+250,000 RUB repeat, per average month; seniors with 36+ months of tenure (the
+"lead" grade) carry 15 % more on results. Juniors (tenure under 12 months at
+the start; every newcomer is junior) carry 80 % of the senior result plans and
+the same activity plans. Activity plans scale with working days; result plans
+with working days and the seasonal demand index. Newcomers get reduced plans
+while ramping: results at 30, 50, 70, 85 % in their first four months,
+activities at 60, 80, 90 %. Roles are fixed over the generated horizon.
+Counts are whole numbers, plans of calls are rounded to tens and money plans
+to 10,000 RUB.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpilab.errors import KpilabError
+
+__all__ = [
+    "ARCHETYPES",
+    "DEFAULT_MIX",
+    "TEAM_COLUMNS",
+    "make_team",
+    "make_scenarios",
+]
+
+ARCHETYPES: tuple[str, ...] = (
+    "star",
+    "hard_worker",
+    "minimum_doer",
+    "phone_specialist",
+    "paperwork_specialist",
+    "account_manager",
+    "laggard",
+    "newcomer",
+)
+
+#: Default archetype shares (weights; they sum to 1).
+DEFAULT_MIX: dict[str, float] = {
+    "star": 0.10,
+    "hard_worker": 0.15,
+    "minimum_doer": 0.20,
+    "phone_specialist": 0.10,
+    "paperwork_specialist": 0.10,
+    "account_manager": 0.10,
+    "laggard": 0.10,
+    "newcomer": 0.15,
+}
+
+#: Columns of a generated team, in order (``make_scenarios`` puts ``scenario`` first).
+TEAM_COLUMNS: tuple[str, ...] = (
+    "rep_id", "period", "role", "team", "archetype", "tenure_months",
+    "inbound_calls", "missed_calls", "calls", "meetings", "emails", "follow_ups",
+    "deals", "revenue", "repeat_revenue", "crm_quality",
+    "plan_calls", "plan_meetings", "plan_emails", "plan_follow_ups", "plan_deals",
+    "plan_revenue", "plan_repeat_revenue",
+)
+
+# Approximate working days per calendar month (Russian five-day week).
+_WORKDAYS = np.array([17, 19, 21, 22, 19, 21, 23, 21, 22, 22, 19, 22], dtype=float)
+_WD_FACTOR = _WORKDAYS / _WORKDAYS.mean()
+# Seasonal demand (January holidays, summer lull, December budget flush); mean 1.
+_SEASON = np.array([0.85, 0.95, 1.05, 1.00, 0.95, 1.00, 0.92, 0.90, 1.05, 1.08, 1.05, 1.20])
+
+# Department norms per average month.
+_OUTBOUND = 690.0
+_INBOUND = 130.0
+_P_MEET = 0.025
+_P_CLOSE = 0.40
+_EMAILS = 150.0
+_FOLLOW_UPS = 60.0
+_DEAL_MEAN = 122_000.0
+_DEAL_SIGMA = 0.40
+_REPEAT_ORDERS = 10.0
+_ORDER_MEAN = 24_000.0
+_ORDER_SIGMA = 0.5
+_MARKET_SIGMA = 0.05
+_FORM_SIGMA = 0.08
+_CHASE_REACH = 0.50
+_CHASE_MAX = 5
+_CHASE_MARGIN = 0    # one deal more than the gap needs on average, to be safe
+_CHASE_LOST = 0.3    # share of pulled deals that next month would have closed anyway
+_CRM_CONCENTRATION = 40.0
+
+# Plans per average month (senior).
+_PLAN = {"calls": 800.0, "meetings": 20.0, "emails": 150.0, "follow_ups": 60.0, "deals": 8.0,
+         "revenue": 1_200_000.0, "repeat_revenue": 250_000.0}
+_JUNIOR_RESULTS = 0.80
+_LEAD_RESULTS = 1.15
+_LEAD_TENURE = 36
+_RESULT_RAMP = np.array([0.30, 0.60, 0.85, 0.95])
+_HISTORY_WEIGHT = 0.5
+_HISTORY_NOISE = 0.10
+_ACTIVITY_RAMP = np.array([0.60, 0.80, 0.90])
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """Trait distribution of one archetype: (mean, sd) pairs and ranges."""
+
+    effort: tuple[float, float]
+    skill: tuple[float, float]
+    discipline: float
+    phone: float
+    paper: float
+    accounts: float
+    deal_size: float
+    chase: float
+    tenure: tuple[int, int]        # tenure at the first period, months, inclusive
+    meeting_quality: float = 1.0   # close-rate factor of the rep's meetings
+    chase_to: float = 1.0          # share of the revenue plan the rep chases
+
+
+_PROFILES: dict[str, _Profile] = {
+    "star": _Profile((1.15, 0.06), (1.22, 0.07), 0.85, 1.10, 1.05, 1.15, 1.10, 0.85, (24, 84)),
+    "hard_worker": _Profile((1.22, 0.06), (0.98, 0.06), 0.75, 1.00, 1.00, 1.00, 1.00, 0.90, (12, 60)),
+    "minimum_doer": _Profile((1.00, 0.00), (0.92, 0.05), 0.60, 0.95, 0.95, 0.95, 0.95, 0.5, (12, 72),
+                             meeting_quality=0.85, chase_to=0.85),
+    "phone_specialist": _Profile((1.10, 0.06), (1.00, 0.06), 0.80, 1.25, 0.75, 0.90, 1.00, 0.85, (12, 60)),
+    "paperwork_specialist": _Profile((0.95, 0.05), (1.00, 0.06), 0.92, 0.85, 1.35, 1.05, 1.00, 0.85,
+                                     (12, 72)),
+    "account_manager": _Profile((0.95, 0.05), (1.00, 0.06), 0.80, 0.90, 1.10, 2.00, 1.00, 0.85, (24, 96)),
+    "laggard": _Profile((0.85, 0.06), (0.85, 0.06), 0.45, 0.90, 0.80, 0.85, 0.90, 0.50, (6, 36), chase_to=0.8),
+    "newcomer": _Profile((1.05, 0.06), (1.00, 0.08), 0.65, 1.00, 1.00, 1.00, 1.00, 0.80, (0, 2)),
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _as_rng(seed: int | np.random.Generator | None,
+            rng: np.random.Generator | None) -> np.random.Generator:
+    """One explicit Generator from ``seed`` (int, Generator or None) or ``rng``."""
+    if rng is not None:
+        if seed is not None:
+            raise KpilabError("pass either seed or rng, not both")
+        if not isinstance(rng, np.random.Generator):
+            raise KpilabError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+        return rng
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.RandomState):
+        raise KpilabError("seed must be an int or a numpy Generator (RandomState is global-style legacy)")
+    return np.random.default_rng(seed)
+
+
+def _check_int(name: str, value: int, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise KpilabError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _normalise_mix(mix: Mapping[str, float] | None) -> np.ndarray:
+    """Shares per archetype, in ``ARCHETYPES`` order, summing to 1."""
+    if mix is None:
+        mix = DEFAULT_MIX
+    unknown = sorted(set(mix) - set(ARCHETYPES))
+    if unknown:
+        raise KpilabError(f"unknown archetype(s) in mix: {', '.join(unknown)}; "
+                          f"known: {', '.join(ARCHETYPES)}")
+    weights = np.array([float(mix.get(a, 0.0)) for a in ARCHETYPES])
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+        raise KpilabError("mix weights must be finite, >= 0 and not all zero")
+    return weights / weights.sum()
+
+
+def _allocate(n: int, shares: np.ndarray) -> np.ndarray:
+    """Largest-remainder counts: a 30-rep team with 10 % stars has exactly 3."""
+    raw = shares * n
+    counts = np.floor(raw).astype(int)
+    short = n - counts.sum()
+    if short:
+        order = np.argsort(-(raw - counts), kind="stable")
+        counts[order[:short]] += 1
+    return counts
+
+
+def _parse_start(start: str) -> tuple[int, int]:
+    try:
+        year_s, month_s = str(start).split("-")
+        year, month = int(year_s), int(month_s)
+    except ValueError:
+        raise KpilabError(f"start must look like '2026-01', got {start!r}") from None
+    if not 1 <= month <= 12:
+        raise KpilabError(f"start must look like '2026-01', got {start!r}")
+    return year, month
+
+
+def _labels(prefix: str, n: int) -> list[str]:
+    width = max(2, len(str(n)))
+    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def _team_labels(n: int) -> list[str]:
+    if n <= 26:
+        return [chr(ord("A") + i) for i in range(n)]
+    return _labels("T", n)
+
+
+def _sum_lognormal(rng: np.random.Generator, counts: np.ndarray, mean: np.ndarray,
+                   sigma: float) -> np.ndarray:
+    """Exact sum of ``counts[i]`` independent log-normal draws with mean ``mean[i]``.
+
+    One draw per unit (deal or order), summed per cell with ``np.bincount``;
+    no per-cell Python loop. Cells with a count of 0 sum to 0.
+    """
+    flat_counts = counts.ravel()
+    cell = np.repeat(np.arange(flat_counts.size), flat_counts)
+    mu = np.log(mean.ravel()) - 0.5 * sigma * sigma
+    draws = np.exp(mu[cell] + sigma * rng.standard_normal(cell.size))
+    return np.bincount(cell, weights=draws, minlength=flat_counts.size).reshape(counts.shape)
+
+
+def _ramp(tenure: np.ndarray, floor: float, tau: float) -> np.ndarray:
+    return 1.0 - (1.0 - floor) * np.exp(-tenure / tau)
+
+
+def _plan_ramp(tenure: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    idx = np.minimum(tenure, steps.size).astype(int)
+    return np.concatenate([steps, [1.0]])[idx]
+
+
+# --------------------------------------------------------------------------- the department
+
+@dataclass(frozen=True)
+class _Department:
+    """Traits and plans of the reps (identical in every scenario)."""
+
+    rep_id: np.ndarray          # (R,) object
+    archetype: np.ndarray       # (R,) object
+    role: np.ndarray            # (R,) object
+    team: np.ndarray            # (R,) object
+    tenure: np.ndarray          # (R, P) int, months at each period
+    periods: list[str]          # (P,)
+    traits: dict[str, np.ndarray]   # (R,) each
+    plans: dict[str, np.ndarray]    # (R, P) each
+    wd: np.ndarray              # (P,) working-day factor
+    season: np.ndarray          # (P,) demand index
+
+
+def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
+                     shares: np.ndarray, start: str) -> _Department:
+    year, month = _parse_start(start)
+    counts = _allocate(n_reps, shares)
+    codes = rng.permutation(np.repeat(np.arange(len(ARCHETYPES)), counts))
+    archetype = np.array(ARCHETYPES, dtype=object)[codes]
+
+    def per_rep(getter) -> np.ndarray:
+        return np.array([getter(_PROFILES[a]) for a in ARCHETYPES])[codes]
+
+    eff_mu, eff_sd = per_rep(lambda p: p.effort[0]), per_rep(lambda p: p.effort[1])
+    sk_mu, sk_sd = per_rep(lambda p: p.skill[0]), per_rep(lambda p: p.skill[1])
+    effort = np.clip(eff_mu + eff_sd * rng.standard_normal(n_reps), 0.4, 2.0)
+    skill = np.clip(sk_mu + sk_sd * rng.standard_normal(n_reps), 0.3, 2.0)
+    d_mean = per_rep(lambda p: p.discipline)
+    discipline = rng.beta(d_mean * 30.0, (1.0 - d_mean) * 30.0)
+    wobble = lambda: np.exp(0.05 * rng.standard_normal(n_reps))  # noqa: E731
+    phone = per_rep(lambda p: p.phone) * wobble()
+    paper = per_rep(lambda p: p.paper) * wobble()
+    accounts = per_rep(lambda p: p.accounts) * wobble()
+    deal_size = per_rep(lambda p: p.deal_size) * np.exp(0.08 * rng.standard_normal(n_reps))
+    chase = per_rep(lambda p: p.chase)
+    chase_to = per_rep(lambda p: p.chase_to)
+    quality = per_rep(lambda p: p.meeting_quality)
+    lo, hi = per_rep(lambda p: p.tenure[0]), per_rep(lambda p: p.tenure[1])
+    tenure0 = rng.integers(lo, hi + 1)
+
+    n_teams = max(1, int(round(n_reps / 8)))
+    team = np.array(_team_labels(n_teams), dtype=object)[rng.permutation(np.arange(n_reps) % n_teams)]
+
+    role = np.where(tenure0 < 12, "junior", "senior").astype(object)
+    tenure = tenure0[:, None] + np.arange(periods)[None, :]
+    cal = (month - 1 + np.arange(periods)) % 12
+    labels = [f"{year + (month - 1 + k) // 12:04d}-{(month - 1 + k) % 12 + 1:02d}"
+              for k in range(periods)]
+    wd, season = _WD_FACTOR[cal], _SEASON[cal]
+
+    # Plans: by role and grade (never by archetype), seasonality-adjusted, ramped.
+    grade = np.where(role == "junior", _JUNIOR_RESULTS,
+                     np.where(tenure0 >= _LEAD_TENURE, _LEAD_RESULTS, 1.0))[:, None]
+    result_ramp = _plan_ramp(tenure, _RESULT_RAMP)
+    activity_ramp = _plan_ramp(tenure, _ACTIVITY_RAMP)
+    book = np.minimum(1.0, 0.25 + 0.75 * tenure / 18.0)
+    # "From achieved": result plans blend the grade norm with the rep's own level
+    # last year (a noisy estimate of capacity). Newcomers have no history: norm.
+    calls_rel = ((_OUTBOUND * effort * phone + _INBOUND * (0.7 + 0.3 * accounts) * 0.9)
+                 / (_OUTBOUND + _INBOUND * 0.9))
+    capacity = 0.8 * calls_rel * skill ** 2 * np.sqrt(phone) * quality * deal_size + 0.2 * accounts
+    history = capacity * np.exp(_HISTORY_NOISE * rng.standard_normal(n_reps))
+    has_history = tenure0 >= 12
+    fit = np.where(has_history, 1.0 - _HISTORY_WEIGHT + _HISTORY_WEIGHT * history, 1.0)[:, None]
+    fit_repeat = np.where(has_history, 1.0 - _HISTORY_WEIGHT + _HISTORY_WEIGHT * accounts, 1.0)[:, None]
+    plans = {
+        "calls": np.round(_PLAN["calls"] * wd * activity_ramp / 10.0) * 10.0,
+        "meetings": np.maximum(1, np.round(_PLAN["meetings"] * wd * grade * result_ramp)),
+        "emails": np.round(_PLAN["emails"] * wd * activity_ramp),
+        "follow_ups": np.round(_PLAN["follow_ups"] * wd * activity_ramp),
+        "deals": np.maximum(1, np.round(_PLAN["deals"] * wd * season * grade * fit * result_ramp)),
+        "revenue": np.maximum(10_000.0, np.round(
+            _PLAN["revenue"] * wd * season * grade * fit * result_ramp / 10_000.0) * 10_000.0),
+        "repeat_revenue": np.maximum(10_000.0, np.round(
+            _PLAN["repeat_revenue"] * wd * season * grade * fit_repeat * book / 10_000.0) * 10_000.0),
+    }
+    plans = {k: np.broadcast_to(v, (n_reps, periods)).astype(
+        float if k in ("revenue", "repeat_revenue") else np.int64) for k, v in plans.items()}
+
+    traits = dict(effort=effort, skill=skill, discipline=discipline, phone=phone, paper=paper,
+                  accounts=accounts, deal_size=deal_size, chase=chase, chase_to=chase_to, quality=quality,
+                  minimum=(archetype == "minimum_doer"))
+    return _Department(rep_id=np.array(_labels("R", n_reps), dtype=object), archetype=archetype,
+                       role=role, team=team, tenure=tenure, periods=labels, traits=traits,
+                       plans=plans, wd=wd, season=season)
+
+
+def _simulate(rng: np.random.Generator, dep: _Department, n_scenarios: int) -> dict[str, np.ndarray]:
+    """Outcomes of every scenario x rep x month, arrays of shape (S, R, P)."""
+    t = dep.traits
+    S, (R, P) = n_scenarios, dep.tenure.shape
+    shape = (S, R, P)
+    tenure = dep.tenure[None, :, :].astype(float)
+    wd = dep.wd[None, None, :]
+    season = dep.season[None, None, :]
+    col = {k: v[None, :, None] for k, v in t.items()}
+    minimum = col["minimum"]
+
+    skill_ramp = _ramp(tenure, 0.30, 2.5)
+    act_ramp = _ramp(tenure, 0.65, 1.5)
+    market = np.exp(_MARKET_SIGMA * rng.standard_normal((S, 1, P)) - 0.5 * _MARKET_SIGMA ** 2)
+    form = np.exp(_FORM_SIGMA * rng.standard_normal(shape) - 0.5 * _FORM_SIGMA ** 2)
+    pl = {k: v[None, :, :] for k, v in dep.plans.items()}
+    # Minimum-doers aim at 100-110 % of each activity plan, every month.
+    aim = {k: np.ceil(pl[k] * rng.uniform(1.0, 1.10, shape))
+           for k in ("calls", "meetings", "emails", "follow_ups")}
+
+    # Calls.
+    inbound = rng.poisson(_INBOUND * wd * (0.7 + 0.3 * col["accounts"]) * season
+                          * np.ones(shape))
+    p_miss = np.clip(0.32 * (1.0 - col["discipline"]) * (1.3 - 0.3 * col["phone"]) + 0.01, 0.005, 0.6)
+    missed = rng.binomial(inbound, np.broadcast_to(p_miss, shape))
+    answered = inbound - missed
+    outbound = rng.poisson(_OUTBOUND * wd * col["effort"] * col["phone"] * act_ramp * form)
+    outbound = np.where(minimum, np.maximum(0, aim["calls"] - answered), outbound).astype(np.int64)
+    calls = outbound + answered
+
+    # Meetings.
+    # Conversion ramps at both stages; sqrt so that calls -> deals ramps by ``skill_ramp``.
+    p_meet = np.clip(_P_MEET * col["skill"] * np.sqrt(col["phone"] * skill_ramp), 0.0, 0.5)
+    meetings = rng.binomial(calls, p_meet)
+    meetings = np.where(minimum, np.maximum(meetings, aim["meetings"]), meetings).astype(np.int64)
+
+    # Written work.
+    emails = rng.poisson(_EMAILS * wd * col["effort"] * col["paper"] * act_ramp * form)
+    emails = np.where(minimum, aim["emails"], emails).astype(np.int64)
+    follow_ups = rng.poisson(_FOLLOW_UPS * wd * col["effort"] * col["paper"]
+                             * (0.6 + 0.5 * col["discipline"]) * act_ramp * form)
+    follow_ups = np.where(minimum, aim["follow_ups"], follow_ups).astype(np.int64)
+    fu_ratio = np.clip(follow_ups / (_FOLLOW_UPS * wd), 0.3, 2.0)
+
+    # Deals, repeat orders and revenue; months are linked by plan chasing.
+    p_close = np.clip(_P_CLOSE * col["skill"] * np.sqrt(skill_ramp) * fu_ratio ** 0.15 * col["quality"],
+                      0.0, 0.95)
+    natural = rng.binomial(meetings, p_close)
+    deal_mean = _DEAL_MEAN * col["deal_size"] * season * market * np.ones(shape)
+    book = np.minimum(1.0, 0.25 + 0.75 * tenure / 18.0)
+    orders = rng.poisson(_REPEAT_ORDERS * col["accounts"] * book * fu_ratio ** 0.3
+                         * season * market * wd)
+    repeat = np.round(_sum_lognormal(rng, orders, _ORDER_MEAN * np.ones(shape), _ORDER_SIGMA))
+    chase_u = rng.random(shape)
+
+    deals = np.empty(shape, dtype=np.int64)
+    new_rev = np.empty(shape)
+    debt = np.zeros((S, R), dtype=np.int64)
+    for m in range(P):
+        d = np.maximum(0, natural[:, :, m] - debt)
+        rev = _sum_lognormal(rng, d, deal_mean[:, :, m], _DEAL_SIGMA)
+        gap = pl["revenue"][:, :, m] * t["chase_to"][None, :] - (rev + repeat[:, :, m])
+        chasing = (gap > 0) & (gap <= _CHASE_REACH * pl["revenue"][:, :, m]) \
+            & (chase_u[:, :, m] < t["chase"][None, :])
+        pulled = np.where(chasing, np.minimum(_CHASE_MAX, np.ceil(gap / deal_mean[:, :, m]) + _CHASE_MARGIN), 0)
+        pulled = pulled.astype(np.int64)
+        rev = rev + _sum_lognormal(rng, pulled, deal_mean[:, :, m], _DEAL_SIGMA)
+        deals[:, :, m] = d + pulled
+        new_rev[:, :, m] = np.round(rev)
+        debt = rng.binomial(pulled, _CHASE_LOST)
+
+    crm_mean = np.clip(0.30 + 0.55 * col["discipline"] + 0.25 * (col["paper"] - 1.0), 0.05, 0.98)
+    crm_mean = np.broadcast_to(crm_mean, shape)
+    crm = np.round(rng.beta(crm_mean * _CRM_CONCENTRATION, (1.0 - crm_mean) * _CRM_CONCENTRATION), 3)
+
+    return {
+        "inbound_calls": inbound.astype(np.int64), "missed_calls": missed.astype(np.int64),
+        "calls": calls.astype(np.int64), "meetings": meetings, "emails": emails,
+        "follow_ups": follow_ups, "deals": deals, "revenue": new_rev + repeat,
+        "repeat_revenue": repeat, "crm_quality": crm,
+    }
+
+
+def _frame(dep: _Department, out: dict[str, np.ndarray], n_scenarios: int,
+           with_scenario: bool) -> pd.DataFrame:
+    """Long table, rows ordered by scenario, rep, period."""
+    S, (R, P) = n_scenarios, dep.tenure.shape
+    n = S * R * P
+    rep_idx = np.tile(np.repeat(np.arange(R), P), S)
+    per_idx = np.tile(np.arange(P), S * R)
+    data: dict[str, np.ndarray] = {}
+    if with_scenario:
+        data["scenario"] = np.repeat(np.arange(S, dtype=np.int64), R * P)
+    data["rep_id"] = dep.rep_id[rep_idx]
+    data["period"] = np.array(dep.periods, dtype=object)[per_idx]
+    data["role"] = dep.role[rep_idx]
+    data["team"] = dep.team[rep_idx]
+    data["archetype"] = dep.archetype[rep_idx]
+    data["tenure_months"] = np.tile(dep.tenure.ravel(), S).astype(np.int64)
+    for k, v in out.items():
+        data[k] = v.reshape(n)
+    for k, v in dep.plans.items():
+        data[f"plan_{k}"] = np.tile(v.ravel(), S)
+    return pd.DataFrame(data)
+
+
+def _generate(n_reps: int, periods: int, n_scenarios: int, seed: int | np.random.Generator | None,
+              mix: Mapping[str, float] | None, start: str, rng: np.random.Generator | None,
+              with_scenario: bool) -> pd.DataFrame:
+    n_reps = _check_int("n_reps", n_reps, 1)
+    periods = _check_int("periods", periods, 1)
+    n_scenarios = _check_int("n_scenarios", n_scenarios, 1)
+    shares = _normalise_mix(mix)
+    trait_rng, outcome_rng = _as_rng(seed, rng).spawn(2)
+    dep = _draw_department(trait_rng, n_reps, periods, shares, start)
+    out = _simulate(outcome_rng, dep, n_scenarios)
+    return _frame(dep, out, n_scenarios, with_scenario)
+
+
+# --------------------------------------------------------------------------- public API
+
+def make_team(n_reps: int, periods: int = 12, mix: Mapping[str, float] | None = None,
+              seed: int | np.random.Generator | None = None, start: str = "2026-01",
+              rng: np.random.Generator | None = None) -> pd.DataFrame:
+    """Generate a synthetic sales department: one row per rep per month.
+
+    Parameters
+    ----------
+    n_reps
+        Number of reps (>= 1).
+    periods
+        Number of consecutive months (>= 1).
+    mix
+        Archetype weights, e.g. ``{"star": 0.2, "laggard": 0.1, ...}``; missing
+        archetypes get 0 and the weights are normalised to sum to 1. Reps are
+        allotted by largest remainder (30 reps at 10 % stars give exactly 3
+        stars), then shuffled. Default :data:`DEFAULT_MIX`.
+    seed
+        An int, a ``numpy.random.Generator`` or None (fresh entropy).
+    start
+        First period, ``"YYYY-MM"``.
+    rng
+        A ``numpy.random.Generator`` (alternative to ``seed``; not both).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_reps * periods`` rows ordered by rep then period, columns
+        :data:`TEAM_COLUMNS`: text ``rep_id`` (``R01``...), ``period``
+        (``2026-01``...), ``role`` (junior/senior), ``team`` (A, B, ...),
+        ``archetype``; integer counts; revenue in whole RUB; ``crm_quality`` in
+        [0, 1]; ``plan_<metric>`` targets per row. Every number is >= 0. It can
+        be passed to ``kpilab.evaluate`` as it is.
+
+    Notes
+    -----
+    The behavioural model is described in the module docstring. The traits are
+    drawn from the first child stream of the seed and the outcomes from the
+    second, so :func:`make_scenarios` with the same seed yields the same reps,
+    traits and plans.
+
+    Examples
+    --------
+    >>> team = make_team(30, seed=7)
+    >>> team.shape
+    (360, 23)
+    """
+    return _generate(n_reps, periods, 1, seed, mix, start, rng, with_scenario=False)
+
+
+def make_scenarios(n_reps: int, periods: int, n_scenarios: int,
+                   seed: int | np.random.Generator | None, mix: Mapping[str, float] | None = None,
+                   start: str = "2026-01", rng: np.random.Generator | None = None) -> pd.DataFrame:
+    """The same department in ``n_scenarios`` possible years (Monte Carlo).
+
+    The reps, their archetypes, traits, roles, teams, tenure and plans are drawn
+    once from ``seed`` and are identical in every scenario (and identical to
+    ``make_team(n_reps, periods, mix, seed)``); calls, meetings, deals,
+    revenue and the other outcomes are drawn independently per scenario,
+    together with a market shock per scenario and month shared by all reps.
+    Everything is drawn in one vectorised pass over scenarios x reps x months.
+
+    Parameters
+    ----------
+    n_reps, periods, mix, start
+        As in :func:`make_team`.
+    n_scenarios
+        Number of simulated years (>= 1).
+    seed, rng
+        As in :func:`make_team`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_scenarios * n_reps * periods`` rows ordered by scenario, rep,
+        period: an int ``scenario`` column (0...) first, then
+        :data:`TEAM_COLUMNS`. ``(scenario, rep_id, period)`` is unique.
+    """
+    return _generate(n_reps, periods, n_scenarios, seed, mix, start, rng, with_scenario=True)
