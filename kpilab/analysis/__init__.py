@@ -15,3 +15,10 @@ __all__ = ["Criteria", "SOURCES", "differentiation", "DifferentiationReport", "e
 from .lint import Finding, LintReport, lint, payout_curve
 
 __all__ += ["lint", "LintReport", "Finding", "payout_curve"]
+from .compare import Comparison, compare
+from .economics import CallEconomics, call_economics
+from .fines import FinesVsBonuses, bonus_twin, fines_vs_bonuses
+from .tail import ReplacementResult, TailReport, simulate_replacement, tail
+
+__all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement", "ReplacementResult",
+            "fines_vs_bonuses", "FinesVsBonuses", "bonus_twin", "call_economics", "CallEconomics"]
