@@ -126,6 +126,8 @@ def _typical(plan: Plan) -> dict[str, float]:
     for m in plan.metrics_needed():
         if m in targets:
             out[m] = targets[m]
+        elif m in plan.targets:  # a value-basis metric with a stated target: 'on plan' is the target
+            out[m] = float(plan.targets[m])
         elif m in gates:
             out[m] = gates[m]
         else:
