@@ -431,7 +431,8 @@ def _simulate(rng: np.random.Generator, dep: _Department, n_scenarios: int) -> d
     # Conversion ramps at both stages; sqrt so that calls -> deals ramps by ``skill_ramp``.
     p_meet = np.clip(_P_MEET * col["skill"] * np.sqrt(col["phone"] * skill_ramp), 0.0, 0.5)
     meetings = rng.binomial(calls, p_meet)
-    meetings = np.where(minimum, np.maximum(meetings, aim["meetings"]), meetings).astype(np.int64)
+    # Minimum-doers book meetings until the plan is met, and stop there.
+    meetings = np.where(minimum, aim["meetings"], meetings).astype(np.int64)
 
     # Written work.
     emails = rng.poisson(_EMAILS * wd * col["effort"] * col["paper"] * act_ramp * form)
