@@ -1,0 +1,231 @@
+"""Known-answer tests of kpilab.analysis.differentiation on small hand-made teams and the sample team."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import kpilab
+from kpilab.analysis import Criteria, differentiation, excellence_to_threshold
+from kpilab.plan import Plan
+
+ARCH = ["laggard", "minimum_doer", "minimum_doer", "phone_specialist", "paperwork_specialist",
+        "account_manager", "star", "star"]
+
+
+def linear_plan(**extra) -> Plan:
+    """base 1000, target bonus 1000, variable = 10 × revenue (target revenue 100, uncapped)."""
+    d = {"name": "lin", "base": 1000, "target_bonus": 1000, "targets": {"revenue": 100},
+         "components": [{"name": "rev", "kind": "bonus", "metric": "revenue", "share": 1,
+                         "curve": {"points": [[0, 0], [1, 1]], "extend": True}}]}
+    d.update(extra)
+    return Plan.from_dict(d)
+
+
+def team8(archetypes: bool = True, periods: int = 1) -> pd.DataFrame:
+    rows = []
+    for p in range(periods):
+        for i in range(8):
+            row = {"rep_id": f"R{i + 1}", "period": f"2026-{p + 1:02d}", "revenue": 10.0 * (i + 1)}
+            if archetypes:
+                row["archetype"] = ARCH[i]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_known_answers_linear_plan() -> None:
+    team = team8()
+    r = differentiation(kpilab.evaluate(linear_plan(), team))
+    m = r.metrics
+    assert m["rho"] == pytest.approx(1.0)
+    assert m["top_quartile_median_total"] == pytest.approx(1750.0)
+    assert m["minimum_median_total"] == pytest.approx(1250.0)
+    assert m["top_to_minimum"] == pytest.approx(1.4)
+    assert m["p10_variable"] == pytest.approx(170.0)
+    assert m["p90_variable"] == pytest.approx(730.0)
+    assert m["p90_target_multiple"] == pytest.approx(0.73)
+    assert m["p90_p10_variable"] == pytest.approx(730.0 / 170.0)
+    assert m["inversions"] == 0
+    assert m["payroll"] == pytest.approx(11600.0)
+    assert m["variable_share"] == pytest.approx(3600.0 / 11600.0)
+    assert m["cost_of_sales"] == pytest.approx(11600.0 / 360.0)
+    assert r.minimum_doer_definition.startswith("archetype")
+    status = r.verdict.set_index("criterion")["status"]
+    assert status["rho"] == "pass"
+    assert status["top_to_minimum"] == "fail"
+    assert status["p90_target_multiple"] == "fail"
+    assert status["inversions"] == "pass"
+    assert status["cost_of_sales"] == "not assessed"
+    assert not r.passed
+    # quartiles: two reps each, the top quartile is R7, R8
+    assert list(r.per_rep.sort_values("rep_id")["quartile"]) == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert r.by_quartile.loc[4, "median_total"] == pytest.approx(1750.0)
+    assert r.by_archetype.loc["star", "total_vs_minimum"] == pytest.approx(1.4)
+
+
+def test_criteria_overrides_pass_and_fail() -> None:
+    po = kpilab.evaluate(linear_plan(), team8())
+    ok = differentiation(po, criteria={"top_to_minimum_min": 1.4, "p90_target_multiple_min": 0.7,
+                                       "cost_of_sales_band": (30, 35)})
+    assert ok.passed
+    assert ok.verdict.set_index("criterion").loc["cost_of_sales", "status"] == "pass"
+    bad = differentiation(po, criteria=Criteria(top_to_minimum_min=1.4, p90_target_multiple_min=0.7,
+                                                cost_of_sales_band=(0.03, 0.09)))
+    assert not bad.passed
+    assert bad.verdict.set_index("criterion").loc["cost_of_sales", "status"] == "fail"
+    with pytest.raises(kpilab.KpilabError):
+        differentiation(po, criteria={"no_such": 1})
+
+
+def test_rho_fail_and_flat_pay() -> None:
+    team = team8()
+    flat = differentiation(kpilab.evaluate(Plan.from_dict({"name": "flat", "base": 1000}), team))
+    assert np.isnan(flat.metrics["rho"])
+    v = flat.verdict.set_index("criterion")
+    assert v.loc["rho", "status"] == "fail" and v.loc["p90_target_multiple", "status"] == "fail"
+    assert np.isnan(flat.metrics["p90_p10_variable"])  # nobody earns variable pay: undefined, not inf
+    assert "same" in v.loc["rho", "explanation"]
+    # scrambled pay: rho equals scipy's
+    team["base"] = [1800.0, 1100, 1700, 1200, 1600, 1300, 1500, 1400]
+    r = differentiation(kpilab.evaluate(Plan.from_dict({"name": "b", "base": 1}), team))
+    expected = stats.spearmanr(team["base"], team["revenue"]).statistic
+    assert r.metrics["rho"] == pytest.approx(expected)
+    assert r.verdict.set_index("criterion").loc["rho", "status"] == "fail"
+
+
+def test_inversions_listed_pair_by_pair() -> None:
+    team = team8()
+    team["plan_revenue"] = [100.0] * 7 + [200.0]  # R8: 80 of 200 -> 400 variable, total 1400
+    r = differentiation(kpilab.evaluate(linear_plan(), team))
+    assert r.metrics["inversions"] == 2
+    inv = r.inversions
+    assert list(zip(inv["rep_hi"], inv["rep_lo"])) == [("R8", "R6"), ("R8", "R5")]
+    assert list(inv["pay_gap"]) == pytest.approx([200.0, 100.0])
+    assert inv["output_ratio"].iloc[0] == pytest.approx(80 / 60)
+    assert r.verdict.set_index("criterion").loc["inversions", "status"] == "fail"
+    # 20 % more is the default; asking for 60 % more leaves one pair (80 >= 1.6 × 50)
+    r2 = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"inversion_output_ratio": 1.6})
+    assert r2.metrics["inversions"] == 1
+
+
+def test_p10_zero_gives_inf_and_says_why() -> None:
+    plan = linear_plan(gates=[{"applies_to": ["rev"], "when": {"metric": "revenue", "at_least": 30}}])
+    r = differentiation(kpilab.evaluate(plan, team8()))
+    assert r.metrics["p10_variable"] == 0
+    assert r.metrics["p90_p10_variable"] == np.inf
+
+
+def test_strength_coverage_flags_unpaid_specialist() -> None:
+    team = team8()
+    team.loc[team["rep_id"] == "R5", "plan_revenue"] = 1000.0  # paperwork specialist: 50 of 1000 -> 50 variable
+    r = differentiation(kpilab.evaluate(linear_plan(), team))
+    sc = r.strength_coverage
+    assert bool(sc.loc["paperwork_specialist", "flagged"]) and not bool(sc.loc["phone_specialist", "flagged"])
+    assert sc.loc["paperwork_specialist", "ratio"] == pytest.approx(50 / 250)
+    v = r.verdict.set_index("criterion").loc["strength_coverage"]
+    assert v["status"] == "not assessed" and "paperwork_specialist" in v["explanation"]
+    strict = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"require_strength_coverage": True})
+    assert strict.verdict.set_index("criterion").loc["strength_coverage", "status"] == "fail"
+
+
+def test_minimum_doers_by_activity_and_none() -> None:
+    team = team8(archetypes=False)
+    team["calls"] = [90.0, 105, 105, 150, 100, 100, 100, 150]
+    team["plan_calls"] = 100.0
+    r = differentiation(kpilab.evaluate(linear_plan(), team))
+    assert r.minimum_doer_definition.startswith("activity")
+    assert sorted(r.per_rep.loc[r.per_rep["minimum_doer"], "rep_id"]) == ["R2", "R3"]
+    assert r.metrics["top_to_minimum"] == pytest.approx(1.4)
+    none = differentiation(kpilab.evaluate(linear_plan(), team8(archetypes=False)))
+    assert none.minimum_doer_definition.startswith("none")
+    assert none.verdict.set_index("criterion").loc["top_to_minimum", "status"] == "not assessed"
+
+
+def test_measures_expression_callable_and_margin() -> None:
+    team = team8()
+    team["repeat_revenue"] = team["revenue"][::-1].to_numpy()
+    po = kpilab.evaluate(linear_plan(), team)
+    r = differentiation(po, measure="revenue + 0.5*repeat_revenue")
+    assert r.per_rep.set_index("rep_id").loc["R1", "performance"] == pytest.approx(10 + 40)
+    r2 = differentiation(po, measure=lambda t: t["repeat_revenue"])
+    assert r2.metrics["rho"] == pytest.approx(-1.0)
+    team["margin"] = team["revenue"] * 0.3
+    r3 = differentiation(kpilab.evaluate(linear_plan(), team))
+    assert r3.measure == "margin" and r3.metrics["output"] == pytest.approx(108.0)
+    with pytest.raises(kpilab.KpilabError):
+        differentiation(po, measure="nonsense_column * 2")
+
+
+def test_per_period_and_scenarios_budget() -> None:
+    team = team8(periods=2)
+    r = differentiation(kpilab.evaluate(linear_plan(), team))
+    assert list(r.per_period.index) == ["2026-01", "2026-02"]
+    assert r.per_period["rho"].tolist() == pytest.approx([1.0, 1.0])
+    assert r.per_period["payroll"].tolist() == pytest.approx([11600.0, 11600.0])
+    s0, s1 = team8().assign(scenario=0), team8().assign(scenario=1)
+    s1["revenue"] *= 2
+    scen = pd.concat([s0, s1], ignore_index=True)[["scenario", "rep_id", "period", "revenue", "archetype"]]
+    rs = differentiation(kpilab.evaluate(linear_plan(), scen))
+    assert rs.budget["payroll"].tolist() == pytest.approx([11600.0, 15200.0])
+    assert rs.metrics["budget_p10"] == pytest.approx(11960.0)
+    assert rs.metrics["budget_p50"] == pytest.approx(13400.0)
+    assert rs.metrics["budget_p90"] == pytest.approx(14840.0)
+    assert rs.metrics["payroll"] == pytest.approx(13400.0)
+
+
+def test_russian_sentences_and_html() -> None:
+    r = differentiation(kpilab.evaluate(linear_plan(), team8()), lang="ru")
+    assert all(any("а" <= ch <= "я" for ch in s) for s in r.verdict["explanation"])
+    assert "<table" in r._repr_html_()
+    assert r.to_frame() is r.table
+    with pytest.raises(kpilab.KpilabError):
+        differentiation(kpilab.evaluate(linear_plan(), team8()), lang="de")
+
+
+def test_excellence_to_threshold_known_answers() -> None:
+    curve = [(0.75, 0.5), (1.0, 1.0), (1.5, 3.0)]
+    assert excellence_to_threshold((50, 50), curve) == pytest.approx(200 / 75)
+    assert excellence_to_threshold((50, 50), curve) == pytest.approx(2.6667, abs=1e-4)
+    assert excellence_to_threshold((70, 30), curve) == pytest.approx(160 / 85)
+    assert excellence_to_threshold(0.3, {"points": [[0.75, 0.5], [1, 1], [1.5, 3]]}) == pytest.approx(1.8824, abs=1e-4)
+
+
+# --------------------------------------------------------------------------- the sample team and bundled plans
+
+@pytest.fixture(scope="module")
+def sample():
+    from kpilab.datasets import load_plan, load_sample_team
+
+    team = load_sample_team()
+    return {n: differentiation(kpilab.evaluate(load_plan(n), team))
+            for n in ("salary_only", "salary_fines", "balanced_kpi")}
+
+
+def test_salary_only_fails_on_sample_team(sample) -> None:
+    r = sample["salary_only"]
+    assert not r.passed
+    assert np.isnan(r.metrics["rho"])
+    assert r.metrics["top_to_minimum"] == pytest.approx(1.0)
+    assert r.metrics["p90_variable"] == 0
+
+
+def test_salary_fines_fails_on_sample_team(sample) -> None:
+    r = sample["salary_fines"]
+    assert not r.passed
+    assert r.metrics["rho"] == pytest.approx(0.574, abs=5e-3)
+    assert r.metrics["top_to_minimum"] == pytest.approx(1.025, abs=5e-3)
+    assert r.metrics["p90_target_multiple"] < 1.0
+    assert r.metrics["inversions"] > 0
+
+
+def test_balanced_kpi_passes_on_sample_team(sample) -> None:
+    r = sample["balanced_kpi"]
+    assert r.passed
+    m = r.metrics
+    assert m["rho"] == pytest.approx(0.987, abs=5e-3)
+    assert m["top_to_minimum"] == pytest.approx(1.514, abs=5e-3)
+    assert m["p90_target_multiple"] == pytest.approx(2.089, abs=5e-3)
+    assert m["inversions"] == 0
+    assert r.minimum_doer_definition.startswith("archetype")
