@@ -28,16 +28,17 @@ The behavioural model
 Archetypes (trait means; every trait also varies within an archetype):
 
 ==================== =====================================================
-``star``             works hard and well: effort 1.15, skill 1.30
+``star``             works hard and well: effort 1.15, skill 1.22
 ``hard_worker``      lots of activity (effort 1.22), average conversion
 ``minimum_doer``     meets every activity plan at its minimum: calls, meetings,
-                     emails and follow-ups at 100-110 % of plan each month;
+                     emails and follow-ups at 100-110 % of plan each month
+                     (they stop booking meetings once the plan is met);
                      conversion and meeting quality below average, so revenue
                      lands at roughly 80-100 % of plan
 ``phone_specialist`` many calls, best meeting rate, few missed calls; weak on
                      emails, follow-ups and CRM
 ``paperwork_specialist`` emails, follow-ups and CRM quality high; fewer calls
-``account_manager``  a large book of repeat customers (``accounts`` 1.6)
+``account_manager``  a large book of repeat customers (``accounts`` 2.0)
 ``laggard``          low effort and skill, poor discipline: below plan in most
                      months
 ``newcomer``         joined 0-2 months before the first period; ramps up
@@ -59,17 +60,20 @@ Archetypes (trait means; every trait also varies within an archetype):
 - ``deals ~ Binomial(meetings, 0.40 * skill * ramp * (follow-up ratio)^0.15 *
   meeting quality)``, less deals already pulled into the previous month.
 - new revenue is the exact sum of one log-normal draw per deal (mean
-  110,000 RUB x ``deal_size`` x seasonal demand x market, sigma 0.55);
-- repeat orders ``~ Poisson(6 * accounts * book(tenure) * (follow-up ratio)^0.3
-  * demand * wd)``, each a log-normal order (mean 40,000 RUB, sigma 0.5);
+  122,000 RUB x ``deal_size`` x seasonal demand x market, sigma 0.40);
+- repeat orders ``~ Poisson(10 * accounts * book(tenure) * (follow-up ratio)^0.3
+  * demand * wd)``, each a log-normal order (mean 24,000 RUB, sigma 0.5);
   ``book`` grows over the first 18 months as a rep builds a client base.
   ``revenue = new revenue + repeat_revenue``.
-- plan chasing: a rep whose revenue is short of plan by at most 25 % pulls up
-  to two deals from next month's pipeline (probability ``chase``); next month
-  loses them. This is the well-known bunching of sales just above targets
-  (Oyer 1998, "Fiscal year ends and nonlinear incentive contracts", QJE;
-  Larkin 2014, J. Labor Economics). It is why ``deals`` may exceed
-  ``meetings`` in a month: the pulled deals come from earlier meetings.
+- plan chasing: a rep whose revenue is short of ``chase_to`` x plan (1.0;
+  0.85 for minimum-doers, 0.8 for laggards) by at most 50 % of plan pulls
+  enough deals (up to five) from the pipeline to close the gap, with
+  probability ``chase``; 30 % of the pulled deals are then missing next month
+  (the rest would have closed later, or not at all). This is the well-known
+  bunching of sales just above targets (Oyer 1998, "Fiscal year ends and
+  nonlinear incentive contracts", QJE; Larkin 2014, J. Labor Economics). It is
+  why ``deals`` may exceed ``meetings`` in a month: the pulled deals come from
+  earlier meetings.
 - ``crm_quality ~ Beta`` with mean rising with discipline and paperwork.
 - a market shock per scenario and month (log-normal, sigma 0.05) is shared by
   every rep: good and bad years differ for the whole department.
@@ -78,14 +82,17 @@ Archetypes (trait means; every trait also varies within an archetype):
   newcomers start at 30 % of their conversion and reach 94 % by month 6.
 
 **Plans** are set the way a department sets them: by role and grade, never by
-archetype (the manager does not know who is a star). Seniors: 800 calls, 20
+archetype (the manager does not know who is a star), partly "from achieved":
+result plans (deals, revenue, repeat revenue) are 50 % the grade norm and 50 %
+the rep's own level last year (a noisy estimate of capacity; Weitzman's
+ratchet), for reps with 12+ months of history. Seniors: 800 calls, 20
 meetings, 150 emails, 60 follow-ups, 8 deals, 1,200,000 RUB revenue of which
 250,000 RUB repeat, per average month; seniors with 36+ months of tenure (the
 "lead" grade) carry 15 % more on results. Juniors (tenure under 12 months at
 the start; every newcomer is junior) carry 80 % of the senior result plans and
 the same activity plans. Activity plans scale with working days; result plans
 with working days and the seasonal demand index. Newcomers get reduced plans
-while ramping: results at 30, 50, 70, 85 % in their first four months,
+while ramping: results at 30, 60, 85, 95 % in their first four months,
 activities at 60, 80, 90 %. Roles are fixed over the generated horizon.
 Counts are whole numbers, plans of calls are rounded to tens and money plans
 to 10,000 RUB.
@@ -93,7 +100,6 @@ to 10,000 RUB.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 

@@ -382,6 +382,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     dup = keys.duplicated(keep="first").to_numpy() & usable
     findings.append((dup, "period", "duplicate"))
 
+    findings = [(m if kind == "blank" else m & ~all_empty, c, kind) for m, c, kind in findings]
     counts = [int(m.sum()) for m, _, _ in findings]
     total = sum(counts)
     if total:
@@ -608,7 +609,7 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     --------
     >>> team = load_team("data/client_export.xlsx",
     ...                  columns={"Менеджер": "rep_id", "Месяц": "period", "Звонки": "calls"},
-    ...                  skip_rows=[9], drop_blank_rows=True)  # doctest: +SKIP
+    ...                  skip_rows=[20, 21])  # doctest: +SKIP
     """
     p = Path(path)
     source = str(path)
