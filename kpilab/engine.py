@@ -78,35 +78,6 @@ def curve_values(curve: Curve, x: Any) -> np.ndarray:
     return lookup[np.searchsorted(xs - tol, x, side="right")]  # largest i with x >= xs[i]
 
 
-def describe_curve(curve: Curve, x: float, percent: bool) -> str:
-    """Which band or segment of ``curve`` a single x falls in, in words."""
-    fx = (lambda v: f"{v:.1%}") if percent else (lambda v: f"{v:g}")
-    xs, ys = curve.xs, curve.ys
-    y = float(curve_values(curve, [x])[0])
-    if curve.kind == "points":
-        if x < xs[0] - _reach_tolerance(xs[0]):
-            return f"below the first point {fx(xs[0])} → {curve.below:g}"
-        if x > xs[-1]:
-            if curve.extend:
-                return f"past the last point {fx(xs[-1])}, the last slope continues → {y:g}"
-            return f"past the last point {fx(xs[-1])}, capped → {ys[-1]:g}"
-        i = min(int(np.searchsorted(xs, x, side="right")) - 1, len(xs) - 1)
-        if i == len(xs) - 1 or x <= xs[0]:
-            i = max(i, 0)
-            return f"on the point ({fx(xs[i])}, {ys[i]:g}) → {y:g}"
-        return (f"between ({fx(xs[i])}, {ys[i]:g}) and ({fx(xs[i + 1])}, {ys[i + 1]:g}), "
-                f"linear → {y:.6g}")
-    closed_right = curve.closed == "right"
-    band = int((np.searchsorted(np.asarray(xs) + _reach_tolerance(np.asarray(xs)), x, side="left") if closed_right
-                else np.searchsorted(np.asarray(xs) - _reach_tolerance(np.asarray(xs)), x, side="right")) - 1)
-    if band < 0:
-        return f"{'not above' if closed_right else 'below'} the first step {fx(xs[0])} → {curve.below:g}"
-    lo = fx(xs[band])
-    hi = fx(xs[band + 1]) if band + 1 < len(xs) else "∞"
-    bracket = f"({lo}, {hi}]" if closed_right else f"[{lo}, {hi})"
-    return f"step {bracket} → {ys[band]:g}"
-
-
 # --------------------------------------------------------------------------- inputs
 
 @dataclass

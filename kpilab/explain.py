@@ -10,8 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from .engine import Explanation, _Columns, describe_curve
-from .plan import Plan
+import numpy as np
+
+from .engine import Explanation, _Columns, curve_values
+from .engine import _reach_tolerance as reach_tolerance
+from .plan import Curve, Plan
 
 
 def _money(value: float) -> str:
@@ -20,8 +23,47 @@ def _money(value: float) -> str:
     return text.replace("-", "−")
 
 
-def _num(value: float) -> str:
-    return f"{value:,.6g}".replace(",", " ") if abs(value) >= 1000 else f"{value:.6g}"
+def number(value: float) -> str:
+    """A count or an amount as a person writes it: 851, 1 084 150.5, 0.85."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    if abs(value) >= 1000:
+        return f"{value:,.2f}".replace(",", " ")
+    return f"{value:.6g}"
+
+
+_num = number
+
+
+def describe_curve(curve: Curve, x: float, percent: bool) -> str:
+    """Which band or segment of ``curve`` a single x falls in, in words."""
+    fx = (lambda v: f"{v:.1%}") if percent else number
+    xs, ys = curve.xs, curve.ys
+    y = float(curve_values(curve, [x])[0])
+    if curve.kind == "points":
+        if x < xs[0] - reach_tolerance(xs[0]):
+            return f"below the first point {fx(xs[0])} → {curve.below:g}"
+        if x > xs[-1]:
+            if curve.extend:
+                return f"past the last point {fx(xs[-1])}, the last slope continues → {y:g}"
+            return f"past the last point {fx(xs[-1])}, capped → {ys[-1]:g}"
+        i = min(int(np.searchsorted(xs, x, side="right")) - 1, len(xs) - 1)
+        if i == len(xs) - 1 or x <= xs[0]:
+            i = max(i, 0)
+            return f"on the point ({fx(xs[i])}, {ys[i]:g}) → {y:g}"
+        return (f"between ({fx(xs[i])}, {ys[i]:g}) and ({fx(xs[i + 1])}, {ys[i + 1]:g}), "
+                f"linear → {y:.6g}")
+    closed_right = curve.closed == "right"
+    band = int((np.searchsorted(np.asarray(xs) + reach_tolerance(np.asarray(xs)), x, side="left") if closed_right
+                else np.searchsorted(np.asarray(xs) - reach_tolerance(np.asarray(xs)), x, side="right")) - 1)
+    if band < 0:
+        return f"{'not above' if closed_right else 'below'} the first step {fx(xs[0])} → {curve.below:g}"
+    lo = fx(xs[band])
+    hi = fx(xs[band + 1]) if band + 1 < len(xs) else "∞"
+    bracket = f"({lo}, {hi}]" if closed_right else f"[{lo}, {hi})"
+    return f"step {bracket} → {ys[band]:g}"
+
+
 
 
 def _amount_words(comp: Any, amount: float, currency: str) -> str:
@@ -151,7 +193,7 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
         add("floor", "floor_adjustment", "no floor in this plan", 0.0)
     else:
         level = float(limits["floor"][0])
-        what = "salary (penalties never reach it)" if plan.limits.floor == "base" else "guaranteed minimum"
+        what = "= salary: penalties never reach it" if plan.limits.floor == "base" else "= guaranteed minimum"
         add("floor", "floor_adjustment", f"floor {_money(level)} ({what}); total before floor {_money(before)}"
             + (" is under it: topped up" if floor_adj > 0 else " is not under it"), floor_adj)
     total = float(result["total"][0])
