@@ -379,12 +379,10 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
                     "cost_of_sales": _ratio(payroll, revenue)})
     budget = None
     if has_scen:
-        agg = {"payroll": ("total", "sum")}
         b = rows.assign(revenue=revenue_rows if revenue_rows is not None else np.nan).groupby(
             "scenario", sort=True).agg(payroll=("total", "sum"), revenue=("revenue", "sum"))
         b["cost_of_sales"] = b["payroll"] / b["revenue"]
         budget = b.reset_index()
-        del agg
         for q in (10, 50, 90):
             metrics[f"budget_p{q}"] = percentile(budget["payroll"].to_numpy(), q)
         for q in (10, 50, 90):

@@ -12,7 +12,7 @@ whether activity KPIs weigh more than sales.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..engine import evaluate
 from ..errors import KpilabError
-from ..plan import (AllOf, Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
+from ..plan import (Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
                     TeamBonus)
 from ._common import ACTIVITY_METRICS, SALES_METRICS, Result, check_lang
 from .verdict import fmt, lint_sentence
@@ -240,7 +240,6 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                 for s, e in _runs(big):
                     seg = np.diff(pay[s:e + window + 1])
                     k = s + int(np.argmax(np.abs(seg)))
-                    jump = float(pay[min(k + 1 + window, pay.size - 1)] - pay[max(k + 1 - window, 0)])
                     jump = float(wdiff[s:e + 1][np.argmax(np.abs(wdiff[s:e + 1]))])
                     at = float(x[k + 1])
                     findings.append(Finding(
