@@ -86,6 +86,8 @@ _LEGEND: dict[str, dict[str, str]] = {
     "finding": {"en": "Finding", "ru": "Замечание"},
     "passed": {"en": "passed", "ru": "пройдено"},
     "failed": {"en": "failed", "ru": "не пройдено"},
+    "criterion_failed": {"en": "Criterion failed", "ru": "Критерий не выполнен"},
+    "not_available": {"en": "n/a", "ru": "н/д"},
     "on_plan": {"en": "On plan (100 %)", "ru": "План (100 %)"},
 }
 
@@ -99,7 +101,8 @@ _TITLES: dict[str, dict[str, str]] = {
     "waterfall": {"en": "Pay statement: {rep}, {period}", "ru": "Расчёт выплаты: {rep}, {period}"},
     "comparison": {"en": "Plans compared", "ru": "Сравнение схем"},
     "tail": {"en": "Tail reps and replacement", "ru": "Отстающие и их замена"},
-    "tail_reps_title": {"en": "Tail reps: {measure}", "ru": "Отстающие: {measure}"},
+    "tail_reps_title": {"en": "Tail reps: months in the bottom {share}", "ru": "Отстающие: месяцы в нижних {share}"},
+    "replacement_title": {"en": "Replacing the tail: {what}", "ru": "Замена отстающих: {what}"},
     "report_sheet": {"en": "{name}: key charts", "ru": "{name}: ключевые графики"},
     "whole_plan": {"en": "whole plan", "ru": "вся схема"},
 }
@@ -120,33 +123,59 @@ _ROLES: dict[str, dict[str, str]] = {
     "senior": {"en": "Senior", "ru": "Старший менеджер"},
 }
 
-# Lint finding kinds and severities: the short marks on a payout curve.
+# Lint finding kinds (kpilab.analysis.lint) and severities: the short marks on a payout curve.
 _FINDINGS: dict[str, dict[str, str]] = {
     "cliff": {"en": "Cliff", "ru": "Обрыв"},
-    "threshold": {"en": "Threshold", "ru": "Порог"},
-    "cap": {"en": "Cap", "ru": "Потолок"},
-    "flat": {"en": "Flat zone", "ru": "Плоский участок"},
-    "dead_zone": {"en": "Dead zone", "ru": "Мёртвая зона"},
-    "decreasing": {"en": "Pay falls", "ru": "Выплата падает"},
-    "accelerator": {"en": "Accelerator", "ru": "Ускоритель"},
-    "unlawful_fine": {"en": "Fine out of salary", "ru": "Штраф из оклада"},
+    "flat_zone": {"en": "Flat zone", "ru": "Плоский участок"},
+    "early_cap": {"en": "Early cap", "ru": "Ранний потолок"},
+    "cap_hit": {"en": "Cap hit", "ru": "Упор в потолок"},
+    "gate_zeroes": {"en": "Gate zeroes pay", "ru": "Условие обнуляет"},
+    "unlawful_fine": {"en": "Fine over the lawful limit", "ru": "Штраф сверх законного предела"},
+    "activity_outweighs_sales": {"en": "Activity outweighs sales", "ru": "Активность весит больше продаж"},
     "info": {"en": "Info", "ru": "Информация"},
     "warning": {"en": "Warning", "ru": "Предупреждение"},
     "error": {"en": "Error", "ru": "Ошибка"},
 }
 
-# Comparison and differentiation metrics (rows of Comparison.table).
+# Comparison and differentiation metrics (rows of Comparison.table, keys of DifferentiationReport.metrics).
 _ANALYSIS: dict[str, dict[str, str]] = {
+    "n_reps": {"en": "Reps", "ru": "Число менеджеров"},
     "rho": {"en": "Rank correlation of pay and performance", "ru": "Ранговая корреляция выплаты и результата"},
-    "spearman": {"en": "Rank correlation (Spearman)", "ru": "Ранговая корреляция (Спирмен)"},
-    "top_to_minimum": {"en": "Star / minimum-doer pay", "ru": "Выплата звезды / минимальщика"},
-    "p90_target_multiple": {"en": "P90 variable / target bonus", "ru": "P90 переменной части / целевой бонус"},
+    "rho_pvalue": {"en": "p-value of the rank correlation", "ru": "p-значение ранговой корреляции"},
+    "top_quartile_median_total": {"en": "Top quartile: median total pay", "ru": "Верхний квартиль: медиана выплаты"},
+    "minimum_median_total": {"en": "Minimum doers: median total pay", "ru": "Минимальщики: медиана выплаты"},
+    "n_minimum_doers": {"en": "Minimum doers", "ru": "Число минимальщиков"},
+    "top_to_minimum": {"en": "Top quartile / minimum-doer pay", "ru": "Выплата лучших / минимальщиков"},
+    "target_variable": {"en": "Target variable pay", "ru": "Целевая переменная часть"},
+    "p10_variable": {"en": "Variable pay, P10", "ru": "Переменная часть, P10"},
+    "p50_variable": {"en": "Variable pay, P50", "ru": "Переменная часть, P50"},
+    "p90_variable": {"en": "Variable pay, P90", "ru": "Переменная часть, P90"},
+    "p90_target_multiple": {"en": "P90 variable / target", "ru": "P90 переменной части / целевая"},
+    "p90_p10_variable": {"en": "Variable pay P90 / P10", "ru": "Переменная часть P90 / P10"},
     "inversions": {"en": "Pay inversions", "ru": "Инверсии выплат"},
+    "variable_payroll": {"en": "Variable payroll", "ru": "Переменный ФОТ"},
+    "variable_share": {"en": "Variable share of payroll", "ru": "Доля переменной части в ФОТ"},
     "cost_of_sales": {"en": "Cost of sales", "ru": "Стоимость продаж"},
-    "payroll_total": {"en": "Total payroll", "ru": "Общий ФОТ"},
-    "mean_total": {"en": "Mean total pay", "ru": "Средняя выплата"},
-    "mean_variable": {"en": "Mean variable pay", "ru": "Средняя переменная часть"},
     "strength_coverage": {"en": "Strength coverage", "ru": "Покрытие сильных сторон"},
+    "performance": {"en": "Performance", "ru": "Результат"},
+    "mean_delta": {"en": "Mean change in pay", "ru": "Среднее изменение выплаты"},
+    "median_delta": {"en": "Median change in pay", "ru": "Медианное изменение выплаты"},
+    "share_gaining": {"en": "Share of reps gaining", "ru": "Доля выигравших"},
+    "share_losing": {"en": "Share of reps losing", "ru": "Доля проигравших"},
+    "max_gain": {"en": "Largest gain", "ru": "Наибольший выигрыш"},
+    "max_loss": {"en": "Largest loss", "ru": "Наибольший проигрыш"},
+    "budget_p10": {"en": "Budget, P10", "ru": "Бюджет, P10"},
+    "budget_p50": {"en": "Budget, P50", "ru": "Бюджет, P50"},
+    "budget_p90": {"en": "Budget, P90", "ru": "Бюджет, P90"},
+    "periods_in_tail": {"en": "Months in the tail", "ru": "Месяцев в отстающих"},
+    "flagged": {"en": "Flagged for replacement", "ru": "Кандидат на замену"},
+    "not_flagged": {"en": "Not flagged", "ru": "Не кандидат"},
+    "tail_threshold": {"en": "Threshold: {k} of the last {n} months",
+                       "ru": "Порог: {k} из последних {n} мес."},
+    "output_gain": {"en": "Output gain from replacement", "ru": "Прирост результата от замены"},
+    "cost_gain": {"en": "Extra cost of replacement", "ru": "Дополнительные затраты на замену"},
+    "cum_output_gain": {"en": "Cumulative output gain", "ru": "Накопленный прирост результата"},
+    "cum_cost_gain": {"en": "Cumulative extra cost", "ru": "Накопленные доп. затраты"},
 }
 
 _PLANS: dict[str, dict[str, str]] = {

@@ -21,12 +21,15 @@ Colours are seaborn's ``colorblind`` palette, and where colour carries meaning
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import matplotlib as mpl
+import matplotlib.patches
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -188,10 +191,18 @@ def _set_money_axis(axis: Any, lang: str) -> None:
 
 # --------------------------------------------------------------------------- payout curve
 
-def _payout_curve_frame(plan: Plan, component: str | None, attainments: np.ndarray) -> pd.DataFrame:
+def _payout_curve_frame(plan: Plan, metric: str | None, attainments: np.ndarray) -> pd.DataFrame:
     from .analysis import payout_curve  # analysis computes (with the engine), plots draw
 
-    return payout_curve(plan, component=component, attainments=attainments)
+    return payout_curve(plan, metric=metric, attainments=attainments)
+
+
+def _curve_pay(frame: pd.DataFrame, component: str | None, pay: str) -> np.ndarray:
+    """The y of a payout-curve frame: the component's column, else the plan's ``pay`` column."""
+    column = component if component is not None else pay
+    if column not in frame.columns:
+        raise ValueError(f"the payout curve has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
+    return frame[column].to_numpy(dtype=float)
 
 
 def _finding_list(findings: Any) -> list[Any]:
@@ -205,25 +216,35 @@ def _finding_list(findings: Any) -> list[Any]:
 @_styled
 def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axes | None = None,
                       lang: str = "en", findings: Any = None,
-                      attainments: np.ndarray | Sequence[float] = np.linspace(0, 2, 401)) -> Axes:
+                      attainments: np.ndarray | Sequence[float] = np.linspace(0, 2, 401),
+                      metric: str | None = None, pay: str = "variable") -> Axes:
     """Pay of one component, or of the whole plan, over 0–200 % attainment, with lint findings marked.
+
+    The curve is :func:`kpilab.analysis.payout_curve`: the engine itself run
+    on a sweep of synthetic rows, so the line is exactly what the plan pays.
 
     Parameters
     ----------
     plan
-        A plan; a scheme draws one curve per role.
+        A plan; a scheme draws one curve per role (roles lacking ``component`` are left out).
     component
-        A component name; ``None`` draws the whole plan.
+        A component name; ``None`` draws the whole plan's ``pay``.
     ax
         Where to draw; a new figure when ``None``.
     lang
         ``"en"`` or ``"ru"``.
     findings
-        A ``LintReport`` or a list of findings (``.component``, ``.kind``,
-        ``.attainment``, ``.severity``); each with an attainment is marked by a
-        vertical line and a short label.
+        A ``LintReport`` or a list of ``Finding`` (``.component``, ``.kind``,
+        ``.metric``, ``.attainment``, ``.severity``). Each one on the drawn
+        component (any, for the whole plan) and the swept metric is marked by
+        a dashed vertical line, a dot on the curve and a short label.
     attainments
-        The x grid (fractions of plan).
+        The x grid: fractions of plan (raw values when ``metric`` is read as a value).
+    metric
+        Sweep only this metric, the others staying on plan; ``None`` moves
+        every attainment metric together.
+    pay
+        For the whole plan: ``"variable"`` (default) or ``"total"``.
 
     Returns
     -------
@@ -232,79 +253,106 @@ def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axe
     """
     ax = _axes(ax)
     grid = np.asarray(attainments, dtype=float)
-    plans: dict[str | None, Plan] = dict(plan.plans()) if isinstance(plan, Scheme) else {None: plan}
-    if component is not None and not any(component in p.component_names for p in plans.values()):
-        known = sorted({c for p in plans.values() for c in p.component_names})
+    roles: dict[str | None, Plan] = dict(plan.plans()) if isinstance(plan, Scheme) else {None: plan}
+    if component is not None and not any(component in p.component_names for p in roles.values()):
+        known = sorted({c for p in roles.values() for c in p.component_names})
         raise ValueError(f"no component {component!r} in {plan.name!r}; components: {', '.join(known)}")
-    curves: dict[str | None, pd.DataFrame] = {}
-    for role, p in plans.items():
+    curves: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+    for role, p in roles.items():
         if component is None or component in p.component_names:
-            curves[role] = _payout_curve_frame(p, component, grid)
-    for role, frame in curves.items():
-        ax.plot(frame["attainment"].to_numpy(), frame["pay"].to_numpy(),
-                gid="payout_curve" if role is None else f"payout_curve:{role}",
-                label=None if role is None else _name(role, lang))
-    ax.axvline(1.0, color=palette()[7], linestyle=":", linewidth=1.0, label=label("on_plan", lang))
-    _mark_findings(ax, curves, component, _finding_list(findings), lang)
+            frame = _payout_curve_frame(p, metric, grid)
+            curves[role] = (frame["attainment"].to_numpy(dtype=float), _curve_pay(frame, component, pay))
+    colours = palette()
+    for i, (role, (x, y)) in enumerate(curves.items()):
+        ax.plot(x, y, color=colours[i % 10], gid="payout_curve" if role is None else f"payout_curve:{role}",
+                label=None if role is None else _name(role, lang), zorder=3)
+    by_value = metric is not None and all(metric not in p.targets for p in roles.values())
+    if not by_value:
+        ax.axvline(1.0, color=colours[7], linestyle=":", linewidth=1.0, label=label("on_plan", lang))
+    _mark_findings(ax, curves, component, metric, roles, _finding_list(findings), lang)
 
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    if by_value:
+        ax.set_xlabel(_name(metric, lang))
+    else:
+        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.set_xlabel(label("attainment_pct", lang) if metric is None
+                      else f"{label('attainment_pct', lang)}: {_name(metric, lang)}")
     _set_money_axis(ax.yaxis, lang)
-    ax.set_xlim(grid.min(), grid.max())
-    ax.set_ylim(bottom=min(0.0, *(float(f["pay"].min()) for f in curves.values())))
-    ax.set_xlabel(label("attainment_pct", lang))
-    what = "component_pay" if component is not None else "pay"
-    ax.set_ylabel(_money_title(what, lang, _currency_of(plan)))
+    ax.set_xlim(float(grid.min()), float(grid.max()))
+    lowest = min(float(np.min(y)) for _, y in curves.values())
+    ax.set_ylim(bottom=min(0.0, lowest))
+    ax.set_ylabel(_money_title("component_pay" if component is not None else pay, lang, _currency_of(plan)))
     ax.set_title(label("payout_curve_of", lang, name=_name(component, lang) if component else plan.name))
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")  # pay curves rise: the lower right is where the chart is empty
     return ax
 
 
-def _mark_findings(ax: Axes, curves: Mapping[str | None, pd.DataFrame], component: str | None,
-                   findings: list[Any], lang: str) -> None:
-    """A vertical line at each finding's attainment, a marker on the curve and a short label on top."""
+def _mark_findings(ax: Axes, curves: Mapping[str | None, tuple[np.ndarray, np.ndarray]], component: str | None,
+                   metric: str | None, roles: Mapping[str | None, Plan], findings: list[Any], lang: str) -> None:
+    """A dashed line at each relevant finding's attainment, a dot on the curve, a short label on top.
+
+    A finding is relevant when it lies on the axis drawn: the swept metric (or,
+    when every metric moves together, any metric read by attainment) and the
+    drawn component (any, for the whole plan). Findings of a scheme's role
+    (``"junior.bonus"``) go on that role's curve. Findings at the same
+    attainment share one line and one label, so they never print over each other.
+    """
+    at: dict[float, list[tuple[str | None, str, str | None, str]]] = {}
+    for finding in findings:
+        x = getattr(finding, "attainment", None)
+        if x is None or not np.isfinite(float(x)):
+            continue
+        name = str(getattr(finding, "component", "") or "")
+        role = next((r for r in curves if r is not None and name.startswith(f"{r}.")), None)
+        if role is None and None not in curves:
+            continue  # a role this chart does not draw
+        bare = name[len(role) + 1:] if role is not None else name
+        if component is not None and bare != component:
+            continue
+        f_metric = getattr(finding, "metric", None)
+        on_axis = (f_metric in (None, "all") or f_metric in roles[role].targets) if metric is None \
+            else f_metric == metric
+        if on_axis:
+            at.setdefault(round(float(x), 6), []).append(
+                (role, str(getattr(finding, "kind", "finding")), f_metric,
+                 str(getattr(finding, "severity", "warning"))))
     colours = palette()
-    relevant = [f for f in findings
-                if getattr(f, "attainment", None) is not None and np.isfinite(float(f.attainment))
-                and (component is None or getattr(f, "component", None) in (component, None, "all"))]
-    first = next(iter(curves.values()))
-    for i, finding in enumerate(relevant):
-        x = float(finding.attainment)
-        colour = colours[_SEVERITY_COLOUR.get(str(getattr(finding, "severity", "warning")), 1)]
+    rank = {"info": 0, "warning": 1, "error": 2}
+    for i, (x, items) in enumerate(sorted(at.items())):
+        worst = max((sev for *_, sev in items), key=lambda sev: rank.get(sev, 1))
+        colour = colours[_SEVERITY_COLOUR.get(worst, 1)]
         ax.axvline(x, color=colour, linestyle="--", linewidth=1.0, gid=f"finding:{i}")
-        y = float(np.interp(x, first["attainment"].to_numpy(), first["pay"].to_numpy()))
-        ax.plot([x], [y], marker="o", markersize=6, color=colour, linestyle="none")
-        # staggered so two findings close together do not print over each other
-        ax.annotate(_name(getattr(finding, "kind", "finding"), lang), xy=(x, 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(3, -12 - 11 * (i % 3)),
-                    textcoords="offset points", fontsize=8, color=colour, ha="left", va="top")
+        for role in dict.fromkeys(role for role, *_ in items):
+            xs, ys = curves[role]
+            ax.plot([x], [float(np.interp(x, xs, ys))], marker="o", markersize=6, color=colour,
+                    linestyle="none", gid=f"finding_point:{i}", zorder=4)
+        words: dict[str, list[str]] = {}
+        for _role, kind, f_metric, _sev in items:
+            names = words.setdefault(_name(kind, lang), [])
+            if metric is None and f_metric not in (None, "all"):  # all metrics move: say which one broke
+                if _name(f_metric, lang) not in names:
+                    names.append(_name(f_metric, lang))
+        text = "; ".join(k + (f" · {', '.join(m)}" if m else "") for k, m in words.items())
+        # upright along its line, so findings a few points apart do not print over each other
+        ax.annotate(text, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -4),
+                    textcoords="offset points", rotation=90, fontsize=8, color=colour, ha="left", va="top",
+                    bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.0},
+                    gid=f"finding_label:{i}")
 
 
 # --------------------------------------------------------------------------- pay vs performance
 
-def _rows_with(payouts: Payouts, team: pd.DataFrame | None, columns: Iterable[str]) -> pd.DataFrame:
-    """The payout table with ``columns`` taken from the team table, row-aligned."""
+def _rows_with(payouts: Payouts, columns: Iterable[str]) -> pd.DataFrame:
+    """The payout table with ``columns`` of ``payouts.inputs`` (the table evaluated, row for row)."""
     table = payouts.table
-    columns = [c for c in dict.fromkeys(columns) if c not in table.columns]
-    source = payouts.inputs if team is None else team
-    missing = [c for c in columns if c not in source.columns and c != "archetype"]
-    if missing:
-        raise ValueError(f"column {missing[0]!r} is not in the team table; "
-                         f"columns: {', '.join(map(str, source.columns))}")
-    columns = [c for c in columns if c in source.columns]
-    if team is None:  # payouts.inputs is the table evaluated, row for row
-        extra = source[columns].reset_index(drop=True)
-        return pd.concat([table.reset_index(drop=True), extra], axis=1)
-    keys = [k for k in ("scenario", "rep_id", "period") if k in table.columns and k in team.columns]
-    right = team[keys + columns].copy()
-    left = table.copy()
-    for k in keys:  # "R01" and R01 from a spreadsheet must meet
-        right[k] = right[k].astype(str)
-        left[k] = left[k].astype(str)
-    return left.merge(right, on=keys, how="left", validate="many_to_one")
+    source = payouts.inputs
+    columns = [c for c in dict.fromkeys(columns) if c not in table.columns and c in source.columns]
+    extra = source[columns].reset_index(drop=True)
+    return pd.concat([table.reset_index(drop=True), extra], axis=1)
 
 
 def _per_rep(rows: pd.DataFrame, values: Sequence[str]) -> pd.DataFrame:
-    """Mean per period of ``values`` per rep (over every period and scenario), with the archetype."""
+    """Monthly mean of ``values`` per rep (over every period and scenario), with the archetype."""
     agg = rows.groupby("rep_id", sort=False)[list(values)].mean()
     if "archetype" in rows.columns:
         agg["archetype"] = rows.groupby("rep_id", sort=False)["archetype"].first().fillna(_UNLABELLED)
@@ -319,15 +367,23 @@ def _archetype_order(found: Iterable[str]) -> list[str]:
     return known + sorted(a for a in found if a not in ARCHETYPE_ORDER)
 
 
+def _measure_name(measure: Any, team: pd.DataFrame) -> str:
+    """The key of the measure for labels: the analysis default, a column, or 'performance'."""
+    if measure is None:
+        return "margin" if "margin" in team.columns else "revenue"
+    return measure if isinstance(measure, str) else "performance"
+
+
 @_styled
-def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, measure: str = "revenue",
+def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, measure: Any = "revenue",
                             ax: Axes | None = None, lang: str = "en", pay: str = "total",
                             annotate: bool = False) -> Axes:
     """Pay against performance, one point per rep, coloured (and shaped) by archetype.
 
-    Each point is a rep's mean per period over every period (and scenario):
-    x = the ``measure``, y = ``pay``. A plan that rewards performance draws a
-    rising cloud; a flat or shuffled cloud is a plan that pays for presence.
+    The points are :func:`kpilab.analysis.differentiation`'s ``per_rep``: each
+    rep's monthly mean over every period (and scenario) of ``measure`` (x) and
+    of ``pay`` (y). A plan that rewards performance draws a rising cloud; a
+    flat or shuffled cloud is a plan that pays for presence.
 
     Parameters
     ----------
@@ -336,11 +392,12 @@ def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, 
     team
         The performance table with ``measure`` (and ``archetype``); default ``payouts.inputs``.
     measure
-        A column of the team table (``"revenue"``, ``"deals"``, ...).
+        A column (``"revenue"``, ``"deals"``), an expression, a callable or ``None``
+        (the analysis default), as :func:`kpilab.analysis.differentiation` takes it.
     ax, lang
         Where to draw; ``"en"`` or ``"ru"``.
     pay
-        ``"total"`` or ``"variable"`` (any payout-table column).
+        ``"total"`` or ``"variable"``.
     annotate
         Write each rep's id next to its point.
 
@@ -349,34 +406,45 @@ def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, 
     Axes
         One scatter per archetype, ``gid="reps:<archetype>"``.
     """
-    if pay not in payouts.table.columns:
-        raise ValueError(f"pay must be a payout-table column such as 'total' or 'variable', got {pay!r}")
+    from .analysis import differentiation  # the per-rep figures are the analysis's, not redrawn here
+
+    if pay not in ("total", "variable"):
+        raise ValueError(f"pay must be 'total' or 'variable', got {pay!r}")
+    source = payouts.inputs if team is None else team
+    if isinstance(measure, str) and measure not in source.columns and not any(op in measure for op in "+-*/()"):
+        raise ValueError(f"column {measure!r} is not in the team table; "
+                         f"columns: {', '.join(map(str, source.columns))}")
+    per_rep = differentiation(payouts, team, measure=measure).per_rep.set_index("rep_id")
+    if "archetype" not in per_rep.columns:
+        per_rep["archetype"] = _UNLABELLED
+    per_rep["archetype"] = per_rep["archetype"].fillna(_UNLABELLED).astype(str)
     ax = _axes(ax)
-    rows = _rows_with(payouts, team, [measure, "archetype"])
-    per_rep = _per_rep(rows, [measure, pay])
     for archetype in _archetype_order(per_rep["archetype"]):
         part = per_rep[per_rep["archetype"] == archetype]
-        ax.scatter(part[measure].to_numpy(dtype=float), part[pay].to_numpy(dtype=float),
+        ax.scatter(part["performance"].to_numpy(dtype=float), part[pay].to_numpy(dtype=float),
                    color=archetype_color(archetype), marker=archetype_marker(archetype),
                    s=110 if archetype_marker(archetype) == "*" else 55,  # a star glyph reads small
                    edgecolor="white", linewidth=0.6, label=_name(archetype, lang), gid=f"reps:{archetype}",
                    zorder=3)
     if annotate:
         for rep, r in per_rep.iterrows():
-            ax.annotate(str(rep), (r[measure], r[pay]), xytext=(4, 3), textcoords="offset points", fontsize=7)
+            ax.annotate(str(rep), (r["performance"], r[pay]), xytext=(4, 3), textcoords="offset points",
+                        fontsize=7)
     currency = _currency_of(payouts)
     per_period = label("mean_per_period", lang)
-    if measure in _MONEY_METRICS:
+    name = _measure_name(measure, source)
+    if name in _MONEY_METRICS:
         _set_money_axis(ax.xaxis, lang)
-        ax.set_xlabel(_money_title(measure, lang, currency, per_period))
+        ax.set_xlabel(_money_title(name, lang, currency, per_period))
     else:
-        ax.xaxis.set_major_formatter(money_formatter(lang, 0 if per_rep[measure].abs().max() >= 100 else 1))
-        ax.set_xlabel(f"{_name(measure, lang)} ({per_period})")
+        big = per_rep["performance"].abs().max() >= 100
+        ax.xaxis.set_major_formatter(money_formatter(lang, 0 if big else 1))
+        ax.set_xlabel(f"{_name(name, lang)} ({per_period})")
     _set_money_axis(ax.yaxis, lang)
     ax.set_ylabel(_money_title(pay, lang, currency, per_period))
     ax.set_title(label("pay_vs_performance", lang))
     if (per_rep["archetype"] != _UNLABELLED).any():
-        ax.legend(title=label("archetype", lang), loc="upper left", fontsize=8)
+        ax.legend(title=label("archetype", lang), loc="best", fontsize=8)
     return ax
 
 
@@ -427,7 +495,7 @@ def plot_pay_distribution(data: Any, ax: Axes | None = None, lang: str = "en", p
     groups: dict[str, np.ndarray] = {}
     if list(by_plan) == [""]:
         payouts = by_plan[""]
-        rows = _rows_with(payouts, None, ["archetype"])
+        rows = _rows_with(payouts, ["archetype"])
         if "archetype" not in rows.columns:
             rows["archetype"] = _UNLABELLED
         values = _per_rep(rows, [pay]) if per == "rep" else rows.assign(archetype=rows["archetype"].fillna(_UNLABELLED))
@@ -663,9 +731,21 @@ def plot_waterfall(payouts: Payouts, rep_id: Any, period: Any, ax: Axes | None =
 
 # --------------------------------------------------------------------------- comparison
 
+# Comparison rows in roubles (the others are ratios, counts or shares).
+_MONEY_ROWS = {"top_quartile_median_total", "minimum_median_total", "target_variable", "p10_variable",
+               "p50_variable", "p90_variable", "payroll", "variable_payroll", "output", "revenue", "mean_delta",
+               "median_delta", "max_gain", "max_loss", "budget_p10", "budget_p50", "budget_p90"}
+
+
+def _failed(status: Any) -> bool:
+    """A verdict cell that failed: status ``"fail"`` (or a plain False); "not assessed" is not a failure."""
+    if isinstance(status, str):
+        return status.strip().lower() == "fail"
+    return status is False or (isinstance(status, (bool, np.bool_)) and not status)
+
 @_styled
 def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = None, ax: Axes | None = None,
-                         lang: str = "en", normalize: bool | None = None) -> Axes:
+                         lang: str = "en", normalize: bool | None = None, currency: str = "RUB") -> Axes:
     """Plans side by side on one or more comparison metrics.
 
     Parameters
@@ -680,12 +760,15 @@ def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = 
         Scale each metric by its largest absolute value across plans, so metrics
         in roubles and in ratios share an axis (the bars are labelled with the
         real values). Default: only when there is more than one metric.
+    currency
+        For the axis title of a single money metric.
 
     Returns
     -------
     Axes
         One bar per plan and metric, ``gid="bar:<metric>:<plan>"``; failed
-        criteria (where ``comparison.verdict`` has the metric) are hatched.
+        criteria (where ``comparison.verdict`` has the metric with status
+        ``"fail"``) are hatched.
     """
     table = comparison.table if hasattr(comparison, "table") else comparison
     if not isinstance(table, pd.DataFrame):
@@ -708,60 +791,161 @@ def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = 
     width = 0.8 / len(plans)
     colours = palette()
     x = np.arange(len(chosen))
+    scale = np.abs(values).max(axis=1).fillna(1.0).replace(0, 1).to_numpy() if normalize else np.ones(len(chosen))
+    any_failed = False
     for j, plan in enumerate(plans):
         raw = values[plan].to_numpy()
-        scale = np.abs(values).max(axis=1).replace(0, 1).to_numpy() if normalize else np.ones(len(chosen))
-        heights = raw / scale
+        heights = np.nan_to_num(raw / scale)  # a metric a plan cannot have (rho of flat pay) draws no bar
         offsets = x + (j - (len(plans) - 1) / 2) * width
         for k, metric in enumerate(chosen):
             failed = (isinstance(verdict, pd.DataFrame) and metric in verdict.index and plan in verdict.columns
-                      and not bool(verdict.loc[metric, plan]))
+                      and _failed(verdict.loc[metric, plan]))
+            any_failed |= failed
             ax.bar(offsets[k], heights[k], width=width * 0.92, color=colours[j % 10],
-                   hatch="//" if failed else None, edgecolor="white" if not failed else "black",
-                   label=_name(plan, lang) if k == 0 else None, gid=f"bar:{metric}:{plan}")
-            decimals = 0 if abs(raw[k]) >= 100 else 2
-            ax.annotate(format_number(raw[k], lang, decimals), (offsets[k], heights[k]),
-                        xytext=(0, 3 if heights[k] >= 0 else -3), textcoords="offset points", ha="center",
-                        va="bottom" if heights[k] >= 0 else "top", fontsize=8)
-    ax.set_xticks(x, [_name(m, lang) for m in chosen], rotation=15 if len(chosen) > 3 else 0,
-                  ha="right" if len(chosen) > 3 else "center")
+                   hatch="//" if failed else None, edgecolor="black" if failed else "white",
+                   gid=f"bar:{metric}:{plan}")
+            text = label("not_available", lang) if np.isnan(raw[k]) else \
+                format_number(raw[k], lang, 0 if abs(raw[k]) >= 100 else 2)
+            ax.annotate(text, (offsets[k], heights[k]), xytext=(0, 3 if heights[k] >= 0 else -3),
+                        textcoords="offset points", ha="center", va="bottom" if heights[k] >= 0 else "top",
+                        fontsize=8)
+    # long metric names wrap onto lines instead of slanting across their neighbours
+    wrap = max(10, min(22, 70 // len(chosen)))
+    ax.set_xticks(x, [textwrap.fill(_name(m, lang), wrap) for m in chosen])
     ax.grid(False, axis="x")
     ax.axhline(0, color="black", linewidth=0.6)
     if normalize:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         ax.set_ylabel(label("relative_to_best", lang))
-    elif len(chosen) == 1 and chosen[0] in _MONEY_METRICS | {"payroll_total", "mean_total", "mean_variable"}:
+    elif len(chosen) == 1 and chosen[0] in _MONEY_METRICS | _MONEY_ROWS:
         _set_money_axis(ax.yaxis, lang)
-        ax.set_ylabel(f"{_name(chosen[0], lang)}, {currency_symbol('RUB')}")
+        ax.set_ylabel(_money_title(chosen[0], lang, currency))
     else:
         ax.set_ylabel(_name(chosen[0], lang) if len(chosen) == 1 else label("value", lang))
     ax.set_title(label("comparison", lang))
-    if len(plans) > 1:
-        ax.legend(title=label("plan", lang), loc="best")
+    # plain swatches per plan (a plan's first bar may be hatched), plus what the hatch means
+    handles = [mpl.patches.Patch(facecolor=colours[j % 10], label=_name(plan, lang)) for j, plan in enumerate(plans)]
+    if any_failed:
+        handles.append(mpl.patches.Patch(facecolor="white", edgecolor="black", hatch="//",
+                                         label=label("criterion_failed", lang)))
+    if len(handles) > 1:
+        ncol = len(handles) if len(handles) <= 3 else int(np.ceil(len(handles) / 2))
+        rows = int(np.ceil(len(handles) / ncol))
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom, top + (0.12 + 0.1 * rows) * (top - bottom))  # headroom: the legend sits above the bars
+        ax.legend(handles=handles, loc="upper center", ncol=ncol)
+    if normalize and bool((values.fillna(0) >= 0).all().all()):
+        ax.set_yticks(np.linspace(0.0, 1.0, 6))  # no "120 %" ticks in the legend's headroom
     return ax
 
 
 # --------------------------------------------------------------------------- tail and replacement
 
+_TAIL_SERIES = ("output", "cost", "output_gain", "cost_gain", "cum_output_gain", "cum_cost_gain")
+
+
 @_styled
-def plot_tail(result: Any, ax: Axes | None = None, lang: str = "en", what: str = "output") -> Axes:
-    """The tail and the replacement path.
+def plot_tail(result: Any, ax: Axes | None = None, lang: str = "en", what: str = "output",
+              measure: str | None = None, currency: str = "RUB", max_reps: int = 25) -> Axes:
+    """The tail, or the replacement path.
+
+    A ``ReplacementResult`` (:func:`kpilab.analysis.simulate_replacement`)
+    draws month by month the P10–P90 band and the median of ``what``: for
+    ``"output"`` and ``"cost"`` two fans, keeping the tail and replacing it;
+    for a gain series (``"output_gain"``, ``"cost_gain"``, ``"cum_output_gain"``,
+    ``"cum_cost_gain"``) one fan around zero. A ``TailReport``
+    (:func:`kpilab.analysis.tail`) draws each rep's months in the tail as a
+    bar, flagged reps highlighted, with the ``k``-of-``n`` threshold.
 
     Parameters
     ----------
     result
-        A ``ReplacementResult`` (``.table``: per month, P10/P50/P90 of output and
-        cost with and without replacement) or a ``TailReport``.
+        A ``ReplacementResult`` or a ``TailReport``.
     ax, lang
         Where to draw; ``"en"`` or ``"ru"``.
     what
-        ``"output"`` or ``"cost"`` for a replacement result.
+        The series of a replacement result (above).
+    measure
+        What "output" is (``"revenue"``, ``"deals"``) for the axis title;
+        money measures get the currency sign.
+    currency
+        Currency of cost (and of a money measure).
+    max_reps
+        A tail report shows at most this many reps, most months in the tail first.
 
     Returns
     -------
     Axes
+        Replacement: bands ``gid="tail_band:<series>"`` and medians
+        ``gid="tail_p50:<series>"`` (series ``output_keep``, ``output_replace``,
+        ...). Tail report: bars ``gid="tail_rep:<rep_id>"``.
     """
-    raise NotImplementedError("waiting for the final analysis API")  # replaced once the API is final
+    table = getattr(result, "table", result)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"expected a ReplacementResult or a TailReport, got {type(result).__name__}")
+    ax = _axes(ax)
+    if {"rep_id", "periods_in_tail"} <= set(table.columns):
+        return _draw_tail_report(ax, result, table, lang, max_reps)
+    if what not in _TAIL_SERIES:
+        raise ValueError(f"what must be one of {', '.join(_TAIL_SERIES)}; got {what!r}")
+    colours = palette()
+    if what in ("output", "cost"):
+        series = [(f"{what}_keep", label("without_replacement", lang), colours[7]),
+                  (f"{what}_replace", label("with_replacement", lang), colours[0])]
+    else:
+        series = [(what, _name(what, lang), colours[2])]
+    missing = [f"{name}_{q}" for name, *_ in series for q in _Q_COLUMNS if f"{name}_{q}" not in table.columns]
+    if missing:
+        raise ValueError(f"the replacement table has no column {missing[0]!r}")
+    x = np.asarray(table.index, dtype=float)
+    for name, text, colour in series:
+        ax.fill_between(x, table[f"{name}_p10"].to_numpy(dtype=float), table[f"{name}_p90"].to_numpy(dtype=float),
+                        color=colour, alpha=0.25, linewidth=0, label=f"{text}: {label('p10_p90', lang)}",
+                        gid=f"tail_band:{name}")
+        ax.plot(x, table[f"{name}_p50"].to_numpy(dtype=float), color=colour, marker="o", markersize=3,
+                label=f"{text}: {label('median', lang)}", gid=f"tail_p50:{name}")
+    if what not in ("output", "cost"):
+        ax.axhline(0, color="black", linewidth=0.6)
+    is_cost = what in ("cost", "cost_gain", "cum_cost_gain")
+    unit = "cost" if is_cost else (measure or "output")
+    _set_money_axis(ax.yaxis, lang)
+    key = what if what not in ("output", "cost") else unit
+    ax.set_ylabel(_money_title(key, lang, currency) if is_cost or unit in _MONEY_METRICS else _name(key, lang))
+    ax.set_xlabel(label("month", lang))
+    ax.set_xlim(x.min(), x.max())
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_title(label("replacement_title", lang, what=_name(what if what not in ("output", "cost") else unit,
+                                                              lang).lower()))
+    ax.legend(loc="best")
+    return ax
+
+
+def _draw_tail_report(ax: Axes, result: Any, table: pd.DataFrame, lang: str, max_reps: int) -> Axes:
+    """Months in the tail per rep, flagged reps in vermillion, the k-of-n threshold as a line."""
+    rows = table.sort_values("periods_in_tail", ascending=False, kind="stable").head(max_reps)
+    rows = rows.iloc[::-1]  # barh draws bottom-up: the worst rep on top
+    colours = palette()
+    flagged = rows["flagged"].astype(bool).to_numpy() if "flagged" in rows.columns else np.zeros(len(rows), bool)
+    y = np.arange(len(rows))
+    for yi, (_, r), flag in zip(y, rows.iterrows(), flagged):
+        ax.barh(yi, float(r["periods_in_tail"]), color=colours[3] if flag else colours[7], height=0.7,
+                gid=f"tail_rep:{r['rep_id']}")
+    names = [f"{r['rep_id']} · {_name(r['archetype'], lang)}" if "archetype" in rows.columns
+             and pd.notna(r["archetype"]) else str(r["rep_id"]) for _, r in rows.iterrows()]
+    ax.set_yticks(y, names)
+    k, n = getattr(result, "k", None), getattr(result, "n", None)
+    if k is not None:
+        ax.axvline(k, color="black", linestyle="--", linewidth=1.0,
+                   label=label("tail_threshold", lang, k=k, n=n), gid="tail_threshold")
+    handles = [mpl.patches.Patch(color=colours[3], label=label("flagged", lang)),
+               mpl.patches.Patch(color=colours[7], label=label("not_flagged", lang))]
+    ax.legend(handles=[*handles, *ax.get_legend_handles_labels()[0]], loc="lower right")
+    ax.grid(False, axis="y")
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel(label("periods_in_tail", lang))
+    quantile = float(getattr(result, "quantile", 0.25))
+    ax.set_title(label("tail_reps_title", lang, share=f"{round(quantile * 100)}\u00a0%"))
+    return ax
 
 
 # --------------------------------------------------------------------------- composite sheet

@@ -161,7 +161,7 @@ def test_save_rejects_other_extensions(payouts: Payouts, tmp_path: Path) -> None
 # --------------------------------------------------------------------------- ax in, ax out
 
 def _all_charts(payouts: Payouts, scenario_payouts: Payouts) -> dict[str, object]:
-    comparison = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}, index=["rho", "payroll_total"])
+    comparison = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}, index=["rho", "payroll"])
     return {
         "pay_vs_performance": lambda **kw: plots.plot_pay_vs_performance(payouts, **kw),
         "pay_distribution": lambda **kw: plots.plot_pay_distribution({"x": payouts, "y": payouts}, **kw),
@@ -371,32 +371,229 @@ def test_budget_quantiles_table(scenario_payouts: Payouts) -> None:
 
 def test_comparison_bars_single_metric_are_the_values() -> None:
     table = pd.DataFrame({"salary_only": [1.2e6, 0.1], "balanced_kpi": [1.5e6, 0.9]},
-                         index=["payroll_total", "rho"])
-    ax = plots.plot_comparison_bars(table, "payroll_total", lang="ru")
+                         index=["payroll", "rho"])
+    ax = plots.plot_comparison_bars(table, "payroll", lang="ru")
     heights = {p.get_gid(): p.get_height() for p in ax.patches}
-    assert heights == {"bar:payroll_total:salary_only": 1.2e6, "bar:payroll_total:balanced_kpi": 1.5e6}
-    assert "Только оклад" in _texts(ax) and "Общий ФОТ" in _texts(ax)
+    assert heights == {"bar:payroll:salary_only": 1.2e6, "bar:payroll:balanced_kpi": 1.5e6}
+    assert "Только оклад" in _texts(ax) and ax.get_ylabel() == "Фонд оплаты труда, ₽"
 
 
 def test_comparison_bars_several_metrics_are_scaled_and_labelled_with_real_values() -> None:
-    table = pd.DataFrame({"A": [1.2e6, 0.4], "B": [1.5e6, 0.8]}, index=["payroll_total", "rho"])
+    table = pd.DataFrame({"A": [1.2e6, 0.4], "B": [1.5e6, 0.8]}, index=["payroll", "rho"])
     ax = plots.plot_comparison_bars(table, lang="en")
     heights = {p.get_gid(): p.get_height() for p in ax.patches}
-    assert heights == pytest.approx({"bar:payroll_total:A": 0.8, "bar:payroll_total:B": 1.0,
+    assert heights == pytest.approx({"bar:payroll:A": 0.8, "bar:payroll:B": 1.0,
                                      "bar:rho:A": 0.5, "bar:rho:B": 1.0})
     assert {"1,200,000", "1,500,000", "0.40", "0.80"} <= {t.get_text() for t in ax.texts}
 
 
 def test_comparison_bars_hatch_failed_criteria() -> None:
     class Comparison:  # the shape of kpilab.analysis.Comparison the chart reads
-        table = pd.DataFrame({"A": [0.5], "B": [0.9]}, index=["rho"])
-        verdict = pd.DataFrame({"A": [False], "B": [True]}, index=["rho"])
+        table = pd.DataFrame({"A": [0.5], "B": [0.9], "C": [np.nan]}, index=["rho"])
+        verdict = pd.DataFrame({"A": ["fail"], "B": ["pass"], "C": ["not assessed"]}, index=["rho"])
 
-    ax = plots.plot_comparison_bars(Comparison(), "rho")
+    ax = plots.plot_comparison_bars(Comparison(), "rho", lang="ru")
     hatches = {p.get_gid(): p.get_hatch() for p in ax.patches}
-    assert hatches == {"bar:rho:A": "//", "bar:rho:B": None}
+    assert hatches == {"bar:rho:A": "//", "bar:rho:B": None, "bar:rho:C": None}
+    assert {p.get_gid(): p.get_height() for p in ax.patches}["bar:rho:C"] == 0.0  # NaN draws no bar...
+    assert "н/д" in {t.get_text() for t in ax.texts}  # ...and says so
+    assert "Критерий не выполнен" in _texts(ax)
 
 
 def test_comparison_bars_unknown_metric() -> None:
     with pytest.raises(ValueError, match="'nope'.*metrics: rho"):
         plots.plot_comparison_bars(pd.DataFrame({"A": [1.0]}, index=["rho"]), "nope")
+
+
+def test_comparison_bars_from_a_real_comparison(team: pd.DataFrame) -> None:
+    from kpilab.analysis import compare
+
+    cheaper = load_plan({**PLAN, "name": "Cheaper", "target_bonus": 10000})
+    comparison = compare({"current": load_plan(PLAN), "cheaper": cheaper}, team)
+    ax = plots.plot_comparison_bars(comparison, ["payroll", "rho"])
+    heights = {p.get_gid(): p.get_height() for p in ax.patches}
+    table = comparison.table
+    top = max(table.loc["payroll", "current"], table.loc["payroll", "cheaper"])
+    assert heights["bar:payroll:cheaper"] == pytest.approx(table.loc["payroll", "cheaper"] / top)
+    assert heights["bar:payroll:current"] == pytest.approx(table.loc["payroll", "current"] / top)
+
+
+# --------------------------------------------------------------------------- payout curve
+
+GRID = np.linspace(0, 2, 401)
+
+
+def _curve_line(ax: Axes, gid: str = "payout_curve"):
+    lines = [line for line in ax.lines if line.get_gid() == gid]
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_payout_curve_of_a_component_is_the_engines(plan: Plan) -> None:
+    from kpilab.analysis import payout_curve
+
+    ax = plots.plot_payout_curve(plan, "revenue_bonus")
+    line = _curve_line(ax)
+    np.testing.assert_allclose(line.get_xdata(), GRID)
+    np.testing.assert_allclose(line.get_ydata(), payout_curve(plan, attainments=GRID)["revenue_bonus"])
+    y = dict(zip(np.round(GRID, 3), line.get_ydata()))
+    # 20 000 x curve: nothing under 80 %, 0.5 at 80 %, 1 on plan, 2 at 150 %, extended slope to 3 at 200 %
+    assert (y[0.79], y[0.8], y[1.0], y[1.25], y[1.5], y[2.0]) == pytest.approx((0, 10000, 20000, 30000, 40000, 60000))
+    assert ax.get_title() == "Payout curve: revenue_bonus"  # a name the consultant chose stays verbatim
+
+
+def test_payout_curve_of_the_whole_plan_and_of_one_metric(plan: Plan) -> None:
+    from kpilab.analysis import payout_curve
+
+    ax = plots.plot_payout_curve(plan, lang="ru")
+    expected = payout_curve(plan, attainments=GRID)
+    np.testing.assert_allclose(_curve_line(ax).get_ydata(), expected["variable"])
+    assert ax.get_xlabel() == "Выполнение плана, %" and ax.get_ylabel() == "Переменная часть, ₽"
+    assert ax.get_title() == "Кривая выплат: Test plan"
+    total = plots.plot_payout_curve(plan, pay="total")
+    np.testing.assert_allclose(_curve_line(total).get_ydata(), expected["total"])
+    deals = plots.plot_payout_curve(plan, "deals_bonus", metric="deals")
+    np.testing.assert_allclose(_curve_line(deals).get_ydata(),
+                               payout_curve(plan, metric="deals", attainments=GRID)["deals_bonus"])
+    assert set(np.round(_curve_line(deals).get_ydata(), 6)) == {0.0, 2500.0, 5000.0}  # the step bonus
+
+
+def test_payout_curve_marks_findings_on_the_drawn_component_and_axis(plan: Plan) -> None:
+    from kpilab.analysis import Finding
+
+    findings = [
+        Finding("revenue_bonus", "cliff", "revenue", 0.8, 10000.0, "warning", "jumps at 80 %"),
+        Finding("deals_bonus", "cliff", "deals", 0.5, 2500.0, "warning", "jumps at 50 %"),
+        Finding("revenue_bonus", "cap_hit", "all", float("nan"), 0.3, "info", "no attainment: not marked"),
+    ]
+    ax = plots.plot_payout_curve(plan, "revenue_bonus", findings=findings, lang="ru")
+    marks = [line for line in ax.lines if (line.get_gid() or "").startswith("finding:")]
+    assert [m.get_xdata()[0] for m in marks] == [0.8]
+    point = [line for line in ax.lines if line.get_gid() == "finding_point:0"][0]
+    assert point.get_ydata()[0] == pytest.approx(10000)  # the dot sits on the curve
+    labels = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("finding_label")]
+    assert labels == ["Обрыв · Выручка"]  # every metric moves: the label says which one broke
+    whole = plots.plot_payout_curve(plan, findings=findings, lang="en")  # whole plan: every component
+    assert sorted(line.get_xdata()[0] for line in whole.lines if (line.get_gid() or "").startswith("finding:")) \
+        == [0.5, 0.8]
+    assert "Cliff · Deals" in [t.get_text() for t in whole.texts]
+
+
+def test_payout_curve_with_a_real_lint_report() -> None:
+    from kpilab.analysis import lint
+
+    plan = load_plan("data/plans/tiered_commission.yaml")
+    report = lint(plan)
+    ax = plots.plot_payout_curve(plan, findings=report)
+    drawn = sorted({round(line.get_xdata()[0], 6) for line in ax.lines if (line.get_gid() or "").startswith("finding:")})
+    expected = sorted({round(f.attainment, 6) for f in report.findings if np.isfinite(f.attainment)
+                       and (f.metric == "all" or f.metric in plan.targets)})
+    assert drawn == expected
+
+
+def test_payout_curve_of_a_scheme_draws_each_role() -> None:
+    from kpilab.analysis import payout_curve
+
+    scheme = load_plan("data/plans/roles_scheme.yaml")
+    ax = plots.plot_payout_curve(scheme)
+    for role, role_plan in scheme.plans().items():
+        np.testing.assert_allclose(_curve_line(ax, f"payout_curve:{role}").get_ydata(),
+                                   payout_curve(role_plan, attainments=GRID)["variable"])
+
+
+def test_payout_curve_unknown_component(plan: Plan) -> None:
+    with pytest.raises(ValueError, match="'bonus'.*components: deals_bonus, missed, revenue_bonus"):
+        plots.plot_payout_curve(plan, "bonus")
+
+
+def test_payout_curve_passed_ax(plan: Plan) -> None:
+    fig, ax = plt.subplots()
+    assert plots.plot_payout_curve(plan, ax=ax) is ax
+    assert plt.get_fignums() == [fig.number]
+
+
+# --------------------------------------------------------------------------- tail and replacement
+
+class _Replacement:  # the documented shape of kpilab.analysis.ReplacementResult.table
+    months = np.arange(1, 5)
+    table = pd.DataFrame(
+        {f"{series}_{q}": base * (1 + 0.1 * np.arange(4)) * factor
+         for series, base in [("output_keep", 100.0), ("output_replace", 90.0), ("cost_keep", 50.0),
+                              ("cost_replace", 55.0), ("output_gain", -10.0), ("cost_gain", 5.0),
+                              ("cum_output_gain", -10.0), ("cum_cost_gain", 5.0)]
+         for q, factor in [("p10", 0.9), ("p50", 1.0), ("p90", 1.1)]},
+        index=pd.Index(months, name="month"))
+
+
+def test_replacement_path_draws_keep_and_replace_bands() -> None:
+    ax = plots.plot_tail(_Replacement(), lang="ru", what="output", measure="revenue")
+    t = _Replacement.table
+    for series in ("output_keep", "output_replace"):
+        median = _by_gid(ax, f"tail_p50:{series}")[0]
+        np.testing.assert_allclose(median.get_xdata(), [1, 2, 3, 4])
+        np.testing.assert_allclose(median.get_ydata(), t[f"{series}_p50"])
+        ys = _by_gid(ax, f"tail_band:{series}")[0].get_paths()[0].vertices[:, 1]
+        assert ys.min() == pytest.approx(t[f"{series}_p10"].min()) and ys.max() == pytest.approx(t[f"{series}_p90"].max())
+    words = _texts(ax)
+    assert "С заменой" in words and "Без замены" in words and ax.get_ylabel() == "Выручка, ₽"
+    cost = plots.plot_tail(_Replacement(), what="cum_cost_gain")
+    np.testing.assert_allclose(_by_gid(cost, "tail_p50:cum_cost_gain")[0].get_ydata(), t["cum_cost_gain_p50"])
+    assert cost.get_ylabel() == "Cumulative extra cost, ₽"
+    with pytest.raises(ValueError, match="what must be one of output, cost"):
+        plots.plot_tail(_Replacement(), what="profit")
+
+
+def test_tail_report_bars_are_months_in_the_tail() -> None:
+    class Tail:  # the documented shape of kpilab.analysis.TailReport
+        k, n, quantile = 3, 6, 0.25
+        table = pd.DataFrame({"rep_id": ["R01", "R02", "R03"], "archetype": ["laggard", "star", "newcomer"],
+                              "periods_in_tail": [5.0, 0.0, 3.0], "last_n": [6, 6, 6],
+                              "flagged": [True, False, True]})
+
+    ax = plots.plot_tail(Tail(), lang="ru")
+    bars = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("tail_rep:")}
+    assert {g: b.get_width() for g, b in bars.items()} == {"tail_rep:R01": 5.0, "tail_rep:R02": 0.0,
+                                                          "tail_rep:R03": 3.0}
+    vermillion = plots.palette()[3]
+    assert np.allclose(bars["tail_rep:R01"].get_facecolor()[:3], vermillion)
+    assert not np.allclose(bars["tail_rep:R02"].get_facecolor()[:3], vermillion)
+    assert _by_gid(ax, "tail_threshold")[0].get_xdata()[0] == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["R02 · Звезда", "R03 · Новичок", "R01 · Отстающий"]
+
+
+def test_tail_and_replacement_from_the_analysis() -> None:
+    from kpilab.analysis import simulate_replacement, tail
+    from kpilab.synth import make_team
+
+    team = make_team(12, periods=8, seed=3)
+    plan = load_plan("data/plans/balanced_kpi.yaml")
+    report = tail(evaluate(plan, team))
+    ax = plots.plot_tail(report)
+    assert len([p for p in ax.patches if (p.get_gid() or "").startswith("tail_rep:")]) == len(report.table)
+    result = simulate_replacement(plan, team, horizon=6, n_scenarios=20, seed=1)
+    ax = plots.plot_tail(result, what="cost")
+    np.testing.assert_allclose(_by_gid(ax, "tail_p50:cost_replace")[0].get_ydata(),
+                               result.table["cost_replace_p50"])
+
+
+# --------------------------------------------------------------------------- report sheet
+
+def test_report_sheet_is_a_figure_of_the_four_key_charts(payouts: Payouts) -> None:
+    before = dict(matplotlib.rcParams)
+    fig = plots.report_sheet(payouts, lang="ru")
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "Кривая выплат: Test plan" and titles[1] == "Выплата и результат"
+    assert titles[2] == "Распределение выплат" and titles[3].startswith("Расчёт выплаты: ")
+    assert fig._suptitle.get_text() == "Test plan: ключевые графики"
+    assert dict(matplotlib.rcParams) == before
+    assert plt.get_fignums() == [fig.number]
+    # the default waterfall is the median rep of the last period
+    last = payouts.table[payouts.table["period"] == "2026-03"].sort_values("total", kind="stable")
+    assert titles[3] == f"Расчёт выплаты: {last.iloc[(len(last) - 1) // 2]['rep_id']}, 2026-03"
+
+
+def test_report_sheet_saves(payouts: Payouts, tmp_path: Path) -> None:
+    fig = plots.report_sheet(payouts, rep_id="R02", period="2026-01")
+    assert fig.axes[3].get_title() == "Pay statement: R02, 2026-01"
+    assert plots.save(fig, tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF-")
