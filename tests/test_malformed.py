@@ -1,0 +1,154 @@
+"""A corpus of malformed plans and data files, each run through the CLI.
+
+Contract section 8: bad input gives exit status 2, one clear message on
+standard error that names where the problem is, and nothing written.
+For plans the place is the key path (``components[1].tiers[1].from``); for data
+it is the file, row (header = row 1), rep, period and column.
+
+Corpus: ``tests/malformed/plans/*.yaml`` (each run with ``good_data.csv``),
+``tests/malformed/data/*.csv`` (each run with ``good_plan.yaml``, or
+``good_scheme.yaml``), and two ``.xlsx`` files built here with openpyxl.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+HERE = pathlib.Path(__file__).parent / "malformed"
+GOOD_PLAN = HERE / "good_plan.yaml"
+GOOD_SCHEME = HERE / "good_scheme.yaml"
+GOOD_DATA = HERE / "good_data.csv"
+
+# plan file -> substrings stderr must contain (case-insensitive)
+PLAN_CASES: dict[str, list[str]] = {
+    "weights_not_one.yaml": ["components[0].kpis", "sum to 1", "0.9"],
+    "tiers_out_of_order.yaml": ["components[1].tiers[1].from", "increasing"],
+    "tiers_equal_starts.yaml": ["components[0].tiers[2].from", "increasing"],
+    "curve_x_out_of_order.yaml": ["components[0].curve.points[2]", "increasing"],
+    "unknown_kind.yaml": ["components[0].kind", "bonsu", "did you mean 'bonus'"],
+    "unknown_key_typo.yaml": ["components[0].metirc", "did you mean 'metric'"],
+    "share_and_amount.yaml": ["components[0]", "share", "amount", "not both"],
+    "neither_share_nor_amount.yaml": ["components[0]", "share", "amount", "neither"],
+    "gate_on_penalty.yaml": ["gates[0].applies_to[0]", "fines", "penalty"],
+    "modifier_on_penalty.yaml": ["modifiers[0].applies_to[1]", "fines", "penalty"],
+    "applies_to_unknown.yaml": ["gates[0].applies_to[1]", "deal_bonus", "did you mean 'deals_bonus'"],
+    "negative_rate.yaml": ["components[0].rate", "-0.05"],
+    "negative_amount.yaml": ["components[0].amount", "-5000"],
+    "per_unit_zero.yaml": ["components[1].per_unit", "> 0"],
+    "per_unit_negative.yaml": ["components[0].per_unit", "-500"],
+    "duplicate_names.yaml": ["components[1].name", "duplicate", "bonus"],
+    "reserved_name.yaml": ["components[0].name", "total"],
+    "python_tag.yaml": ["python/object", "line 2"],
+    "yaml_syntax_error.yaml": ["line 8"],
+    "missing_name.yaml": ["name", "required"],
+    "negative_target.yaml": ["targets.deals", "-8"],
+    "missing_target.yaml": ["revenue", "target"],
+    "unknown_basis.yaml": ["components[0].basis", "did you mean 'value'"],
+    "unknown_kpi_curve_key.yaml": ["components[1].kpis.calls.wieght", "did you mean 'weight'"],
+    "kpi_weight_text.yaml": ["components[0].kpis.calls.weight", "lots"],
+    "gate_applies_to_text.yaml": ["gates[0].applies_to", "everything"],
+}
+
+# data file -> (partner plan, substrings)
+DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {
+    "missing_metric_column.csv": (GOOD_PLAN, ["missing_metric_column.csv", "deals"]),
+    "missing_rep_id_column.csv": (GOOD_PLAN, ["missing_rep_id_column.csv", "rep_id"]),
+    "empty_metric_cell.csv": (GOOD_PLAN, ["file empty_metric_cell.csv", "row 3", "rep B", "period 2026-01",
+                                          "column calls"]),
+    "text_in_number.csv": (GOOD_PLAN, ["file text_in_number.csv", "row 4", "rep C", "period 2026-02",
+                                       "column revenue", "1.5 mln"]),
+    "negative_value.csv": (GOOD_PLAN, ["file negative_value.csv", "row 3", "rep B", "period 2026-01",
+                                       "column deals", "-1"]),
+    "nan_value.csv": (GOOD_PLAN, ["file nan_value.csv", "row 4", "rep C", "period 2026-01", "column calls"]),
+    "infinite_value.csv": (GOOD_PLAN, ["file infinite_value.csv", "row 3", "rep B", "period 2026-01",
+                                       "column missed_calls"]),
+    "duplicate_key.csv": (GOOD_PLAN, ["file duplicate_key.csv", "row 4", "rep B", "period 2026-01", "duplicate"]),
+    "plan_metric_zero.csv": (GOOD_PLAN, ["file plan_metric_zero.csv", "row 3", "rep B", "period 2026-01",
+                                         "column plan_deals"]),
+    "plan_metric_negative.csv": (GOOD_PLAN, ["file plan_metric_negative.csv", "row 3", "rep B", "period 2026-02",
+                                             "column plan_calls", "-600"]),
+    "role_not_in_scheme.csv": (GOOD_SCHEME, ["file role_not_in_scheme.csv", "row 4", "rep C", "period 2026-01",
+                                             "column role"]),
+}
+
+XLSX_HEADER = ["rep_id", "period", "team", "calls", "deals", "revenue", "missed_calls"]
+# built by the test: file name -> (rows under the header, substrings)
+XLSX_CASES: dict[str, tuple[list[list[object]], list[str]]] = {
+    "text_in_number.xlsx": ([["A", "2026-01", "T1", 800, 8, 1200000, 2],
+                             ["B", "2026-01", "T1", 640, "пять", 900000, 6]],
+                            ["file text_in_number.xlsx", "row 3", "rep B", "period 2026-01", "column deals"]),
+    "empty_metric_cell.xlsx": ([["A", "2026-01", "T1", 800, 8, 1200000, 2],
+                                ["B", "2026-01", "T1", 640, 5, 900000, 6],
+                                ["C", "2026-03", "T2", 900, 10, None, 0]],
+                               ["file empty_metric_cell.xlsx", "row 4", "rep C", "period 2026-03",
+                                "column revenue"]),
+}
+
+
+def run_payout(tmp_path: pathlib.Path, plan: pathlib.Path, data: pathlib.Path) -> subprocess.CompletedProcess:
+    """Copy plan and data into tmp_path under their own names and run the CLI there."""
+    shutil.copy(plan, tmp_path / plan.name)
+    if data.parent != tmp_path:
+        shutil.copy(data, tmp_path / data.name)
+    return subprocess.run([sys.executable, "-m", "kpilab", "payout", plan.name, data.name, "-o", "out.csv"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+def check_rejected(proc: subprocess.CompletedProcess, tmp_path: pathlib.Path, expected: list[str]) -> None:
+    assert proc.returncode == 2, f"rc={proc.returncode}\nstdout={proc.stdout}\nstderr={proc.stderr}"
+    assert not (tmp_path / "out.csv").exists(), "out.csv was written for bad input"
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip(), "no message on standard error"
+    for text in expected:
+        assert text.lower() in proc.stderr.lower(), f"{text!r} not named in: {proc.stderr.strip()}"
+
+
+def test_corpus_is_complete() -> None:
+    """Every corpus file has an expectation, and every expectation a file (at least 25 cases)."""
+    assert sorted(p.name for p in (HERE / "plans").glob("*.yaml")) == sorted(PLAN_CASES)
+    assert sorted(p.name for p in (HERE / "data").glob("*.csv")) == sorted(DATA_CASES)
+    assert len(PLAN_CASES) + len(DATA_CASES) + len(XLSX_CASES) >= 25
+
+
+def test_partners_are_valid(tmp_path: pathlib.Path) -> None:
+    """The partner files are fine on their own, so each case fails for its own reason only."""
+    for plan in (GOOD_PLAN, GOOD_SCHEME):
+        proc = run_payout(tmp_path, plan, GOOD_DATA)
+        assert proc.returncode == 0, proc.stderr
+        out = (tmp_path / "out.csv").read_text().splitlines()
+        assert len(out) == 4 and out[0].startswith("rep_id,period")
+        (tmp_path / "out.csv").unlink()
+
+
+@pytest.mark.parametrize("name", sorted(PLAN_CASES))
+def test_malformed_plan_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
+    proc = run_payout(tmp_path, HERE / "plans" / name, GOOD_DATA)
+    check_rejected(proc, tmp_path, PLAN_CASES[name])
+    if name == "python_tag.yaml":
+        assert not (tmp_path / "pwned.txt").exists(), "the plan file ran code"
+
+
+@pytest.mark.parametrize("name", sorted(DATA_CASES))
+def test_malformed_data_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
+    plan, expected = DATA_CASES[name]
+    proc = run_payout(tmp_path, plan, HERE / "data" / name)
+    check_rejected(proc, tmp_path, expected)
+
+
+@pytest.mark.parametrize("name", sorted(XLSX_CASES))
+def test_malformed_xlsx_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
+    rows, expected = XLSX_CASES[name]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(XLSX_HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(tmp_path / name)
+    proc = run_payout(tmp_path, GOOD_PLAN, tmp_path / name)
+    check_rejected(proc, tmp_path, expected)
