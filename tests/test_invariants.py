@@ -255,3 +255,51 @@ def test_scenario_team_sums_do_not_mix() -> None:
             {"scenario": 1, "rep_id": "B", "period": "p", "deals": 5.0}]
     out = table(plan, rows)
     assert out["t"].tolist() == [15000.0, 15000.0, 2500.0, 2500.0]
+
+
+def _cents(x: float) -> int:
+    """Integer kopecks of an already-rounded amount."""
+    return int(round(x * 100))
+
+
+@SETTINGS
+@given(st.data())
+def test_rounded_parts_add_up_to_the_rounded_total(data: st.DataObject) -> None:
+    """Section 8: kopecks, half away from zero, the rounded parts add up, variable = total - base."""
+    plan = data.draw(st.one_of(plans(), schemes()))
+    rows = data.draw(rows_for(plan))
+    pay = kpilab.evaluate(build(plan), pd.DataFrame(rows))
+    raw, rnd = pay.table, pay.rounded()
+    names = list(pay.component_names)
+    money = ["base", *names, "cap_adjustment", "floor_adjustment", "variable", "total"]
+    for k in range(len(rows)):
+        r = rnd.iloc[k]
+        vals = {c: float(r[c]) for c in money if not np.isnan(float(r[c]))}
+        for c, v in vals.items():
+            assert abs(v * 100 - round(v * 100)) < 1e-6, f"{c}={v!r} is not in kopecks"
+        parts = sum(_cents(vals[c]) for c in vals if c not in ("variable", "total"))
+        assert parts == _cents(vals["total"])
+        assert _cents(vals["variable"]) == _cents(vals["total"]) - _cents(vals["base"])
+        assert abs(vals["total"] - float(raw.iloc[k]["total"])) <= 0.005 + 1e-9
+        assert vals["base"] == round(float(raw.iloc[k]["base"]), 2)
+
+
+def test_rounding_is_half_away_from_zero() -> None:
+    plan = {"name": "halves", "targets": {"deals": 1},
+            "components": [{"name": "b", "kind": "bonus", "metric": "deals", "amount": 0.125,
+                            "curve": {"points": [[0, 0], [1, 1]]}},
+                           {"name": "fine", "kind": "penalty", "metric": "missed_calls", "per_unit": 0.375}],
+            "limits": {"floor": "none"}}
+    rows = [{"rep_id": "A", "period": "p", "deals": 1.0, "missed_calls": 1.0}]
+    r = kpilab.evaluate(kpilab.Plan.from_dict(plan), pd.DataFrame(rows)).rounded().iloc[0]
+    # 0.125 -> 0.13, -0.375 -> -0.38; total -0.25 stays -0.25 and the parts must still add up:
+    # the kopeck of difference goes to the part with the largest absolute value (the fine)
+    assert float(r["total"]) == -0.25
+    assert float(r["b"]) == 0.13
+    assert float(r["fine"]) == -0.38
+    assert float(r["variable"]) == -0.25
+    # 0.125 + 0.375 = 0.5: rounded alone 0.13 + 0.38 = 0.51, so the kopeck comes off the larger part
+    plan["components"][1] = {"name": "fine", "kind": "bonus", "metric": "deals", "amount": 0.375,
+                             "curve": {"points": [[0, 0], [1, 1]]}}
+    r = kpilab.evaluate(kpilab.Plan.from_dict(plan), pd.DataFrame(rows)).rounded().iloc[0]
+    assert (float(r["b"]), float(r["fine"]), float(r["total"])) == (0.13, 0.37, 0.5)

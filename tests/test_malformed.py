@@ -17,8 +17,13 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
+
+import kpilab
+from kpilab.errors import DataError
 
 HERE = pathlib.Path(__file__).parent / "malformed"
 GOOD_PLAN = HERE / "good_plan.yaml"
@@ -59,6 +64,7 @@ PLAN_CASES: dict[str, list[str]] = {
 DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {
     "missing_metric_column.csv": (GOOD_PLAN, ["missing_metric_column.csv", "deals"]),
     "missing_rep_id_column.csv": (GOOD_PLAN, ["missing_rep_id_column.csv", "rep_id"]),
+    "empty_rep_id.csv": (GOOD_PLAN, ["file empty_rep_id.csv", "row 3", "period 2026-01", "column rep_id"]),
     "empty_metric_cell.csv": (GOOD_PLAN, ["file empty_metric_cell.csv", "row 3", "rep B", "period 2026-01",
                                           "column calls"]),
     "text_in_number.csv": (GOOD_PLAN, ["file text_in_number.csv", "row 4", "rep C", "period 2026-02",
@@ -152,3 +158,25 @@ def test_malformed_xlsx_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
     wb.save(tmp_path / name)
     proc = run_payout(tmp_path, GOOD_PLAN, tmp_path / name)
     check_rejected(proc, tmp_path, expected)
+
+
+@pytest.mark.parametrize("rep_id, period", [("", "2026-01"), ("  ", "2026-01"), ("B", ""), ("B", None)])
+def test_empty_key_in_a_dataframe_is_a_data_error(rep_id: object, period: object) -> None:
+    """evaluate() on a DataFrame treats an empty key like the CSV loader does: a located DataError."""
+    plan = kpilab.Plan.from_dict({"name": "p", "targets": {"deals": 8}, "components": [
+        {"name": "b", "kind": "bonus", "metric": "deals", "amount": 1000, "curve": {"points": [[0, 0], [1, 1]]}}]})
+    df = pd.DataFrame({"rep_id": ["A", rep_id], "period": ["2026-01", period], "deals": [8.0, 4.0]})
+    with pytest.raises(DataError) as err:
+        kpilab.evaluate(plan, df)
+    assert err.value.row == 3
+    assert err.value.column == ("rep_id" if rep_id in ("", "  ") else "period")
+
+
+def test_non_number_in_a_dataframe_metric_is_a_data_error() -> None:
+    plan = kpilab.Plan.from_dict({"name": "p", "targets": {"deals": 8}, "components": [
+        {"name": "b", "kind": "bonus", "metric": "deals", "amount": 1000, "curve": {"points": [[0, 0], [1, 1]]}}]})
+    for bad in ("many", np.nan, -2.0, np.inf):
+        df = pd.DataFrame({"rep_id": ["A", "B"], "period": ["2026-01", "2026-01"], "deals": [8.0, bad]})
+        with pytest.raises(DataError) as err:
+            kpilab.evaluate(plan, df)
+        assert (err.value.row, err.value.rep, err.value.period, err.value.column) == (3, "B", "2026-01", "deals")
