@@ -452,9 +452,12 @@ class ComparisonReport:
 
     def table_text(self) -> str:
         """The metrics × plans table, formatted, as aligned plain text (what ``kpilab compare`` prints)."""
-        rows = [[metric_label(k, self.lang), *[format_value(self.comparison.table.loc[k, n], self.kind(k),
-                                                             self.lang, self.currency) for n in self.names]]
-                for k in self.comparison.table.index]
+        rows: list[list[str]] = []
+        for group, keys in _groups(self):
+            rows.append([_t(group, self.lang).upper(), *[""] * len(self.names)])
+            rows.extend([metric_label(k, self.lang), *[format_value(self.comparison.table.loc[k, n], self.kind(k),
+                                                                     self.lang, self.currency) for n in self.names]]
+                        for k in keys)
         return text_table([_t("metric", self.lang), *self.names], rows)
 
     def verdict_text(self) -> str:
@@ -1151,7 +1154,7 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
             cell.font = bold
             cell.fill = head_fill
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        ws.freeze_panes = ws.cell(row=ws.max_row + 1, column=2)
+        ws.freeze_panes = f"B{ws.max_row + 1}"  # a coordinate, not ws.cell(): that would create an empty row
 
     def widths(ws: Any, sizes: Sequence[float]) -> None:
         for i, w in enumerate(sizes, start=1):
