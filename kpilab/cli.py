@@ -22,7 +22,20 @@ _EPILOG = """examples:
   kpilab payout data/plans/balanced_kpi.yaml data/sample_team.csv -o payouts.csv
   kpilab validate data/plans/balanced_kpi.yaml
   kpilab explain data/plans/balanced_kpi.yaml data/sample_team.csv --rep R01 --period 2026-03
+  kpilab compare data/plans/*.yaml --team data/sample_team.csv --scenarios 200 --report reports/client
+  kpilab simulate --reps 30 --months 12 --seed 7 --mix star=0.1,laggard=0.2 -o team.csv
+  kpilab lint data/plans/multi_condition.yaml
+  kpilab demo
 """
+
+_COMPARE_EXAMPLE = ("kpilab compare data/plans/balanced_kpi.yaml data/plans/tiered_commission.yaml "
+                    "--team data/sample_team.csv --baseline data/plans/balanced_kpi.yaml --scenarios 200 "
+                    "--seed 1 --report reports/client --lang ru")
+_SIMULATE_EXAMPLE = "kpilab simulate --reps 30 --months 12 --seed 7 --mix star=0.1,laggard=0.2 -o team.csv"
+_LINT_EXAMPLE = "kpilab lint data/plans/multi_condition.yaml --team data/sample_team.csv"
+_DEMO_EXAMPLE = "kpilab demo --scenarios 200 --report reports/demo"
+#: The demo judges cost of sales against ZS's "generally 3-9 %" compensation cost of sales (see kpilab.analysis.criteria).
+_DEMO_COST_BAND = (0.03, 0.09)
 
 
 class UsageError(KpilabError):
@@ -94,6 +107,204 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """argparse type: a seed, an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """``"star=0.1,laggard=0.2"`` -> ``{"star": 0.1, "laggard": 0.2}``.
+
+    The archetype names and the weights themselves are checked by
+    :func:`kpilab.make_team` (unknown archetype, negative or all-zero weights).
+
+    Raises
+    ------
+    UsageError
+        A part that is not ``name=number``, or a name given twice.
+    """
+    mix: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--mix: {part!r} is not archetype=weight (example: --mix star=0.1,laggard=0.2)")
+        try:
+            weight = float(value)
+        except ValueError:
+            raise UsageError(f"--mix: the weight of {name!r} is not a number: {value.strip()!r}") from None
+        if name in mix:
+            raise UsageError(f"--mix: {name!r} is given twice")
+        mix[name] = weight
+    if not mix:
+        raise UsageError("--mix is empty (example: --mix star=0.1,laggard=0.2)")
+    return mix
+
+
+def _band(text: str) -> tuple[float, float]:
+    """argparse type: ``0.03,0.09`` (or ``3%,9%``) -> (0.03, 0.09)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        low, high = (float(p[:-1]) / 100 if p.endswith("%") else float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH such as 0.03,0.09, got {text!r}") from None
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError(f"expected 0 <= LOW <= HIGH, got {text!r}")
+    return low, high
+
+
+def _plan_file(spec: str) -> Path:
+    """A plan file, or the name of a bundled plan (``balanced_kpi``) when no such file exists."""
+    path = Path(spec)
+    if path.exists() or path.suffix:
+        return path
+    from . import datasets
+
+    if spec in datasets.plan_names():
+        return datasets.plan_path(spec)
+    return path
+
+
+class _Progress:
+    """A tqdm bar on standard error, silent when asked or when stderr is not a terminal."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
+                         unit="step", leave=False, dynamic_ncols=True)
+        self._started = False
+
+    def step(self, description: str) -> None:
+        if self._started:
+            self._bar.update(1)
+        self._started = True
+        self._bar.set_description_str(description[:40])
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | None, scenarios: int | None,
+                    seed: int, lang: str, report_dir: str, quiet: bool, criteria: dict[str, Any] | None,
+                    source: str) -> Any:
+    """Build the comparison, write the report folder; returns (report, path of report.html)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")  # a command line draws into files, never a window
+    from .report import _unique_names, build_report, check_report_dir, write_report
+
+    check_report_dir(report_dir)  # before any work: a file in the way is reported at once
+    named = _unique_names(plans)
+    n = len(named)
+    progress = _Progress(total=2 * n + 3 + (n + 4) + 2 + (1 if scenarios else 0), quiet=quiet)
+    try:
+        report = build_report(named, team, baseline=baseline, n_scenarios=scenarios, seed=seed, lang=lang,
+                              criteria=criteria, source=source, step=progress.step)
+        path = write_report(report, report_dir, step=progress.step)
+    finally:
+        progress.close()
+    return report, path
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .plan import load_plan
+    from .team import load_team
+
+    files = [_plan_file(p) for p in args.plans]
+    plans = [(f.stem, load_plan(f)) for f in files]
+    if args.baseline is not None:
+        base_file = _plan_file(args.baseline)
+        match = [i for i, f in enumerate(files) if f.exists() and base_file.exists() and f.samefile(base_file)]
+        if match:
+            plans.insert(0, plans.pop(match[0]))  # the baseline plan leads the table
+        else:
+            plans.insert(0, (base_file.stem, load_plan(base_file)))
+    team = load_team(args.team)
+    criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
+    # the baseline leads the list, and compare() measures against the first plan
+    report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
+                                   lang=args.lang, report_dir=args.report, quiet=args.quiet, criteria=criteria,
+                                   source=args.team)
+    print(report.table_text())
+    print()
+    print(report.summary_line())
+    print(f"kpilab: report written to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from . import datasets
+
+    started = time.perf_counter()
+    plans = [(name, datasets.load_plan(name)) for name in datasets.plan_names()]
+    team = datasets.load_sample_team()
+    report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
+                                   lang=args.lang, report_dir=args.report, quiet=args.quiet,
+                                   criteria={"cost_of_sales_band": _DEMO_COST_BAND}, source="sample_team.csv")
+    print(report.verdict_text())
+    print()
+    print(report.summary_line())
+    print(f"Report: {path.resolve()}")
+    print(f"(bundled plans on the sample team, {args.scenarios} simulated years, "
+          f"{time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from .synth import make_team
+
+    mix = parse_mix(args.mix) if args.mix is not None else None
+    team = make_team(args.reps, periods=args.months, mix=mix, seed=args.seed, start=args.start)
+    if args.output:
+        if Path(args.output).suffix.lower() in (".xlsx", ".xlsm"):
+            write_atomically(args.output, lambda p: team.to_excel(p, index=False, engine="openpyxl"))
+        else:
+            write_atomically(args.output, lambda p: team.to_csv(p, index=False))
+    else:
+        sys.stdout.write(team.to_csv(index=False))
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .analysis import lint
+    from .plan import load_plan
+    from .team import load_team
+
+    plan = load_plan(_plan_file(args.plan))
+    team = load_team(args.team) if args.team else None
+    found = lint(plan, team, lang=args.lang)
+    findings = list(found.findings)
+    if not findings:
+        print(f"{plan.name}: no findings")
+        return 0
+    print(f"{plan.name}: {len(findings)} finding(s)")
+    for f in findings:
+        print(f"  [{f.severity}] {f.message}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kpilab", description="Design and test sales pay schemes: salary + KPI bonus.",
                      epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,6 +336,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="period label, e.g. 2026-03")
     p.add_argument("--scenario", default=None, help="scenario number, when the data has a scenario column")
 
+    p = command("compare", cmd_compare,
+                "Compare plans on a team: prints the metrics x plans table and writes a report folder "
+                "(report.html, charts/*.png|svg, payouts.xlsx).", _COMPARE_EXAMPLE)
+    p.add_argument("plans", nargs="+", metavar="PLAN", help="plan or scheme YAML files (or bundled plan names)")
+    p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
+    p.add_argument("--baseline", metavar="PLAN", help="plan the pay changes are measured against (default: the first)")
+    p.add_argument("--scenarios", type=_positive_int, metavar="N",
+                   help="simulate N years by resampling the team's months (department-month bootstrap); "
+                        "adds budget P10/P50/P90")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the simulation (default 0)")
+    p.add_argument("--report", required=True, metavar="DIR", help="report folder to write (replaced if it holds a report)")
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
+    p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH",
+                   help="acceptable payroll/revenue, e.g. 0.03,0.09 (default: not assessed)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    p = command("simulate", cmd_simulate, "Generate a synthetic sales team (one row per rep per month) as CSV.",
+                _SIMULATE_EXAMPLE)
+    p.add_argument("--reps", type=_positive_int, required=True, metavar="N", help="number of reps")
+    p.add_argument("--months", type=_positive_int, default=12, metavar="M", help="number of months (default 12)")
+    p.add_argument("--seed", type=_seed, default=None, metavar="S", help="seed (default: fresh randomness)")
+    p.add_argument("--mix", metavar="ARCHETYPE=W,...",
+                   help="archetype weights, e.g. star=0.1,laggard=0.2 (others 0; normalised)")
+    p.add_argument("--start", default="2026-01", metavar="YYYY-MM", help="first month (default 2026-01)")
+    p.add_argument("-o", "--output", help="CSV (or .xlsx) file to write (default: standard output)")
+
+    p = command("lint", cmd_lint, "Find design problems in a plan: cliffs, flat zones, early caps, gates that "
+                "zero the bonus, unlawful fines. Exit status 0 with or without findings.", _LINT_EXAMPLE)
+    p.add_argument("plan", help="plan or scheme YAML file (or a bundled plan name)")
+    p.add_argument("--team", metavar="DATA", help="performance table: also check caps and gates on real rows")
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the findings (default en)")
+
+    p = command("demo", cmd_demo, "Compare the bundled plans on the bundled sample team with simulated years; "
+                "writes reports/demo/ and prints the verdict.", _DEMO_EXAMPLE)
+    p.add_argument("--scenarios", type=_positive_int, default=200, metavar="N", help="simulated years (default 200)")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed (default 0)")
+    p.add_argument("--report", default=os.path.join("reports", "demo"), metavar="DIR",
+                   help="report folder (default reports/demo)")
+    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
     return parser
 
 
@@ -145,3 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `kpilab payout ... | head`
         return 0
+    except OSError as exc:  # a folder where a file should be, no permission, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kpilab: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
