@@ -88,6 +88,7 @@ _LEGEND: dict[str, dict[str, str]] = {
     "failed": {"en": "failed", "ru": "не пройдено"},
     "criterion_failed": {"en": "Criterion failed", "ru": "Критерий не выполнен"},
     "not_available": {"en": "n/a", "ru": "н/д"},
+    "million": {"en": "M", "ru": "млн"},
     "on_plan": {"en": "On plan (100 %)", "ru": "План (100 %)"},
 }
 

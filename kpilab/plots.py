@@ -37,14 +37,15 @@ import seaborn as sns
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import Formatter, PercentFormatter
 
 from .engine import Payouts
 from .i18n import check_lang, currency_symbol, format_number, has_label, label
 from .plan import Plan, Scheme
 
 __all__ = [
-    "style", "save", "palette", "archetype_color", "archetype_marker", "money_formatter", "ARCHETYPE_ORDER",
+    "style", "save", "palette", "archetype_color", "archetype_marker", "money_formatter", "MoneyFormatter",
+    "ARCHETYPE_ORDER",
     "plot_payout_curve", "plot_pay_vs_performance", "plot_pay_distribution", "plot_budget_fan",
     "plot_waterfall", "plot_comparison_bars", "plot_tail", "report_sheet",
     "budget_quantiles", "waterfall_parts",
@@ -157,10 +158,33 @@ def archetype_marker(archetype: str) -> str:
     return _ARCHETYPE_MARKER.get(str(archetype), "o")
 
 
-def money_formatter(lang: str = "en", decimals: int = 0) -> FuncFormatter:
-    """Tick labels with thousands separators (``120,000`` / ``120 000``); the sign goes in the axis title."""
-    check_lang(lang)
-    return FuncFormatter(lambda value, _pos: format_number(value, lang, decimals))
+class MoneyFormatter(Formatter):
+    """Tick labels with the language's thousands separator (``120,000`` / ``120 000``).
+
+    On an axis reaching two million or more the ticks switch to millions
+    (``2.5M`` / ``2,5 млн``): seven-digit labels run into each other on a
+    narrow chart. The currency sign goes in the axis title, not on every tick.
+    """
+
+    def __init__(self, lang: str = "en", decimals: int = 0) -> None:
+        self.lang = check_lang(lang)
+        self.decimals = decimals
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if self.axis is not None:
+            lo, hi = self.axis.get_view_interval()
+            if max(abs(lo), abs(hi)) >= 2e6:
+                ticks = np.asarray(self.axis.get_majorticklocs(), dtype=float)
+                step = float(np.min(np.abs(np.diff(ticks)))) / 1e6 if ticks.size > 1 else 1.0
+                # as many decimals as the tick step needs (0.25 M -> two), never more than two
+                decimals = next((d for d in range(3) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 2)
+                return f"{format_number(x / 1e6, self.lang, decimals)}\u00a0{label('million', self.lang)}"
+        return format_number(x, self.lang, self.decimals)
+
+
+def money_formatter(lang: str = "en", decimals: int = 0) -> MoneyFormatter:
+    """A :class:`MoneyFormatter`: thousands separators, millions on large axes."""
+    return MoneyFormatter(lang, decimals)
 
 
 def _currency_of(obj: Plan | Scheme | Payouts | None) -> str:
@@ -269,7 +293,8 @@ def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axe
     by_value = metric is not None and all(metric not in p.targets for p in roles.values())
     if not by_value:
         ax.axvline(1.0, color=colours[7], linestyle=":", linewidth=1.0, label=label("on_plan", lang))
-    _mark_findings(ax, curves, component, metric, roles, _finding_list(findings), lang)
+    _mark_findings(ax, curves, component, metric, roles, _finding_list(findings), lang,
+                   (float(grid.min()), float(grid.max())))
 
     if by_value:
         ax.set_xlabel(_name(metric, lang))
@@ -283,12 +308,14 @@ def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axe
     ax.set_ylim(bottom=min(0.0, lowest))
     ax.set_ylabel(_money_title("component_pay" if component is not None else pay, lang, _currency_of(plan)))
     ax.set_title(label("payout_curve_of", lang, name=_name(component, lang) if component else plan.name))
-    ax.legend(loc="lower right")  # pay curves rise: the lower right is where the chart is empty
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right")  # pay curves rise: the lower right is where the chart is empty
     return ax
 
 
 def _mark_findings(ax: Axes, curves: Mapping[str | None, tuple[np.ndarray, np.ndarray]], component: str | None,
-                   metric: str | None, roles: Mapping[str | None, Plan], findings: list[Any], lang: str) -> None:
+                   metric: str | None, roles: Mapping[str | None, Plan], findings: list[Any], lang: str,
+                   x_range: tuple[float, float]) -> None:
     """A dashed line at each relevant finding's attainment, a dot on the curve, a short label on top.
 
     A finding is relevant when it lies on the axis drawn: the swept metric (or,
@@ -297,6 +324,7 @@ def _mark_findings(ax: Axes, curves: Mapping[str | None, tuple[np.ndarray, np.nd
     (``"junior.bonus"``) go on that role's curve. Findings at the same
     attainment share one line and one label, so they never print over each other.
     """
+    lo, hi = x_range
     at: dict[float, list[tuple[str | None, str, str | None, str]]] = {}
     for finding in findings:
         x = getattr(finding, "attainment", None)
@@ -310,9 +338,11 @@ def _mark_findings(ax: Axes, curves: Mapping[str | None, tuple[np.ndarray, np.nd
         if component is not None and bare != component:
             continue
         f_metric = getattr(finding, "metric", None)
-        on_axis = (f_metric in (None, "all") or f_metric in roles[role].targets) if metric is None \
+        # with every metric moving, only metrics read by attainment are on this x axis: a finding on a
+        # value-basis metric (deals read as a count) is at a value, not at a share of plan
+        on_axis = (f_metric in (None, "all") or f_metric in roles[role].attainment_metrics()) if metric is None \
             else f_metric == metric
-        if on_axis:
+        if on_axis and lo <= float(x) <= hi:  # off the drawn range a mark would only stretch the figure
             at.setdefault(round(float(x), 6), []).append(
                 (role, str(getattr(finding, "kind", "finding")), f_metric,
                  str(getattr(finding, "severity", "warning"))))

@@ -597,3 +597,30 @@ def test_report_sheet_saves(payouts: Payouts, tmp_path: Path) -> None:
     fig = plots.report_sheet(payouts, rep_id="R02", period="2026-01")
     assert fig.axes[3].get_title() == "Pay statement: R02, 2026-01"
     assert plots.save(fig, tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_findings_off_the_attainment_axis_are_not_marked(plan: Plan) -> None:
+    from kpilab.analysis import Finding
+
+    value_plan = load_plan({**PLAN, "components": [
+        {"name": "deals_bonus", "kind": "bonus", "metric": "deals", "basis": "value", "amount": 5000,
+         "curve": {"steps": [[4, 0.5], [8, 1.0]]}}]})
+    findings = [Finding("deals_bonus", "cliff", "deals", 4.0, 2500.0, "warning", "at 4 deals, a value"),
+                Finding("revenue_bonus", "cliff", "revenue", 961200.0, 1.0, "warning", "a value far off the axis")]
+    ax = plots.plot_payout_curve(value_plan, findings=findings)
+    assert not [line for line in ax.lines if (line.get_gid() or "").startswith("finding")]
+    ax = plots.plot_payout_curve(plan, findings=findings)
+    assert ax.get_xlim() == (0.0, 2.0)  # a stray finding never stretches the chart
+
+
+def test_large_money_axes_switch_to_millions() -> None:
+    fig, ax = plt.subplots()
+    ax.plot([0, 3_000_000], [0, 16_000_000])
+    ax.xaxis.set_major_formatter(plots.money_formatter("ru"))
+    ax.yaxis.set_major_formatter(plots.money_formatter("en"))
+    fig.canvas.draw()
+    assert {"0\u00a0M", "2\u00a0M", "4\u00a0M", "16\u00a0M"} <= {t.get_text() for t in ax.get_yticklabels()}
+    assert {"0,5\u00a0млн", "1,0\u00a0млн"} <= {t.get_text() for t in ax.get_xticklabels()}
+    ax.set_ylim(0, 900_000)
+    fig.canvas.draw()
+    assert "800,000" in [t.get_text() for t in ax.get_yticklabels()]
