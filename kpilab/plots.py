@@ -989,9 +989,25 @@ def report_sheet(payouts: Payouts, *, findings: Any = None, lang: str = "en", me
     archetype, bottom right the waterfall of one rep (default: the rep whose
     total is the median of the last period).
 
+    Parameters
+    ----------
+    payouts
+        From :func:`kpilab.evaluate` (its ``plan`` draws the curve).
+    findings
+        A ``LintReport`` (or findings) to mark on the curve.
+    lang
+        ``"en"`` or ``"ru"``.
+    measure
+        The performance measure of the scatter.
+    rep_id, period
+        The waterfall's row (both, or neither for the median rep).
+    figsize
+        Inches; the default fits a landscape slide.
+
     Returns
     -------
     Figure
+        Four axes in reading order: curve, scatter, distribution, waterfall.
     """
     check_lang(lang)
     with style():
