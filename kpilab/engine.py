@@ -135,13 +135,21 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
              optional: bool) -> np.ndarray:
     """A column as float64; text, NaN (unless optional) and negatives are errors."""
     series = frame[column]
-    if pd.api.types.is_bool_dtype(series) or not (pd.api.types.is_numeric_dtype(series)):
-        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    if pd.api.types.is_bool_dtype(series):
+        raise loc.error("true/false is not a number", int(np.flatnonzero(where)[0]) if where is not None
+                        and where.any() else 0, column)
+    if not pd.api.types.is_numeric_dtype(series):
+        # The slow path, for text columns only: a numeral stored as text is read, anything else is named.
+        values = pd.to_numeric(series.where(~series.map(type).eq(bool).to_numpy(), "true/false"),
+                               errors="coerce").to_numpy(dtype=float)
         text = np.isnan(values) & series.notna().to_numpy() & \
             ~series.astype(str).str.strip().isin(["", "nan", "NaN"]).to_numpy()
         if where is not None:
             text &= where
-        loc.first(text, "not a number", column)
+        hits = np.flatnonzero(text)
+        if hits.size:
+            raise loc.error(f"{str(series.iloc[hits[0]])!r} is not a number", int(hits[0]), column,
+                            more=hits.size - 1)
     else:
         values = series.to_numpy(dtype=float)
     missing = np.isnan(values)
@@ -157,7 +165,12 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes of a key column (-1 for an empty cell) and the number of distinct values."""
     values = column.to_numpy(dtype=object) if column.dtype.kind not in "iub" else column.to_numpy()
     codes, uniques = pd.factorize(values, sort=False)
-    return codes.astype(np.int64, copy=False), len(uniques)
+    codes = codes.astype(np.int64, copy=False)
+    # Blank text is as empty as NaN; checked once per distinct value, not per row.
+    blank = np.array([isinstance(u, str) and not u.strip() for u in uniques], dtype=bool)
+    if blank.any():
+        codes = np.where(blank[np.maximum(codes, 0)] & (codes >= 0), -1, codes)
+    return codes, len(uniques)
 
 
 def _combine(coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
@@ -204,7 +217,10 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
             raise loc.error(f"a scheme needs a role column (one of {', '.join(map(str, plans))})", column="role")
         roles = frame["role"].astype(str).where(frame["role"].notna(), None).to_numpy(dtype=object)
         known = np.isin(roles, np.array(list(plans), dtype=object))
-        loc.first(~known, f"role is not in the scheme (roles: {', '.join(map(str, plans))})", "role")
+        unknown = np.flatnonzero(~known)
+        if unknown.size:
+            raise loc.error(f"role {roles[unknown[0]]!r} is not in the scheme (roles: {', '.join(map(str, plans))})",
+                            int(unknown[0]), "role", more=unknown.size - 1)
         row_plan = {role: roles == role for role in plans}
 
     team_metrics = {c.metric for p in plans.values() for c in p.components if isinstance(c, TeamBonus)}

@@ -104,7 +104,7 @@ def test_scheme_picks_each_rows_plan_and_leaves_missing_components_empty() -> No
 
 def test_scheme_rejects_an_unknown_role() -> None:
     scheme = load_plan({"scheme": "roles", "plans": {"junior": {"name": "j", "base": 1}}})
-    with pytest.raises(DataError, match="row 3, rep R1, period 2026-01, column role: role is not in the scheme"):
+    with pytest.raises(DataError, match="row 3, rep R1, period 2026-01, column role: role 'lead' is not in the scheme"):
         evaluate(scheme, _rows(role=["junior", "lead"]))
 
 
@@ -142,7 +142,9 @@ def test_duplicate_key_within_a_scenario_is_an_error_across_scenarios_not() -> N
 @pytest.mark.parametrize(("cells", "words"), [
     ({"revenue": [900000, np.nan]}, "row 3, rep R1, period 2026-01, column revenue: empty or NaN"),
     ({"revenue": [900000, -5]}, "column revenue: negative value"),
-    ({"revenue": ["900000", "lots"]}, "row 3, rep R1, period 2026-01, column revenue: not a number"),
+    ({"revenue": ["900000", "lots"]}, "row 3, rep R1, period 2026-01, column revenue: 'lots' is not a number"),
+    ({"revenue": [900000, True]}, "row 3, rep R1, period 2026-01, column revenue: 'True' is not a number"),
+    ({"revenue": [True, False]}, "row 2, rep R0, period 2026-01, column revenue: true/false is not a number"),
     ({"revenue": [900000, 1], "plan_revenue": [None, 0]}, "column plan_revenue: target for 'revenue' must be > 0"),
 ])
 def test_data_errors_name_row_rep_period_and_column(cells: dict, words: str) -> None:
