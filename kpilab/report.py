@@ -188,8 +188,10 @@ TEXT: dict[str, dict[str, str]] = {
                               "в месяц)."},
     "ch_budget": {"en": "Cumulative payroll by month: median and P10–P90 across simulated years.",
                   "ru": "ФОТ нарастающим итогом по месяцам: медиана и P10–P90 по смоделированным годам."},
-    "ch_scatter": {"en": "Pay against output, one point per rep: a rising cloud pays for performance.",
-                   "ru": "Выплата и результат, точка — менеджер: растущее облако — оплата за результат."},
+    "ch_scatter": {"en": "Pay against output in the real months, one point per rep: a rising cloud pays for "
+                         "performance.",
+                   "ru": "Выплата и результат за реальные месяцы, точка — менеджер: растущее облако — оплата за "
+                         "результат."},
     "ch_curve": {"en": "Payout curve of {plan}, with its design findings marked.",
                  "ru": "Кривая выплат схемы {plan} с отмеченными замечаниями."},
     "ch_tail": {"en": "Tail reps.", "ru": "Устойчиво отстающие."},
@@ -629,12 +631,13 @@ def draw_charts(report: ComparisonReport) -> list[tuple[str, str, Any]]:
     # pay against output, one panel per plan
     with plots.style():
         n = len(report.names)
-        cols = 3 if n > 4 else 2 if n > 1 else 1
+        cols = 2 if n > 1 else 1  # two per row: the labels stay readable at the report's width
         rows = math.ceil(n / cols)
-        fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 4.0 * rows), squeeze=False,
+        fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.8 * rows), squeeze=False,
                                  sharex=True, sharey=True)
     for ax, name in zip(axes.ravel(), report.names):
-        plots.plot_pay_vs_performance(comp.payouts[name], measure=report.measure, ax=ax, lang=lang)
+        # the real months: what each rep would have been paid last year (the simulated years only resample them)
+        plots.plot_pay_vs_performance(report.payouts[name], measure=report.measure, ax=ax, lang=lang)
         ax.set_title(name)
         if ax is not axes.ravel()[0] and ax.get_legend() is not None:
             ax.get_legend().remove()
@@ -646,7 +649,7 @@ def draw_charts(report: ComparisonReport) -> list[tuple[str, str, Any]]:
             continue
         add(f"curve_{i}_{_slug(name)}", _t("ch_curve", lang, plan=name),
             plots.plot_payout_curve(report.plans[name], findings=_on_curve(report.lint[name]), lang=lang,
-                                    ax=_new_ax(plt, (7.5, 4.2))))
+                                    ax=_new_ax(plt, (6.2, 4.0))))
     return charts
 
 
