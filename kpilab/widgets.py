@@ -100,7 +100,15 @@ WORDS: dict[str, dict[str, str]] = {
                      "ru": "Вердикт: НЕ ПРОЙДЕНО — не выполнено {n} из {m} проверок"},
     "status_pass": {"en": "pass", "ru": "да"},
     "status_fail": {"en": "fail", "ru": "нет"},
-    "status_na": {"en": "info", "ru": "справка"},
+    "status_na": {"en": "note", "ru": "справка"},
+    "crit_rho": {"en": "Pay follows results", "ru": "Оплата следует за результатом"},
+    "crit_top_to_minimum": {"en": "Best earn clearly more than minimum-doers",
+                            "ru": "Лучшие получают заметно больше «минимальщиков»"},
+    "crit_p90_target_multiple": {"en": "Real upside for top performers", "ru": "Реальный потенциал для лучших"},
+    "crit_inversions": {"en": "Nobody who brings more earns less", "ru": "Кто приносит больше, не получает меньше"},
+    "crit_cost_of_sales": {"en": "Cost of sales within the band", "ru": "Стоимость продаж в заданных пределах"},
+    "crit_strength_coverage": {"en": "Specialists earn more than minimum-doers",
+                               "ru": "Специалисты получают больше «минимальщиков»"},
     "cost_title": {"en": "What it costs", "ru": "Сколько это стоит"},
     "payroll_month": {"en": "Payroll per month", "ru": "ФОТ в месяц"},
     "payroll_year": {"en": "Payroll per year ({n} months)", "ru": "ФОТ за год ({n} мес.)"},
@@ -108,7 +116,7 @@ WORDS: dict[str, dict[str, str]] = {
                     "ru": "Вероятный диапазон годового ФОТ (P10–P90 по {n} смоделированным годам)"},
     "variable_share": {"en": "Bonus share of payroll", "ru": "Доля бонусов в ФОТ"},
     "cost_of_sales_text": {"en": "Pay as % of revenue", "ru": "ФОТ в % от выручки"},
-    "vs_baseline": {"en": "Against “{name}”", "ru": "По сравнению с «{name}»"},
+    "vs_baseline": {"en": "Change against “{name}”", "ru": "Изменение относительно «{name}»"},
     "per_year": {"en": "per year", "ru": "в год"},
     "no_change": {"en": "no change yet — move a slider", "ru": "пока без изменений — подвиньте ползунок"},
     "baseline": {"en": "Baseline: {name}", "ru": "База: {name}"},
@@ -409,7 +417,7 @@ class Tuner:
 
     def __init__(self, plan: Plan, team: pd.DataFrame, baseline: Plan | Scheme | None = None, lang: str = "en",
                  n_scenarios: int = 0, seed: int = 0, save_path: str | Path = "tuned_plan.yaml",
-                 figsize: tuple[float, float] = (12.0, 7.6), dpi: int = 80) -> None:
+                 figsize: tuple[float, float] = (13.0, 7.2), dpi: int = 85) -> None:
         check_lang(lang)
         if isinstance(plan, Scheme):
             raise KpilabError(f"the tuner tunes one plan; pick a role of scheme '{plan.name}', "
@@ -503,7 +511,8 @@ class Tuner:
         self.title = W.HTML(f"<h3 style='margin:4px 0'>{self.plan.name}</h3>"
                             + (f"<div style='color:#555'>{self.plan.description}</div>" if self.plan.description else ""))
         self.accordion = self._build_controls()
-        self.image = W.Image(format="png", layout=W.Layout(width="100%", height="auto"))
+        self.image = W.Image(format="png", layout=W.Layout(width="auto", max_width="100%", height="auto",
+                                                           margin="8px auto 0 auto"))
         self.image.add_class("kp-figure")
         self.verdict_html = W.HTML()
         self.verdict_html.add_class("kp-verdict")
@@ -518,9 +527,10 @@ class Tuner:
         self.save_button.on_click(lambda _b: self.save())
         self.reset_button.on_click(lambda _b: self.reset())
         buttons = W.HBox([self.path_box, self.save_button, self.reset_button])
-        left = W.VBox([self.accordion, buttons, self.status], layout=W.Layout(width="44%", min_width="420px"))
-        right = W.VBox([self.cost_html, self.verdict_html, self.image], layout=W.Layout(width="56%"))
-        self.widget = W.VBox([self.title, W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))])
+        left = W.VBox([self.accordion, buttons, self.status], layout=W.Layout(width="46%", min_width="440px"))
+        right = W.VBox([self.cost_html, self.verdict_html], layout=W.Layout(width="54%", padding="0 0 0 12px"))
+        top = W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))
+        self.widget = W.VBox([self.title, top, self.image], layout=W.Layout(width="100%"))
         self.widget.add_class("kp-tuner")
 
     # ------------------------------------------------------------------ figure
@@ -711,20 +721,27 @@ class Tuner:
         ok = self.report.passed
         head = _w("verdict_pass", lang) if ok else _w("verdict_fail", lang, n=n_fail, m=len(assessed))
         colour = "#1a7f37" if ok else "#b42318"
-        rows = []
+        rows, notes = [], []
         for r in v.itertuples():
-            status = {"pass": ("✔", "#1a7f37", "status_pass"), "fail": ("✘", "#b42318", "status_fail")}.get(
-                r.status, ("ⓘ", "#777", "status_na"))
-            name = label(r.criterion, lang) if has_label(r.criterion) else _name(r.criterion, lang)
+            key = f"crit_{r.criterion}"
+            name = _w(key, lang) if key in WORDS else _name(r.criterion, lang)
+            if r.status == "not assessed":
+                if r.criterion != "cost_of_sales":  # the cost panel shows pay as % of revenue
+                    notes.append(f"<div class='kp-criterion kp-not-assessed' data-criterion='{r.criterion}' "
+                                 f"style='color:#666;font-size:0.88em;margin-top:2px'>{name}: {r.explanation}</div>")
+                continue
+            mark, tone, word = {"pass": ("✔", "#1a7f37", "status_pass")}.get(r.status, ("✘", "#b42318", "status_fail"))
             rows.append(
-                f"<tr class='kp-criterion kp-{r.status.replace(' ', '-')}' data-criterion='{r.criterion}'>"
-                f"<td style='color:{status[1]};font-weight:bold;padding:2px 6px;white-space:nowrap'>"
-                f"{status[0]} {_w(status[2], lang)}</td>"
-                f"<td style='padding:2px 6px;white-space:nowrap'><b>{name}</b></td>"
-                f"<td style='padding:2px 6px;color:#333'>{r.explanation}</td></tr>")
-        return (f"<div style='border-left:5px solid {colour};padding:4px 10px;margin:4px 0'>"
-                f"<div class='kp-verdict-head' style='font-size:1.15em;font-weight:bold;color:{colour}'>{head}</div>"
-                f"<table style='border-collapse:collapse;font-size:0.92em'>{''.join(rows)}</table></div>")
+                f"<tr class='kp-criterion kp-{r.status}' data-criterion='{r.criterion}'>"
+                f"<td style='color:{tone};font-weight:bold;padding:3px 8px 3px 0;white-space:nowrap;"
+                f"vertical-align:top'>{mark} {_w(word, lang)}</td>"
+                f"<td style='padding:3px 8px;vertical-align:top;width:30%'><b>{name}</b></td>"
+                f"<td style='padding:3px 0;color:#333;vertical-align:top'>{r.explanation}</td></tr>")
+        return (f"<div style='border-left:5px solid {colour};padding:4px 10px;margin:4px 0;line-height:1.3'>"
+                f"<div class='kp-verdict-head' style='font-size:1.15em;font-weight:bold;color:{colour};"
+                f"margin-bottom:4px'>{head}</div>"
+                f"<table style='border-collapse:collapse;font-size:0.92em;width:100%'>{''.join(rows)}</table>"
+                f"{''.join(notes)}</div>")
 
     def _cost_html(self) -> str:
         lang = self.lang

@@ -245,7 +245,7 @@ from kpilab import datasets, widgets
 
 plan = datasets.load_plan("balanced_kpi")
 years = kpilab.make_scenarios(30, 12, 50, seed=datasets.SAMPLE_SEED)  # the sample team's reps, 50 possible years
-tuner = widgets.tuner(plan, years, lang="en", save_path="tuned_plan.yaml")
+tuner = widgets.tuner(plan, years, lang="en", save_path="../reports/tuned_plan.yaml")
 tuner""", hide=True),
     code("""# Checks (hidden on the dashboard): the numbers shown are the engine's and the analysis' own.
 import numpy as np
