@@ -149,7 +149,8 @@ def payout_curve(plan: Plan, metric: str | None = None, attainments: np.ndarray 
         The metric to sweep. Metrics read by attainment sweep ``x × target``
         (target from ``plan.targets``, else 1); metrics read as raw values
         (``basis: value``, gate counts, penalty units) sweep ``x`` itself.
-        None: every attainment metric moves together (x = attainment).
+        None: every metric with a target moves together (x = attainment), those read as
+        raw values too, as a fraction of the plan's stated target.
     attainments
         The grid of x (default 0 to 2 by 0.001; for a value metric default 0 to
         twice its largest curve point/threshold).
@@ -181,9 +182,13 @@ def payout_curve(plan: Plan, metric: str | None = None, attainments: np.ndarray 
         frame[m] = np.full(n, v * others if m in targets else v)
     for m, t in targets.items():
         frame[f"plan_{m}"] = np.full(n, t)
-    moving = [metric] if metric is not None else sorted(targets)
+    # The whole plan moves every metric that has a target, including those read as raw
+    # values against the plan's stated target (x = fraction of that target).
+    stated = {m: float(plan.targets[m]) for m in plan.metrics_needed() if m in plan.targets}
+    moving = [metric] if metric is not None else sorted(set(targets) | set(stated))
     for m in moving:
-        frame[m] = x * targets[m] if m in targets else x.copy()
+        scale = targets.get(m, stated.get(m)) if metric is None or m in targets else None
+        frame[m] = x * scale if scale is not None else x.copy()
     res = evaluate(plan, pd.DataFrame(frame)).table
     out = res.drop(columns=["rep_id", "period", "team"])
     out.insert(0, "attainment", x)
