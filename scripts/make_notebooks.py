@@ -150,8 +150,9 @@ r2 = verdict(step2)"""),
 ## Step 3 · Activity pays only with results
 
 A gate: the activity scorecard pays only when the rep closes at least 4 deals in the month
-(half of a typical plan). Calls without deals earn nothing extra: the verdict holds and the
-payroll goes down a little, because empty activity is no longer paid.
+(half of a typical plan). Calls without deals earn nothing extra: the payroll goes down a
+little, because empty activity is no longer paid, and no rep who sells clearly more is paid
+less than a colleague any more (compare the inversions before and after).
 """),
     code("""step3 = dataclasses.replace(step2, name="Step 3: + deals gate on activity",
                             gates=(Gate(("activity",), Condition("deals", "at_least", 4.0)),))
@@ -168,10 +169,11 @@ summary"""),
     code("""ax = plots.plot_payout_curve(step3, metric="revenue", attainments=np.linspace(0, 2.4e6, 481))
 ax.set_xlabel("Revenue per month, RUB");"""),
     md("## Checks"),
-    code("""assert not r0.passed and r0.metrics["top_to_minimum"] == 1.0 and r0.metrics["inversions"] == 0
+    code("""assert not r0.passed and abs(r0.metrics["top_to_minimum"] - 1.0) < 1e-9 and r0.metrics["inversions"] == 0
 assert not r1.passed and r1.metrics["inversions"] > 0          # activity alone creates inversions
 assert r1.metrics["top_to_minimum"] < 1.5 <= r2.metrics["top_to_minimum"]
-assert r2.passed and r3.passed and r2.metrics["rho"] > r1.metrics["rho"]
+assert r3.passed and r2.metrics["rho"] > r1.metrics["rho"]   # the finished design passes
+assert r3.metrics["inversions"] <= r2.metrics["inversions"] < r1.metrics["inversions"]
 assert r3.metrics["payroll"] < r2.metrics["payroll"]              # the gate stops paying for empty activity
 assert step1.components[0].share == 1.0 and step2.components[0].share == 0.3  # replace, not mutation
 assert summary.loc["payroll", "3 + gate"] == kpilab.evaluate(step3, team).table["total"].sum()
@@ -377,6 +379,8 @@ assert comparison.table.loc["payroll", recommended] == kpilab.evaluate(candidate
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
+        for i, cell in enumerate(cells):
+            cell["id"] = f"{name[:2]}-{i:02d}"  # stable ids: regenerating does not touch unchanged notebooks
         nb = new_notebook(cells=cells)
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nb.metadata["language_info"] = {"name": "python"}

@@ -50,10 +50,15 @@ def test_nested_values(balanced: Plan) -> None:
     new = set_at(balanced, "components[2].curve.points[2][1]", 2.5)
     assert new.components[2].curve.ys == (0.4, 1.0, 2.5)
     assert balanced.components[2].curve.ys == (0.4, 1.0, 3.0)
+    assert new.components[2].curve.xs == balanced.components[2].curve.xs
     assert new.components[:2] == balanced.components[:2]
-    new = set_at(balanced, "gates[0].when.attainment_at_least", 0.7)
-    assert new.gates[0].when.threshold == 0.7
-    assert get_at(new, "gates[0].when.attainment_at_least") == 0.7
+    new = set_at(balanced, "gates[0].when.at_least", 900000)
+    assert new.gates[0].when.threshold == 900000.0
+    assert get_at(new, "gates[0].when.at_least") == 900000
+    multi = load_plan(PLANS / "multi_condition.yaml")
+    new = set_at(multi, "gates[1].when.all[0].attainment_at_least", 0.7)
+    assert new.gates[1].when.conditions[0].threshold == 0.7
+    assert new.gates[1].when.conditions[1] == multi.gates[1].when.conditions[1]
     new = set_at(balanced, "limits.variable_cap.share", 2)
     assert new.limits.variable_cap_share == 2.0
     assert set_at(balanced, "components[1].share", 0.25).components[1].share == 0.25
@@ -112,7 +117,7 @@ def test_numeric_paths_round_trip(balanced: Plan) -> None:
     assert paths["target_bonus"] == 60000.0
     assert paths["components[0].kpis.calls.weight"] == 0.3
     assert paths["components[2].curve.points[2][1]"] == 3.0
-    assert paths["gates[1].when.attainment_at_least"] == 0.5
+    assert paths["gates[1].when.at_least"] == 4.0
     for path, value in paths.items():
         assert get_at(balanced, path) == value
         assert set_at(balanced, path, value) == balanced
