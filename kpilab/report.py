@@ -891,7 +891,9 @@ def _findings_html(report: ComparisonReport) -> str:
     out = []
     for name in report.names:
         lint_report = report.lint[name]
-        findings = list(getattr(lint_report, "findings", ()))
+        order = {"error": 0, "warning": 1, "info": 2}  # what needs fixing first
+        findings = sorted(getattr(lint_report, "findings", ()),
+                          key=lambda f: order.get(str(getattr(f, "severity", "info")), 3))
         out.append(f"<h3>{_e(name)}</h3>")
         if not findings:
             out.append(f'<p class="note">{_e(_t("no_findings", lang))}</p>')
