@@ -23,7 +23,8 @@ The behavioural model
 ``deal_size``
     the rep's typical deal relative to the norm;
 ``chase``
-    probability of pulling a deal into the month when close to plan.
+    probability of pulling deals into a short month (the rep manages the
+    pipeline's timing); 0.85 for most reps, 0.5 for laggards.
 
 Archetypes (trait means; every trait also varies within an archetype):
 
@@ -34,7 +35,9 @@ Archetypes (trait means; every trait also varies within an archetype):
                      emails and follow-ups at 100-110 % of plan each month
                      (they stop booking meetings once the plan is met);
                      conversion and meeting quality below average, so revenue
-                     lands at roughly 80-100 % of plan
+                     lands at roughly 80-100 % of plan; they manage to the
+                     minimum as reliably as others chase (``chase`` 0.85,
+                     aiming at 85 % of the revenue plan)
 ``phone_specialist`` many calls, best meeting rate, few missed calls; weak on
                      emails, follow-ups and CRM
 ``paperwork_specialist`` emails, follow-ups and CRM quality high; fewer calls
@@ -65,13 +68,20 @@ Archetypes (trait means; every trait also varies within an archetype):
   * demand * wd)``, each a log-normal order (mean 24,000 RUB, sigma 0.5);
   ``book`` grows over the first 18 months as a rep builds a client base.
   ``revenue = new revenue + repeat_revenue``.
-- plan chasing: a rep whose revenue is short of ``chase_to`` x plan (1.0;
-  0.85 for minimum-doers, 0.8 for laggards) by at most 50 % of plan pulls
-  enough deals (up to five) from the pipeline to close the gap, with
-  probability ``chase``; 30 % of the pulled deals are then missing next month
-  (the rest would have closed later, or not at all). This is the well-known
-  bunching of sales just above targets (Oyer 1998, "Fiscal year ends and
-  nonlinear incentive contracts", QJE; Larkin 2014, J. Labor Economics). It is
+- plan chasing: at the end of the month a rep who is short compares the gap
+  with the typical deal. If the gap to ``chase_to`` x plan (1.0; 0.85 for
+  minimum-doers, 0.8 for laggards) is within reach (at most 50 % of plan and
+  five deals) the rep chases the plan with probability ``0.6 x chase``;
+  otherwise, or when not chasing the plan, the rep defends the 80 % line
+  (where bonus gates and performance reviews start) with probability
+  ``chase``, if that gap is within reach. Pulled deals come from the
+  pipeline one by one, and the rep sees what each is worth, so pulling stops
+  as soon as the gap is covered (or after five deals). 30 % of the pulled
+  deals are then missing next month (the rest would have closed later, or
+  not at all). This is the well-known bunching of sales just above targets
+  (Oyer 1998, "Fiscal year ends and nonlinear incentive contracts", QJE;
+  Larkin 2014, J. Labor Economics); reps defend the threshold below which
+  pay and standing drop more reliably than they chase the full plan. It is
   why ``deals`` may exceed ``meetings`` in a month: the pulled deals come from
   earlier meetings.
 - ``crm_quality ~ Beta`` with mean rising with discipline and paperwork.
@@ -85,7 +95,8 @@ Archetypes (trait means; every trait also varies within an archetype):
 archetype (the manager does not know who is a star), partly "from achieved":
 result plans (deals, revenue, repeat revenue) are 50 % the grade norm and 50 %
 the rep's own level last year (a noisy estimate of capacity; Weitzman's
-ratchet), for reps with 12+ months of history. Seniors: 800 calls, 20
+ratchet), for reps with 12+ months of history. The grade scales the norm
+only, never the rep's own level. Seniors: 800 calls, 20
 meetings, 150 emails, 60 follow-ups, 8 deals, 1,200,000 RUB revenue of which
 250,000 RUB repeat, per average month; seniors with 36+ months of tenure (the
 "lead" grade) carry 15 % more on results. Juniors (tenure under 12 months at
@@ -170,8 +181,9 @@ _MARKET_SIGMA = 0.05
 _FORM_SIGMA = 0.08
 _CHASE_REACH = 0.50
 _CHASE_MAX = 5
-_CHASE_MARGIN = 0    # one deal more than the gap needs on average, to be safe
 _CHASE_LOST = 0.3    # share of pulled deals that next month would have closed anyway
+_CHASE_FLOOR = 0.8   # the 80 % line reps defend first (bonus gates, performance reviews)
+_PLAN_CHASE_SHARE = 0.6   # chasing the full plan: this share of the chase probability
 _CRM_CONCENTRATION = 40.0
 
 # Plans per average month (senior).
@@ -206,7 +218,7 @@ class _Profile:
 _PROFILES: dict[str, _Profile] = {
     "star": _Profile((1.15, 0.06), (1.22, 0.07), 0.85, 1.10, 1.05, 1.15, 1.10, 0.85, (24, 84)),
     "hard_worker": _Profile((1.22, 0.06), (0.98, 0.06), 0.75, 1.00, 1.00, 1.00, 1.00, 0.90, (12, 60)),
-    "minimum_doer": _Profile((1.00, 0.00), (0.92, 0.05), 0.60, 0.95, 0.95, 0.95, 0.95, 0.5, (12, 72),
+    "minimum_doer": _Profile((1.00, 0.00), (0.92, 0.05), 0.60, 0.95, 0.95, 0.95, 0.95, 0.85, (12, 72),
                              meeting_quality=0.85, chase_to=0.85),
     "phone_specialist": _Profile((1.10, 0.06), (1.00, 0.06), 0.80, 1.25, 0.75, 0.90, 1.00, 0.85, (12, 60)),
     "paperwork_specialist": _Profile((0.95, 0.05), (1.00, 0.06), 0.92, 0.85, 1.35, 1.05, 1.00, 0.85,
@@ -302,6 +314,28 @@ def _sum_lognormal(rng: np.random.Generator, counts: np.ndarray, mean: np.ndarra
     return np.bincount(cell, weights=draws, minlength=flat_counts.size).reshape(counts.shape)
 
 
+def _pull_until(rng: np.random.Generator, chasing: np.ndarray, gap: np.ndarray, mean: np.ndarray,
+                sigma: float, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """Deals pulled one by one until their value covers ``gap`` (at most ``most``).
+
+    The rep sees the value of each deal in the pipeline, so pulling stops as
+    soon as the month is made. Returns (count, value) per cell; 0 where not
+    ``chasing``.
+    """
+    count = np.zeros(gap.shape, dtype=np.int64)
+    value = np.zeros(gap.shape)
+    idx = np.flatnonzero(chasing)
+    if idx.size:
+        mu = np.log(mean.ravel()[idx]) - 0.5 * sigma * sigma
+        draws = np.exp(mu[:, None] + sigma * rng.standard_normal((idx.size, most)))
+        cum = np.cumsum(draws, axis=1)
+        enough = cum >= gap.ravel()[idx][:, None]
+        j = np.where(enough.any(axis=1), enough.argmax(axis=1), most - 1)
+        count.ravel()[idx] = j + 1
+        value.ravel()[idx] = cum[np.arange(idx.size), j]
+    return count, value
+
+
 def _ramp(tenure: np.ndarray, floor: float, tau: float) -> np.ndarray:
     return 1.0 - (1.0 - floor) * np.exp(-tenure / tau)
 
@@ -379,8 +413,12 @@ def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
     capacity = 0.8 * calls_rel * skill ** 2 * np.sqrt(phone) * quality * deal_size + 0.2 * accounts
     history = capacity * np.exp(_HISTORY_NOISE * rng.standard_normal(n_reps))
     has_history = tenure0 >= 12
-    fit = np.where(has_history, 1.0 - _HISTORY_WEIGHT + _HISTORY_WEIGHT * history, 1.0)[:, None]
-    fit_repeat = np.where(has_history, 1.0 - _HISTORY_WEIGHT + _HISTORY_WEIGHT * accounts, 1.0)[:, None]
+    # The grade scales the norm only: the rep's own level is already the rep's
+    # (a lead's history is not inflated by the lead grade a second time).
+    g = grade[:, 0]
+    fit = (np.where(has_history, g * (1.0 - _HISTORY_WEIGHT) + _HISTORY_WEIGHT * history, g) / g)[:, None]
+    fit_repeat = (np.where(has_history, g * (1.0 - _HISTORY_WEIGHT) + _HISTORY_WEIGHT * accounts, g)
+                  / g)[:, None]
     plans = {
         "calls": np.round(_PLAN["calls"] * wd * activity_ramp / 10.0) * 10.0,
         "meetings": np.maximum(1, np.round(_PLAN["meetings"] * wd * grade * result_ramp)),
@@ -462,17 +500,27 @@ def _simulate(rng: np.random.Generator, dep: _Department, n_scenarios: int) -> d
     deals = np.empty(shape, dtype=np.int64)
     new_rev = np.empty(shape)
     debt = np.zeros((S, R), dtype=np.int64)
+    chase_plan = _PLAN_CHASE_SHARE * t["chase"][None, :]
+    chase_floor = t["chase"][None, :]
     for m in range(P):
+        plan_m, mean_m, u = pl["revenue"][:, :, m], deal_mean[:, :, m], chase_u[:, :, m]
         d = np.maximum(0, natural[:, :, m] - debt)
-        rev = _sum_lognormal(rng, d, deal_mean[:, :, m], _DEAL_SIGMA)
-        gap = pl["revenue"][:, :, m] * t["chase_to"][None, :] - (rev + repeat[:, :, m])
-        chasing = (gap > 0) & (gap <= _CHASE_REACH * pl["revenue"][:, :, m]) \
-            & (chase_u[:, :, m] < t["chase"][None, :])
-        pulled = np.where(chasing, np.minimum(_CHASE_MAX, np.ceil(gap / deal_mean[:, :, m]) + _CHASE_MARGIN), 0)
-        pulled = pulled.astype(np.int64)
-        rev = rev + _sum_lognormal(rng, pulled, deal_mean[:, :, m], _DEAL_SIGMA)
+        rev = _sum_lognormal(rng, d, mean_m, _DEAL_SIGMA)
+        total = rev + repeat[:, :, m]
+        # The rep judges a gap by the typical deal: within reach if it is at most
+        # _CHASE_REACH of the plan and _CHASE_MAX deals.
+        gap_plan = plan_m * t["chase_to"][None, :] - total
+        gap_floor = plan_m * np.minimum(t["chase_to"][None, :], _CHASE_FLOOR) - total
+
+        def reachable(gap: np.ndarray) -> np.ndarray:
+            return (gap > 0) & (gap <= _CHASE_REACH * plan_m) & (np.ceil(gap / mean_m) <= _CHASE_MAX)
+
+        to_plan = reachable(gap_plan) & (u < chase_plan)
+        to_floor = ~to_plan & reachable(gap_floor) & (u < chase_floor)
+        gap = np.where(to_plan, gap_plan, gap_floor)
+        pulled, extra = _pull_until(rng, to_plan | to_floor, gap, mean_m, _DEAL_SIGMA, _CHASE_MAX)
         deals[:, :, m] = d + pulled
-        new_rev[:, :, m] = np.round(rev)
+        new_rev[:, :, m] = np.round(rev + extra)
         debt = rng.binomial(pulled, _CHASE_LOST)
 
     crm_mean = np.clip(0.30 + 0.55 * col["discipline"] + 0.25 * (col["paper"] - 1.0), 0.05, 0.98)

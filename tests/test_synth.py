@@ -98,8 +98,11 @@ def test_newcomers_ramp_up(year: pd.DataFrame) -> None:
     assert late["plan_revenue"].mean() > 2 * early["plan_revenue"].mean()
 
 
-def test_calibration_against_benchmarks(year: pd.DataFrame) -> None:
-    """Targets and sources: data/README.md, section Calibration."""
+@pytest.mark.parametrize("seed", [12345, 1, 2, 3, 4])
+def test_calibration_against_benchmarks(seed: int, year: pd.DataFrame) -> None:
+    """Targets and sources: data/README.md, section Calibration (a 500-rep year, several seeds)."""
+    if seed != 12345:
+        year = make_team(500, periods=12, seed=seed)
     att = year["revenue"] / year["plan_revenue"]
     at_plan = (att >= 1).mean()
     below_80 = (att < 0.8).mean()
@@ -107,7 +110,7 @@ def test_calibration_against_benchmarks(year: pd.DataFrame) -> None:
     rho_calls = stats.spearmanr(year["calls"], year["revenue"])[0]
     rho_meetings = stats.spearmanr(year["meetings"], year["revenue"])[0]
     assert 0.55 <= at_plan <= 0.65, at_plan
-    assert 0.06 <= below_80 <= 0.18, below_80
+    assert 0.07 <= below_80 <= 0.13, below_80
     assert skew > 0.1, skew
     assert rho_calls > 0.3 and rho_meetings > 0.4, (rho_calls, rho_meetings)
 
