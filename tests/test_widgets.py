@@ -42,7 +42,7 @@ def test_controls_are_generated_from_the_plan(tuner: widgets.Tuner, balanced: Pl
     for path in ("base", "target_bonus", "components[0].share", "components[0].kpis.calls.weight",
                  "components[2].curve.points[1][1]", "gates[0].when.at_least", "limits.variable_cap.share"):
         assert path in c, path
-    assert c["target_bonus"].value == 60000.0
+    assert c["target_bonus"].value == 55000.0
     assert c["components[0].kpis.emails.weight"].value == 0.15
     assert c["components[2].curve.points[0][0]"].value == 960000.0
     assert all(s.continuous_update is False for s in c.values())
@@ -60,7 +60,7 @@ def test_slider_replaces_the_plan_and_recomputes_exactly(tuner: widgets.Tuner, b
     before = tuner.plan
     tuner.controls["target_bonus"].value = 80000.0
     assert tuner.plan is not before
-    assert balanced.target_bonus == 60000.0  # never mutated
+    assert balanced.target_bonus == 55000.0  # never mutated
     expected_plan = set_at(balanced, "target_bonus", 80000.0)
     assert tuner.plan == expected_plan
     expected = kpilab.evaluate(expected_plan, team)
@@ -144,7 +144,7 @@ def test_save_and_reset(tuner: widgets.Tuner, balanced: Plan, tmp_path: Path) ->
     total = tuner.payouts.table["total"].sum()
     tuner.reset_button.click()
     assert tuner.plan == balanced
-    assert tuner.controls["target_bonus"].value == 60000.0
+    assert tuner.controls["target_bonus"].value == 55000.0
     assert tuner.controls["gates[0].when.at_least"].value == 960000.0
     assert tuner.payouts.table["total"].sum() != total
     assert "no change yet" in tuner.cost_html.value
