@@ -130,7 +130,7 @@ def test_payout_to_stdout_and_to_a_file(tmp_path: Path) -> None:
 def test_validate_prints_ok(tmp_path: Path) -> None:
     result = run(tmp_path, "validate", BALANCED)
     assert result.returncode == 0
-    assert result.stdout.strip() == f"ok: plan '{load_plan(BALANCED).name}'"
+    assert result.stdout == "ok\n"
 
 
 def test_validate_prints_every_problem(tmp_path: Path) -> None:
