@@ -222,6 +222,21 @@ def _money(v: float) -> str:
     return f"{v:,.0f}".replace(",", " ")
 
 
+def _locate_jump(plan: Plan, metric: str, component: str, lo: float, hi: float, rounds: int = 4) -> float:
+    """Where a jump seen between two grid points really is: the engine on ever finer grids.
+
+    Reads the plan only; returns the first x at which the new pay level holds
+    (to about (hi - lo) / 64**rounds), so a cliff at a 960 000 gate is reported
+    at 960 000, not at the next grid point.
+    """
+    for _ in range(rounds):
+        grid = np.linspace(lo, hi, 65)
+        pay = payout_curve(plan, metric, attainments=grid)[component].to_numpy()
+        k = int(np.argmax(np.abs(np.diff(pay))))
+        lo, hi = float(grid[k]), float(grid[k + 1])
+    return float(f"{hi:.8g}")  # the boundary rule's 1e-9 tolerance is not a location
+
+
 def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat_width: float,
                    early_cap_at: float, lang: str) -> tuple[list[Finding], dict[str, float]]:
     """Cliffs, flat zones and early caps along each metric; also each component's maximum in the sweep."""
@@ -246,7 +261,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                     seg = np.diff(pay[s:e + window + 1])
                     k = s + int(np.argmax(np.abs(seg)))
                     jump = float(wdiff[s:e + 1][np.argmax(np.abs(wdiff[s:e + 1]))])
-                    at = float(x[k + 1])
+                    at = _locate_jump(plan, metric, comp.name, float(x[k]), float(x[k + 1]))
                     findings.append(Finding(
                         f"{prefix}{comp.name}", "cliff", metric, at, jump, "warning",
                         lint_sentence("cliff", lang, component=f"{prefix}{comp.name}",
