@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..i18n import has_label, label
 from ._common import check_lang
 
 __all__ = ["sentence", "fmt", "SENTENCES"]
@@ -121,7 +122,7 @@ def fmt(value: Any, kind: str = "num") -> str:
 def sentence(criterion: str, outcome: str, lang: str = "en", **values: Any) -> str:
     """The sentence for ``(criterion, outcome)`` in ``lang`` with ``values`` filled in."""
     check_lang(lang)
-    return SENTENCES[(criterion, outcome)][lang].format(**values)
+    return SENTENCES[(criterion, outcome)][lang].format(**_metric_words(values, lang))
 
 
 #: Lint findings, one sentence each (kind -> lang -> template).
@@ -164,4 +165,14 @@ LINT_SENTENCES: dict[str, dict[str, str]] = {
 def lint_sentence(kind: str, lang: str = "en", **values: Any) -> str:
     """The lint finding sentence for ``kind`` in ``lang``."""
     check_lang(lang)
-    return LINT_SENTENCES[kind][lang].format(**values)
+    return LINT_SENTENCES[kind][lang].format(**_metric_words(values, lang))
+
+
+def _metric_words(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Metric names in the sentence's language («выручка», not «revenue») where i18n knows them."""
+    out = dict(values)
+    for key in ("measure", "metric"):
+        name = out.get(key)
+        if lang != "en" and isinstance(name, str) and has_label(name):
+            out[key] = label(name, lang).lower()
+    return out
