@@ -36,6 +36,7 @@ _LINT_EXAMPLE = "kpilab lint data/plans/multi_condition.yaml --team data/sample_
 _DEMO_EXAMPLE = "kpilab demo --scenarios 200 --report reports/demo"
 #: The demo judges cost of sales against ZS's "generally 3-9 %" compensation cost of sales (see kpilab.analysis.criteria).
 _DEMO_COST_BAND = (0.03, 0.09)
+_DEMO_ORDER = ("salary_only", "salary_fines", "tiered_commission", "balanced_kpi", "multi_condition", "roles_scheme")
 
 
 class UsageError(KpilabError):
@@ -257,7 +258,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from . import datasets
 
     started = time.perf_counter()
-    plans = [(name, datasets.load_plan(name)) for name in datasets.plan_names()]
+    # The story order: today's salary (the baseline every change is measured against), then
+    # what owners try first, then the designed schemes.
+    names = sorted(datasets.plan_names(), key=lambda n: (_DEMO_ORDER.index(n) if n in _DEMO_ORDER else 99, n))
+    plans = [(name, datasets.load_plan(name)) for name in names]
     team = datasets.load_sample_team()
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
                                    lang=args.lang, report_dir=args.report, quiet=args.quiet,
