@@ -294,13 +294,17 @@ def _amount(comp: Any, cols: _Columns) -> np.ndarray:
     return np.full(cols.n, comp.amount) if comp.amount is not None else comp.share * cols.target_bonus
 
 
-def _pay_bonus(comp: Bonus, cols: _Columns, note: Note) -> np.ndarray:
-    x = cols.x(comp.metric, comp.basis)
+def _curve_pay(comp: Bonus | TeamBonus, cols: _Columns, x: np.ndarray, note: Note) -> np.ndarray:
+    """amount × curve(x): the shared arithmetic of a bonus and a team bonus."""
     factor = curve_values(comp.curve, x)
     amount = _amount(comp, cols)
     if note:
         note({"x": x, "factor": factor, "amount": amount})
     return amount * factor
+
+
+def _pay_bonus(comp: Bonus, cols: _Columns, note: Note) -> np.ndarray:
+    return _curve_pay(comp, cols, cols.x(comp.metric, comp.basis), note)
 
 
 def _pay_scorecard(comp: Scorecard, cols: _Columns, note: Note) -> np.ndarray:
@@ -356,12 +360,7 @@ def _pay_commission(comp: Commission, cols: _Columns, note: Note) -> np.ndarray:
 
 
 def _pay_team(comp: TeamBonus, cols: _Columns, note: Note) -> np.ndarray:
-    x = cols.team_attainment[comp.metric]
-    factor = curve_values(comp.curve, x)
-    amount = _amount(comp, cols)
-    if note:
-        note({"x": x, "factor": factor, "amount": amount})
-    return amount * factor
+    return _curve_pay(comp, cols, cols.team_attainment[comp.metric], note)
 
 
 def _pay_penalty(comp: Penalty, cols: _Columns, note: Note) -> np.ndarray:
