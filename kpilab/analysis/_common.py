@@ -18,7 +18,7 @@ from ..errors import KpilabError
 from ..plan import Plan, Scheme
 
 __all__ = ["Result", "Measure", "ACTIVITY_METRICS", "SALES_METRICS", "SPECIALISTS", "LANGS",
-           "check_lang", "resolve_measure", "measure_label", "align_team", "percentile",
+           "check_lang", "resolve_measure", "measure_label", "align_team", "same_values", "percentile",
            "row_targets", "on_target_variable", "scenario_column"]
 
 #: Activity metrics (effort, not results) as the brief and the plan format name them.
@@ -132,12 +132,36 @@ def _keys(frame: pd.DataFrame) -> list[str]:
     return [c for c in ("scenario", "rep_id", "period") if c in frame.columns]
 
 
+def same_values(a: pd.Series, b: pd.Series) -> bool:
+    """True when two columns hold the same values in the same order, checked without converting them.
+
+    Columns sharing one buffer (the engine copies the team's key columns into
+    the payout table without a copy) are equal at no cost; others are compared
+    element by element as they are. False means "not shown equal" (NaN keys,
+    other dtypes): the caller then falls back to its general comparison.
+    """
+    if len(a) != len(b):
+        return False
+    if a.dtype != b.dtype:
+        return False
+    x, y = a.to_numpy(), b.to_numpy()
+    if x is y or (x.dtype == y.dtype and x.strides == y.strides and x.size
+                  and x.__array_interface__["data"][0] == y.__array_interface__["data"][0]):
+        return True
+    try:
+        return bool(np.array_equal(x, y))
+    except (TypeError, ValueError):
+        return False
+
+
 def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     """The performance rows matching ``payouts.table`` row by row.
 
     ``team`` None means ``payouts.inputs``. A team of the same length whose
-    keys match is used as it is; otherwise it is joined on
+    keys match (as text) is used as it is; otherwise it is joined on
     ``(scenario,) rep_id, period``; payout rows without a team row are an error.
+    Keys equal as they are (the usual case: the team the payouts were computed
+    from) are recognised without converting a single key to text.
     """
     table = payouts.table
     if team is None:
@@ -149,7 +173,9 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     if missing:
         raise KpilabError(f"team lacks key column(s) {', '.join(missing)}")
     if len(team) == len(table):
-        same = all(np.array_equal(team[k].astype(str).to_numpy(), table[k].astype(str).to_numpy()) for k in keys)
+        # Equal as they are implies equal as text: the fast check can only say yes when the text check would.
+        same = all(same_values(team[k], table[k]) or
+                   np.array_equal(team[k].astype(str).to_numpy(), table[k].astype(str).to_numpy()) for k in keys)
         if same:
             return team.reset_index(drop=True)
     left = table[keys].astype(str).reset_index(drop=True)
