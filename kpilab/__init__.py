@@ -26,6 +26,7 @@ _LAZY = {
     "load_team": "team", "validate_team": "team",
     "make_team": "synth", "make_scenarios": "synth", "ARCHETYPES": "synth",
     "differentiation": "analysis", "compare": "analysis", "lint": "analysis", "tail": "analysis",
+    "profile_team": "analysis", "TeamProfile": "analysis",
     "simulate_replacement": "analysis", "fines_vs_bonuses": "analysis", "call_economics": "analysis",
     "datasets": None, "plots": None, "widgets": None, "analysis": None, "report": None,
 }

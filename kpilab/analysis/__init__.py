@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from .criteria import SOURCES, Criteria
 from .differentiation import DifferentiationReport, differentiation, excellence_to_threshold
+from .profile import TeamProfile, profile_team
 
-__all__ = ["Criteria", "SOURCES", "differentiation", "DifferentiationReport", "excellence_to_threshold"]
+__all__ = ["Criteria", "SOURCES", "differentiation", "DifferentiationReport", "excellence_to_threshold",
+           "TeamProfile", "profile_team"]
 from .lint import Finding, LintReport, lint, payout_curve
 
 __all__ += ["lint", "LintReport", "Finding", "payout_curve"]

@@ -26,32 +26,18 @@ from scipy import stats
 from ..engine import Payouts
 from ..errors import KpilabError
 from ..plan import Curve
-from ._common import (MANDATORY_ACTIVITY, SPECIALISTS, Measure, Result, align_team, check_lang,
-                      on_target_variable, percentile, resolve_measure, row_targets)
+from ._common import SPECIALISTS, Measure, Result, align_team, check_lang, on_target_variable, percentile
 from .criteria import SOURCES, Criteria
+from .profile import TeamProfile, build_profile, group_reduce, minimum_doers, profile_team, quartiles
 from .verdict import fmt, sentence
 
 __all__ = ["differentiation", "DifferentiationReport", "excellence_to_threshold", "quartiles", "spearman",
-           "count_inversions", "list_inversions"]
+           "count_inversions", "list_inversions", "TeamProfile", "profile_team"]
 
 _PAY_EPS = 0.005  # half a kopeck: smaller pay differences are ties
 
 
 # --------------------------------------------------------------------------- building blocks
-
-def quartiles(values: np.ndarray) -> np.ndarray:
-    """Quartile 1..4 (4 = top) of each value, by rank; ties broken by position.
-
-    ``ceil(4 * rank / n)`` with ranks 1..n, so 8 values give two per quartile
-    and the top quartile is never empty.
-    """
-    values = np.asarray(values, dtype=float)
-    n = values.size
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    rank = pd.Series(values).rank(method="first").to_numpy()
-    return np.ceil(4.0 * rank / n).astype(int)
-
 
 def spearman(pay: np.ndarray, output: np.ndarray) -> tuple[float, float]:
     """Spearman rho and its p-value (scipy); NaN when either side is constant or n < 3."""
@@ -62,6 +48,19 @@ def spearman(pay: np.ndarray, output: np.ndarray) -> tuple[float, float]:
         warnings.simplefilter("ignore")
         res = stats.spearmanr(pay, output)
     return float(res.statistic), float(res.pvalue)
+
+
+def _spearman_rhos(pay: np.ndarray, output: np.ndarray) -> np.ndarray:
+    """The rho of :func:`spearman` for every row of two (rows × n) arrays, n >= 3, no row constant, no NaN.
+
+    scipy's own arithmetic (average ranks, then ``np.corrcoef`` of the two
+    rank vectors), so each value is bit for bit ``spearman(pay[i], output[i])[0]``,
+    without the p-value the per-period figures do not use. The ranks are
+    computed for all rows at once; the correlation row by row (one small
+    ``corrcoef`` per period, to keep numpy's exact summation).
+    """
+    rp, ro = stats.rankdata(pay, axis=1), stats.rankdata(output, axis=1)
+    return np.array([np.corrcoef(np.vstack((a, b)))[1, 0] for a, b in zip(rp, ro)], dtype=float)
 
 
 def _inversion_mask(output: np.ndarray, pay: np.ndarray, ratio: float) -> np.ndarray:
@@ -125,9 +124,12 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _core(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.ndarray,
-          is_min: np.ndarray, ratio: float) -> dict[str, float]:
-    """The differentiation figures of one set of units (reps, or reps in one period)."""
-    q = quartiles(perf)
+          is_min: np.ndarray, ratio: float, q: np.ndarray | None = None) -> dict[str, float]:
+    """The differentiation figures of one set of units (reps, or reps in one period).
+
+    ``q``: the quartiles of ``perf`` when already known.
+    """
+    q = quartiles(perf) if q is None else q
     rho, p = spearman(total, perf)
     top_med = float(np.median(total[q == 4])) if (q == 4).any() else float("nan")
     min_med = float(np.median(total[is_min])) if is_min.any() else float("nan")
@@ -146,6 +148,65 @@ def _core(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.
         "p90_target_multiple": percentile(mult, 90), "p90_p10_variable": p90_p10,
         "inversions": float(count_inversions(perf, total, ratio)),
     }
+
+
+#: The per-period figures (the columns of ``per_period`` that ``_core`` gives).
+_PERIOD_CORE = ("rho", "top_to_minimum", "p90_target_multiple", "p90_p10_variable", "inversions")
+_PANEL_MAX_PAIRS = 4_000_000  # periods × reps² compared at once by the vectorised inversion count
+
+
+def _row_percentiles(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """:func:`percentile` of every row of ``values`` (NaN ignored): shape ``(len(qs), rows)``."""
+    if not np.isnan(values).any():
+        return np.percentile(values, qs, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an all-NaN row is NaN, as percentile() says
+        return np.nanpercentile(values, qs, axis=1)
+
+
+def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """:func:`_ratio` element by element."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain = num / np.where(den == 0, 1.0, den)
+    out = np.where(den == 0, np.where(num > 0, np.inf, np.nan), plain)
+    return np.where(np.isnan(num) | np.isnan(den), np.nan, out)
+
+
+def _core_panel(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.ndarray,
+                is_min: np.ndarray, ratio: float, q: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`_core`'s per-period figures for every row of periods × reps arrays at once.
+
+    Row ``i`` of each result equals ``_core(perf[i], total[i], ...)``: the same
+    quantile, median and comparison arithmetic, run along an axis. Needs a
+    balanced panel (every period has every rep, so each row has as many
+    top-quartile reps and minimum-doers) without NaN in ``perf``, ``total``
+    and ``variable``; :func:`_period_figures` checks that.
+    """
+    n_per, n = perf.shape
+    top = q == 4
+    nan = np.full(n_per, np.nan)
+    top_med = np.median(total[top].reshape(n_per, -1), axis=1) if top.any() else nan
+    min_med = np.median(total[is_min].reshape(n_per, -1), axis=1) if is_min.any() else nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mult = np.where(target > 0, variable / np.where(target > 0, target, 1.0), np.nan)
+        p10, _p50, p90 = _row_percentiles(variable, (10, 50, 90))
+        p90_p10 = np.where(p10 > _PAY_EPS, p90 / np.where(p10 > _PAY_EPS, p10, 1.0),
+                           np.where(p90 > _PAY_EPS, np.inf, np.nan))
+    # Spearman: the flat cases are NaN as in spearman(); the others use scipy's arithmetic period by period.
+    rho = nan.copy()
+    if n >= 3:
+        live = (np.ptp(total, axis=1) > _PAY_EPS) & (np.ptp(perf, axis=1) != 0)
+        if live.any():
+            rho[live] = _spearman_rhos(total[live], perf[live])
+    if n_per * n * n <= _PANEL_MAX_PAIRS:
+        more = (perf[:, :, None] >= ratio * perf[:, None, :]) & (perf[:, :, None] > perf[:, None, :])
+        less = total[:, :, None] < total[:, None, :] - _PAY_EPS
+        inversions = (more & less).sum(axis=(1, 2)).astype(float)
+    else:  # bounded memory: one period at a time
+        inversions = np.array([count_inversions(o, p, ratio) for o, p in zip(perf, total)], dtype=float)
+    return {"rho": rho, "top_to_minimum": _ratios(top_med, min_med),
+            "p90_target_multiple": _row_percentiles(mult, (90,))[0], "p90_p10_variable": p90_p10,
+            "inversions": inversions}
 
 
 def excellence_to_threshold(mix: float | Sequence[float], curve: Curve | Mapping[str, Any] | Sequence[Sequence[float]],
@@ -234,36 +295,6 @@ class DifferentiationReport(Result):
         return "\n".join(lines)
 
 
-def _minimum_doers(per_rep: pd.DataFrame, frame: pd.DataFrame, payouts: Payouts) -> tuple[np.ndarray, str]:
-    """Which reps are minimum-doers, and the definition used (one sentence)."""
-    if "archetype" in per_rep and (per_rep["archetype"] == "minimum_doer").any():
-        return (per_rep["archetype"] == "minimum_doer").to_numpy(), (
-            "archetype: reps labelled 'minimum_doer' in the team table")
-    # Activity definition: every mandatory activity plan met at 100-110 % (rep's sum of facts / sum of
-    # targets over its rows) while the rep's output is in the bottom half of the team.
-    metrics = [m for m in MANDATORY_ACTIVITY if f"plan_{m}" in frame.columns and m in frame.columns]
-    if not metrics:
-        plans = payouts.plan.plans()
-        used = set().union(*(p.attainment_metrics() for p in plans.values()))
-        metrics = [m for m in MANDATORY_ACTIVITY if m in used and m in frame.columns]
-    if not metrics:
-        return np.zeros(len(per_rep), bool), (
-            "none: no archetype labels and no mandatory activity plans (plan_calls, plan_meetings, plan_emails, "
-            "plan_follow_ups or activity KPIs) to identify minimum-doers")
-    ok = np.ones(len(per_rep), bool)
-    for m in metrics:
-        target = row_targets(payouts.plan, frame, m)
-        g = pd.DataFrame({"rep_id": frame["rep_id"].to_numpy(), "f": frame[m].to_numpy(float), "t": target})
-        sums = g.groupby("rep_id", sort=False)[["f", "t"]].sum().reindex(per_rep["rep_id"])
-        att = (sums["f"] / sums["t"]).to_numpy()
-        ok &= (att >= 1.0 - 1e-9) & (att <= 1.10 + 1e-9)
-    rank = per_rep["performance"].rank(method="average").to_numpy()
-    bottom_half = rank <= len(per_rep) / 2.0
-    return ok & bottom_half, (
-        f"activity: reps who meet every mandatory activity plan ({', '.join(metrics)}) at 100-110 % "
-        "(sum of facts / sum of targets over their rows) while their output is in the bottom half")
-
-
 def _group_table(per_rep: pd.DataFrame, key: str, min_median_total: float) -> pd.DataFrame:
     g = per_rep.groupby(key, sort=True)
     out = pd.DataFrame({
@@ -277,8 +308,8 @@ def _group_table(per_rep: pd.DataFrame, key: str, min_median_total: float) -> pd
 
 
 def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure: Measure = None,
-                    criteria: Criteria | Mapping[str, Any] | None = None, lang: str = "en"
-                    ) -> DifferentiationReport:
+                    criteria: Criteria | Mapping[str, Any] | None = None, lang: str = "en", *,
+                    profile: TeamProfile | None = None) -> DifferentiationReport:
     """Judge how well a plan separates strong reps from minimum-doers, over all periods and per period.
 
     Parameters
@@ -300,6 +331,12 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
         Sources: see :mod:`kpilab.analysis.criteria`.
     lang
         "en" or "ru" for the verdict sentences.
+    profile
+        What the team alone decides, from :func:`~kpilab.analysis.profile_team`
+        (``team`` and ``measure`` then come from it: leave them out or pass the
+        same ones). A tuner computes it once and passes it for every plan; the
+        report is exactly the one computed without it. A profile of other rows
+        than the payouts' is not an error, just no shortcut.
 
     Returns
     -------
@@ -320,9 +357,21 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     crit = Criteria.from_any(criteria)
     if not isinstance(payouts, Payouts):
         raise KpilabError(f"differentiation() needs the Payouts of kpilab.evaluate, got {type(payouts).__name__}")
-    frame = align_team(payouts, team)
-    perf_rows, measure_name = resolve_measure(frame, measure)
     t = payouts.table
+    if profile is not None:
+        if not isinstance(profile, TeamProfile):
+            raise KpilabError(f"profile must come from profile_team(), got {type(profile).__name__}")
+        if team is not None and team is not profile.team and team is not payouts.inputs:
+            raise KpilabError("pass the team either to profile_team() or to differentiation(), not both")
+        if measure is not None and measure is not profile.measure_arg and measure != profile.measure:
+            raise KpilabError(f"measure {measure!r} differs from the profile's ({profile.measure!r})")
+        if not profile.matches(t):  # other rows: align and profile them as without a profile
+            profile = build_profile(align_team(payouts, profile.team), profile.measure_arg,
+                                    {k: t[k].to_numpy() for k in profile.keys})
+    else:
+        frame = align_team(payouts, team)
+        profile = build_profile(frame, measure, {k: t[k].to_numpy() for k in ("scenario", "rep_id", "period")
+                                                 if k in t.columns})
     tb = np.asarray(payouts.target_bonus, float)
     if np.any(tb <= 0):
         on_target = on_target_variable(payouts)
@@ -332,40 +381,29 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     else:
         target_rows = tb
         target_definition = "target bonus of the plan (or the row's target_bonus override)"
-    has_scen = "scenario" in t.columns
-    rows = pd.DataFrame({
-        "rep_id": t["rep_id"].to_numpy(), "period": t["period"].to_numpy(),
-        "total": t["total"].to_numpy(float), "variable": t["variable"].to_numpy(float),
-        "target": target_rows, "performance": perf_rows,
+    pay = {"total": t["total"].to_numpy(float), "variable": t["variable"].to_numpy(float), "target": target_rows}
+
+    # Per rep: monthly means over all rows (the team's part is in the profile).
+    means = group_reduce(profile.rep_codes, pay, "mean")
+    is_min, min_def = minimum_doers(profile, payouts)
+    reps = profile.reps
+    per_rep = pd.DataFrame({
+        **{c: reps[c] for c in reps.columns},
+        "total": means["total"].to_numpy(), "variable": means["variable"].to_numpy(),
+        "target_variable": means["target"].to_numpy(), "quartile": profile.quartile,
+        "minimum_doer": is_min, "n_rows": profile.n_rows,
     })
-    if has_scen:
-        rows["scenario"] = t["scenario"].to_numpy()
-    revenue_rows = frame["revenue"].to_numpy(float) if "revenue" in frame.columns else None
 
-    # Per rep: monthly means over all rows.
-    g = rows.groupby("rep_id", sort=False)
-    per_rep = g[["performance", "total", "variable", "target"]].mean().rename(columns={"target": "target_variable"})
-    per_rep["n_rows"] = g.size()
-    per_rep = per_rep.reset_index()
-    for col in ("archetype", "role"):
-        if col in frame.columns:
-            first = frame.assign(rep_id=t["rep_id"].to_numpy()).groupby("rep_id", sort=False)[col].first()
-            per_rep.insert(1, col, first.reindex(per_rep["rep_id"]).to_numpy())
-    per_rep["quartile"] = quartiles(per_rep["performance"].to_numpy())
-    is_min, min_def = _minimum_doers(per_rep, frame.assign(rep_id=t["rep_id"].to_numpy()), payouts)
-    per_rep["minimum_doer"] = is_min
-    per_rep = per_rep[[c for c in ("rep_id", "archetype", "role", "performance", "total", "variable",
-                                   "target_variable", "quartile", "minimum_doer", "n_rows") if c in per_rep]]
-
-    core = _core(per_rep["performance"].to_numpy(), per_rep["total"].to_numpy(), per_rep["variable"].to_numpy(),
-                 per_rep["target_variable"].to_numpy(), is_min, crit.inversion_output_ratio)
+    core = _core(profile.reps["performance"].to_numpy(), per_rep["total"].to_numpy(),
+                 per_rep["variable"].to_numpy(), per_rep["target_variable"].to_numpy(), is_min,
+                 crit.inversion_output_ratio, q=profile.quartile)
 
     # Cost.
-    n_scen = rows["scenario"].nunique() if has_scen else 1
-    payroll = rows["total"].sum() / n_scen
-    var_payroll = rows["variable"].sum() / n_scen
-    output = rows["performance"].sum() / n_scen
-    revenue = float(revenue_rows.sum() / n_scen) if revenue_rows is not None else float("nan")
+    n_scen = profile.n_scenarios
+    payroll = pd.Series(pay["total"]).sum() / n_scen
+    var_payroll = pd.Series(pay["variable"]).sum() / n_scen
+    revenue = profile.total_revenue
+    has_revenue = profile.revenue is not None
     metrics: dict[str, float] = {"n_reps": float(len(per_rep)), "rho": core["rho"], "rho_pvalue": core["rho_pvalue"],
                                  "top_quartile_median_total": core["top_quartile_median_total"],
                                  "minimum_median_total": core["minimum_median_total"],
@@ -375,12 +413,12 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
               "inversions"):
         metrics[k] = core[k]
     metrics.update({"payroll": float(payroll), "variable_payroll": float(var_payroll),
-                    "variable_share": _ratio(var_payroll, payroll), "output": float(output), "revenue": revenue,
+                    "variable_share": _ratio(var_payroll, payroll), "output": profile.output, "revenue": revenue,
                     "cost_of_sales": _ratio(payroll, revenue)})
     budget = None
-    if has_scen:
-        b = rows.assign(revenue=revenue_rows if revenue_rows is not None else np.nan).groupby(
-            "scenario", sort=True).agg(payroll=("total", "sum"), revenue=("revenue", "sum"))
+    if profile.scenario_codes is not None:
+        b = pd.DataFrame({"payroll": group_reduce(profile.scenario_codes, {"p": pay["total"]}, "sum")["p"].to_numpy(),
+                          "revenue": profile.budget_revenue}, index=profile.budget_index)
         b["cost_of_sales"] = b["payroll"] / b["revenue"]
         budget = b.reset_index()
         for q in (10, 50, 90):
@@ -410,11 +448,10 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
             strength.index.name = "archetype"
 
     # Per period (scenarios pooled: a rep's mean over scenarios in that period).
-    per_period = _per_period(rows, revenue_rows, per_rep.set_index("rep_id")["minimum_doer"], n_scen,
-                             crit.inversion_output_ratio)
+    per_period = _per_period(profile, pay, is_min, crit.inversion_output_ratio)
 
     inversions = list_inversions(per_rep, crit.inversion_output_ratio)
-    verdict = _verdict(metrics, strength, crit, measure_name, lang, has_revenue=revenue_rows is not None)
+    verdict = _verdict(metrics, strength, crit, profile.measure, lang, has_revenue=has_revenue)
     assessed = verdict["passed"].dropna()
     passed = bool(len(assessed)) and bool(assessed.all())
     table = pd.DataFrame({"value": pd.Series(metrics, dtype=float)})
@@ -423,28 +460,46 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
         table=table, verdict=verdict, passed=passed, metrics=dict(metrics), per_rep=per_rep,
         by_archetype=by_archetype, by_quartile=by_quartile, per_period=per_period, inversions=inversions,
         strength_coverage=strength, budget=budget, minimum_doer_definition=min_def,
-        target_definition=target_definition, measure=measure_name, criteria=crit, lang=lang)
+        target_definition=target_definition, measure=profile.measure, criteria=crit, lang=lang)
 
 
-def _per_period(rows: pd.DataFrame, revenue_rows: np.ndarray | None, is_min_by_rep: pd.Series, n_scen: int,
+def _period_figures(profile: TeamProfile, unit: pd.DataFrame, is_min: np.ndarray, ratio: float,
+                    vectorised: bool = True) -> dict[str, np.ndarray]:
+    """:func:`_core`'s per-period figures (``_PERIOD_CORE``), one value per period of ``profile.periods``.
+
+    ``unit`` holds the (period, rep) units' mean ``total``, ``variable`` and
+    ``target``. A balanced panel goes through :func:`_core_panel` in one pass
+    (``vectorised=False`` forces the period-by-period path, for tests); any other
+    runs :func:`_core` on each period's units.
+    """
+    perf = profile.unit_performance
+    total, variable, target = (unit[c].to_numpy() for c in ("total", "variable", "target"))
+    is_min_unit = is_min[profile.unit_rep]
+    panel = profile.panel
+    if vectorised and panel is not None and not (np.isnan(total).any() or np.isnan(variable).any()
+                                                 or np.isnan(perf).any()):
+        return _core_panel(perf[panel], total[panel], variable[panel], target[panel], is_min_unit[panel], ratio,
+                           profile.panel_quartile)
+    order = profile.unit_order
+    bounds = np.cumsum(np.bincount(profile.unit_period, minlength=len(profile.periods)))[:-1]
+    cores = [_core(perf[u], total[u], variable[u], target[u], is_min_unit[u], ratio)
+             for u in np.split(order, bounds)]
+    return {k: np.array([c[k] for c in cores], dtype=float) for k in _PERIOD_CORE}
+
+
+def _per_period(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.ndarray,
                 ratio: float) -> pd.DataFrame:
     """One line per period: the core figures on reps' means in that period, and its cost."""
-    r = rows.assign(revenue=revenue_rows if revenue_rows is not None else np.nan)
-    unit = r.groupby(["period", "rep_id"], sort=False)[["performance", "total", "variable", "target",
-                                                        "revenue"]].mean().reset_index()
-    sums = r.groupby("period", sort=False)[["total", "variable", "revenue"]].sum() / n_scen
-    out = []
-    for period, u in unit.groupby("period", sort=False):
-        c = _core(u["performance"].to_numpy(), u["total"].to_numpy(), u["variable"].to_numpy(),
-                  u["target"].to_numpy(), is_min_by_rep.reindex(u["rep_id"]).fillna(False).to_numpy(bool), ratio)
-        s = sums.loc[period]
-        out.append({"period": period, "rho": c["rho"], "top_to_minimum": c["top_to_minimum"],
-                    "p90_target_multiple": c["p90_target_multiple"], "p90_p10_variable": c["p90_p10_variable"],
-                    "inversions": c["inversions"], "payroll": float(s["total"]),
-                    "variable_share": _ratio(float(s["variable"]), float(s["total"])),
-                    "cost_of_sales": _ratio(float(s["total"]), float(s["revenue"]))
-                    if revenue_rows is not None else np.nan})
-    return pd.DataFrame(out).set_index("period")
+    unit = group_reduce(profile.unit_codes, pay, "mean")
+    sums = group_reduce(profile.period_codes, {"total": pay["total"], "variable": pay["variable"]}, "sum")
+    payroll = sums["total"].to_numpy() / profile.n_scenarios
+    variable = sums["variable"].to_numpy() / profile.n_scenarios
+    figures = _period_figures(profile, unit, is_min, ratio)
+    cost = (_ratios(payroll, profile.period_revenue) if profile.revenue is not None
+            else np.full(len(payroll), np.nan))
+    out = pd.DataFrame({"period": list(profile.periods), **{k: figures[k] for k in _PERIOD_CORE[:5]},
+                        "payroll": payroll, "variable_share": _ratios(variable, payroll), "cost_of_sales": cost})
+    return out.set_index("period")
 
 
 def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criteria, measure: str, lang: str,
