@@ -37,7 +37,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from PIL import Image
 
 from . import plots
-from .analysis import compare, differentiation, payout_curve
+from .analysis import compare, differentiation, payout_curve, profile_team
 from .engine import evaluate
 from .errors import KpilabError, PlanError
 from .i18n import check_lang, format_money, format_number, has_label, label
@@ -403,6 +403,10 @@ class Tuner:
         The engine's result for :attr:`plan` on :attr:`data`.
     report, baseline_report : DifferentiationReport
         The analysis of :attr:`plan` and of :attr:`baseline`.
+    profile : kpilab.analysis.TeamProfile
+        What the analysis reads from :attr:`data` alone (performance, quartiles,
+        archetypes, minimum-doers, row groupings), computed once: an update
+        only aggregates the pay of the new plan.
     controls : dict
         Key path -> slider (``"target_bonus"``, ``"components[0].kpis.calls.weight"``, ...).
     figure : matplotlib.figure.Figure
@@ -439,13 +443,15 @@ class Tuner:
         self.timings: dict[str, float] = {}
         self._busy = False
 
+        #: what the analysis reads from the team alone, computed once for every plan the sliders make
+        self.profile = profile_team(self.data)
         self.baseline_payouts = evaluate(self.baseline, self.data)
-        self.baseline_report = differentiation(self.baseline_payouts, lang=lang)
+        self.baseline_report = differentiation(self.baseline_payouts, lang=lang, profile=self.profile)
         if self.baseline is plan:
             self.payouts, self.report = self.baseline_payouts, self.baseline_report
         else:
             self.payouts = evaluate(plan, self.data)
-            self.report = differentiation(self.payouts, lang=lang)
+            self.report = differentiation(self.payouts, lang=lang, profile=self.profile)
 
         self._background: Any = None
         self._base_curve: Any = None
@@ -832,7 +838,7 @@ class Tuner:
         t1 = time.perf_counter()
         self.payouts = evaluate(plan, self.data)
         t2 = time.perf_counter()
-        self.report = differentiation(self.payouts, lang=self.lang)
+        self.report = differentiation(self.payouts, lang=self.lang, profile=self.profile)
         t3 = time.perf_counter()
         self._sync_controls()
         self._render_text()
