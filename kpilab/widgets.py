@@ -19,9 +19,10 @@ judgement from :mod:`kpilab.analysis`, every chart from :mod:`kpilab.plots`.
 
 from __future__ import annotations
 
-import io
 import math
+import struct
 import time
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
-from PIL import Image
 
 from . import plots
 from .analysis import compare, differentiation, payout_curve, profile_team
@@ -42,7 +42,7 @@ from .engine import evaluate
 from .errors import KpilabError, PlanError
 from .i18n import check_lang, format_money, format_number, has_label, label
 from .plan import Bonus, Commission, Penalty, Plan, Scheme, Scorecard, TeamBonus, load_plan
-from .plan_paths import get_at, set_at, set_weight
+from .plan_paths import get_at, numeric_paths, set_at, set_weight
 
 __all__ = ["Tuner", "tuner", "PlanComparison", "comparison", "WORDS", "control_class"]
 
@@ -349,13 +349,30 @@ def _simulated_like(team: pd.DataFrame, n_scenarios: int, seed: int) -> pd.DataF
     return make_scenarios(n_reps, periods, n_scenarios, seed, **kwargs)
 
 
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, tag, data, CRC of tag and data."""
+    body = tag + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
 def _png(fig: Figure) -> bytes:
-    """The figure as PNG bytes, from the canvas just drawn (no second draw)."""
-    canvas = fig.canvas
-    buf = np.asarray(canvas.buffer_rgba())
-    out = io.BytesIO()
-    Image.fromarray(buf[..., :3]).save(out, format="png", compress_level=1)
-    return out.getvalue()
+    """The figure as PNG bytes (8-bit RGB), from the canvas just drawn (no second draw).
+
+    Written directly: every row with filter type 0 ("none") and one zlib pass
+    at level 1. Charts are large flat areas that deflate well unfiltered, so
+    the file is as small as Pillow's (which tries every PNG filter on every row)
+    in under half the time; the pixels are the same.
+    """
+    buf = np.asarray(fig.canvas.buffer_rgba())
+    height, width = buf.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # each row's filter byte
+    rgb = rows[:, 1:].reshape(height, width, 3)
+    for channel in range(3):  # one plane at a time: several times faster than one strided RGBA -> RGB copy
+        rgb[..., channel] = buf[..., channel]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, deflate, no interlace
+    return b"".join((b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
+                     _png_chunk(b"IDAT", zlib.compress(memoryview(rows).cast("B"), 1)), _png_chunk(b"IEND", b"")))
 
 
 def _fit(ax: Axes, axis: str, lo: float, hi: float, zero: bool = True, force: bool = False) -> bool:
@@ -674,13 +691,13 @@ class Tuner:
         per_rep = self.report.per_rep
         groups = (per_rep["archetype"].fillna("unlabelled") if "archetype" in per_rep
                   else pd.Series("unlabelled", index=per_rep.index)).to_numpy()
+        points = np.column_stack([per_rep["performance"].to_numpy(float), per_rep["total"].to_numpy(float)])
         for arch, coll in self._scatter.items():
-            part = per_rep[groups == arch]
-            coll.set_offsets(np.column_stack([part["performance"].to_numpy(float), part["total"].to_numpy(float)]))
+            coll.set_offsets(points[groups == arch])
         rescaled |= _fit(ax["scatter"], "y", float(per_rep["total"].min()), float(per_rep["total"].max()),
                          zero=False, force=force)
         # budget band: payroll by month across scenarios
-        q = plots.budget_quantiles(self.payouts)
+        q = plots.budget_quantiles(self.payouts, profile=self.profile)
         self._band.set_data(np.arange(len(q)), q["p10"].to_numpy(float), q["p90"].to_numpy(float))
         self._p50.set_ydata(q["p50"].to_numpy(float))
         rescaled |= _fit(ax["budget"], "y", 0.0, max(float(q["p90"].max()), float(np.nanmax(self._base_p50.get_ydata()))),
@@ -814,8 +831,9 @@ class Tuner:
             self._busy = False
 
     def _sync_controls(self) -> None:
+        values = numeric_paths(self.plan)  # one to_dict for all the controls, not one per control
         for path, slider in self.controls.items():
-            value = float(get_at(self.plan, path))
+            value = values[path] if path in values else float(get_at(self.plan, path))
             if abs(float(slider.value) - value) > 1e-12:
                 self._set_slider(path, value)
 
