@@ -152,17 +152,30 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
                             more=hits.size - 1)
     else:
         values = series.to_numpy(dtype=float)
-    missing = np.isnan(values)
-    scope = np.ones(len(values), bool) if where is None else where
-    if not optional:
-        loc.first(missing & scope, "empty or NaN: a metric the plan uses needs a number in every row", column)
-    loc.first(np.isinf(values) & scope, "infinite value", column)
-    loc.first((values < 0) & scope, "negative value: metrics and amounts must be >= 0", column)
+    # One pass finds every bad cell (NaN, negative or infinite); the diagnosis runs only then.
+    bad = ~(values >= 0) | (values == np.inf)
+    if where is not None:
+        bad &= where
+    if optional:
+        bad &= ~np.isnan(values)
+    if bad.any():
+        scope = np.ones(len(values), bool) if where is None else where
+        if not optional:
+            loc.first(np.isnan(values) & scope, "empty or NaN: a metric the plan uses needs a number in every row",
+                      column)
+        loc.first(np.isinf(values) & scope, "infinite value", column)
+        loc.first((values < 0) & scope, "negative value: metrics and amounts must be >= 0", column)
     return values
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes of a key column (-1 for an empty cell) and the number of distinct values."""
+    if column.dtype.kind in "iu" and len(column):
+        # Whole numbers in a modest range (scenario numbers) are their own codes: no hashing.
+        values = column.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * len(values) + 1024:
+            return values.astype(np.int64) - low, high - low + 1
     values = column.to_numpy(dtype=object) if column.dtype.kind not in "iub" else column.to_numpy()
     codes, uniques = pd.factorize(values, sort=False)
     codes = codes.astype(np.int64, copy=False)
@@ -194,7 +207,13 @@ def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarra
                   + (" and a scenario" if "scenario" in coded else ""), col)
     keys = list(coded)
     combined = _combine(list(coded.values()))
-    dup = pd.Series(combined).duplicated(keep="first").to_numpy()
+    key_space = int(np.prod([count + 1 for _, count in coded.values()], dtype=float))
+    if key_space <= 8 * len(combined) + 4096:  # counting beats hashing when keys are dense
+        seen = np.bincount(combined, minlength=key_space)
+        dup = np.zeros(len(combined), bool) if seen.max(initial=0) <= 1 else \
+            pd.Series(combined).duplicated(keep="first").to_numpy()
+    else:
+        dup = pd.Series(combined).duplicated(keep="first").to_numpy()
     if dup.any():
         pos = int(np.flatnonzero(dup)[0])
         first = int(np.flatnonzero(combined == combined[pos])[0])
@@ -313,7 +332,7 @@ def _pay_scorecard(comp: Scorecard, cols: _Columns, note: Note) -> np.ndarray:
     for kpi in comp.kpis:
         x = cols.x(kpi.metric, kpi.basis)
         factor = curve_values(kpi.curve, x)
-        index = index + kpi.weight * factor
+        index += kpi.weight * factor
         lines.append((kpi, x, factor))
     paid_index = index if comp.index_curve is None else curve_values(comp.index_curve, index)
     amount = _amount(comp, cols)
@@ -418,8 +437,8 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
         if trace is not None:
             trace.append({"step": "gate", "gate": gate, "passed": passed, "names": names,
                           "before": {n: pay[n].copy() for n in names}})
-        for name in names:
-            pay[name] = np.where(passed, pay[name], 0.0)
+        for name in names:  # every pay array is this row block's own: zero it in place
+            np.copyto(pay[name], 0.0, where=~passed)
     for mod in plan.modifiers:
         x = cols.x(mod.metric, mod.basis)
         factor = curve_values(mod.curve, x)
@@ -427,12 +446,12 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
         if trace is not None:
             trace.append({"step": "modifier", "modifier": mod, "x": x, "factor": factor, "names": names})
         for name in names:
-            pay[name] = pay[name] * factor
+            pay[name] *= factor
     penalties = set(plan.penalty_names)
     earned = np.zeros(cols.n)
     for name, value in pay.items():
         if name not in penalties:
-            earned = earned + value
+            earned += value
     cap = None
     if plan.limits.variable_cap is not None:
         cap = np.full(cols.n, plan.limits.variable_cap)
@@ -441,8 +460,10 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
     cap_adjustment = np.zeros(cols.n) if cap is None else np.minimum(0.0, cap - earned)
     penalty_sum = np.zeros(cols.n)
     for name in penalties:
-        penalty_sum = penalty_sum + pay[name]
-    before_floor = cols.base + earned + cap_adjustment + penalty_sum
+        penalty_sum += pay[name]
+    before_floor = cols.base + earned
+    before_floor += cap_adjustment
+    before_floor += penalty_sum
     floor = plan.limits.floor
     if floor is None:
         floor_level = None
