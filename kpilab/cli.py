@@ -59,6 +59,9 @@ def write_atomically(path: str | Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -70,7 +73,7 @@ def _load(plan_path: str, data_path: str) -> tuple[Any, Any]:
     from .team import load_team
 
     plan = load_plan(Path(plan_path))
-    team = load_team(data_path)
+    team = load_team(data_path, empty_metrics_ok=True)  # the engine checks what each row's plan reads
     return plan, team
 
 
@@ -235,7 +238,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             plans.insert(0, plans.pop(match[0]))  # the baseline plan leads the table
         else:
             plans.insert(0, (base_file.stem, load_plan(base_file)))
-    team = load_team(args.team)
+    team = load_team(args.team, empty_metrics_ok=True)
     criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
     # the baseline leads the list, and compare() measures against the first plan
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
@@ -292,7 +295,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .team import load_team
 
     plan = load_plan(_plan_file(args.plan))
-    team = load_team(args.team) if args.team else None
+    team = load_team(args.team, empty_metrics_ok=True) if args.team else None
     found = lint(plan, team, lang=args.lang)
     findings = list(found.findings)
     if not findings:

@@ -73,9 +73,17 @@ def curve_values(curve: Curve, x: Any) -> np.ndarray:
         return y
     # Steps: position 0 of the lookup is `below`, position i + 1 is band i.
     lookup = np.concatenate(([curve.below], ys))
+    return lookup[step_band(curve, x) + 1]
+
+
+def step_band(curve: Curve, x: Any) -> np.ndarray:
+    """The band of a steps curve each x falls in: i for [xi, xi+1) ((xi, xi+1] with
+    ``closed: right``), -1 below the first step; by the boundary rule."""
+    xs = np.asarray(curve.xs)
+    tol = _reach_tolerance(xs)
     if curve.closed == "right":
-        return lookup[np.searchsorted(xs + tol, x, side="left")]  # largest i with x > xs[i]
-    return lookup[np.searchsorted(xs - tol, x, side="right")]  # largest i with x >= xs[i]
+        return np.searchsorted(xs + tol, x, side="left") - 1  # largest i with x > xs[i]
+    return np.searchsorted(xs - tol, x, side="right") - 1  # largest i with x >= xs[i]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -110,7 +118,7 @@ class _Locator:
     def __init__(self, frame: pd.DataFrame, source: str | None) -> None:
         self.frame = frame
         self.source = source if source is not None else frame.attrs.get("source")
-        self.file_rows = frame.attrs.get("file_rows")
+        self.file_rows = frame.attrs.get("rows")  # load_team keeps each row's number in the file
 
     def error(self, message: str, position: int | None = None, column: str | None = None,
               more: int = 0) -> DataError:
@@ -280,13 +288,12 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
     for metric in sorted(set().union(*(p.attainment_metrics() for p in plans.values())) | team_metrics):
         target = override(f"plan_{metric}", lambda p, m=metric: p.targets.get(m))
         plan_col = f"plan_{metric}" in frame.columns
+        # Rows that read this metric's attainment; a team metric needs every row's target.
+        needs = np.ones(n, bool) if metric in team_metrics else np.logical_or.reduce(
+            [row_plan[r] for r, p in plans.items() if metric in p.attainment_metrics()] or [np.zeros(n, bool)])
         if plan_col:
-            loc.first(target == 0, f"target for '{metric}' must be > 0", f"plan_{metric}")
+            loc.first(needs & (target == 0), f"target for '{metric}' must be > 0", f"plan_{metric}")
         for role, plan in plans.items():
-            # Rows that read this metric's attainment; a team metric needs every row's target.
-            needs = row_plan[role] if metric in plan.attainment_metrics() else np.zeros(n, bool)
-            if metric in team_metrics:
-                needs = np.ones(n, bool)
             where = f" and no plan_{metric} value in this row" if plan_col else f" and no plan_{metric} column"
             loc.first(needs & np.isnan(target) & row_plan[role],
                       f"no target for metric '{metric}': plan '{plan.name}' has no targets.{metric}{where}",
@@ -667,6 +674,19 @@ class Payouts:
         return build_explanation(plan, self.table.iloc[pos], self._cols.take(slice(pos, pos + 1)), trace, one)
 
 
+def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> Payouts:
+    """No rows in, no rows out: the payout table's columns, empty (a filter that matched nothing)."""
+    for col in ("rep_id", "period"):
+        if col not in frame.columns:
+            raise loc.error("missing required column", column=col)
+    keys = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
+    money = {c: np.zeros(0) for c in ["base", *plan.component_names, *OUTPUT_TAIL]}
+    empty = np.zeros(0)
+    cols = _Columns(0, {}, {}, {}, empty, empty)
+    return Payouts(pd.DataFrame({**keys, **money}), plan, frame, empty, list(plan.component_names),
+                   list(plan.penalty_names), cols, {r: np.zeros(0, bool) for r in plan.plans()})
+
+
 def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame, *,
              source: str | None = None) -> Payouts:
     """Pay every rep in every period (and scenario) under a plan or a scheme.
@@ -704,6 +724,8 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
         raise TypeError(f"evaluate() needs a pandas DataFrame, got {type(performance).__name__}")
     frame = performance
     loc = _Locator(frame, source)
+    if len(frame) == 0:
+        return _empty_payouts(plan, frame, loc)
     plans = plan.plans()
     names = plan.component_names
     n = len(frame)

@@ -1,7 +1,10 @@
 """Statements: the engine's trace of one row, laid out for a rep with a calculator.
 
 The engine (:func:`kpilab.engine._plan_pay`) records every intermediate value
-when asked; this module only words them. It computes nothing new.
+when asked; this module words them. The only arithmetic here re-states a
+commission's slices × rates for the reader; it uses the engine's slices, bands
+and curve bands, so the words can never describe a different band than the one
+paid.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import pandas as pd
 
 import numpy as np
 
-from .engine import Explanation, _Columns, curve_values
+from .engine import Explanation, _Columns, curve_values, step_band
 from .engine import _reach_tolerance as reach_tolerance
 from .plan import Curve, Plan
 
@@ -54,8 +57,7 @@ def describe_curve(curve: Curve, x: float, percent: bool) -> str:
         return (f"between ({fx(xs[i])}, {ys[i]:g}) and ({fx(xs[i + 1])}, {ys[i + 1]:g}), "
                 f"linear → {y:.6g}")
     closed_right = curve.closed == "right"
-    band = int((np.searchsorted(np.asarray(xs) + reach_tolerance(np.asarray(xs)), x, side="left") if closed_right
-                else np.searchsorted(np.asarray(xs) - reach_tolerance(np.asarray(xs)), x, side="right")) - 1)
+    band = int(step_band(curve, np.asarray([x]))[0])  # the engine's own band, never a second rule
     if band < 0:
         return f"{'not above' if closed_right else 'below'} the first step {fx(xs[0])} → {curve.below:g}"
     lo = fx(xs[band])

@@ -38,8 +38,9 @@ RESERVED_NAMES = frozenset({
 })
 #: Scorecard weights must sum to 1 within this tolerance (contract section 5).
 WEIGHT_TOLERANCE = 1e-9
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_METRIC_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Letters (any alphabet: «премия» is a fine name), digits and _, as section 5 says.
+_NAME_RE = re.compile(r"^\w+$")
+_METRIC_RE = _NAME_RE
 
 Problems = list[tuple[str, str]]
 
@@ -928,7 +929,7 @@ def _parse_component(data: Any, path: str, problems: Problems) -> Component | No
         problems.append((path, "a component is a mapping with 'name' and 'kind'"))
         return None
     kind = data.get("kind")
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         problems.append((_join(path, "kind"), f"unknown kind {_fmt(kind)}{_suggest(kind, _KINDS)}; "
                                              f"one of {', '.join(_KINDS)}" if kind is not None
                          else "is required (bonus, scorecard, commission, team or penalty)"))
@@ -1234,6 +1235,14 @@ def _dump_yaml(data: dict[str, Any], path: str | Path | None) -> str:
     return text
 
 
+def _decode(raw: bytes) -> str:
+    """Plan text: UTF-8 (with or without BOM), else Windows-1251, which Russian editors often save."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251")
+
+
 def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
     """Load a plan or a scheme from a YAML file, YAML text, or a mapping.
 
@@ -1263,7 +1272,7 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
             path = Path(source)
             label = str(source)
             try:
-                text = path.read_text(encoding="utf-8")
+                text = _decode(path.read_bytes())
             except OSError as exc:
                 raise PlanError([("", f"cannot read plan file: {exc.strerror}")], source=label) from None
             base_dir = path.parent

@@ -3,8 +3,8 @@
 :func:`load_team` reads a CSV or XLSX file, renames the client's headers to
 contract names, turns cells into numbers by one documented rule and validates
 the table against section 1 of the plan-format contract. :func:`validate_team`
-does the validation alone, for a DataFrame built in Python (the engine calls
-it). Neither guesses: anything that is not clearly a number, an empty cell
+does the validation alone, for a DataFrame built in Python (the engine runs
+its own, per-plan checks on whatever it is given). Neither guesses: anything that is not clearly a number, an empty cell
 where a number is needed, a negative, a duplicate ``(rep_id, period)``, a
 total row or a blank line raises :class:`kpilab.errors.DataError` naming the
 file, row, rep, period and column of the first problem in file order, with a
@@ -180,19 +180,29 @@ def _to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- validation
 
+def _show(raw: object) -> str:
+    """A cell as the user typed it: -1.5, inf, 'abc' (never np.float64(-1.5))."""
+    if isinstance(raw, (np.generic,)):
+        raw = raw.item()
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return repr(raw) if isinstance(raw, str) else str(raw)
+
+
 def _problem_text(kind: str, column: str, raw: object) -> str:
     if kind == "missing":
         return (f"empty cell in {column}; a metric must be a number and kpilab never treats an "
                 f"empty cell as zero (write 0 if it is zero)")
     if kind == "bad":
         return _why_not_number(raw) if isinstance(raw, str) else (
-            f"{raw!r} ({type(raw).__name__}) is not a number")
+            f"{_show(raw)} ({type(raw).__name__}) is not a number")
+    shown = _show(raw)
     if kind == "nonfinite":
-        return f"{raw!r} is not a finite number"
+        return f"{shown} is not a finite number"
     if kind == "negative":
-        return f"{raw!r} is negative; every metric must be >= 0"
+        return f"{shown} is negative; every metric must be >= 0"
     if kind == "not_integer":
-        return f"{raw!r} is not a whole number >= 0 (scenario numbers are 0, 1, 2...)"
+        return f"{shown} is not a whole number >= 0 (scenario numbers are 0, 1, 2...)"
     raise AssertionError(kind)
 
 
@@ -244,7 +254,7 @@ def _key_texts(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iterable[str] = (),
                   row_offset: int = 2, row_numbers: Sequence[int] | np.ndarray | None = None,
-                  whole_as_int: bool = False) -> pd.DataFrame:
+                  whole_as_int: bool = False, empty_metrics_ok: bool = False) -> pd.DataFrame:
     """Check a performance table against section 1 of the contract.
 
     Vectorised: every check is a numpy/pandas mask over a whole column, so a
@@ -285,6 +295,13 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     row_numbers
         Explicit row number of each row (``load_team`` passes the file's,
         so that skipped rows keep the numbering a person sees).
+    empty_metrics_ok
+        Keep empty cells of known metrics that are not ``required`` as NaN
+        instead of refusing them. The CLI does, because only the plan knows
+        which rows read which metric (in a scheme juniors may leave
+        ``revenue`` empty); ``kpilab.evaluate`` then refuses an empty cell in
+        any row whose plan reads it. Text, negatives and infinities are still
+        refused everywhere.
     whole_as_int
         Turn numeric columns whose values are all whole numbers (none empty)
         into int64 (``load_team`` does, so ``calls`` read from a file are
@@ -351,7 +368,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
             continue
         nonfinite = ~empty & ~bad & ~np.isfinite(nums)
         negative = ~empty & ~bad & np.isfinite(nums) & (nums < 0)
-        optional = c in OVERRIDE_COLUMNS or c.startswith("plan_")
+        optional = c in OVERRIDE_COLUMNS or c.startswith("plan_") or (empty_metrics_ok and c not in required_set)
         missing = empty & (not optional)
         cell_bad[c] = (nums, missing, bad, nonfinite, negative)
 
@@ -466,11 +483,23 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
     counts = {sep: head.count(sep) for sep in (";", "\t", ",")}
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
     names = next(csv.reader([head], delimiter=sep))
+    seen: set[str] = set()
+    for name in names:  # pandas would rename a second 'calls' to 'calls.1' without a word
+        if name.strip() in seen:
+            raise DataError(f"column {name.strip()!r} appears twice in the header", file=str(path),
+                            row=header_row, column=name.strip())
+        seen.add(name.strip())
     mapping = {str(k).strip(): v for k, v in (columns or {}).items()}
     text_cols = {h for h in names if mapping.get(h.strip(), h.strip()) in TEXT_COLUMNS}
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
-                       keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                       skiprows=header_row - 1, header=0, engine="c")
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
+                           keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                           skiprows=header_row - 1, header=0, engine="c")
+    except pd.errors.ParserError as exc:  # e.g. a row with more fields than the header
+        line = re.search(r"line (\d+)", str(exc))
+        row = int(line.group(1)) + header_row - 1 if line else None
+        raise DataError(f"cannot split this line into the header's {len(names)} columns ({str(exc).strip()})",
+                        file=str(path), row=row) from None
 
 
 def _read_xlsx(path: Path, sheet: str | int | None, header_row: int) -> pd.DataFrame:
@@ -541,7 +570,7 @@ def _dates_in_period(frame: pd.DataFrame, source: str, rows: np.ndarray,
 def load_team(path: str | Path, sheet: str | int | None = None,
               columns: Mapping[str, str] | None = None, *, required: Iterable[str] = (),
               skip_rows: Iterable[int] = (), drop_blank_rows: bool = False, header_row: int = 1,
-              period_format: str | None = None) -> pd.DataFrame:
+              period_format: str | None = None, empty_metrics_ok: bool = False) -> pd.DataFrame:
     """Read a performance table from CSV or Excel and validate it.
 
     Parameters
@@ -571,6 +600,9 @@ def load_team(path: str | Path, sheet: str | int | None = None,
         after the last row with data are always ignored.
     header_row
         Row of the header (default 1); rows above it (a title) are ignored.
+    empty_metrics_ok
+        Keep empty cells of metrics that are not ``required`` (see
+        :func:`validate_team`); the engine then checks them per plan row.
     period_format
         How to turn a *date* cell in ``period`` into a label, e.g.
         ``"%Y-%m"``. Default: a date cell is an error, because Excel turns a
@@ -657,7 +689,8 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     rows = rows[keep]
     _dates_in_period(frame, source, rows, period_format)
     frame.attrs = {}
-    out = validate_team(frame, source=source, required=required, row_numbers=rows, whole_as_int=True)
+    out = validate_team(frame, source=source, required=required, row_numbers=rows, whole_as_int=True,
+                        empty_metrics_ok=empty_metrics_ok)
     out.attrs["source"] = source
     out.attrs["rows"] = rows
     return out

@@ -256,3 +256,39 @@ def test_every_error_exits_2_with_one_clear_message_and_writes_nothing(tmp_path:
     assert needle in message, message
     assert len(message.splitlines()) == 1, message
     assert snapshot(tmp_path) == before  # nothing written, nothing removed
+
+
+def test_scheme_rows_may_leave_empty_a_metric_their_plan_does_not_read(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(
+        "scheme: roles\nplans:\n"
+        "  junior: {name: j, components: [{name: per_call, kind: commission, metric: calls, rate: 2}]}\n"
+        "  senior: {name: s, components: [{name: rev, kind: commission, metric: revenue, rate: 0.1}]}\n")
+    (tmp_path / "d.csv").write_text("rep_id,period,role,calls,revenue\nJ,2026-01,junior,50,\nS,2026-01,senior,,1000\n")
+    result = run(tmp_path, "payout", "s.yaml", "d.csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["J,2026-01,junior,0.00,100.00,,0.00,0.00,100.00,100.00",
+                                              "S,2026-01,senior,0.00,,100.00,0.00,0.00,100.00,100.00"]
+    (tmp_path / "e.csv").write_text("rep_id,period,role,calls,revenue\nJ,2026-01,junior,,\n")
+    result = run(tmp_path, "payout", "s.yaml", "e.csv", "-o", "out.csv")
+    assert result.returncode == 2 and "row 2, rep J, period 2026-01, column calls" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("rep_id,period,calls\nR1,2026-01,5\nR2,2026-01,5,7\n", "row 3: cannot split this line"),
+    ("rep_id,period,calls,calls\nR1,2026-01,5,7\n", "column calls: column 'calls' appears twice"),
+])
+def test_malformed_csv_lines_exit_2(tmp_path: Path, text: str, words: str) -> None:
+    (tmp_path / "p.yaml").write_text("name: p\ncomponents: [{name: c, kind: commission, metric: calls, rate: 1}]\n")
+    (tmp_path / "d.csv").write_text(text)
+    result = run(tmp_path, "payout", "p.yaml", "d.csv", "-o", "out.csv")
+    assert result.returncode == 2 and words in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.csv").exists()
+
+
+def test_output_file_follows_the_umask(tmp_path: Path) -> None:
+    result = run(tmp_path, "payout", BALANCED, SAMPLE, "-o", "out.csv")
+    assert result.returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o666 & ~umask

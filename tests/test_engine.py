@@ -215,3 +215,33 @@ def test_lazy_top_level_names() -> None:
     assert callable(kpilab.evaluate) and "load_team" in dir(kpilab)
     with pytest.raises(AttributeError):
         kpilab.nothing_here  # noqa: B018
+
+
+def test_no_rows_in_no_rows_out() -> None:
+    plan = Plan.from_dict(KPI)
+    empty = _rows(calls=[760], deals=[12], revenue=[900000], missed_calls=[0]).iloc[0:0]
+    table = evaluate(plan, empty).table
+    assert len(table) == 0
+    assert list(table.columns) == ["rep_id", "period", "base", "kpi", "fines", "cap_adjustment",
+                                   "floor_adjustment", "variable", "total"]
+
+
+def test_errors_use_the_row_numbers_load_team_kept(tmp_path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("rep_id,period,calls,plan_calls\nR1,2026-01,50,100\nTotal,,50,\nR2,2026-01,3,0\n")
+    team = kpilab.load_team(path, skip_rows=[3])
+    plan = Plan.from_dict({"name": "c", "target_bonus": 10, "components": [
+        {"name": "b", "kind": "bonus", "metric": "calls", "share": 1, "curve": {"points": [[0, 0], [1, 1]]}}]})
+    with pytest.raises(DataError, match=r"row 4, rep R2, period 2026-01, column plan_calls: target"):
+        evaluate(plan, team)
+
+
+def test_a_zero_target_matters_only_where_attainment_is_read() -> None:
+    scheme = load_plan({"scheme": "s", "plans": {
+        "junior": {"name": "j", "components": [{"name": "c", "kind": "commission", "metric": "revenue", "rate": 0.1}]},
+        "senior": {"name": "s", "target_bonus": 100, "components": [
+            {"name": "b", "kind": "bonus", "metric": "revenue", "share": 1, "curve": {"points": [[0, 0], [1, 1]]}}]}}})
+    team = _rows(role=["junior", "senior"], revenue=[5, 1000], plan_revenue=[0, 1000])
+    assert evaluate(scheme, team).table["total"].tolist() == [0.5, 100]
+    with pytest.raises(DataError, match="rep R1, period 2026-01, column plan_revenue: target for 'revenue'"):
+        evaluate(scheme, _rows(role=["junior", "senior"], revenue=[5, 1000], plan_revenue=[0, 0]))

@@ -202,3 +202,21 @@ def test_curve_objects_validate_directly() -> None:
         Curve("points", (1.0, 1.0), (0.0, 1.0))
     with pytest.raises(PlanError, match="curve: is required"):
         Bonus(name="b", metric="revenue", share=1.0)
+
+
+def test_names_may_use_any_alphabet() -> None:
+    plan = Plan.from_dict(_with_component(name="премия", kind="commission", metric="выручка", rate=0.01))
+    assert plan.component_names == ["премия"]
+    error = _error(_with_component(name="bad name", kind="commission", metric="revenue", rate=0.01))
+    assert error.path == "components[0].name"
+
+
+def test_a_kind_that_is_not_text_is_a_plan_error() -> None:
+    error = _error(_with_component(name="c", kind=["bonus"], metric="revenue", rate=0.1))
+    assert error.path == "components[0].kind"
+
+
+def test_plan_files_saved_in_windows_1251_load(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("name: Оклад и премия\nbase: 40000\n".encode("cp1251"))
+    assert load_plan(path).name == "Оклад и премия"
