@@ -140,43 +140,54 @@ _FINDINGS: dict[str, dict[str, str]] = {
 
 # Comparison and differentiation metrics (rows of Comparison.table, keys of DifferentiationReport.metrics).
 _ANALYSIS: dict[str, dict[str, str]] = {
-    "n_reps": {"en": "Reps", "ru": "Число менеджеров"},
-    "rho": {"en": "Rank correlation of pay and performance", "ru": "Ранговая корреляция выплаты и результата"},
-    "rho_pvalue": {"en": "p-value of the rank correlation", "ru": "p-значение ранговой корреляции"},
-    "top_quartile_median_total": {"en": "Top quartile: median total pay", "ru": "Верхний квартиль: медиана выплаты"},
-    "minimum_median_total": {"en": "Minimum doers: median total pay", "ru": "Минимальщики: медиана выплаты"},
-    "n_minimum_doers": {"en": "Minimum doers", "ru": "Число минимальщиков"},
-    "top_to_minimum": {"en": "Top quartile / minimum-doer pay", "ru": "Выплата лучших / минимальщиков"},
-    "target_variable": {"en": "Target variable pay", "ru": "Целевая переменная часть"},
+    "n_reps": {"en": "Reps", "ru": "Менеджеров"},
+    "rho": {"en": "Pay follows output (Spearman ρ)", "ru": "Оплата следует за результатом (ρ Спирмена)"},
+    "rho_pvalue": {"en": "ρ p-value", "ru": "p-значение ρ"},
+    "top_quartile_median_total": {"en": "Top quarter: median monthly pay", "ru": "Лучшая четверть: медиана выплаты"},
+    "minimum_median_total": {"en": "Minimum-doers: median monthly pay", "ru": "«Минимальщики»: медиана выплаты"},
+    "n_minimum_doers": {"en": "Minimum-doers", "ru": "«Минимальщиков»"},
+    "top_to_minimum": {"en": "Top quarter / minimum-doers pay", "ru": "Лучшая четверть / «минимальщики»"},
+    "target_variable": {"en": "Target bonus per month", "ru": "Целевой бонус в месяц"},
     "p10_variable": {"en": "Variable pay, P10", "ru": "Переменная часть, P10"},
-    "p50_variable": {"en": "Variable pay, P50", "ru": "Переменная часть, P50"},
+    "p50_variable": {"en": "Variable pay, median", "ru": "Переменная часть, медиана"},
     "p90_variable": {"en": "Variable pay, P90", "ru": "Переменная часть, P90"},
-    "p90_target_multiple": {"en": "P90 variable / target", "ru": "P90 переменной части / целевая"},
+    "p90_target_multiple": {"en": "P90 variable / target bonus", "ru": "P90 переменной части / целевой бонус"},
     "p90_p10_variable": {"en": "Variable pay P90 / P10", "ru": "Переменная часть P90 / P10"},
-    "inversions": {"en": "Pay inversions", "ru": "Инверсии выплат"},
+    "inversions": {"en": "Pay inversions (pairs)", "ru": "Инверсии выплат (пар)"},
     "variable_payroll": {"en": "Variable payroll", "ru": "Переменный ФОТ"},
     "variable_share": {"en": "Variable share of payroll", "ru": "Доля переменной части в ФОТ"},
-    "cost_of_sales": {"en": "Cost of sales", "ru": "Стоимость продаж"},
-    "strength_coverage": {"en": "Strength coverage", "ru": "Покрытие сильных сторон"},
+    "cost_of_sales": {"en": "Payroll / revenue", "ru": "ФОТ / выручка"},
+    "strength_coverage": {"en": "Strengths paid (specialists vs minimum-doers)", "ru": "Оплата сильных сторон (специалисты / «минимальщики»)"},
     "performance": {"en": "Performance", "ru": "Результат"},
-    "mean_delta": {"en": "Mean change in pay", "ru": "Среднее изменение выплаты"},
-    "median_delta": {"en": "Median change in pay", "ru": "Медианное изменение выплаты"},
-    "share_gaining": {"en": "Share of reps gaining", "ru": "Доля выигравших"},
-    "share_losing": {"en": "Share of reps losing", "ru": "Доля проигравших"},
-    "max_gain": {"en": "Largest gain", "ru": "Наибольший выигрыш"},
-    "max_loss": {"en": "Largest loss", "ru": "Наибольший проигрыш"},
-    "budget_p10": {"en": "Budget, P10", "ru": "Бюджет, P10"},
-    "budget_p50": {"en": "Budget, P50", "ru": "Бюджет, P50"},
-    "budget_p90": {"en": "Budget, P90", "ru": "Бюджет, P90"},
+    "mean_delta": {"en": "Change vs baseline: mean per rep", "ru": "Изменение к базе: среднее на менеджера"},
+    "median_delta": {"en": "Change vs baseline: median per rep", "ru": "Изменение к базе: медиана"},
+    "share_gaining": {"en": "Reps gaining vs baseline", "ru": "Доля выигрывающих к базе"},
+    "share_losing": {"en": "Reps losing vs baseline", "ru": "Доля теряющих к базе"},
+    "max_gain": {"en": "Largest gain vs baseline", "ru": "Наибольший выигрыш к базе"},
+    "max_loss": {"en": "Largest loss vs baseline", "ru": "Наибольшая потеря к базе"},
+    "budget_p10": {"en": "Payroll P10 (simulated years)", "ru": "ФОТ P10 (смоделированные годы)"},
+    "budget_p50": {"en": "Payroll median (simulated years)", "ru": "ФОТ, медиана (смоделированные годы)"},
+    "budget_p90": {"en": "Payroll P90 (simulated years)", "ru": "ФОТ P90 (смоделированные годы)"},
     "periods_in_tail": {"en": "Months in the tail", "ru": "Месяцев в отстающих"},
     "flagged": {"en": "Flagged for replacement", "ru": "Кандидат на замену"},
     "not_flagged": {"en": "Not flagged", "ru": "Не кандидат"},
-    "tail_threshold": {"en": "Threshold: {k} of the last {n} months",
-                       "ru": "Порог: {k} из последних {n} мес."},
+    "tail_threshold": {"en": "Threshold: {k} of the last {n} months", "ru": "Порог: {k} из последних {n} мес."},
     "output_gain": {"en": "Output gain from replacement", "ru": "Прирост результата от замены"},
     "cost_gain": {"en": "Extra cost of replacement", "ru": "Дополнительные затраты на замену"},
     "cum_output_gain": {"en": "Cumulative output gain", "ru": "Накопленный прирост результата"},
     "cum_cost_gain": {"en": "Cumulative extra cost", "ru": "Накопленные доп. затраты"},
+    "cost_of_sales_p10": {"en": "Payroll / revenue, P10", "ru": "ФОТ / выручка, P10"},
+    "cost_of_sales_p50": {"en": "Payroll / revenue, median", "ru": "ФОТ / выручка, медиана"},
+    "cost_of_sales_p90": {"en": "Payroll / revenue, P90", "ru": "ФОТ / выручка, P90"},
+    "overall": {"en": "Overall", "ru": "Итог"},
+}
+
+#: Comparison rows that total the whole period: "<label>, whole period".
+_PERIOD_TOTALS: dict[str, dict[str, str]] = {
+    "output_total": {"en": "Output, whole period", "ru": "Результат за период"},
+    "payroll_total": {"en": "Payroll, whole period", "ru": "ФОТ за период"},
+    "revenue_total": {"en": "Revenue, whole period", "ru": "Выручка за период"},
+    "variable_payroll_total": {"en": "Variable payroll, whole period", "ru": "Переменная часть ФОТ за период"},
 }
 
 _PLANS: dict[str, dict[str, str]] = {
@@ -204,7 +215,7 @@ def _merge(*groups: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]
 
 #: Every label: ``LABELS[key][lang]``.
 LABELS: dict[str, dict[str, str]] = _merge(_METRICS, _PAY, _AXES, _LEGEND, _TITLES, _ARCHETYPES,
-                                           _ROLES, _FINDINGS, _ANALYSIS, _PLANS)
+                                           _ROLES, _FINDINGS, _ANALYSIS, _PERIOD_TOTALS, _PLANS)
 
 #: Currency code -> the sign a chart prints after amounts.
 CURRENCY_SYMBOLS: dict[str, str] = {"RUB": "₽", "USD": "$", "EUR": "€", "KZT": "₸"}

@@ -62,7 +62,7 @@ from .plan import Plan, Scheme
 
 __all__ = ["ComparisonReport", "build_report", "write_report", "check_report_dir", "bootstrap_years",
            "recommend", "metric_kind", "format_value", "text_table", "render_html", "write_xlsx",
-           "sheet_names", "TEXT", "METRIC_TEXT"]
+           "sheet_names", "TEXT"]
 
 Step = Callable[[str], None]
 
@@ -209,43 +209,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 #: Rows of the comparison table: metric key -> {lang -> text}.
-METRIC_TEXT: dict[str, dict[str, str]] = {
-    "n_reps": {"en": "Reps", "ru": "Менеджеров"},
-    "rho": {"en": "Pay follows output (Spearman ρ)", "ru": "Оплата следует за результатом (ρ Спирмена)"},
-    "rho_pvalue": {"en": "ρ p-value", "ru": "p-значение ρ"},
-    "top_quartile_median_total": {"en": "Top quarter: median monthly pay", "ru": "Лучшая четверть: медиана выплаты"},
-    "minimum_median_total": {"en": "Minimum-doers: median monthly pay", "ru": "«Минимальщики»: медиана выплаты"},
-    "n_minimum_doers": {"en": "Minimum-doers", "ru": "«Минимальщиков»"},
-    "top_to_minimum": {"en": "Top quarter / minimum-doers pay", "ru": "Лучшая четверть / «минимальщики»"},
-    "target_variable": {"en": "Target bonus per month", "ru": "Целевой бонус в месяц"},
-    "p10_variable": {"en": "Variable pay, P10", "ru": "Переменная часть, P10"},
-    "p50_variable": {"en": "Variable pay, median", "ru": "Переменная часть, медиана"},
-    "p90_variable": {"en": "Variable pay, P90", "ru": "Переменная часть, P90"},
-    "p90_target_multiple": {"en": "P90 variable / target bonus", "ru": "P90 переменной части / целевой бонус"},
-    "p90_p10_variable": {"en": "Variable pay P90 / P10", "ru": "Переменная часть P90 / P10"},
-    "inversions": {"en": "Pay inversions (pairs)", "ru": "Инверсии выплат (пар)"},
-    "payroll": {"en": "Payroll, whole period", "ru": "ФОТ за период"},
-    "variable_payroll": {"en": "Variable payroll, whole period", "ru": "Переменная часть ФОТ за период"},
-    "variable_share": {"en": "Variable share of payroll", "ru": "Доля переменной части в ФОТ"},
-    "output": {"en": "Output, whole period", "ru": "Результат за период"},
-    "revenue": {"en": "Revenue, whole period", "ru": "Выручка за период"},
-    "cost_of_sales": {"en": "Payroll / revenue", "ru": "ФОТ / выручка"},
-    "budget_p10": {"en": "Payroll P10 (simulated years)", "ru": "ФОТ P10 (смоделированные годы)"},
-    "budget_p50": {"en": "Payroll median (simulated years)", "ru": "ФОТ, медиана (смоделированные годы)"},
-    "budget_p90": {"en": "Payroll P90 (simulated years)", "ru": "ФОТ P90 (смоделированные годы)"},
-    "cost_of_sales_p10": {"en": "Payroll / revenue, P10", "ru": "ФОТ / выручка, P10"},
-    "cost_of_sales_p50": {"en": "Payroll / revenue, median", "ru": "ФОТ / выручка, медиана"},
-    "cost_of_sales_p90": {"en": "Payroll / revenue, P90", "ru": "ФОТ / выручка, P90"},
-    "mean_delta": {"en": "Change vs baseline: mean per rep", "ru": "Изменение к базе: среднее на менеджера"},
-    "median_delta": {"en": "Change vs baseline: median per rep", "ru": "Изменение к базе: медиана"},
-    "share_gaining": {"en": "Reps gaining vs baseline", "ru": "Доля выигрывающих к базе"},
-    "share_losing": {"en": "Reps losing vs baseline", "ru": "Доля теряющих к базе"},
-    "max_gain": {"en": "Largest gain vs baseline", "ru": "Наибольший выигрыш к базе"},
-    "max_loss": {"en": "Largest loss vs baseline", "ru": "Наибольшая потеря к базе"},
-    "overall": {"en": "Overall", "ru": "Итог"},
-    "strength_coverage": {"en": "Strengths paid (specialists vs minimum-doers)",
-                          "ru": "Оплата сильных сторон (специалисты / «минимальщики»)"},
-}
 
 _MONEY = {"top_quartile_median_total", "minimum_median_total", "target_variable", "p10_variable", "p50_variable",
           "p90_variable", "payroll", "variable_payroll", "revenue", "budget_p10", "budget_p50", "budget_p90",
@@ -270,8 +233,8 @@ def _t(key: str, lang: str, **fields: Any) -> str:
 
 def metric_label(key: str, lang: str) -> str:
     """Row label of a comparison metric."""
-    if key in METRIC_TEXT:
-        return METRIC_TEXT[key][lang]
+    if has_label(f"{key}_total"):  # payroll, revenue...: the row totals the whole period
+        return label(f"{key}_total", lang)
     return label(key, lang) if has_label(key) else str(key).replace("_", " ")
 
 
