@@ -125,7 +125,11 @@ def test_strength_coverage_flags_unpaid_specialist() -> None:
     assert bool(sc.loc["paperwork_specialist", "flagged"]) and not bool(sc.loc["phone_specialist", "flagged"])
     assert sc.loc["paperwork_specialist", "ratio"] == pytest.approx(50 / 250)
     v = r.verdict.set_index("criterion").loc["strength_coverage"]
-    assert v["status"] == "not assessed" and "paperwork_specialist" in v["explanation"]
+    # named as a person reads it, in the sentence's language
+    assert v["status"] == "not assessed" and "paperwork specialist" in v["explanation"]
+    ru = differentiation(kpilab.evaluate(linear_plan(), team), lang="ru").verdict.set_index("criterion")
+    assert "документалист" in ru.loc["strength_coverage", "explanation"]
+    assert "phone" not in v["explanation"]
     strict = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"require_strength_coverage": True})
     assert strict.verdict.set_index("criterion").loc["strength_coverage", "status"] == "fail"
 

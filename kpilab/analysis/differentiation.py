@@ -25,6 +25,7 @@ from scipy import stats
 
 from ..engine import Payouts
 from ..errors import KpilabError
+from ..i18n import has_label, label
 from ..plan import Curve
 from ._common import SPECIALISTS, Measure, Result, align_team, check_lang, on_target_variable, percentile
 from .criteria import SOURCES, Criteria
@@ -566,7 +567,7 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
             add("strength_coverage", low, 1.0, "pass" if crit.require_strength_coverage else "not assessed",
                 sentence("strength_coverage", key, lang, value=fmt(low)))
         else:
-            who = ", ".join(flagged.index)
+            who = ", ".join(label(a, lang).lower() if has_label(a) else str(a) for a in flagged.index)
             low = float(flagged["ratio"].min())
             key = "fail" if crit.require_strength_coverage else "info"
             add("strength_coverage", low, 1.0, "fail" if crit.require_strength_coverage else "not assessed",
