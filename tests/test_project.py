@@ -30,10 +30,10 @@ def test_environment_yml_matches_pyproject_packages_and_pins() -> None:
     assert env["channels"] == ["conda-forge"]
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip_lines = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    got = dict(_split(d) for d in conda if not d.startswith(("python", "pip")))
+    got = dict(_split(d) for d in conda if _split(d)[0] not in ("python", "pip"))
     assert got == wanted
     assert "-e ." in pip_lines
-    python_pin = next(d for d in conda if d.startswith("python"))
+    python_pin = next(d for d in conda if _split(d)[0] == "python")
     assert python_pin.replace("python", "") == project["requires-python"]
 
 
