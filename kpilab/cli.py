@@ -17,6 +17,8 @@ from typing import Any
 from .errors import KpilabError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 _EPILOG = """examples:
   kpilab payout data/plans/balanced_kpi.yaml data/sample_team.csv -o payouts.csv
@@ -39,6 +41,11 @@ _DEMO_COST_BAND = (0.03, 0.09)
 _DEMO_ORDER = ("salary_only", "salary_fines", "tiered_commission", "balanced_kpi", "multi_condition", "roles_scheme")
 
 
+_SHEET_HELP = "Excel sheet to read (default: the only visible sheet)"
+_FORCE_HELP = ("write into a report folder that also holds files kpilab did not write "
+               "(they are kept; only kpilab's own files are replaced)")
+
+
 class UsageError(KpilabError):
     """A command line that cannot be carried out (exit status 2)."""
 
@@ -50,40 +57,37 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-def write_atomically(path: str | Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise UsageError(f"cannot write {target}: folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from colleagues
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def write_atomically(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()
+                     ) -> None:
+    """Write through a temporary file, then rename; refuses an input, a device or a read-only file.
+
+    See :func:`kpilab.safe_write.write_file_atomically`.
+    """
+    from .safe_write import write_file_atomically
+
+    write_file_atomically(path, write, inputs=inputs)
 
 
-def _load(plan_path: str, data_path: str) -> tuple[Any, Any]:
+def _load(plan_path: str, data_path: str, sheet: str | None = None) -> tuple[Any, Any]:
     from .plan import load_plan
     from .team import load_team
 
     plan = load_plan(Path(plan_path))
-    team = load_team(data_path, empty_metrics_ok=True)  # the engine checks what each row's plan reads
+    team = load_team(data_path, sheet=sheet, empty_metrics_ok=True)  # the engine checks what each row's plan reads
     return plan, team
 
 
 def cmd_payout(args: argparse.Namespace) -> int:
     from .engine import evaluate
 
-    plan, team = _load(args.plan, args.data)
+    if args.output:  # refuse an output over an input before any work
+        from .safe_write import check_output_path
+
+        check_output_path(args.output, inputs=(args.plan, args.data))
+    plan, team = _load(args.plan, args.data, args.sheet)
     payouts = evaluate(plan, team, source=args.data)
     if args.output:
-        write_atomically(args.output, lambda p: payouts.to_csv(p))
+        write_atomically(args.output, lambda p: payouts.to_csv(p), inputs=(args.plan, args.data))
     else:
         sys.stdout.write(payouts.to_csv())
     return 0
@@ -100,7 +104,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .engine import evaluate
 
-    plan, team = _load(args.plan, args.data)
+    plan, team = _load(args.plan, args.data, args.sheet)
     payouts = evaluate(plan, team, source=args.data)
     try:
         explanation = payouts.explain(args.rep, args.period, args.scenario)
@@ -207,19 +211,19 @@ class _Progress:
 
 def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | None, scenarios: int | None,
                     seed: int, lang: str, report_dir: str, quiet: bool, criteria: dict[str, Any] | None,
-                    source: str) -> Any:
+                    source: str, force: bool = False, inputs: Sequence[str | Path] = ()) -> Any:
     """Build the comparison, write the report folder; returns (report, path of report.html)."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # a command line draws into files, never a window
     from .report import _unique_names, build_report, check_report_dir, write_report
 
-    check_report_dir(report_dir)  # before any work: a file in the way is reported at once
+    check_report_dir(report_dir, force=force, inputs=inputs)  # before any work: a file in the way is reported at once
     named = _unique_names(plans)
     n = len(named)
     progress = _Progress(total=2 * n + 3 + (n + 4) + 2 + (1 if scenarios else 0), quiet=quiet)
     try:
         report = build_report(named, team, baseline=baseline, n_scenarios=scenarios, seed=seed, lang=lang,
                               criteria=criteria, source=source, step=progress.step)
-        path = write_report(report, report_dir, step=progress.step)
+        path = write_report(report, report_dir, step=progress.step, force=force, inputs=inputs)
     finally:
         progress.close()
     return report, path
@@ -238,12 +242,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             plans.insert(0, plans.pop(match[0]))  # the baseline plan leads the table
         else:
             plans.insert(0, (base_file.stem, load_plan(base_file)))
-    team = load_team(args.team, empty_metrics_ok=True)
+    inputs = [*files, args.team] + ([_plan_file(args.baseline)] if args.baseline is not None else [])
+    from .report import check_report_dir
+
+    check_report_dir(args.report, force=args.force, inputs=inputs)  # before reading: nothing is at risk
+    team = load_team(args.team, sheet=args.sheet, empty_metrics_ok=True)
     criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
     # the baseline leads the list, and compare() measures against the first plan
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
                                    lang=args.lang, report_dir=args.report, quiet=args.quiet, criteria=criteria,
-                                   source=args.team)
+                                   source=args.team, force=args.force, inputs=inputs)
     print(report.table_text())
     print()
     print(report.summary_line())
@@ -264,7 +272,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     team = datasets.load_sample_team()
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
                                    lang=args.lang, report_dir=args.report, quiet=args.quiet,
-                                   criteria={"cost_of_sales_band": _DEMO_COST_BAND}, source="sample_team.csv")
+                                   criteria={"cost_of_sales_band": _DEMO_COST_BAND}, source="sample_team.csv",
+                                   force=args.force)
     print(report.verdict_text())
     print()
     print(report.summary_line())
@@ -295,7 +304,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .team import load_team
 
     plan = load_plan(_plan_file(args.plan))
-    team = load_team(args.team, empty_metrics_ok=True) if args.team else None
+    team = load_team(args.team, sheet=args.sheet, empty_metrics_ok=True) if args.team else None
     found = lint(plan, team, lang=args.lang)
     findings = list(found.findings)
     if not findings:
@@ -325,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", help="plan or scheme YAML file")
     p.add_argument("data", help="performance table, .csv or .xlsx")
     p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
+    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
 
     p = command("validate", cmd_validate, "Check a plan file: prints ok, or every problem with its key path.",
                 "kpilab validate data/plans/balanced_kpi.yaml")
@@ -337,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rep", required=True, help="rep_id")
     p.add_argument("--period", required=True, help="period label, e.g. 2026-03")
     p.add_argument("--scenario", default=None, help="scenario number, when the data has a scenario column")
+    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
 
     p = command("compare", cmd_compare,
                 "Compare plans on a team: prints the metrics x plans table and writes a report folder "
@@ -348,7 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="simulate N years by resampling the team's months (department-month bootstrap); "
                         "adds budget P10/P50/P90")
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the simulation (default 0)")
-    p.add_argument("--report", required=True, metavar="DIR", help="report folder to write (replaced if it holds a report)")
+    p.add_argument("--report", required=True, metavar="DIR",
+                   help="report folder to write; kpilab replaces only the files it wrote there before")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
     p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH",
                    help="acceptable payroll/revenue, e.g. 0.03,0.09 (default: not assessed)")
@@ -368,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "zero the bonus, unlawful fines. Exit status 0 with or without findings.", _LINT_EXAMPLE)
     p.add_argument("plan", help="plan or scheme YAML file (or a bundled plan name)")
     p.add_argument("--team", metavar="DATA", help="performance table: also check caps and gates on real rows")
+    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the findings (default en)")
 
     p = command("demo", cmd_demo, "Compare the bundled plans on the bundled sample team with simulated years; "
@@ -376,14 +391,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed (default 0)")
     p.add_argument("--report", default=os.path.join("reports", "demo"), metavar="DIR",
                    help="report folder (default reports/demo)")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` removes its temporaries."""
+
+
+def _on_sigterm(_signum: int, _frame: Any) -> None:
+    raise _Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Ctrl-C prints one line and returns 130; SIGTERM returns 143. Either way
+    every temporary file or folder is removed first and no output is left
+    half-written (outputs are renamed into place only when complete).
+    """
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an embedding application): leave its handlers alone
+        previous = None
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _clean_up()
+        print("kpilab: interrupted (Ctrl-C); no output was left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        _clean_up()
+        print("kpilab: terminated; no output was left half-written", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _clean_up() -> None:
+    from .safe_write import remove_temporaries
+
+    remove_temporaries()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -631,8 +631,14 @@ class Payouts:
         return _round_parts(self.table, parts)
 
     def to_csv(self, path_or_buf: Any = None) -> str | None:
-        """Write the rounded table as CSV (``None``: return the text)."""
-        return self.rounded().to_csv(path_or_buf, index=False, float_format="%.2f")
+        """Write the rounded table as CSV (``None``: return the text).
+
+        Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+        ``@``, tab, CR first) get a leading ``'`` (see :mod:`kpilab.spreadsheet_safe`).
+        """
+        from .spreadsheet_safe import csv_safe_frame
+
+        return csv_safe_frame(self.rounded()).to_csv(path_or_buf, index=False, float_format="%.2f")
 
     def summary(self) -> pd.DataFrame:
         """Pay per rep over all periods (and scenarios): base, variable, total, mean total."""

@@ -42,11 +42,7 @@ import base64
 import datetime as _dt
 import html
 import math
-import os
 import re
-import shutil
-import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +55,8 @@ from .engine import Payouts, evaluate
 from .errors import KpilabError
 from .i18n import check_lang, currency_symbol, format_money, format_number, has_label, label
 from .plan import Plan, Scheme
+from .safe_write import check_report_folder, write_folder_atomically
+from .spreadsheet_safe import defuse_workbook
 
 __all__ = ["ComparisonReport", "build_report", "write_report", "check_report_dir", "bootstrap_years",
            "recommend", "metric_kind", "format_value", "text_table", "render_html", "write_xlsx",
@@ -1215,6 +1213,7 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
                        str(f.message)])
     widths(ws, [28, 16, 24, 16, 16, 110])
 
+    defuse_workbook(wb)  # user text (rep ids, plan names) is never a live formula
     path = Path(path)
     wb.save(path)
     return path
@@ -1222,26 +1221,25 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
 
 # --------------------------------------------------------------------------- writing it all
 
-def check_report_dir(directory: str | Path) -> Path:
+def check_report_dir(directory: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()) -> Path:
     """Refuse a report folder that cannot be (re)written, before any work is done.
 
-    A folder that exists is replaced only when it is empty or holds a previous
-    kpilab report (``report.html``); a file in its place is an error.
+    The rules live in :func:`kpilab.safe_write.check_report_folder`: a file in
+    its place, or a folder holding files kpilab did not write (unless
+    ``force``), is an error naming them.
     """
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise KpilabError(f"report folder {target} exists and is a file; choose another --report")
-    if target.is_dir() and any(target.iterdir()) and not (target / "report.html").is_file():
-        raise KpilabError(f"report folder {target} is not empty and holds no kpilab report; "
-                          "choose another --report or empty it")
-    return target
+    check_report_folder(directory, force=force, inputs=inputs)
+    return Path(directory)
 
 
-def write_report(report: ComparisonReport, directory: str | Path, *, step: Step | None = None) -> Path:
+def write_report(report: ComparisonReport, directory: str | Path, *, step: Step | None = None,
+                 force: bool = False, inputs: Iterable[str | Path] = ()) -> Path:
     """Write report.html, charts/*.png and *.svg and payouts.xlsx into ``directory``, all or nothing.
 
     Everything is written into a temporary folder first and moved into place
-    at the end, so a failure leaves nothing behind (and an old report intact).
+    at the end (:func:`kpilab.safe_write.write_folder_atomically`), so a
+    failure leaves nothing behind and an old report intact; only files kpilab
+    wrote are ever replaced.
 
     Returns
     -------
@@ -1253,13 +1251,8 @@ def write_report(report: ComparisonReport, directory: str | Path, *, step: Step 
     from . import plots
 
     tick: Step = step or (lambda _desc: None)
-    target = check_report_dir(directory)
-    parent = target.parent if str(target.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent if parent.is_dir() else None))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the report folder is an ordinary folder
-    try:
+
+    def fill(tmp: Path) -> None:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
         tick("charts")
@@ -1278,20 +1271,6 @@ def write_report(report: ComparisonReport, directory: str | Path, *, step: Step 
         write_xlsx(report, tmp / "payouts.xlsx")
         tick("report.html")
         (tmp / "report.html").write_text(render_html(report, images), encoding="utf-8")
-        parent.mkdir(parents=True, exist_ok=True)
-        old = None
-        if target.exists():
-            old = parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-            os.replace(target, old)
-        try:
-            shutil.move(str(tmp), str(target))
-        except BaseException:
-            if old is not None:
-                os.replace(old, target)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return target / "report.html"
+
+    write_folder_atomically(directory, fill, force=force, inputs=inputs)
+    return Path(directory) / "report.html"

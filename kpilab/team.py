@@ -42,6 +42,12 @@ KNOWN_METRICS: tuple[str, ...] = (
     "calls", "meetings", "emails", "follow_ups", "deals", "revenue", "margin", "missed_calls",
     "crm_quality", "inbound_calls", "repeat_revenue", "tenure_months",
 )
+#: Resource limits (stated in the README): a table beyond them is refused before any work.
+MAX_FILE_BYTES: int = 512 * 2**20          # a CSV or XLSX file on disk
+MAX_XLSX_EXPANDED_BYTES: int = 768 * 2**20  # an XLSX's XML once unzipped (a "zip bomb" is far bigger)
+MAX_ROWS: int = 2_000_000                  # data rows of one table
+MAX_CELLS: int = 60_000_000                # rows x columns of one table
+MAX_CELL_CHARS: int = 32_767               # Excel's own limit for one cell's text
 #: Non-``plan_`` columns where an empty cell means "use the plan's value".
 OVERRIDE_COLUMNS: tuple[str, ...] = ("base", "target_bonus")
 
@@ -467,6 +473,10 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
     Only a truly empty field is missing (``NA``, ``nan``, ``-`` stay text and
     are reported).
     """
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
+                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1251"):
         try:
@@ -491,38 +501,154 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
         seen.add(name.strip())
     mapping = {str(k).strip(): v for k, v in (columns or {}).items()}
     text_cols = {h for h in names if mapping.get(h.strip(), h.strip()) in TEXT_COLUMNS}
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_ROWS + header_row or n_lines * len(names) > MAX_CELLS:
+        raise DataError(f"the table has {n_lines:,} lines of {len(names)} columns, over kpilab's limit of "
+                        f"{MAX_ROWS:,} rows or {MAX_CELLS:,} cells; split it", file=str(path))
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
-                           keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                           skiprows=header_row - 1, header=0, engine="c")
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                            skiprows=header_row - 1, header=0, engine="c")
     except pd.errors.ParserError as exc:  # e.g. a row with more fields than the header
         line = re.search(r"line (\d+)", str(exc))
         row = int(line.group(1)) + header_row - 1 if line else None
-        raise DataError(f"cannot split this line into the header's {len(names)} columns ({str(exc).strip()})",
-                        file=str(path), row=row) from None
+        found = re.search(r"saw (\d+)", str(exc))
+        saw = f": it has {found.group(1)} fields" if found else ""
+        raise DataError(f"cannot split this line into the header's {len(names)} columns{saw} "
+                        f"(kpilab does not guess which column is which)", file=str(path), row=row) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # Every data row has more fields than the header: pandas would silently make the first
+        # column(s) the index and shift every column by one (reps read as periods).
+        extra = frame.index.nlevels
+        raise DataError(f"this line has {len(names) + extra} fields but the header has {len(names)} columns, "
+                        f"so every column would shift by {extra}; kpilab does not guess which column is "
+                        f"which: fix the header or the delimiter", file=str(path), row=header_row + 1)
+    return frame
 
 
-def _read_xlsx(path: Path, sheet: str | int | None, header_row: int) -> pd.DataFrame:
+def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[list[int], list[str]]:
+    """Stream a sheet's XML once: the hidden rows, and the formula cells with no saved result.
+
+    openpyxl's read-only reader returns neither (a hidden row reads like any
+    other; a formula never calculated reads as an empty cell), and both would
+    pay the wrong person silently. It also counts rows and cells, so a sheet
+    over :data:`MAX_ROWS` / :data:`MAX_CELLS` is refused before openpyxl
+    builds a single row (this C-speed pass is several times faster).
+    """
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    hidden: list[int] = []
+    uncached: list[str] = []
+    row_no = 0
+    n_rows = n_cells = 0
+    sheet_data = None
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        for event, el in iterparse(stream, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == ns + "sheetData":
+                    sheet_data = el
+                continue
+            if tag == ns + "c":
+                n_cells += 1
+                formula = el.find(ns + "f")
+                if formula is not None and el.get("t") != "str":
+                    value = el.find(ns + "v")
+                    if value is None or not (value.text or "").strip():
+                        uncached.append(el.get("r") or "?")
+                el.clear()
+            elif tag == ns + "row":
+                row_no = int(float(el.get("r", row_no + 1)))
+                if el.get("hidden") in ("1", "true") and row_no > header_row and len(el):
+                    hidden.append(row_no)
+                el.clear()
+                if sheet_data is not None:
+                    sheet_data.clear()  # keep memory flat: finished rows are not needed
+                n_rows += 1
+                if n_rows > MAX_ROWS + header_row or n_cells > MAX_CELLS:
+                    raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} "
+                                    f"cells, kpilab's limit for one table; split it", file=str(path))
+    return hidden, uncached
+
+
+def _check_workbook_size(path: Path) -> None:
+    """Refuse a workbook that would expand past :data:`MAX_XLSX_EXPANDED_BYTES` before reading a cell."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        raise DataError(f"the workbook expands to {expanded / 2**20:,.0f} MB of XML, over kpilab's limit of "
+                        f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB; save the data sheet alone as CSV",
+                        file=str(path))
+
+
+def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
+    """The sheet asked for; else the only visible sheet; else an error listing the sheets."""
+    names = wb.sheetnames  # type: ignore[attr-defined]
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise DataError(f"no sheet number {sheet} (0-based); sheets: {', '.join(names)}", file=str(path))
+        return wb[names[sheet]]  # type: ignore[index]
+    if sheet is not None:
+        if sheet not in names:
+            raise DataError(f"no sheet {sheet!r}; sheets: {', '.join(names)}", file=str(path))
+        return wb[sheet]  # type: ignore[index]
+    visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]  # type: ignore[attr-defined]
+    if len(visible) == 1:
+        return visible[0]
+    listed = ", ".join(f"{n!r}" + ("" if wb[n].sheet_state == "visible" else " (hidden)")  # type: ignore[index]
+                       for n in names)
+    raise DataError(f"the workbook has {len(visible)} visible sheets, so which one holds the data is "
+                    f"ambiguous; name it with --sheet (load_team(sheet=...)); sheets: {listed}", file=str(path))
+
+
+def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
+               skip: frozenset[int] = frozenset()) -> pd.DataFrame:
     import openpyxl
 
+    _check_workbook_size(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException...
         raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
     try:
-        names = wb.sheetnames
-        if sheet is None:
-            ws = wb[names[0]]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise DataError(f"no sheet number {sheet} (0-based); sheets: {', '.join(names)}",
-                                file=str(path))
-            ws = wb[names[sheet]]
-        else:
-            if sheet not in names:
-                raise DataError(f"no sheet {sheet!r}; sheets: {', '.join(names)}", file=str(path))
-            ws = wb[sheet]
-        rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+        ws = _pick_sheet(wb, sheet, path)
+        member = getattr(ws, "_worksheet_path", None)
+        title = ws.title  # type: ignore[attr-defined]
+        if member:
+            try:
+                hidden, uncached = _sheet_scan(path, member.lstrip("/"), header_row, title)
+            except (SyntaxError, KeyError, OSError, ValueError) as exc:  # ParseError is a SyntaxError
+                if isinstance(exc, DataError):
+                    raise
+                raise DataError(f"cannot read sheet {title!r}: {exc}", file=str(path)) from None
+            hidden = [r for r in hidden if r not in skip]
+            uncached = [c for c in uncached if int(re.sub(r"\D", "", c) or 0) not in skip]
+            if uncached:
+                more = f" (and {len(uncached) - 1} more)" if len(uncached) > 1 else ""
+                raise DataError(f"cell {uncached[0]}{more} of sheet {title!r} holds a formula with no saved "
+                                f"result (the file was written by a program that does not calculate); open "
+                                f"and save it in Excel or LibreOffice, or paste the values", file=str(path),
+                                row=int(re.sub(r"\D", "", uncached[0]) or 0) or None)
+            if hidden:
+                more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
+                raise DataError(f"row {hidden[0]}{more} of sheet {title!r} is hidden; kpilab does not pay or "
+                                f"drop hidden rows silently: unhide or delete it (load_team: skip_rows=[...])",
+                                file=str(path), row=hidden[0])
+        rows: list[tuple[object, ...]] = []
+        cells = 0
+        for r in ws.iter_rows(min_row=header_row, values_only=True):  # type: ignore[attr-defined]
+            rows.append(r)
+            cells += len(r)
+            if len(rows) > MAX_ROWS + 1 or cells > MAX_CELLS:
+                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, "
+                                f"kpilab's limit for one table; split it", file=str(path))
     finally:
         wb.close()
     if not rows:
@@ -653,7 +779,7 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     if suffix in (".csv", ".txt", ".tsv"):
         frame = _read_csv(p, header_row, columns)
     elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(p, sheet, header_row)
+        frame = _read_xlsx(p, sheet, header_row, frozenset(int(r) for r in skip_rows))
     elif suffix == ".xls":
         raise DataError("old .xls workbooks are not supported; save it as .xlsx", file=source)
     else:

@@ -61,7 +61,9 @@ def test_compare_prints_the_table_and_writes_the_report_folder(compared) -> None
     cwd, result = compared
     assert result.returncode == 0, result.stderr
     out = cwd / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["charts", "payouts.xlsx", "report.html"]
+    # .kpilab-manifest.json lists kpilab's own files: a later report replaces only those (issue 10)
+    assert sorted(p.name for p in out.iterdir()) == [".kpilab-manifest.json", "charts", "payouts.xlsx",
+                                                     "report.html"]
     charts = sorted(p.name for p in (out / "charts").iterdir())
     assert charts and {Path(c).stem for c in charts if c.endswith(".png")} == {Path(c).stem for c in charts
                                                                                if c.endswith(".svg")}
