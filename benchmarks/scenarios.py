@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from kpilab.synth import make_scenarios
+from kpilab.data.synth import make_scenarios
 
 
 def main(n_scenarios: int = 1000, n_reps: int = 50, periods: int = 12, repeat: int = 3) -> float:

@@ -23,12 +23,12 @@ __version__ = "0.1.0"
 
 # name -> module that defines it; imported on first access so `import kpilab` stays light.
 _LAZY = {
-    "load_team": "team", "validate_team": "team",
-    "make_team": "synth", "make_scenarios": "synth", "ARCHETYPES": "synth",
+    "load_team": "data.team", "validate_team": "data.team",
+    "make_team": "data.synth", "make_scenarios": "data.synth", "ARCHETYPES": "data.synth",
     "differentiation": "analysis", "compare": "analysis", "lint": "analysis", "tail": "analysis",
     "profile_team": "analysis", "TeamProfile": "analysis",
     "simulate_replacement": "analysis", "fines_vs_bonuses": "analysis", "call_economics": "analysis",
-    "datasets": None, "plots": None, "widgets": None, "analysis": None, "report": None,
+    "datasets": "data.datasets", "plots": None, "widgets": None, "analysis": None, "report": None,
 }
 
 __all__ = ["Plan", "Scheme", "load_plan", "evaluate", "Payouts", "Explanation",
@@ -41,7 +41,9 @@ def __getattr__(name: str) -> Any:
     module_name = _LAZY[name]
     if module_name is None:
         return importlib.import_module(f".{name}", __name__)
-    return getattr(importlib.import_module(f".{module_name}", __name__), name)
+    module = importlib.import_module(f".{module_name}", __name__)
+    # `kpilab.datasets` is a module that moved into kpilab.data; the rest are names in a module.
+    return module if module_name.rsplit(".", 1)[-1] == name else getattr(module, name)
 
 
 def __dir__() -> list[str]:

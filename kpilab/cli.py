@@ -70,7 +70,7 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], *, inputs:
 
 def _load(plan_path: str, data_path: str, sheet: str | None = None) -> tuple[Any, Any]:
     from .plan import load_plan
-    from .team import load_team
+    from .data.team import load_team
 
     plan = load_plan(Path(plan_path))
     team = load_team(data_path, sheet=sheet, empty_metrics_ok=True)  # the engine checks what each row's plan reads
@@ -182,7 +182,7 @@ def _plan_file(spec: str) -> Path:
     path = Path(spec)
     if path.exists() or path.suffix:
         return path
-    from . import datasets
+    from .data import datasets
 
     if spec in datasets.plan_names():
         return datasets.plan_path(spec)
@@ -231,7 +231,7 @@ def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .plan import load_plan
-    from .team import load_team
+    from .data.team import load_team
 
     files = [_plan_file(p) for p in args.plans]
     plans = [(f.stem, load_plan(f)) for f in files]
@@ -262,7 +262,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from . import datasets
+    from .data import datasets
 
     started = time.perf_counter()
     # The story order: today's salary (the baseline every change is measured against), then
@@ -284,7 +284,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .synth import make_team
+    from .data.synth import make_team
 
     mix = parse_mix(args.mix) if args.mix is not None else None
     team = make_team(args.reps, periods=args.months, mix=mix, seed=args.seed, start=args.start)
@@ -301,7 +301,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_lint(args: argparse.Namespace) -> int:
     from .analysis import lint
     from .plan import load_plan
-    from .team import load_team
+    from .data.team import load_team
 
     plan = load_plan(_plan_file(args.plan))
     team = load_team(args.team, sheet=args.sheet, empty_metrics_ok=True) if args.team else None

@@ -1,6 +1,6 @@
 """Statements: the engine's trace of one row, laid out for a rep with a calculator.
 
-The engine (:func:`kpilab.engine._plan_pay`) records every intermediate value
+The engine (:func:`kpilab.engine.pay._plan_pay`) records every intermediate value
 when asked; this module words them. The only arithmetic here re-states a
 commission's slices × rates for the reader; it uses the engine's slices, bands
 and curve bands, so the words can never describe a different band than the one
@@ -15,8 +15,10 @@ import pandas as pd
 
 import numpy as np
 
-from .engine import Explanation, _Columns, curve_values, step_band
-from .engine import _reach_tolerance as reach_tolerance
+from .curves import _reach_tolerance as reach_tolerance
+from .curves import curve_values, step_band
+from .engine.payouts import Explanation
+from .engine.resolve import _Columns
 from .plan import Curve, Plan
 
 

@@ -40,6 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter
 
 from .engine import Payouts
+from .metrics import names
 from .i18n import check_lang, currency_symbol, format_number, has_label, label
 from .plan import Plan, Scheme
 
@@ -68,8 +69,7 @@ _ARCHETYPE_MARKER = {"star": "*", "hard_worker": "o", "account_manager": "D", "p
                      "paperwork_specialist": "s", "minimum_doer": "v", "newcomer": "P", "laggard": "X"}
 _UNLABELLED = "unlabelled"
 _SEVERITY_COLOUR = {"error": 3, "warning": 1, "info": 7}
-_MONEY_METRICS = {"revenue", "repeat_revenue", "margin", "total", "variable", "base", "pay", "payroll",
-                  "cost", "target_bonus"}
+_MONEY_METRICS = set(names(family="sales", unit="money") + names(family="pay", unit="money"))
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
@@ -814,10 +814,8 @@ def plot_waterfall(payouts: Payouts, rep_id: Any, period: Any, ax: Axes | None =
 
 # --------------------------------------------------------------------------- comparison
 
-# Comparison rows in roubles (the others are ratios, counts or shares).
-_MONEY_ROWS = {"top_quartile_median_total", "minimum_median_total", "target_variable", "p10_variable",
-               "p50_variable", "p90_variable", "payroll", "variable_payroll", "output", "revenue", "mean_delta",
-               "median_delta", "max_gain", "max_loss", "budget_p10", "budget_p50", "budget_p90"}
+# Comparison rows in roubles (the others are ratios, counts or shares); `output` is in the measure's unit.
+_MONEY_ROWS = set(names(family="comparison", unit="money")) | {"output", "payroll", "revenue"}
 
 
 def _failed(status: Any) -> bool:

@@ -2,7 +2,7 @@
 
 Both are thin wiring, nothing more::
 
-    slider moves ─► plan_paths.set_at / set_weight (a new Plan, never a mutation)
+    slider moves ─► plan.paths.set_at / set_weight (a new Plan, never a mutation)
                  ─► kpilab.evaluate (once, on the whole scenario frame)
                  ─► kpilab.analysis.differentiation (verdict, cost, pay by archetype)
                  ─► kpilab.plots artists updated in place (set_data / set_offsets), one Agg draw
@@ -42,7 +42,7 @@ from .engine import evaluate
 from .errors import KpilabError, PlanError
 from .i18n import check_lang, format_money, format_number, has_label, label
 from .plan import Bonus, Commission, Penalty, Plan, Scheme, Scorecard, TeamBonus, load_plan
-from .plan_paths import get_at, numeric_paths, set_at, set_weight
+from .plan.paths import get_at, numeric_paths, set_at, set_weight
 
 __all__ = ["Tuner", "tuner", "PlanComparison", "comparison", "WORDS", "control_class"]
 
@@ -334,7 +334,7 @@ def _section_title(key: str, plan: Plan, lang: str) -> str:
 
 def _simulated_like(team: pd.DataFrame, n_scenarios: int, seed: int) -> pd.DataFrame:
     """``n_scenarios`` simulated years of a department the size and archetype mix of ``team``."""
-    from .synth import make_scenarios
+    from .data.synth import make_scenarios
 
     n_reps = int(team["rep_id"].nunique())
     periods = int(team["period"].nunique())
@@ -402,7 +402,7 @@ class Tuner:
     """The bonus tuner: sliders generated from a plan, live charts, verdict and cost.
 
     Build it with :func:`tuner`. Every slider change makes a new plan
-    (:func:`kpilab.plan_paths.set_at`, never a mutation), evaluates it once on
+    (:func:`kpilab.plan.paths.set_at`, never a mutation), evaluates it once on
     the whole frame (all scenarios), runs :func:`kpilab.analysis.differentiation`,
     and updates the chart artists in place.
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import openpyxl
 from openpyxl.styles import Font
 
-from kpilab.datasets import DATA_DIR
-from kpilab.synth import make_team
+from kpilab.data.datasets import DATA_DIR
+from kpilab.data.synth import make_team
 
 NAMES = ["Иванов А.", "Петрова Е.", "Сидоров К.", "Кузнецова М.", "Смирнов Д.", "Волкова О."]
 HEADERS = ["Менеджер", "Месяц", "Звонки", "Пропущенные", "Встречи", "Сделки", "Выручка", "План выручки"]

@@ -5,8 +5,8 @@ Run from the repository top: ``python scripts/make_sample_data.py``.
 
 from __future__ import annotations
 
-from kpilab.datasets import DATA_DIR, SAMPLE_SEED
-from kpilab.synth import make_team
+from kpilab.data.datasets import DATA_DIR, SAMPLE_SEED
+from kpilab.data.synth import make_team
 
 
 def main() -> None:

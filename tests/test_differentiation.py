@@ -200,7 +200,7 @@ def test_excellence_to_threshold_known_answers() -> None:
 
 @pytest.fixture(scope="module")
 def sample():
-    from kpilab.datasets import load_plan, load_sample_team
+    from kpilab.data.datasets import load_plan, load_sample_team
 
     team = load_sample_team()
     return {n: differentiation(kpilab.evaluate(load_plan(n), team))

@@ -65,7 +65,7 @@ def test_twin_shape_and_errors() -> None:
 
 
 def test_sample_team_salary_fines() -> None:
-    from kpilab.datasets import load_plan, load_sample_team
+    from kpilab.data.datasets import load_plan, load_sample_team
 
     r = fines_vs_bonuses(load_plan("salary_fines"), load_sample_team())
     assert r.table.loc["payroll", "bonus"] == pytest.approx(r.table.loc["payroll", "fines"], abs=1.0)

@@ -109,7 +109,7 @@ def test_activity_outweighing_sales() -> None:
 
 
 def test_bundled_plans_known_risks_and_russian() -> None:
-    from kpilab.datasets import load_plan
+    from kpilab.data.datasets import load_plan
 
     kinds = {(f.kind, f.component) for f in lint(load_plan("salary_fines")).findings}
     assert ("cliff", "plan_bonus") in kinds and ("early_cap", "plan_bonus") in kinds

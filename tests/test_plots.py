@@ -563,7 +563,7 @@ def test_tail_report_bars_are_months_in_the_tail() -> None:
 
 def test_tail_and_replacement_from_the_analysis() -> None:
     from kpilab.analysis import simulate_replacement, tail
-    from kpilab.synth import make_team
+    from kpilab.data.synth import make_team
 
     team = make_team(12, periods=8, seed=3)
     plan = load_plan("data/plans/balanced_kpi.yaml")

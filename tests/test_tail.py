@@ -73,8 +73,8 @@ def test_replacement_known_answer_with_given_newcomers() -> None:
 
 
 def test_replacement_with_synth_newcomers_is_seeded_and_banded() -> None:
-    from kpilab.datasets import load_plan
-    from kpilab.synth import make_team
+    from kpilab.data.datasets import load_plan
+    from kpilab.data.synth import make_team
 
     team = make_team(20, periods=12, seed=11)
     plan = load_plan("tiered_commission")

@@ -17,7 +17,7 @@ import kpilab  # noqa: E402
 from kpilab import datasets, widgets  # noqa: E402
 from kpilab.analysis import differentiation, payout_curve  # noqa: E402
 from kpilab.plan import Plan  # noqa: E402
-from kpilab.plan_paths import set_at  # noqa: E402
+from kpilab.plan.paths import set_at  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,14 @@ import pandas as pd
 
 from ..engine import Payouts, evaluate
 from ..errors import KpilabError
+from ..metrics import ACTIVITY_METRICS, MANDATORY_ACTIVITY, SALES_METRICS
 from ..plan import Plan, Scheme
 
 __all__ = ["Result", "Measure", "ACTIVITY_METRICS", "SALES_METRICS", "SPECIALISTS", "LANGS",
            "check_lang", "resolve_measure", "measure_label", "align_team", "same_values", "percentile",
            "row_targets", "on_target_variable", "scenario_column"]
 
-#: Activity metrics (effort, not results) as the brief and the plan format name them.
-ACTIVITY_METRICS: tuple[str, ...] = ("calls", "meetings", "emails", "follow_ups", "missed_calls", "crm_quality")
-#: The activity metrics that have a mandatory plan (plan_<metric> columns in generated data).
-MANDATORY_ACTIVITY: tuple[str, ...] = ("calls", "meetings", "emails", "follow_ups")
-#: Sales (result) metrics.
-SALES_METRICS: tuple[str, ...] = ("revenue", "margin", "deals", "repeat_revenue")
-#: Specialist archetypes of kpilab.synth: strong at one thing, not star closers.
+#: Specialist archetypes of kpilab.data.synth: strong at one thing, not star closers.
 SPECIALISTS: tuple[str, ...] = ("phone_specialist", "paperwork_specialist", "account_manager")
 LANGS: tuple[str, ...] = ("en", "ru")
 

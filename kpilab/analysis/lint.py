@@ -323,7 +323,7 @@ def _reference(plan: Plan) -> float:
 
 def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
     at = payout_curve(plan, None, np.array([1.0])).iloc[0]
-    from ..engine import curve_values
+    from ..curves import curve_values
 
     money = {"activity": 0.0, "sales": 0.0}
     names = {"activity": [], "sales": []}
@@ -485,7 +485,7 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
     if not isinstance(plan, (Plan, Scheme)):
         raise KpilabError(f"lint() needs a Plan or Scheme, got {type(plan).__name__}")
     if team is None:
-        from ..synth import make_team
+        from ..data.synth import make_team
 
         team = make_team(n_reps=100, periods=12, seed=seed)
     findings: list[Finding] = []

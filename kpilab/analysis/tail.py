@@ -2,7 +2,7 @@
 
 :func:`tail` finds reps in the bottom quantile of output in at least ``k`` of
 the last ``n`` periods. :func:`simulate_replacement` replaces them with
-newcomers who ramp up (kpilab.synth's newcomer archetype, generated with
+newcomers who ramp up (kpilab.data.synth's newcomer archetype, generated with
 ``make_scenarios(mix={"newcomer": 1})``) and compares the team's output and
 pay cost month by month with keeping them, in P10/P50/P90 bands over
 scenarios. Everything is drawn at once as arrays of shape (scenarios, reps,
@@ -143,7 +143,7 @@ def simulate_replacement(plan: Plan | Scheme, team: pd.DataFrame, reps: Sequence
       that output); drawn independently per scenario and month.
     - **Replace**: each replaced seat is empty for ``vacancy_months`` (no
       output, no pay, ``hiring_cost`` once in the first month), then filled by
-      a newcomer from kpilab.synth (archetype ``newcomer``: joined 0-2 months
+      a newcomer from kpilab.data.synth (archetype ``newcomer``: joined 0-2 months
       before, ramps to ~94 % of conversion by month 6, reduced plans while
       ramping), paid by the same plan. The other reps are the same draws in
       both arms (common random numbers), so the gain is the replacement's.
@@ -203,7 +203,7 @@ def simulate_replacement(plan: Plan | Scheme, team: pd.DataFrame, reps: Sequence
     if reps:
         m = len(reps)
         if newcomers is None:
-            from ..synth import make_scenarios
+            from ..data.synth import make_scenarios
 
             start = _next_month(max(team["period"].astype(str)))
             newcomers = make_scenarios(n_reps=m, periods=H, n_scenarios=S, seed=int(rng.integers(2**31)),

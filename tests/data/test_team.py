@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpilab.errors import DataError
-from kpilab.team import load_team, parse_number, validate_team
+from kpilab.data.team import load_team, parse_number, validate_team
 
 HEADER = "rep_id,period,role,calls,revenue,plan_revenue,archetype\n"
 GOOD = ("R01,2026-01,senior,800,1200000,1000000,star\n"
@@ -91,7 +91,7 @@ def test_xlsx_with_mapping_text_numbers_and_skip_rows(tmp_path: Path) -> None:
 
 
 def test_bundled_client_export_flags_blank_line_then_total(tmp_path: Path) -> None:
-    path = Path(__file__).resolve().parents[1] / "data" / "client_export.xlsx"
+    path = Path(__file__).resolve().parents[2] / "data" / "client_export.xlsx"
     mapping = {"Менеджер": "rep_id", "Месяц": "period", "Звонки": "calls", "Пропущенные": "missed_calls",
                "Встречи": "meetings", "Сделки": "deals", "Выручка": "revenue", "План выручки": "plan_revenue"}
     err = error_of(path, columns=mapping)

@@ -1,4 +1,4 @@
-"""kpilab.plan_paths: one number of a plan changed by its key path, never by mutation."""
+"""kpilab.plan.paths: one number of a plan changed by its key path, never by mutation."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kpilab import Plan, PlanError, load_plan
-from kpilab.plan_paths import format_path, get_at, numeric_paths, parse_path, set_at, set_weight
+from kpilab.plan.paths import format_path, get_at, numeric_paths, parse_path, set_at, set_weight
 
-PLANS = Path(__file__).resolve().parents[1] / "data" / "plans"
+PLANS = Path(__file__).resolve().parents[2] / "data" / "plans"
 
 
 @pytest.fixture(scope="module")

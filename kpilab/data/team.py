@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpilab.errors import DataError
+from ..errors import DataError
+from ..metrics import INPUT_METRICS
 
 __all__ = ["load_team", "validate_team", "parse_number", "KEY_COLUMNS", "TEXT_COLUMNS",
            "KNOWN_METRICS", "OVERRIDE_COLUMNS"]
@@ -38,10 +39,7 @@ KEY_COLUMNS: tuple[str, ...] = ("rep_id", "period")
 #: Columns kept as text.
 TEXT_COLUMNS: tuple[str, ...] = ("rep_id", "period", "role", "team", "archetype")
 #: Metric names kpilab knows: always validated as numbers when present.
-KNOWN_METRICS: tuple[str, ...] = (
-    "calls", "meetings", "emails", "follow_ups", "deals", "revenue", "margin", "missed_calls",
-    "crm_quality", "inbound_calls", "repeat_revenue", "tenure_months",
-)
+KNOWN_METRICS: tuple[str, ...] = INPUT_METRICS  # the registry in kpilab.metrics
 #: Resource limits (stated in the README): a table beyond them is refused before any work.
 MAX_FILE_BYTES: int = 512 * 2**20          # a CSV or XLSX file on disk
 MAX_XLSX_EXPANDED_BYTES: int = 768 * 2**20  # an XLSX's XML once unzipped (a "zip bomb" is far bigger)

@@ -11,7 +11,7 @@ import yaml
 from kpilab import Plan, PlanError, Scheme, load_plan
 from kpilab.plan import Bonus, Curve
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLAN_FILES = sorted((ROOT / "data" / "plans").glob("*.yaml"))
 
 SCORECARD = {

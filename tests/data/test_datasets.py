@@ -9,9 +9,9 @@ import pytest
 
 from kpilab import datasets
 from kpilab.errors import KpilabError
-from kpilab.synth import make_team
+from kpilab.data.synth import make_team
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_data_dir_is_the_repository_data_folder() -> None:

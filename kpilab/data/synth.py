@@ -117,7 +117,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpilab.errors import KpilabError
+from ..errors import KpilabError
+from ..metrics import is_money
 
 __all__ = [
     "ARCHETYPES",
@@ -431,7 +432,7 @@ def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
             _PLAN["repeat_revenue"] * wd * season * grade * fit_repeat * book / 10_000.0) * 10_000.0),
     }
     plans = {k: np.broadcast_to(v, (n_reps, periods)).astype(
-        float if k in ("revenue", "repeat_revenue") else np.int64) for k, v in plans.items()}
+        float if is_money(k) else np.int64) for k, v in plans.items()}
 
     traits = dict(effort=effort, skill=skill, discipline=discipline, phone=phone, paper=paper,
                   accounts=accounts, deal_size=deal_size, chase=chase, chase_to=chase_to, quality=quality,

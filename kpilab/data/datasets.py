@@ -1,12 +1,12 @@
 """Bundled data: a sample team and the example plans.
 
 Nothing is generated at import. The files live in ``data/`` at the top of the
-repository (``Path(__file__).parents[1] / "data"``), which works from a source
+repository (``Path(__file__).parents[2] / "data"``), which works from a source
 checkout and from an editable install.
 
 ``data/sample_team.csv`` was written by ``scripts/make_sample_data.py``::
 
-    from kpilab.synth import make_team
+    from kpilab.data.synth import make_team
     make_team(30, periods=12, seed=2026, start="2026-01").to_csv("data/sample_team.csv", index=False)
 """
 
@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpilab.errors import KpilabError
+from ..errors import KpilabError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kpilab.plan import Plan, Scheme
+    from ..plan import Plan, Scheme
 
 __all__ = ["DATA_DIR", "SAMPLE_SEED", "load_sample_team", "plan_names", "plan_path", "load_plan"]
 
 #: The repository's data folder.
-DATA_DIR: Path = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR: Path = Path(__file__).resolve().parents[2] / "data"
 #: Seed used for ``data/sample_team.csv``.
 SAMPLE_SEED: int = 2026
 
@@ -73,7 +73,7 @@ def load_sample_team() -> pd.DataFrame:
     >>> team.shape
     (360, 23)
     """
-    from kpilab.team import load_team
+    from .team import load_team
 
     return load_team(DATA_DIR / "sample_team.csv")
 
@@ -99,6 +99,6 @@ def plan_path(name: str) -> Path:
 
 def load_plan(name: str) -> "Plan | Scheme":
     """Load the bundled plan ``name`` (see :func:`plan_names`) as a Plan or Scheme."""
-    from kpilab.plan import load_plan as _load_plan
+    from ..plan import load_plan as _load_plan
 
     return _load_plan(plan_path(name))

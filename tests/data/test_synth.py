@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from kpilab.errors import KpilabError
-from kpilab.synth import ARCHETYPES, TEAM_COLUMNS, make_scenarios, make_team
-from kpilab.team import validate_team
+from kpilab.data.synth import ARCHETYPES, TEAM_COLUMNS, make_scenarios, make_team
+from kpilab.data.team import validate_team
 
 
 @pytest.fixture(scope="module")

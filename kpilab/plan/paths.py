@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Union
 
-from .errors import PlanError
-from .plan import Plan, Scheme
+from ..errors import PlanError
+from .model import Plan, Scheme
 
 __all__ = ["parse_path", "format_path", "get_at", "set_at", "set_weight", "numeric_paths", "Key"]
 

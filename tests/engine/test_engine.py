@@ -8,7 +8,7 @@ import pytest
 
 import kpilab
 from kpilab import DataError, Plan, evaluate, load_plan
-from kpilab import engine
+from kpilab.engine import evaluation as engine_evaluation
 from kpilab.engine import round_money
 
 KPI = {
@@ -196,8 +196,8 @@ def test_parallel_blocks_give_the_single_pass_result(monkeypatch: pytest.MonkeyP
                          "calls": rng.integers(0, 1200, n), "deals": rng.integers(0, 20, n),
                          "revenue": rng.uniform(0, 2e6, n), "missed_calls": rng.integers(0, 40, n)})
     single = evaluate(plan, team).table
-    monkeypatch.setattr(engine, "_PARALLEL_MIN_ROWS", 10)
-    monkeypatch.setattr(engine, "_WORKERS", 3)
+    monkeypatch.setattr(engine_evaluation, "_PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(engine_evaluation, "_WORKERS", 3)
     pd.testing.assert_frame_equal(evaluate(plan, team).table, single)
     bad = team.copy()
     bad.loc[4000, "rep_id"] = "R1"

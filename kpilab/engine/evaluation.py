@@ -1,0 +1,155 @@
+"""The engine: a plan (or scheme) and a performance table in, the payout table out.
+
+``evaluate`` turns a plan into array operations over every row at once (and
+every scenario, when the table has a ``scenario`` column): curves are
+``np.interp``/``np.searchsorted``, tiers are clipped bands, gates are boolean
+masks, modifiers are multipliers, team attainment is a grouped sum broadcast
+back to the rows. There is no per-row Python loop.
+
+The order of evaluation is section 7 of the plan-format contract. The boundary
+rule (when does an x "reach" a threshold t?) is written once, in
+:func:`_reach_tolerance`, and every curve, tier and gate uses it.
+
+This package never reads files, plots or prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..plan import Plan, Scheme, load_plan
+from .pay import _plan_pay
+from .payouts import Payouts
+from .resolve import _KEY_COLUMNS, _check_keys, _Columns, _Locator, _resolve
+
+#: The last columns of every payout table, in order (contract section 8).
+OUTPUT_TAIL = ("cap_adjustment", "floor_adjustment", "variable", "total")
+
+
+# --------------------------------------------------------------------------- parallel blocks
+
+#: Below this many rows threads cost more than they save.
+_PARALLEL_MIN_ROWS = 200_000
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+class _Done:
+    """A finished computation with the ``result()`` of a future (the single-thread path)."""
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        self._value = func(*args)
+
+    def result(self) -> Any:
+        return self._value
+
+
+@contextmanager
+def _pool(n_rows: int) -> Iterator[ThreadPoolExecutor | None]:
+    if n_rows < _PARALLEL_MIN_ROWS or _WORKERS == 1:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=_WORKERS + 1, thread_name_prefix="kpilab") as pool:
+        yield pool
+
+
+def _plan_pay_chunked(plan: Plan, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """:func:`_plan_pay` over contiguous row blocks, one per core; rows are independent after
+    team attainment has been resolved, so the blocks give exactly the single-pass result."""
+    if pool is None:
+        return _plan_pay(plan, cols)
+    bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+    parts = list(pool.map(lambda ab: _plan_pay(plan, cols.take(slice(ab[0], ab[1]))),
+                          zip(bounds[:-1], bounds[1:])))
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> Payouts:
+    """No rows in, no rows out: the payout table's columns, empty (a filter that matched nothing)."""
+    for col in ("rep_id", "period"):
+        if col not in frame.columns:
+            raise loc.error("missing required column", column=col)
+    keys = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
+    money = {c: np.zeros(0) for c in ["base", *plan.component_names, *OUTPUT_TAIL]}
+    empty = np.zeros(0)
+    cols = _Columns(0, {}, {}, {}, empty, empty)
+    return Payouts(pd.DataFrame({**keys, **money}), plan, frame, empty, list(plan.component_names),
+                   list(plan.penalty_names), cols, {r: np.zeros(0, bool) for r in plan.plans()})
+
+
+def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame, *,
+             source: str | None = None) -> Payouts:
+    """Pay every rep in every period (and scenario) under a plan or a scheme.
+
+    Parameters
+    ----------
+    plan
+        A :class:`~kpilab.plan.Plan`, a :class:`~kpilab.plan.Scheme`, or a
+        plan-format mapping.
+    performance
+        One row per rep per period (contract section 1); an optional
+        ``scenario`` column evaluates many simulated years in the same pass.
+    source
+        A file name for error messages (default: ``performance.attrs["source"]``).
+
+    Returns
+    -------
+    Payouts
+        ``.table`` is the payout table (section 8), unrounded.
+
+    Raises
+    ------
+    DataError
+        A missing, empty, non-numeric or negative metric, a duplicate key, a
+        missing target, or a role the scheme lacks, naming file, row, rep,
+        period and column.
+    """
+    if isinstance(plan, Mapping):
+        plan = load_plan(plan)
+    if not isinstance(plan, (Plan, Scheme)):
+        raise TypeError(f"evaluate() needs a Plan or Scheme, got {type(plan).__name__}")
+    if not isinstance(performance, pd.DataFrame):
+        raise TypeError(f"evaluate() needs a pandas DataFrame, got {type(performance).__name__}")
+    frame = performance
+    loc = _Locator(frame, source)
+    if len(frame) == 0:
+        return _empty_payouts(plan, frame, loc)
+    plans = plan.plans()
+    names = plan.component_names
+    n = len(frame)
+    with _pool(n) as pool:
+        # The key check (hashing strings, GIL-bound) overlaps the numpy work (GIL released).
+        keys = pool.submit(_check_keys, frame, loc) if pool else _Done(_check_keys, frame, loc)
+        try:
+            cols, row_plan = _resolve(plans, frame, loc, keys.result)
+            result = _plan_pay_chunked(plan, cols, pool) if isinstance(plan, Plan) else None
+        except DataError:
+            keys.result()  # a key problem is reported first, as in a sequential check
+            raise
+        keys.result()
+    if result is None:
+        result = {c: np.full(n, np.nan) for c in ["base", *names, *OUTPUT_TAIL]}
+        for role, p in plans.items():
+            rows = np.flatnonzero(row_plan[role])
+            if rows.size == 0:
+                continue
+            part = _plan_pay(p, cols.take(rows))
+            for col, values in part.items():
+                result[col][rows] = values
+    # Key columns keep their dtype (no re-inference of a million strings).
+    table: dict[str, Any] = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
+    table["base"] = result["base"]
+    for name in names:
+        table[name] = result[name]
+    for col in OUTPUT_TAIL:
+        table[col] = result[col]
+    out = pd.DataFrame(table, copy=False)
+    penalties = plan.penalty_names
+    return Payouts(out, plan, frame, cols.target_bonus, list(names), list(penalties), cols, row_plan)

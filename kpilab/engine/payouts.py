@@ -1,0 +1,132 @@
+"""The results of an evaluation: :class:`Payouts` (the payout table) and :class:`Explanation`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..plan import Plan, Scheme
+from .pay import _plan_pay
+from .resolve import _Columns
+from .rounding import _round_parts
+
+# --------------------------------------------------------------------------- results
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Why one rep got this pay in one period: as text and as a table.
+
+    ``table`` has one line per step (``step``, ``item``, ``detail``,
+    ``amount``); the amounts are the same numbers the payout table holds.
+    """
+
+    rep_id: str
+    period: str
+    text: str
+    table: pd.DataFrame
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the statement
+        printer.text(self.text)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+
+@dataclass(frozen=True, eq=False)
+class Payouts:
+    """The result of :func:`evaluate`.
+
+    Attributes
+    ----------
+    table
+        The payout table of contract section 8, unrounded floats, one row per
+        input row in input order.
+    plan
+        The plan or scheme evaluated.
+    inputs
+        The performance table as given.
+    target_bonus
+        Each row's target bonus (the plan's, or the row's override).
+    component_names, penalty_names
+        The component columns of ``table`` and which of them are penalties.
+    """
+
+    table: pd.DataFrame
+    plan: Plan | Scheme
+    inputs: pd.DataFrame
+    target_bonus: np.ndarray
+    component_names: list[str]
+    penalty_names: list[str]
+    _cols: _Columns = field(repr=False)
+    _row_plan: dict[Any, np.ndarray] = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The payout table (same as :attr:`table`)."""
+        return self.table
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _repr_html_(self) -> str:
+        return self.rounded().head(20)._repr_html_()
+
+    def rounded(self) -> pd.DataFrame:
+        """The table rounded to kopecks, with the parts adding up to the total (section 8)."""
+        parts = ["base", *self.component_names, "cap_adjustment", "floor_adjustment"]
+        return _round_parts(self.table, parts)
+
+    def to_csv(self, path_or_buf: Any = None) -> str | None:
+        """Write the rounded table as CSV (``None``: return the text).
+
+        Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+        ``@``, tab, CR first) get a leading ``'`` (see :mod:`kpilab.spreadsheet_safe`).
+        """
+        from ..spreadsheet_safe import csv_safe_frame
+
+        return csv_safe_frame(self.rounded()).to_csv(path_or_buf, index=False, float_format="%.2f")
+
+    def summary(self) -> pd.DataFrame:
+        """Pay per rep over all periods (and scenarios): base, variable, total, mean total."""
+        keys = ["rep_id"]
+        grouped = self.table.groupby(keys, sort=False)[["base", "variable", "total"]]
+        out = grouped.sum()
+        out["mean_total"] = grouped["total"].mean()
+        return out
+
+    def position(self, rep_id: Any, period: Any, scenario: Any = None) -> int:
+        """The row position of ``(scenario,) rep_id, period`` in the table."""
+        t = self.table
+        mask = (t["rep_id"].astype(str) == str(rep_id)) & (t["period"].astype(str) == str(period))
+        if "scenario" in t.columns:
+            if scenario is None:
+                scenario = t["scenario"].iloc[0]
+            mask &= t["scenario"].astype(str) == str(scenario)
+        hits = np.flatnonzero(mask.to_numpy())
+        if hits.size == 0:
+            raise KeyError(f"no row for rep {rep_id}, period {period}"
+                           + (f", scenario {scenario}" if "scenario" in t.columns else ""))
+        return int(hits[0])
+
+    def explain(self, rep_id: Any, period: Any, scenario: Any = None) -> Explanation:
+        """A line-by-line statement of why this rep got this pay in this period.
+
+        The statement re-runs the same functions as :func:`evaluate` on this one
+        row and reports every intermediate value: attainment per metric, the
+        curve band or tier used, each gate, modifier, cap, penalty and the
+        floor. Its amounts equal the payout table's.
+        """
+        from ..explain import build_explanation  # text layout lives apart from the arithmetic
+
+        pos = self.position(rep_id, period, scenario)
+        role = next(r for r, rows in self._row_plan.items() if rows[pos])
+        plan = self.plan if isinstance(self.plan, Plan) else self.plan.plans()[role]
+        trace: list[dict[str, Any]] = []
+        one = _plan_pay(plan, self._cols.take(slice(pos, pos + 1)), trace)
+        return build_explanation(plan, self.table.iloc[pos], self._cols.take(slice(pos, pos + 1)), trace, one)
+

@@ -1,0 +1,244 @@
+"""Resolve a performance table once: facts, targets, team attainment, base and target bonus per row.
+
+Every input problem is found here, in one pass, and reported with file, row, rep, period and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..plan import Plan, TeamBonus
+
+_KEY_COLUMNS = ("rep_id", "period", "scenario", "role", "team")
+
+
+@dataclass
+class _Columns:
+    """The resolved input arrays of a set of rows (all rows, or one plan's rows)."""
+
+    n: int
+    facts: dict[str, np.ndarray]
+    targets: dict[str, np.ndarray]      # the row's target (plan_<metric>, else its plan's)
+    team_attainment: dict[str, np.ndarray]
+    base: np.ndarray
+    target_bonus: np.ndarray
+
+    def take(self, rows: np.ndarray | slice) -> "_Columns":
+        pick = lambda d: {k: v[rows] for k, v in d.items()}  # noqa: E731
+        base = self.base[rows]
+        return _Columns(len(base), pick(self.facts), pick(self.targets), pick(self.team_attainment),
+                        base, self.target_bonus[rows])
+
+    def attainment(self, metric: str) -> np.ndarray:
+        return self.facts[metric] / self.targets[metric]
+
+    def x(self, metric: str, basis: str) -> np.ndarray:
+        return self.attainment(metric) if basis == "attainment" else self.facts[metric]
+
+
+class _Locator:
+    """Turns a row position into a DataError that names file, row, rep, period and column."""
+
+    def __init__(self, frame: pd.DataFrame, source: str | None) -> None:
+        self.frame = frame
+        self.source = source if source is not None else frame.attrs.get("source")
+        self.file_rows = frame.attrs.get("rows")  # load_team keeps each row's number in the file
+
+    def error(self, message: str, position: int | None = None, column: str | None = None,
+              more: int = 0) -> DataError:
+        if more:
+            message += f" ({more} more row{'s' if more > 1 else ''} like this)"
+        if position is None:
+            return DataError(message, file=self.source, column=column)
+        row = self.frame.iloc[position]
+        file_row = int(self.file_rows[position]) if self.file_rows is not None else position + 2
+        return DataError(message, file=self.source, row=file_row,
+                         rep=row.get("rep_id"), period=row.get("period"), column=column,
+                         scenario=row.get("scenario") if "scenario" in self.frame.columns else None)
+
+    def first(self, bad: np.ndarray, message: str, column: str) -> None:
+        """Raise for the first True position of ``bad`` (if any)."""
+        hits = np.flatnonzero(bad)
+        if hits.size:
+            raise self.error(message, int(hits[0]), column, more=hits.size - 1)
+
+
+def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _Locator,
+             optional: bool) -> np.ndarray:
+    """A column as float64; text, NaN (unless optional) and negatives are errors."""
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series):
+        raise loc.error("true/false is not a number", int(np.flatnonzero(where)[0]) if where is not None
+                        and where.any() else 0, column)
+    if not pd.api.types.is_numeric_dtype(series):
+        # The slow path, for text columns only: a numeral stored as text is read, anything else is named.
+        values = pd.to_numeric(series.where(~series.map(type).eq(bool).to_numpy(), "true/false"),
+                               errors="coerce").to_numpy(dtype=float)
+        text = np.isnan(values) & series.notna().to_numpy() & \
+            ~series.astype(str).str.strip().isin(["", "nan", "NaN"]).to_numpy()
+        if where is not None:
+            text &= where
+        hits = np.flatnonzero(text)
+        if hits.size:
+            raise loc.error(f"{str(series.iloc[hits[0]])!r} is not a number", int(hits[0]), column,
+                            more=hits.size - 1)
+    else:
+        values = series.to_numpy(dtype=float)
+    # One pass finds every bad cell (NaN, negative or infinite); the diagnosis runs only then.
+    bad = ~(values >= 0) | (values == np.inf)
+    if where is not None:
+        bad &= where
+    if optional:
+        bad &= ~np.isnan(values)
+    if bad.any():
+        scope = np.ones(len(values), bool) if where is None else where
+        if not optional:
+            loc.first(np.isnan(values) & scope, "empty or NaN: a metric the plan uses needs a number in every row",
+                      column)
+        loc.first(np.isinf(values) & scope, "infinite value", column)
+        loc.first((values < 0) & scope, "negative value: metrics and amounts must be >= 0", column)
+    return values
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column (-1 for an empty cell) and the number of distinct values."""
+    if column.dtype.kind in "iu" and len(column):
+        # Whole numbers in a modest range (scenario numbers) are their own codes: no hashing.
+        values = column.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * len(values) + 1024:
+            return values.astype(np.int64) - low, high - low + 1
+    values = column.to_numpy(dtype=object) if column.dtype.kind not in "iub" else column.to_numpy()
+    codes, uniques = pd.factorize(values, sort=False)
+    codes = codes.astype(np.int64, copy=False)
+    # Blank text is as empty as NaN; checked once per distinct value, not per row.
+    blank = np.array([isinstance(u, str) and not u.strip() for u in uniques], dtype=bool)
+    if blank.any():
+        codes = np.where(blank[np.maximum(codes, 0)] & (codes >= 0), -1, codes)
+    return codes, len(uniques)
+
+
+def _combine(coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """One int64 code per distinct combination of already coded columns."""
+    out = np.zeros(len(coded[0][0]), dtype=np.int64)
+    for codes, count in coded:
+        out = out * (count + 1) + (codes + 1)
+    return out
+
+
+def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarray, int]]:
+    """Key columns present and filled, ``(scenario,) rep_id, period`` unique; returns their codes."""
+    coded: dict[str, tuple[np.ndarray, int]] = {}
+    for col in ("scenario", "rep_id", "period"):
+        if col not in frame.columns:
+            if col == "scenario":
+                continue
+            raise loc.error("missing required column", column=col)
+        coded[col] = _codes(frame[col])
+        loc.first(coded[col][0] < 0, "empty key: every row needs a rep_id and a period"
+                  + (" and a scenario" if "scenario" in coded else ""), col)
+    keys = list(coded)
+    combined = _combine(list(coded.values()))
+    key_space = int(np.prod([count + 1 for _, count in coded.values()], dtype=float))
+    if key_space <= 8 * len(combined) + 4096:  # counting beats hashing when keys are dense
+        seen = np.bincount(combined, minlength=key_space)
+        dup = np.zeros(len(combined), bool) if seen.max(initial=0) <= 1 else \
+            pd.Series(combined).duplicated(keep="first").to_numpy()
+    else:
+        dup = pd.Series(combined).duplicated(keep="first").to_numpy()
+    if dup.any():
+        pos = int(np.flatnonzero(dup)[0])
+        first = int(np.flatnonzero(combined == combined[pos])[0])
+        raise loc.error(f"duplicate ({', '.join(keys)}): the same key is also on row "
+                        f"{loc.error('', first).row}", pos, "rep_id")
+    return coded
+
+
+def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
+             key_codes: Callable[[], dict[str, tuple[np.ndarray, int]]]) -> tuple[_Columns, dict[Any, np.ndarray]]:
+    """Check the table against what the plans need and resolve every input array.
+
+    ``key_codes`` returns the checked key columns' codes (it may still be running in another thread).
+    """
+    n = len(frame)
+    if None in plans:
+        row_plan = {None: np.ones(n, bool)}
+    else:
+        if "role" not in frame.columns:
+            raise loc.error(f"a scheme needs a role column (one of {', '.join(map(str, plans))})", column="role")
+        roles = frame["role"].astype(str).where(frame["role"].notna(), None).to_numpy(dtype=object)
+        known = np.isin(roles, np.array(list(plans), dtype=object))
+        unknown = np.flatnonzero(~known)
+        if unknown.size:
+            raise loc.error(f"role {roles[unknown[0]]!r} is not in the scheme (roles: {', '.join(map(str, plans))})",
+                            int(unknown[0]), "role", more=unknown.size - 1)
+        row_plan = {role: roles == role for role in plans}
+
+    team_metrics = {c.metric for p in plans.values() for c in p.components if isinstance(c, TeamBonus)}
+    # Which rows read each metric: its plan's rows, or every row for a team metric (all roles count).
+    need_rows: dict[str, np.ndarray] = {}
+    for role, plan in plans.items():
+        for metric in plan.metrics_needed():
+            need_rows[metric] = need_rows.get(metric, np.zeros(n, bool)) | row_plan[role]
+    for metric in team_metrics:
+        need_rows[metric] = np.ones(n, bool)
+    facts: dict[str, np.ndarray] = {}
+    for metric in sorted(need_rows):
+        rows = need_rows[metric]
+        if not rows.any():
+            continue
+        if metric not in frame.columns:
+            user = next(p.name for r, p in plans.items() if metric in p.metrics_needed() and row_plan[r].any()) \
+                if metric not in team_metrics else "the team component"
+            raise loc.error(f"missing column: plan '{user}' uses metric '{metric}'",
+                            int(np.flatnonzero(rows)[0]), metric)
+        facts[metric] = _numeric(frame, metric, rows, loc, optional=False)
+
+    def override(column: str, default_by_plan: Callable[[Plan], float | None]) -> np.ndarray:
+        out = np.full(n, np.nan)
+        for role, plan in plans.items():
+            value = default_by_plan(plan)
+            if value is not None:
+                out[row_plan[role]] = value
+        if column in frame.columns:
+            given = _numeric(frame, column, None, loc, optional=True)
+            out = np.where(np.isnan(given), out, given)
+        return out
+
+    base = override("base", lambda p: p.base)
+    target_bonus = override("target_bonus", lambda p: p.target_bonus)
+
+    targets: dict[str, np.ndarray] = {}
+    for metric in sorted(set().union(*(p.attainment_metrics() for p in plans.values())) | team_metrics):
+        target = override(f"plan_{metric}", lambda p, m=metric: p.targets.get(m))
+        plan_col = f"plan_{metric}" in frame.columns
+        # Rows that read this metric's attainment; a team metric needs every row's target.
+        needs = np.ones(n, bool) if metric in team_metrics else np.logical_or.reduce(
+            [row_plan[r] for r, p in plans.items() if metric in p.attainment_metrics()] or [np.zeros(n, bool)])
+        if plan_col:
+            loc.first(needs & (target == 0), f"target for '{metric}' must be > 0", f"plan_{metric}")
+        for role, plan in plans.items():
+            where = f" and no plan_{metric} value in this row" if plan_col else f" and no plan_{metric} column"
+            loc.first(needs & np.isnan(target) & row_plan[role],
+                      f"no target for metric '{metric}': plan '{plan.name}' has no targets.{metric}{where}",
+                      f"plan_{metric}" if plan_col else metric)
+        targets[metric] = target
+
+    team_attainment: dict[str, np.ndarray] = {}
+    if team_metrics:
+        known = key_codes()
+        coded = [known.get(c) or _codes(frame[c]) for c in ("scenario", "team", "period") if c in frame.columns]
+        _, group = np.unique(_combine(coded), return_inverse=True)
+        for metric in sorted(team_metrics):
+            fact_sum = np.bincount(group, weights=facts[metric])
+            target_sum = np.bincount(group, weights=targets[metric])
+            team_attainment[metric] = (fact_sum / target_sum)[group]
+    cols = _Columns(n, facts, targets, team_attainment, base, target_bonus)
+    return cols, row_plan
+

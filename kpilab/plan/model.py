@@ -1,0 +1,238 @@
+"""The plan and the scheme: frozen, validated data (a plan is data, an evaluation is a pure function)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlanError
+from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
+from .components import Component
+from .rules import Gate, Limits, Modifier
+
+# --------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class Plan:
+    """A compensation plan: salary, target bonus, targets and components.
+
+    Build one with :meth:`from_dict` / :meth:`from_yaml` / :func:`load_plan`, or
+    directly; it validates itself either way. Make variants with
+    :func:`dataclasses.replace` (or :meth:`replace_component`).
+
+    Examples
+    --------
+    >>> p = Plan.from_dict({"name": "x", "base": 100, "components": []})
+    >>> Plan.from_dict(p.to_dict()) == p
+    True
+    """
+
+    name: str
+    components: tuple[Component, ...] = ()
+    base: float = 0.0
+    target_bonus: float = 0.0
+    targets: Mapping[str, float] = field(default_factory=FrozenMap)
+    gates: tuple[Gate, ...] = ()
+    modifiers: tuple[Modifier, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    currency: str = "RUB"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", tuple(self.components))
+        object.__setattr__(self, "gates", tuple(self.gates))
+        object.__setattr__(self, "modifiers", tuple(self.modifiers))
+        if not isinstance(self.targets, FrozenMap):
+            object.__setattr__(self, "targets", FrozenMap(self.targets))
+        _raise(self.problems())
+
+    # -- validation
+    def problems(self) -> Problems:
+        """Every cross-field problem of the plan (each part checks itself on construction)."""
+        out: Problems = []
+        if not isinstance(self.name, str) or not self.name.strip():
+            out.append(("name", "a plan needs a non-empty name"))
+        _check_number(out, "base", self.base, what="base")
+        _check_number(out, "target_bonus", self.target_bonus, what="target_bonus")
+        for metric, target in self.targets.items():
+            _check_number(out, f"targets.{metric}", target, minimum=0.0, strict=True, what="target")
+        names: dict[str, int] = {}
+        for i, comp in enumerate(self.components):
+            if comp.name in names:
+                out.append((f"components[{i}].name", f"duplicate component name '{comp.name}' "
+                                                     f"(also components[{names[comp.name]}])"))
+            names.setdefault(comp.name, i)
+        penalties = {c.name for c in self.components if c.kind == "penalty"}
+        for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
+            for i, item in enumerate(items):
+                path = f"{label}[{i}].applies_to"
+                if isinstance(item.applies_to, str):
+                    if item.applies_to != "all":
+                        out.append((path, f"must be 'all' or a list of component names, got '{item.applies_to}'"))
+                    continue
+                if not item.applies_to:
+                    out.append((path, "names no component"))
+                for j, name in enumerate(item.applies_to):
+                    if name in penalties:
+                        what = "gate" if label == "gates" else "modifier"
+                        out.append((f"{path}[{j}]", f"'{name}' is a penalty; a {what} never applies to a penalty"))
+                    elif name not in names:
+                        out.append((f"{path}[{j}]", f"no component named '{name}'{_suggest(name, names)}"))
+        return out
+
+    # -- what it reads
+    def metrics_needed(self) -> set[str]:
+        """Every metric column the plan reads (facts)."""
+        out: set[str] = set()
+        for comp in self.components:
+            out |= comp.metrics()
+        for gate in self.gates:
+            out |= gate.when.metrics()
+        for mod in self.modifiers:
+            out.add(mod.metric)
+        return out
+
+    def attainment_metrics(self) -> set[str]:
+        """Metrics whose target the plan needs (attainment is read somewhere)."""
+        out: set[str] = set()
+        for comp in self.components:
+            out |= comp.attainment_metrics()
+        for gate in self.gates:
+            out |= gate.when.attainment_metrics()
+        for mod in self.modifiers:
+            if mod.basis == "attainment":
+                out.add(mod.metric)
+        return out
+
+    @property
+    def component_names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    @property
+    def penalty_names(self) -> list[str]:
+        return [c.name for c in self.components if c.kind == "penalty"]
+
+    def component(self, name: str) -> Component:
+        """The component called ``name``."""
+        for comp in self.components:
+            if comp.name == name:
+                return comp
+        raise KeyError(f"no component named '{name}'{_suggest(name, self.component_names)}")
+
+    def replace_component(self, name: str, **changes: Any) -> "Plan":
+        """A new plan with component ``name`` changed by :func:`dataclasses.replace`."""
+        comps = tuple(dataclasses.replace(c, **changes) if c.name == name else c for c in self.components)
+        self.component(name)  # raise on an unknown name
+        return dataclasses.replace(self, components=comps)
+
+    def plans(self) -> dict[str, "Plan"]:
+        """``{None: self}``: the same shape as :meth:`Scheme.plans`."""
+        return {None: self}  # type: ignore[dict-item]
+
+    # -- (de)serialisation
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> "Plan":
+        """Build and validate a plan from a plan-format mapping; every problem is reported."""
+        problems: Problems = []
+        from .parse import _parse_plan  # the parser builds plans, so it imports this module
+
+        plan = _parse_plan(data, "", problems)
+        if problems or plan is None:
+            raise PlanError(problems or [("", "not a plan")], source=source)
+        return plan
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan-format mapping; ``Plan.from_dict(p.to_dict()) == p``."""
+        out: dict[str, Any] = {"name": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["currency"] = self.currency
+        out["base"] = _num_out(self.base)
+        out["target_bonus"] = _num_out(self.target_bonus)
+        if self.targets:
+            out["targets"] = {k: _num_out(v) for k, v in self.targets.items()}
+        out["components"] = [c.to_dict() for c in self.components]
+        if self.gates:
+            out["gates"] = [g.to_dict() for g in self.gates]
+        if self.modifiers:
+            out["modifiers"] = [m.to_dict() for m in self.modifiers]
+        limits = self.limits.to_dict()
+        if limits:
+            out["limits"] = limits
+        return out
+
+    @classmethod
+    def from_yaml(cls, path_or_text: str | Path) -> "Plan":
+        """A plan from a YAML file (or YAML text); a scheme file is refused here."""
+        from .yaml_io import load_plan
+
+        obj = load_plan(path_or_text)
+        if not isinstance(obj, Plan):
+            raise PlanError("scheme", "this file is a scheme, not a plan: use kpilab.load_plan")
+        return obj
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        """The plan as YAML text; also written to ``path`` when given."""
+        from .yaml_io import _dump_yaml
+
+        return _dump_yaml(self.to_dict(), path)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Plans by role: every row's ``role`` picks its plan (contract section 7)."""
+
+    name: str
+    plans_by_role: Mapping[str, Plan]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.plans_by_role, FrozenMap):
+            object.__setattr__(self, "plans_by_role", FrozenMap(self.plans_by_role))
+        out: Problems = []
+        if not isinstance(self.name, str) or not self.name.strip():
+            out.append(("scheme", "a scheme needs a non-empty name"))
+        if not self.plans_by_role:
+            out.append(("plans", "a scheme needs at least one role"))
+        _raise(out)
+
+    def plans(self) -> dict[str, Plan]:
+        return dict(self.plans_by_role)
+
+    @property
+    def component_names(self) -> list[str]:
+        """The union of the plans' component names, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for plan in self.plans_by_role.values():
+            seen.update(dict.fromkeys(plan.component_names))
+        return list(seen)
+
+    @property
+    def penalty_names(self) -> list[str]:
+        return [n for n in self.component_names
+                if any(n in p.penalty_names for p in self.plans_by_role.values())]
+
+    def metrics_needed(self) -> set[str]:
+        return set().union(*(p.metrics_needed() for p in self.plans_by_role.values()))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None,
+                  base_dir: Path | None = None) -> "Scheme":
+        problems: Problems = []
+        from .parse import _parse_scheme
+
+        scheme = _parse_scheme(data, problems, base_dir)
+        if problems or scheme is None:
+            raise PlanError(problems or [("", "not a scheme")], source=source)
+        return scheme
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scheme": self.name, "plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}}
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        from .yaml_io import _dump_yaml
+
+        return _dump_yaml(self.to_dict(), path)
+

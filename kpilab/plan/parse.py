@@ -1,0 +1,342 @@
+"""Plan-format mappings into plan objects, every problem collected with its key path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import PlanError
+from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _suggest
+from .components import _KIND_KEYS, _KINDS, Component, Curve, Kpi, Tier, _check_basis, _check_metric
+from .rules import _OPS, AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
+from .model import Plan, Scheme
+
+# --------------------------------------------------------------------------- parsing
+
+def _check_keys(data: Mapping, allowed: set[str], path: str, problems: Problems) -> None:
+    for key in data:
+        if key not in allowed:
+            if key is True or key == "on":  # YAML 1.1 reads a bare `on` as true
+                problems.append((_join(path, "on"), "unknown key 'on' (YAML reads a bare 'on' as true); "
+                                                    "a curve's input is set with 'basis'"))
+                continue
+            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}"))
+
+
+def _parse_curve(data: Any, path: str, problems: Problems) -> Curve | None:
+    if not isinstance(data, Mapping):
+        problems.append((path, "a curve is a mapping with 'points' or 'steps'"))
+        return None
+    _check_keys(data, {"points", "steps", "below", "extend", "closed"}, path, problems)
+    kinds = [k for k in ("points", "steps") if k in data]
+    if len(kinds) != 1:
+        problems.append((path, "a curve needs exactly one of 'points' or 'steps'"))
+        return None
+    kind = kinds[0]
+    raw = data[kind]
+    kp = _join(path, kind)
+    if not isinstance(raw, list) or not raw:
+        problems.append((kp, "must be a non-empty list of [x, y] pairs"))
+        return None
+    xs, ys = [], []
+    ok = True
+    for i, pair in enumerate(raw):
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(_is_number(v) for v in pair)):
+            problems.append((f"{kp}[{i}]", f"must be a pair of numbers [x, y], got {_fmt(pair)}"))
+            ok = False
+            continue
+        xs.append(float(pair[0]))
+        ys.append(float(pair[1]))
+    below = data.get("below", 0.0)
+    if not _is_number(below):
+        problems.append((_join(path, "below"), f"must be a number, got {_fmt(below)}"))
+        ok = False
+    extend = data.get("extend", False)
+    if not isinstance(extend, bool):
+        problems.append((_join(path, "extend"), f"must be true or false, got {_fmt(extend)}"))
+        ok = False
+    if not ok:
+        return None
+    try:
+        return Curve(kind, tuple(xs), tuple(ys), below=below, extend=extend, closed=data.get("closed", "left"))
+    except PlanError as exc:
+        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
+        return None
+
+
+def _reroot(sub: str, path: str) -> str:
+    if not sub:
+        return path
+    return f"{path}{sub}" if sub.startswith("[") else _join(path, sub)
+
+
+def _parse_component(data: Any, path: str, problems: Problems) -> Component | None:
+    if not isinstance(data, Mapping):
+        problems.append((path, "a component is a mapping with 'name' and 'kind'"))
+        return None
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in _KINDS:
+        problems.append((_join(path, "kind"), f"unknown kind {_fmt(kind)}{_suggest(kind, _KINDS)}; "
+                                             f"one of {', '.join(_KINDS)}" if kind is not None
+                         else "is required (bonus, scorecard, commission, team or penalty)"))
+        return None
+    if "name" not in data:
+        problems.append((_join(path, "name"), "is required"))
+        return None
+    start = len(problems)
+    _check_keys(data, _KIND_KEYS[kind], path, problems)
+    args: dict[str, Any] = {"name": data["name"]}
+    for key in ("metric", "share", "amount", "basis", "rate", "tiers_on", "method", "cap", "per_unit", "free"):
+        if key in data and key in _KIND_KEYS[kind]:
+            args[key] = data[key]
+    if kind in ("bonus", "team", "commission", "penalty") and "metric" not in data:
+        problems.append((_join(path, "metric"), "is required"))
+    if kind in ("bonus", "team"):
+        if "curve" not in data:
+            problems.append((_join(path, "curve"), "is required"))
+        else:
+            args["curve"] = _parse_curve(data["curve"], _join(path, "curve"), problems)
+    if kind == "penalty" and "per_unit" not in data:
+        problems.append((_join(path, "per_unit"), "is required (the deduction per unit, > 0)"))
+    if kind == "scorecard":
+        kpis = data.get("kpis")
+        kp = _join(path, "kpis")
+        parsed: list[Kpi] = []
+        if not isinstance(kpis, Mapping) or not kpis:
+            problems.append((kp, "is required: a mapping {metric: {weight, curve}}"))
+        else:
+            for metric, spec in kpis.items():
+                here = _join(kp, str(metric))
+                if not isinstance(spec, Mapping):
+                    problems.append((here, "must be a mapping {weight, curve, basis}"))
+                    continue
+                _check_keys(spec, {"weight", "curve", "basis"}, here, problems)
+                if "weight" not in spec:
+                    problems.append((_join(here, "weight"), "is required"))
+                    continue
+                if "curve" not in spec:
+                    problems.append((_join(here, "curve"), "is required"))
+                    continue
+                curve = _parse_curve(spec["curve"], _join(here, "curve"), problems)
+                if curve is not None:
+                    parsed.append(Kpi(metric, spec["weight"], curve, spec.get("basis", "attainment")))
+        args["kpis"] = tuple(parsed)
+        if "index_curve" in data:
+            args["index_curve"] = _parse_curve(data["index_curve"], _join(path, "index_curve"), problems)
+    if kind == "commission" and "tiers" in data:
+        tiers = data["tiers"]
+        tp = _join(path, "tiers")
+        parsed_tiers: list[Tier] = []
+        if not isinstance(tiers, list) or not tiers:
+            problems.append((tp, "must be a non-empty list of {from, rate}"))
+        else:
+            for i, tier in enumerate(tiers):
+                here = f"{tp}[{i}]"
+                if not isinstance(tier, Mapping):
+                    problems.append((here, "must be a mapping {from, rate}"))
+                    continue
+                _check_keys(tier, {"from", "rate"}, here, problems)
+                missing = [k for k in ("from", "rate") if k not in tier]
+                for k in missing:
+                    problems.append((_join(here, k), "is required"))
+                if not missing:
+                    parsed_tiers.append(Tier(tier["from"], tier["rate"]))
+        args["tiers"] = tuple(parsed_tiers)
+    if len(problems) > start:
+        return None
+    try:
+        return _KINDS[kind](**args)
+    except PlanError as exc:  # the component's own checks, re-rooted at its path
+        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
+        return None
+
+
+def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
+    if not isinstance(data, Mapping):
+        problems.append((path, "a condition is a mapping: {metric, attainment_at_least | at_least | at_most} "
+                               "or {all: [...]} or {any: [...]}"))
+        return None
+    for combo, cls in (("all", AllOf), ("any", AnyOf)):
+        if combo in data:
+            _check_keys(data, {combo}, path, problems)
+            items = data[combo]
+            if not isinstance(items, list) or not items:
+                problems.append((_join(path, combo), "must be a non-empty list of conditions"))
+                return None
+            subs = [_parse_condition(c, f"{_join(path, combo)}[{i}]", problems) for i, c in enumerate(items)]
+            return cls(tuple(subs)) if all(s is not None for s in subs) else None
+    _check_keys(data, {"metric", *_OPS}, path, problems)
+    ops = [op for op in _OPS if op in data]
+    start = len(problems)
+    if "metric" not in data:
+        problems.append((_join(path, "metric"), "is required"))
+    else:
+        _check_metric(problems, path, data["metric"])
+    if len(ops) != 1:
+        problems.append((path, f"needs exactly one of {', '.join(_OPS)}"))
+    else:
+        _check_number(problems, _join(path, ops[0]), data[ops[0]], minimum=None)
+    if len(problems) > start:
+        return None
+    return Condition(data["metric"], ops[0], float(data[ops[0]]))
+
+
+def _parse_applies(data: Mapping, path: str, problems: Problems) -> tuple[str, ...] | str | None:
+    if "applies_to" not in data:
+        problems.append((_join(path, "applies_to"), "is required: a list of component names, or all"))
+        return None
+    raw = data["applies_to"]
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, list) and all(isinstance(n, str) for n in raw):
+        return tuple(raw)
+    problems.append((_join(path, "applies_to"), f"must be 'all' or a list of component names, got {_fmt(raw)}"))
+    return None
+
+
+def _parse_limits(data: Any, problems: Problems) -> Limits | None:
+    if data is None:
+        return Limits()
+    if not isinstance(data, Mapping):
+        problems.append(("limits", "must be a mapping {variable_cap, floor}"))
+        return None
+    _check_keys(data, {"variable_cap", "floor"}, "limits", problems)
+    cap, cap_share = data.get("variable_cap"), None
+    if isinstance(cap, Mapping):
+        _check_keys(cap, {"share"}, "limits.variable_cap", problems)
+        if "share" not in cap:
+            problems.append(("limits.variable_cap.share", "is required in {share: x}"))
+            return None
+        cap, cap_share = None, cap["share"]
+    floor = data.get("floor", "base")
+    if isinstance(floor, str) and floor.lower() in ("none", "null"):
+        floor = None
+    try:
+        return Limits(cap, cap_share, floor)
+    except PlanError as exc:
+        problems.extend((_reroot(p, "limits"), m) for p, m in exc.problems)
+        return None
+
+
+_PLAN_KEYS = {"name", "currency", "description", "base", "target_bonus", "targets", "components",
+              "gates", "modifiers", "limits"}
+
+
+def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
+    if not isinstance(data, Mapping):
+        problems.append((path, "a plan is a mapping with at least 'name'"))
+        return None
+    if "scheme" in data and path == "":
+        problems.append(("scheme", "this is a scheme (plans by role), not a plan: use kpilab.load_plan "
+                                   "or Scheme.from_dict"))
+        return None
+    _check_keys(data, _PLAN_KEYS, path, problems)
+    start = len(problems)
+    if "name" not in data:
+        problems.append((_join(path, "name"), "is required"))
+    for key in ("base", "target_bonus"):
+        if key in data:
+            _check_number(problems, _join(path, key), data[key], what=key)
+    targets = data.get("targets") or {}
+    if not isinstance(targets, Mapping):
+        problems.append((_join(path, "targets"), "must be a mapping {metric: target}"))
+        targets = {}
+    for metric, target in targets.items():
+        _check_number(problems, _join(_join(path, "targets"), str(metric)), target, minimum=0.0, strict=True,
+                      what="target")
+    comps_raw = data.get("components") or []
+    if not isinstance(comps_raw, list):
+        problems.append((_join(path, "components"), "must be a list"))
+        comps_raw = []
+    comps = [_parse_component(c, f"{_join(path, 'components')}[{i}]", problems) for i, c in enumerate(comps_raw)]
+    gates, mods = [], []
+    for label, parsed in (("gates", gates), ("modifiers", mods)):
+        raw = data.get(label) or []
+        if not isinstance(raw, list):
+            problems.append((_join(path, label), "must be a list"))
+            continue
+        for i, item in enumerate(raw):
+            here = f"{_join(path, label)}[{i}]"
+            if not isinstance(item, Mapping):
+                problems.append((here, "must be a mapping"))
+                continue
+            if label == "gates":
+                _check_keys(item, {"applies_to", "when"}, here, problems)
+                applies = _parse_applies(item, here, problems)
+                if "when" not in item:
+                    problems.append((_join(here, "when"), "is required"))
+                    continue
+                when = _parse_condition(item["when"], _join(here, "when"), problems)
+                if applies is not None and when is not None:
+                    parsed.append(Gate(applies, when))
+            else:
+                _check_keys(item, {"applies_to", "metric", "basis", "curve"}, here, problems)
+                applies = _parse_applies(item, here, problems)
+                n = len(problems)
+                if "metric" not in item:
+                    problems.append((_join(here, "metric"), "is required"))
+                else:
+                    _check_metric(problems, here, item["metric"])
+                _check_basis(problems, here, item.get("basis", "attainment"))
+                curve = _parse_curve(item.get("curve"), _join(here, "curve"), problems) \
+                    if "curve" in item else problems.append((_join(here, "curve"), "is required"))
+                if applies is not None and curve is not None and len(problems) == n:
+                    parsed.append(Modifier(applies, item["metric"], curve, item.get("basis", "attainment")))
+    limits = _parse_limits(data.get("limits"), problems) if path == "" else \
+        _parse_limits_at(data.get("limits"), path, problems)
+    for key in ("currency", "description"):
+        if key in data and not isinstance(data[key], str):
+            problems.append((_join(path, key), f"must be text, got {_fmt(data[key])}"))
+    if len(problems) > start:
+        return None
+    kwargs: dict[str, Any] = {"name": data["name"], "components": tuple(comps), "targets": FrozenMap(targets),
+                              "gates": tuple(gates), "modifiers": tuple(mods), "limits": limits}
+    for key in ("base", "target_bonus"):
+        if key in data:
+            kwargs[key] = float(data[key])
+    for key in ("currency", "description"):
+        if key in data:
+            kwargs[key] = data[key]
+    try:
+        return Plan(**kwargs)
+    except PlanError as exc:
+        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
+        return None
+
+
+def _parse_limits_at(data: Any, path: str, problems: Problems) -> Limits | None:
+    sub: Problems = []
+    limits = _parse_limits(data, sub)
+    problems.extend((_reroot(p, path), m) for p, m in sub)
+    return limits
+
+
+def _parse_scheme(data: Any, problems: Problems, base_dir: Path | None) -> Scheme | None:
+    if not isinstance(data, Mapping):
+        problems.append(("", "a scheme is a mapping {scheme: NAME, plans: {role: plan}}"))
+        return None
+    _check_keys(data, {"scheme", "plans", "description"}, "", problems)
+    plans_raw = data.get("plans")
+    if not isinstance(plans_raw, Mapping) or not plans_raw:
+        problems.append(("plans", "is required: a mapping {role: plan file or plan}"))
+        return None
+    plans: dict[str, Plan] = {}
+    for role, spec in plans_raw.items():
+        here = f"plans.{role}"
+        if isinstance(spec, str):
+            target = (base_dir or Path.cwd()) / spec
+            try:
+                plans[str(role)] = Plan.from_yaml(target)
+            except PlanError as exc:
+                problems.extend((f"{here} ({spec}): {p}" if p else f"{here} ({spec})", m) for p, m in exc.problems)
+            except OSError as exc:
+                problems.append((here, f"cannot read plan file {spec}: {exc.strerror}"))
+            continue
+        plan = _parse_plan(spec, here, problems)
+        if plan is not None:
+            plans[str(role)] = plan
+    if problems:
+        return None
+    return Scheme(data.get("scheme"), plans)
+
