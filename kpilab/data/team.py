@@ -108,27 +108,33 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    """A cell's text quoted for a message, cut to ``limit`` characters (a cell may hold 32 767)."""
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
 def _why_not_number(text: str) -> str:
     s = text.strip(_SPACES + "\t\r\n")
+    shown = _clip(text)
     low = s.casefold()
     if low in ("nan", "+nan", "-nan", "na", "n/a", "null", "none"):
-        return f"{text!r} is a missing value, not a number; kpilab never treats it as zero"
+        return f"{shown} is a missing value, not a number; kpilab never treats it as zero"
     if low.lstrip("+-") in ("inf", "infinity"):
-        return f"{text!r} is not a finite number"
+        return f"{shown} is not a finite number"
     if s in ("-", "—", "–"):
-        return f"{text!r} is a dash, not a number; write 0 if it means zero"
+        return f"{shown} is a dash, not a number; write 0 if it means zero"
     if _DECIMAL_COMMA.fullmatch(s):
-        return (f"{text!r} is ambiguous: 12,500 may mean twelve thousand five hundred or "
+        return (f"{shown} is ambiguous: 12,500 may mean twelve thousand five hundred or "
                 f"twelve and a half; write 12500 or 12,5")
     if _DOTTED.fullmatch(s):
-        return (f"{text!r} is ambiguous in a column of money or counts: a dot before three digits may "
+        return (f"{shown} is ambiguous in a column of money or counts: a dot before three digits may "
                 f"separate thousands ({s.replace('.', '')}) or mark decimals; write {s.replace('.', '')} "
                 f"if it is thousands")
     if "," in s and "." in s:
-        return f"{text!r} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
+        return f"{shown} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
     if s.endswith("%"):
-        return f"{text!r} is a percentage; write it as a fraction (85% -> 0.85)"
-    return f"{text!r} is not a number; {_NUMBER_HELP}"
+        return f"{shown} is a percentage; write it as a fraction (85% -> 0.85)"
+    return f"{shown} is not a number; {_NUMBER_HELP}"
 
 
 def _dotted_thousands(text: str) -> bool:
@@ -214,7 +220,7 @@ def _show(raw: object) -> str:
         raw = raw.item()
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    return _clip(raw) if isinstance(raw, str) else _clip(str(raw))[1:-1]
 
 
 def _problem_text(kind: str, column: str, raw: object) -> str:
@@ -460,7 +466,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
                    "or pass drop_blank_rows=True to load_team")
             col_name, rep, period = None, None, None
         elif kind == "total":
-            msg = (f"this looks like a total row ({str(raw).strip()!r}), not a rep; kpilab does not "
+            msg = (f"this looks like a total row ({_clip(str(raw).strip())}), not a rep; kpilab does not "
                    f"drop it silently: delete it or pass skip_rows=[{int(rows[i])}] to load_team")
             col_name = "rep_id"
         elif kind == "key_empty":
@@ -578,6 +584,47 @@ def _decode_table(raw: bytes, path: Path) -> str:
     return text
 
 
+# The end of a row (</row>, or an empty <row .../>), with any namespace prefix; and a run of text
+# between two tags longer than any cell kpilab reads (in bytes: up to 4 per character in UTF-8).
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>|<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*/>")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
+_LONG_TEXT = re.compile(rb">[^<>]{%d,}" % (4 * MAX_CELL_CHARS + 1))
+
+
+def _sheet_prescan(path: Path, member: str, title: str) -> None:
+    """Count a sheet's rows and look for an over-long text at C speed, before any XML is parsed.
+
+    A 50 MB workbook can hold 4 million rows; parsing them before saying no took minutes.
+    The bytes are searched with two regular expressions, a megabyte at a time (a few seconds for
+    the largest sheet kpilab accepts), so an oversized sheet is refused before any work starts.
+    """
+    import zipfile
+
+    rows = 0
+    carry = b""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        first = True
+        while True:
+            chunk = stream.read(1 << 20)
+            if first:  # the sheet's own <dimension ref="A1:W4000001"/> says it at once
+                first = False
+                dim = _DIMENSION.search(chunk[:65536])
+                if dim and int(dim.group(1)) > MAX_ROWS + 1:
+                    raise DataError(f"sheet {title!r} holds {int(dim.group(1)):,} rows, more than kpilab's limit "
+                                    f"of {MAX_ROWS:,} for one table; split it", file=str(path))
+            buf = carry + chunk
+            cut = buf.rfind(b">") + 1 if chunk else len(buf)
+            body, carry = buf[:cut], buf[cut:]
+            rows += len(_ROW_END.findall(body))
+            if rows > MAX_ROWS + 1:
+                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows, kpilab's limit for one "
+                                f"table; split it", file=str(path))
+            if _LONG_TEXT.search(body) or len(carry) > 4 * MAX_CELL_CHARS:
+                raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path))
+            if not chunk:
+                break
+
+
 def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[list[int], list[str]]:
     """Stream a sheet's XML once: the hidden rows, and the formula cells with no saved result.
 
@@ -590,6 +637,7 @@ def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[l
     import zipfile
     from xml.etree.ElementTree import iterparse
 
+    _sheet_prescan(path, member, title)
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     hidden: list[int] = []
     uncached: list[str] = []
@@ -605,10 +653,6 @@ def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[l
                 continue
             if tag == ns + "c":
                 n_cells += 1
-                for text_el in el.iter():
-                    if text_el.text is not None and len(text_el.text) > MAX_CELL_CHARS:
-                        raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"),
-                                        file=str(path), row=int(re.sub(r"\D", "", el.get("r") or "") or 0) or None)
                 formula = el.find(ns + "f")
                 if formula is not None and el.get("t") != "str":
                     value = el.find(ns + "v")
