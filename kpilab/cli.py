@@ -529,6 +529,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous[signum] = signal.signal(signum, _on_signal)
         except ValueError:  # not the main thread (an embedding application): leave its handlers alone
             break
+    try:
+        sigint = signal.getsignal(signal.SIGINT)  # restored on the way out (main() may be called again)
+    except ValueError:
+        sigint = None
     debug = bool(os.environ.get("KPILAB_DEBUG"))
     try:
         with warnings.catch_warnings():
@@ -548,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        if previous and sigint is not None:
+            signal.signal(signal.SIGINT, sigint)
 
 
 def _ignore_interrupts() -> None:
