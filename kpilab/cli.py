@@ -7,6 +7,7 @@ message on standard error and exits with status 2, having written nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -578,8 +579,14 @@ def _clean_up() -> None:
     remove_temporaries()
 
 
+@functools.lru_cache(maxsize=1)
+def _cached_parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (building it costs more than most commands on a small table)."""
+    return build_parser()
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = _cached_parser()
     stdout = sys.stdout
     try:
         args = parser.parse_args(argv)
