@@ -670,7 +670,7 @@ class Tuner:
         ax.grid(False, axis="y")
         ax.set_title(_w("groups_title", lang))
         ax.legend(loc="lower right", fontsize=8)
-        ax.set_xlabel(plots._money_title("total", lang, self.plan.currency, label("mean_per_period", lang)))
+        ax.set_xlabel(plots._style._money_title("total", lang, self.plan.currency, label("mean_per_period", lang)))
         self._group_index = list(frame.index)
 
     def _update_figure(self) -> bool:
