@@ -81,6 +81,8 @@ class Resolved:
         arrays are rebuilt from these and its own numbers.
     team_group
         Per row, its (scenario, team, period) group, when a team component needs it.
+    n_scenarios
+        Distinct scenarios (1 without a ``scenario`` column).
     """
 
     plan: Plan | Scheme
@@ -90,12 +92,8 @@ class Resolved:
     row_plan: dict[Any, np.ndarray]
     given: dict[str, np.ndarray]
     team_group: np.ndarray | None
+    n_scenarios: int = 1
     source: str | None = None
-
-    @property
-    def n_scenarios(self) -> int:
-        """Distinct scenarios (1 without a ``scenario`` column)."""
-        return int(self.frame["scenario"].nunique()) if "scenario" in self.frame.columns else 1
 
     def _fits(self, plan: Plan | Scheme) -> bool:
         """True when ``plan`` reads nothing the view lacks (same roles, metrics and stated targets)."""
@@ -199,7 +197,8 @@ def resolve_team(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFr
         coded = [keys.get(c) or _codes(frame[c]) for c in ("scenario", "team", "period") if c in frame.columns]
         _, group = np.unique(_combine(coded), return_inverse=True)
         group = group.ravel()
-    return Resolved(plan, frame, len(frame), cols, row_plan, given, group, source)
+    n_scenarios = int(pd.Series(keys["scenario"][0]).nunique()) if "scenario" in keys else 1
+    return Resolved(plan, frame, len(frame), cols, row_plan, given, group, n_scenarios, source)
 
 
 def pay_resolved(plan: Plan | Scheme | Mapping[str, Any], resolved: Resolved) -> dict[str, np.ndarray]:
