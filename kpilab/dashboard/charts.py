@@ -98,7 +98,7 @@ class Charts:
         title = (words("curve_title_all", lang) if metric is None else
                  words("curve_title_metric", lang, metric=name_of(metric, lang).lower()))
         axes = [bq.Axis(scale=xs, label=words("curve_x", lang), tick_format=".0%", num_ticks=5),
-                bq.Axis(scale=ys, orientation="vertical", label=words("curve_y", lang, unit=unit), tick_format=",.0f",
+                bq.Axis(scale=ys, side="left", label=words("curve_y", lang, unit=unit), tick_format=",.0f",
                         num_ticks=5)]
         self.figures["curve"] = _figure(title, marks, axes, "kp-chart-curve")
 
@@ -119,7 +119,7 @@ class Charts:
         mname = name_of(measure, lang)
         axes = [bq.Axis(scale=xs, label=words("scatter_x", lang, measure=mname, unit=f", {unit}" if money else ""),
                         tick_format=",.0f", num_ticks=5),
-                bq.Axis(scale=ys, orientation="vertical", label=words("scatter_y", lang, unit=unit),
+                bq.Axis(scale=ys, side="left", label=words("scatter_y", lang, unit=unit),
                         tick_format=",.0f", num_ticks=5)]
         self.figures["scatter"] = _figure(words("scatter_title", lang, measure=mname.lower()), marks, axes,
                                           "kp-chart-scatter")
@@ -142,7 +142,7 @@ class Charts:
         self.marks.update(band=band, p50=p50, base_p50=base)
         step = max(1, len(periods) // 6)
         axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
-                bq.Axis(scale=ys, orientation="vertical", label=words("budget_y", lang, unit=unit),
+                bq.Axis(scale=ys, side="left", label=words("budget_y", lang, unit=unit),
                         tick_format=",.0f", num_ticks=5)]
         self.figures["budget"] = _figure(words("budget_title", lang), [band, base, p50], axes, "kp-chart-budget")
 
@@ -156,7 +156,7 @@ class Charts:
                        colors=["#0072b2", "#c8c8c8"], display_legend=True,
                        labels=[words("now", lang), words("baseline", lang, name=state.baseline.name)])
         self.marks["bars"] = bars
-        axes = [bq.Axis(scale=xs, orientation="vertical"),
+        axes = [bq.Axis(scale=xs, side="left"),
                 bq.Axis(scale=ys, label=words("groups_x", lang, unit=unit), tick_format=",.0f", num_ticks=4)]
         self.figures["groups"] = _figure(words("groups_title", lang), [bars], axes, "kp-chart-groups")
 

@@ -78,7 +78,7 @@ class PlanComparison:
         self.bars = bq.Bars(x=[], y=[], scales={"x": xs, "y": ys}, colors=["#0072b2"])
         unit = words("thousand_money", lang, symbol=currency_symbol(self.currency) or self.currency)
         self.figure = bq.Figure(marks=[self.bars], title=words("compare_payroll_title", lang),
-                                axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, orientation="vertical", label=unit,
+                                axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", label=unit,
                                                                  tick_format=",.0f")],
                                 fig_margin={"top": 40, "bottom": 60, "left": 70, "right": 16},
                                 layout=W.Layout(width="100%", max_width="640px", height="300px"))

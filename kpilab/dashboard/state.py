@@ -219,9 +219,9 @@ class TunerState:
     def passed(self) -> bool:
         return bool(self.report.passed)
 
-    def changes(self) -> list[Change]:
-        """Every number of the tuned plan that differs from the starting plan, in plan order."""
-        before, after = numeric_paths(self.original), numeric_paths(self.plan)
+    def changes(self, since: Plan | None = None) -> list[Change]:
+        """Every number of the tuned plan that differs from ``since`` (default the starting plan), in plan order."""
+        before, after = numeric_paths(since if since is not None else self.original), numeric_paths(self.plan)
         return [Change(p, before[p], v) for p, v in after.items() if p in before and before[p] != v]
 
     def cost(self) -> CostSummary:

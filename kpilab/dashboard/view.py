@@ -126,6 +126,7 @@ class Tuner:
         self.save_path = Path(save_path).expanduser().resolve()
         self.timings: dict[str, float] = {}
         self.revision = 0
+        self._last_save: tuple[Plan, Outcome] | None = None
         self.widget = W.VBox(layout=W.Layout(width="100%"))
         self.widget.add_class("kp-tuner")
         self._build()
@@ -206,7 +207,7 @@ class Tuner:
             self.plan_pick.add_class("kp-plan-pick")
             self.plan_pick.observe(lambda change: self._pick_plan(change["new"]), names="value")
             toolbar += [W.HTML(R.label_html(words("plan_pick", lang))), self.plan_pick]
-        bar = W.HBox(toolbar, layout=W.Layout(align_items="center", gap="8px", flex_flow="row wrap"))
+        bar = W.HBox(toolbar, layout=W.Layout(align_items="center", flex_flow="row wrap"))
         team_box = self._build_team(lang)
         save_box = self._build_save(lang)
         left = W.VBox([self.panel.widget, save_box, self.status], layout=W.Layout(width="46%", min_width="440px"))
@@ -237,7 +238,7 @@ class Tuner:
         self.upload_mapping.observe(lambda change: self._mapping_uploaded(change["new"]), names="value")
         self.sample_button.on_click(lambda _b: self.use_team(self.sample_team))
         row = W.HBox([self.upload_mapping, self.upload_file, self.sample_button],
-                     layout=W.Layout(gap="8px", flex_flow="row wrap"))
+                     layout=W.Layout(flex_flow="row wrap"))
         help_text = W.HTML(R.message_html(words("upload_help", lang)))
         return W.VBox([W.HTML(f"<b>{R.label_html(words('team_title', lang))}</b>"), self.team_html, row, help_text,
                        self.upload_status])
@@ -266,7 +267,7 @@ class Tuner:
         self.save_button.on_click(lambda _b: self._save_clicked())
         self.reset_button.on_click(lambda _b: self.reset())
         self.compare_button.on_click(lambda _b: self.compare_with_start())
-        buttons = W.HBox([self.save_button, self.reset_button, self.compare_button], layout=W.Layout(gap="6px"))
+        buttons = W.HBox([self.save_button, self.reset_button, self.compare_button])
         return W.VBox([self.name_box, self.description_box, self.path_box, buttons])
 
     def _build_what_if(self, lang: str) -> W.Widget:
@@ -510,13 +511,16 @@ class Tuner:
         target = Path(path if path is not None else self.path_box.value).expanduser().resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         plan = renamed(state.plan, self.name_box.value, self.description_box.value)
-        before = Outcome(bool(state.baseline_report.passed) if state.baseline is state.original else
-                         _passed_of(state, state.original), _payroll_of(state, state.original))
+        # a later save to the same story logs what changed since the last save
+        since, before = self._last_save if self._last_save is not None else (state.original, Outcome(
+            _passed_of(state, state.original), _payroll_of(state, state.original)))
         after = Outcome(state.passed, float(state.report.metrics["payroll"]))
-        entry = log_entry(state.changes(), self.specs, before, after, lang, state.plan.currency,
-                          old_name=state.original.name, new_name=plan.name,
-                          description_changed=plan.description != state.original.description)
+        entry = log_entry(state.changes(since), self.specs, before, after, lang, state.plan.currency,
+                          old_name=since.name, new_name=plan.name,
+                          description_changed=plan.description != since.description)
         written = save_plan(target, plan, self.original_text, entry, lang)
+        self.original_text = written.read_text(encoding="utf-8")
+        self._last_save = (plan, after)
         self.status.value = R.message_html(words("saved", lang, path=str(written)), "ok")
         return written
 
@@ -553,6 +557,8 @@ def _payroll_of(state: TunerState, plan: Plan) -> float:
 
 
 def _passed_of(state: TunerState, plan: Plan) -> bool:
+    if plan is state.baseline:
+        return bool(state.baseline_report.passed)
     _payouts, report = state._analyse(plan)
     return bool(report.passed)
 
