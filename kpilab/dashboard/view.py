@@ -186,6 +186,8 @@ class Tuner:
         self.charts = Charts(state)
         self.title = W.HTML(R.header_html(state.plan.name, state.plan.description))
         self.title.add_class("kp-title")
+        intro = W.HTML(R.message_html(words("intro", lang)))
+        intro.add_class("kp-intro")
         self.verdict_html = W.HTML()
         self.verdict_html.add_class("kp-verdict")
         self.cost_html = W.HTML()
@@ -215,7 +217,7 @@ class Tuner:
         top = W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))
         self.compare_box = W.VBox()
         self.compare_box.add_class("kp-compare-area")
-        self.widget.children = [bar, self.title, team_box, top, self.charts.widget, self._build_what_if(lang),
+        self.widget.children = [bar, self.title, intro, team_box, top, self.charts.widget, self._build_what_if(lang),
                                 self.compare_box]
         self._render_text()
 
