@@ -552,7 +552,7 @@ def cmd_regulation(args: argparse.Namespace) -> int:
     plan = load_plan(spec)
     team = _read_team(args, args.team) if args.team else None
     if team is not None:
-        _check_plan_fits(plan, team, args, str(spec), args.team)
+        _check_plan_fits(plan, team, args, args.plan, args.team)
     profile = _client_profile(args)
     from .regulation import write_regulation
 
