@@ -225,7 +225,7 @@ class ClientProfile:
             return team
         out = team.copy()
         for column, unit in self.units.items():
-            if column in out.columns:
+            if column in out.columns and UNITS[unit] != 1.0:  # a unit kpilab already counts in: as read
                 out[column] = out[column].astype(float) * UNITS[unit]
         out.attrs = dict(team.attrs)
         return out
@@ -271,11 +271,11 @@ def _read_yaml(path: str | Path, lang: str = "en") -> Any:
 def _check_columns(columns: Any, source: str, key: str, lang: str = "en") -> dict[str, str]:
     if not isinstance(columns, Mapping) or not all(isinstance(k, (str, int)) and isinstance(v, str)
                                                    for k, v in columns.items()):
-        raise DataError(t("client.bad_columns", lang, key=key), file=source)
+        raise DataError(t("client.bad_columns", lang, name=key), file=source)
     out = {str(k).strip(): v.strip() for k, v in columns.items()}
     for header, column in out.items():
         if column not in TARGET_COLUMNS and not re.fullmatch(r"[a-z][a-z0-9_]*", column):
-            raise DataError(t("client.bad_target", lang, key=f"{key}.{header}", column=column), file=source)
+            raise DataError(t("client.bad_target", lang, name=f"{key}.{header}", column=column), file=source)
     return out
 
 
@@ -287,27 +287,27 @@ def profile_from_dict(data: Any, source: str = "profile", lang: str = "en") -> C
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), _PROFILE_KEYS, n=1)
         hint = t("client.did_you_mean", lang, word=close[0]) if close else ""
-        raise DataError(t("client.unknown_key", lang, key=unknown[0], keys=", ".join(_PROFILE_KEYS)) + hint,
+        raise DataError(t("client.unknown_key", lang, name=unknown[0], keys=", ".join(_PROFILE_KEYS)) + hint,
                         file=source)
     columns = _check_columns(data.get("columns") or {}, source, "columns", lang)
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, (str, int)):
-        raise DataError(t("client.bad_value", lang, key="sheet"), file=source)
+        raise DataError(t("client.bad_value", lang, name="sheet"), file=source)
     header_row = data.get("header_row", 1)
     skip = data.get("skip_rows") or []
     if not isinstance(header_row, int) or header_row < 1:
-        raise DataError(t("client.bad_value", lang, key="header_row"), file=source)
+        raise DataError(t("client.bad_value", lang, name="header_row"), file=source)
     if not isinstance(skip, list) or not all(isinstance(r, int) and r >= 1 for r in skip):
-        raise DataError(t("client.bad_value", lang, key="skip_rows"), file=source)
+        raise DataError(t("client.bad_value", lang, name="skip_rows"), file=source)
     drop = data.get("drop_blank_rows", False)
     if not isinstance(drop, bool):
-        raise DataError(t("client.bad_value", lang, key="drop_blank_rows"), file=source)
+        raise DataError(t("client.bad_value", lang, name="drop_blank_rows"), file=source)
     units = data.get("units") or {}
     if not isinstance(units, Mapping):
-        raise DataError(t("client.bad_value", lang, key="units"), file=source)
+        raise DataError(t("client.bad_value", lang, name="units"), file=source)
     for column, unit in units.items():
         if unit not in UNITS:
-            raise DataError(t("client.bad_unit", lang, key=f"units.{column}", unit=unit,
+            raise DataError(t("client.bad_unit", lang, name=f"units.{column}", unit=unit,
                               units=", ".join(UNITS)), file=source)
     period_format = data.get("period_format")
     name = data.get("name")
