@@ -34,6 +34,7 @@ __all__ = ["write_regulation", "build_regulation", "scale_words", "typical_rows"
 
 
 def _pct(value: float, lang: str) -> str:
+    value = float(value)
     pct = round(value * 100, 6)
     return fmt_percent(value, lang, 0 if pct.is_integer() else (1 if round(pct * 10, 6).is_integer() else 2))
 
@@ -132,8 +133,9 @@ def _kpi_rows(plan: Plan, lang: str) -> list[list[str]]:
     bonus_parts = [c for c in plan.components if c.kind != "penalty"]
     for comp in bonus_parts:
         title = component_title(comp, lang)
-        money = fmt_money(comp.amount if comp.amount is not None else (comp.share or 0) * plan.target_bonus, lang, cur)
-        weight = _pct(comp.share, lang) if comp.share is not None else t("regulation.fixed_amount", lang)
+        amount, share = getattr(comp, "amount", None), getattr(comp, "share", None)
+        money = fmt_money(amount if amount is not None else (share or 0) * plan.target_bonus, lang, cur)
+        weight = _pct(share, lang) if share is not None else t("regulation.fixed_amount", lang)
         if comp.kind == "scorecard":
             for kpi in comp.kpis:
                 target = plan.targets.get(kpi.metric)
@@ -149,8 +151,9 @@ def _kpi_rows(plan: Plan, lang: str) -> list[list[str]]:
             rows.append([title, metric, _plan_figure(comp.metric, target, basis, lang, cur), weight, money,
                          scale_words(comp.curve, comp.metric, basis, lang, cur)])
         elif comp.kind == "commission":
+            basis = "attainment" if comp.tiers_on == "attainment" else "value"
             rows.append([title, label(comp.metric, lang), _plan_figure(comp.metric, plan.targets.get(comp.metric),
-                                                                       "value", lang, cur),
+                                                                       basis, lang, cur),
                          "—", "—", _commission_words(comp, lang, cur)])
     return rows
 
@@ -170,7 +173,7 @@ def _commission_words(comp: Any, lang: str, cur: str) -> str:
     if comp.rate is not None:
         text = t("regulation.commission.flat", lang, rate=_rate(comp.rate, lang), metric=metric_words(comp.metric, lang, "gen"))
     else:
-        start = (lambda v: _pct(v, lang)) if comp.tiers_on == "attainment" else \
+        start = (lambda v: t("regulation.of_plan", lang, x=_pct(v, lang))) if comp.tiers_on == "attainment" else \
             (lambda v: _metric_value(comp.metric, v, lang, cur))
         tiers = "; ".join(t("regulation.commission.tier", lang, start=start(tier.start), rate=_rate(tier.rate, lang))
                           for tier in comp.tiers)
