@@ -56,7 +56,7 @@ def test_missing_rep_column_names_the_option_and_the_likely_column() -> None:
     with pytest.raises(DataError) as err:
         load_client_team(EXPORT, lang="ru")
     text = str(err.value)
-    assert "rep_id" in text and "Похоже, это столбец «Менеджер»" in text
+    assert "rep_id" in text and "Похоже, rep_id — это столбец «Менеджер»" in text
     assert "--map" in text and "--profile" in text and "kpilab inspect" in text
 
 
