@@ -481,7 +481,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                       reps=_t("common.reps", lang, count=team["rep_id"].nunique()),
                       months=_t("common.months", lang, count=len(periods)), first=periods[0], last=periods[-1]))
         if profile.skip_rows or profile.drop_blank_rows:
-            out.append(_t("cli.inspect.left_out", lang, rows=", ".join(map(str, profile.skip_rows)) or "—",
+            out.append(_t("cli.inspect.left_out", lang, count=len(profile.skip_rows),
+                          rows=", ".join(map(str, profile.skip_rows)) or "—",
                           blank=_t("common.yes" if profile.drop_blank_rows else "common.no", lang)))
         out.append(_t("cli.inspect.plans", lang))
         flags = (" --profile " + (args.write_profile or "PROFILE.yaml")) if guessed else _data_flags(args)

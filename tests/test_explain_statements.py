@@ -83,3 +83,35 @@ def test_statement_amounts_add_up_to_the_payout_tables_total(team, name: str) ->
         assert round(sum(parts), 2) == totals[pos], (rep, period, lines)
         assert lines[-1].startswith("Итого к выплате: ")
         assert float(round_money([totals[pos]])[0]) == totals[pos]
+
+
+def test_team_bonus_modifier_and_cap_lines() -> None:
+    """A: revenue 9 of 10 → 0.8 × 1 000 = 800; team 21 of 20 → capped curve 1 × 200 = 200; CRM 0.8 →
+    modifier 0.5 + 0.5 × 0.8 = 0.9 takes 10 % of 1 000 = −100; total 100 + 900 = 1 000 (the cap, 900, not reached).
+    B: 1 000 + 200 = 1 200, modifier 1, cap 900 takes −300; total 1 000."""
+    import pandas as pd
+
+    from kpilab.plan import Plan
+
+    plan = Plan.from_dict({
+        "name": "m", "base": 100, "target_bonus": 1000, "targets": {"revenue": 10},
+        "components": [{"name": "b", "kind": "bonus", "metric": "revenue", "share": 1,
+                        "curve": {"points": [[0.5, 0], [1, 1]]}},
+                       {"name": "t", "kind": "team", "metric": "revenue", "amount": 200,
+                        "curve": {"points": [[0, 0], [1, 1]]}}],
+        "modifiers": [{"applies_to": "all", "metric": "crm_quality", "basis": "value",
+                       "curve": {"points": [[0, 0.5], [1, 1]]}}],
+        "limits": {"variable_cap": 900}})
+    team = pd.DataFrame({"rep_id": ["A", "B"], "period": ["2026-01"] * 2, "revenue": [9.0, 12.0],
+                         "crm_quality": [0.8, 1.0], "team": ["x", "x"]})
+    payouts = evaluate(plan, team)
+    a = [line.replace(NBSP, " ") for line in statement_lines(payouts, "A", "2026-01", lang="ru", header=False)]
+    assert a == [
+        "Оклад: 100 ₽",
+        "Бонус за выручку: план 10 ₽, факт 9 ₽ (90 %), коэффициент 0,8 × 1 000 ₽ → 800 ₽",
+        "Командный бонус за выручку: выполнение плана командой 105 %, коэффициент 1 × 200 ₽ → 200 ₽",
+        "Поправка по качеству ведения CRM: факт 80 %, коэффициент 0,9; применяется к: бонус за выручку и "
+        "командный бонус за выручку → −100 ₽",
+        "Итого к выплате: 1 000 ₽ (оклад 100 ₽ + переменная часть 900 ₽)"]
+    b = [line.replace(NBSP, " ") for line in statement_lines(payouts, "B", "2026-01", lang="en", header=False)]
+    assert "Cap on variable pay: at most 900 ₽ → −300 ₽" in b and b[-1].startswith("Total pay: 1,000 ₽")

@@ -41,7 +41,7 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import LABELS, t
 from ..metrics import INPUT_METRICS
-from .team import KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
+from .team import _TOTAL_WORDS, KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
 
 __all__ = ["ClientProfile", "load_profile", "load_mapping", "UNITS", "suggest_columns", "suggest_column",
            "read_headers", "list_sheets", "load_client_team", "propose_profile", "profile_from_dict", "TARGET_COLUMNS"]
@@ -385,6 +385,21 @@ def load_client_team(path: str | Path, profile: ClientProfile | None = None, *, 
     return profile.apply_units(team)
 
 
+def _row_kind(exc: DataError) -> str | None:
+    """``"blank"`` or ``"total"`` when :func:`load_team` refused a blank line or a total row, else None.
+
+    Read from the error's place (a row with no column, rep or period is a blank line; a row whose rep is
+    «Итого», «Total»… is a total row), not from its wording.
+    """
+    if exc.row is None:
+        return None
+    if exc.column is None and exc.rep is None and exc.period is None:
+        return "blank"
+    if exc.column == "rep_id" and str(exc.rep or "").casefold().rstrip(":. ") in _TOTAL_WORDS:
+        return "total"
+    return None
+
+
 def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: str) -> DataError:
     """The same error, with the command-line option that fixes it (and the likely column)."""
     message = exc.message
@@ -403,9 +418,10 @@ def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: s
             text += " " + t("client.missing_key_guess", lang, header=header, column=exc.column, pairs=pairs)
         text += " " + t("client.missing_key_fix", lang, path=str(path))
         return DataError(text, file=exc.file, column=exc.column)
-    if exc.row is not None and "drop_blank_rows=True" in message:
+    kind = _row_kind(exc)
+    if kind == "blank":
         return DataError(t("client.blank_row", lang), file=exc.file, row=exc.row)
-    if exc.row is not None and "total row" in message:
+    if kind == "total":
         return DataError(t("client.total_row", lang, row=exc.row, rep=exc.rep), file=exc.file, row=exc.row,
                          rep=exc.rep, column=exc.column)
     return exc
@@ -431,9 +447,10 @@ def propose_profile(path: str | Path, sheet: str | int | None = None, header_row
             load_team(path, **profile.load_kwargs(), empty_metrics_ok=True)
             break
         except DataError as exc:
-            if exc.row is not None and "drop_blank_rows=True" in exc.message and not profile.drop_blank_rows:
+            kind = _row_kind(exc)
+            if kind == "blank" and not profile.drop_blank_rows:
                 profile = dataclasses.replace(profile, drop_blank_rows=True)
-            elif exc.row is not None and "total row" in exc.message and exc.row not in profile.skip_rows:
+            elif kind == "total" and exc.row not in profile.skip_rows:
                 profile = dataclasses.replace(profile, skip_rows=(*profile.skip_rows, exc.row))
             else:
                 break
