@@ -421,12 +421,15 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
 
 
 def _plan_title(spec: str, plan: Any, lang: str) -> str:
-    """A bundled plan's name in ``lang`` (the plans' labels); any other plan's own name."""
+    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
+    from .data import datasets
+    from .explain import plan_title
     from .i18n import has_label, label
 
+    own = plan_title(plan, lang)
+    if own != plan.name:
+        return own
     stem = Path(spec).stem
-    from .data import datasets
-
     if has_label(stem) and stem in datasets.plan_names():
         return label(stem, lang)
     return plan.name

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .explain import component_title, describe_condition, metric_words, statement_lines
+from .explain import plan_title as _plan_title
 from .i18n import fmt_money, fmt_number, fmt_percent, label, t
 from .plan import Plan, Scheme
 
@@ -132,7 +133,7 @@ def _kpi_rows(plan: Plan, lang: str) -> list[list[str]]:
     rows: list[list[str]] = []
     bonus_parts = [c for c in plan.components if c.kind != "penalty"]
     for comp in bonus_parts:
-        title = component_title(comp, lang)
+        title = component_title(comp, lang, plan)
         amount, share = getattr(comp, "amount", None), getattr(comp, "share", None)
         money = fmt_money(amount if amount is not None else (share or 0) * plan.target_bonus, lang, cur)
         weight = _pct(share, lang) if share is not None else t("regulation.fixed_amount", lang)
@@ -188,7 +189,7 @@ def _conditions(plan: Plan, lang: str) -> list[str]:
     """When the bonus is paid, reduced or limited, in plain sentences."""
     cur = plan.currency
     out: list[str] = []
-    titles = lambda names: ", ".join(f"«{component_title(plan.component(n), lang)}»" for n in names)  # noqa: E731
+    titles = lambda names: ", ".join(f"«{component_title(plan.component(n), lang, plan)}»" for n in names)  # noqa: E731
     for gate in plan.gates:
         names = [c.name for c in plan.components if c.kind != "penalty"] if gate.applies_to == "all" \
             else list(gate.applies_to)
@@ -221,7 +222,7 @@ def build_regulation(plan: Plan | Scheme, *, team: pd.DataFrame | None = None, l
     from docx.shared import Pt
 
     d = _Doc(lang)
-    plan_title = title or plan.name
+    plan_title = title or _plan_title(plan, lang)
     employer = client or t("regulation.employer_default", lang)
     section = d.doc.sections[0]
     section.header.paragraphs[0].text = t("regulation.header", lang)
