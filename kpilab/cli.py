@@ -364,10 +364,10 @@ def _rows(text: str) -> list[int]:
 def _add_data_options(p: argparse.ArgumentParser, lang: str) -> None:
     """The options of every command that reads a team: how to read a client's export."""
     group = p.add_argument_group(_t("cli.data.group", lang))
-    group.add_argument("--profile", metavar="PROFILE.yaml", help=_t("cli.data.profile", lang))
-    group.add_argument("--map", dest="mapping", metavar="MAPPING.yaml", help=_t("cli.data.map", lang))
-    group.add_argument("--sheet", metavar="NAME", help=_t("cli.data.sheet", lang))
-    group.add_argument("--skip-rows", type=_rows, metavar="ROWS", help=_t("cli.data.skip_rows", lang))
+    group.add_argument("--profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.data.profile", lang))
+    group.add_argument("--map", dest="mapping", metavar=_t("cli.metavar.mapping", lang), help=_t("cli.data.map", lang))
+    group.add_argument("--sheet", metavar=_t("cli.metavar.sheet", lang), help=_t("cli.data.sheet", lang))
+    group.add_argument("--skip-rows", type=_rows, metavar=_t("cli.metavar.rows", lang), help=_t("cli.data.skip_rows", lang))
     group.add_argument("--drop-blank-rows", action="store_true", default=None,
                        help=_t("cli.data.drop_blank_rows", lang))
 
@@ -421,12 +421,15 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
 
 
 def _plan_title(spec: str, plan: Any, lang: str) -> str:
-    """A bundled plan's name in ``lang`` (the plans' labels); any other plan's own name."""
+    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
+    from .data import datasets
+    from .explain import plan_title
     from .i18n import has_label, label
 
+    own = plan_title(plan, lang)
+    if own != plan.name:
+        return own
     stem = Path(spec).stem
-    from .data import datasets
-
     if has_label(stem) and stem in datasets.plan_names():
         return label(stem, lang)
     return plan.name
@@ -481,7 +484,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                       reps=_t("common.reps", lang, count=team["rep_id"].nunique()),
                       months=_t("common.months", lang, count=len(periods)), first=periods[0], last=periods[-1]))
         if profile.skip_rows or profile.drop_blank_rows:
-            out.append(_t("cli.inspect.left_out", lang, rows=", ".join(map(str, profile.skip_rows)) or "—",
+            out.append(_t("cli.inspect.left_out", lang, count=len(profile.skip_rows),
+                          rows=", ".join(map(str, profile.skip_rows)) or "—",
                           blank=_t("common.yes" if profile.drop_blank_rows else "common.no", lang)))
         out.append(_t("cli.inspect.plans", lang))
         flags = (" --profile " + (args.write_profile or "PROFILE.yaml")) if guessed else _data_flags(args)
@@ -552,7 +556,7 @@ def cmd_regulation(args: argparse.Namespace) -> int:
     plan = load_plan(spec)
     team = _read_team(args, args.team) if args.team else None
     if team is not None:
-        _check_plan_fits(plan, team, args, str(spec), args.team)
+        _check_plan_fits(plan, team, args, args.plan, args.team)
     profile = _client_profile(args)
     from .regulation import write_regulation
 
@@ -565,33 +569,40 @@ def cmd_regulation(args: argparse.Namespace) -> int:
 
 def _add_consultant_commands(sub: Any, lang: str) -> None:
     """``inspect``, ``fit`` and ``regulation``: help and messages in the language asked for."""
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, prefix=prefix or _t("cli.usage", lang) + " ")
+
     def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         text = _t(f"cli.{name}.help", lang)
-        p = sub.add_parser(name, help=text, description=text,
+        p = sub.add_parser(name, help=text, description=text, add_help=False,
                            epilog=_t("cli.example", lang) + "\n  " + _t(f"cli.{name}.example", lang),
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+                           formatter_class=Formatter)
+        p._positionals.title = _t("cli.positionals", lang)  # argparse's own words, in the language asked for
+        p._optionals.title = _t("cli.optionals", lang)
+        p.add_argument("-h", "--help", action="help", help=_t("cli.help", lang))
         p.set_defaults(func=func)
         return p
 
     p = command("inspect", cmd_inspect)
-    p.add_argument("data", metavar="DATA", help=_t("cli.arg.data", lang))
-    p.add_argument("--write-profile", metavar="PROFILE.yaml", help=_t("cli.inspect.write_profile", lang))
+    p.add_argument("data", metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
+    p.add_argument("--write-profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.inspect.write_profile", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
     p = command("fit", cmd_fit)
-    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
-    p.add_argument("--team", required=True, metavar="DATA", help=_t("cli.arg.data", lang))
-    p.add_argument("--role", metavar="ROLE", help=_t("cli.fit.role", lang))
-    p.add_argument("-o", "--output", metavar="OUT.yaml", help=_t("cli.fit.output", lang))
+    p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", required=True, metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
+    p.add_argument("--role", metavar=_t("cli.metavar.role", lang), help=_t("cli.fit.role", lang))
+    p.add_argument("-o", "--output", metavar=_t("cli.metavar.out_yaml", lang), help=_t("cli.fit.output", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
     p = command("regulation", cmd_regulation)
-    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
-    p.add_argument("--team", metavar="DATA", help=_t("cli.regulation.team", lang))
-    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help=_t("cli.regulation.output", lang))
-    p.add_argument("--client", metavar="NAME", help=_t("cli.regulation.client", lang))
+    p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", metavar=_t("cli.metavar.data", lang), help=_t("cli.regulation.team", lang))
+    p.add_argument("-o", "--output", required=True, metavar=_t("cli.metavar.docx", lang), help=_t("cli.regulation.output", lang))
+    p.add_argument("--client", metavar=_t("cli.metavar.client", lang), help=_t("cli.regulation.client", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
