@@ -27,3 +27,6 @@ __all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement
 from .sweep import SweepResult, Sweeper, sweep
 
 __all__ += ["sweep", "Sweeper", "SweepResult"]
+from .optimize import OptimizeResult, optimize
+
+__all__ += ["optimize", "OptimizeResult"]
