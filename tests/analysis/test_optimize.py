@@ -118,6 +118,23 @@ def test_a_pareto_front_for_two_objectives(small_team, linear_plan) -> None:
             ((feasible["payroll"] < row.payroll) | (feasible["top_to_minimum"] > row.top_to_minimum))
         assert not better.any()
     assert got.best_figures["payroll"] == front["payroll"].iloc[0]
+    # the chart draws what the result holds
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from kpilab.plots import plot_pareto
+
+    ax = plot_pareto(got, lang="ru")
+    drawn = {a.get_gid(): a for a in ax.collections + ax.lines}
+    assert len(drawn["pareto_front"].get_xdata()) == len(front)
+    assert len(drawn["pareto_feasible"].get_offsets()) == int(got.table["feasible"].sum())
+    assert len(drawn["pareto_candidates"].get_offsets()) == int((~got.table["feasible"]).sum())
+    assert list(drawn["pareto_best"].get_offsets()[0]) == [got.best_figures["payroll"],
+                                                            got.best_figures["top_to_minimum"]]
+    assert ax.get_xlabel() == "Фонд оплаты труда"
+    plt.close(ax.figure)
 
 
 def test_no_plan_within_the_bounds(small_team, linear_plan) -> None:
