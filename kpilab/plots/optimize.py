@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
 
 from ..analysis.optimize import OBJECTIVES
-from ..i18n import t
+from ..i18n import fmt_number, fmt_percent, t
 from ..metrics import is_money
 from ._style import _axes, _set_money_axis, _styled, palette
 
@@ -71,6 +72,10 @@ def plot_pareto(result: Any, x: str | None = None, y: str | None = None, ax: Axe
     for name, axis in ((x, ax.xaxis), (y, ax.yaxis)):
         if name in ("payroll", "variable_payroll") or is_money(name):
             _set_money_axis(axis, lang)
+        elif name in ("cost_of_sales", "worst_loss"):
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_percent(v, lang, 1)))
+        else:  # «1,9», not «1.9», in a Russian chart
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, lang, 2)))
     ax.set_title(t("optimize.chart.title", lang))
     ax.legend(loc="best", fontsize="small")
     return ax
