@@ -41,6 +41,7 @@ of every feasible candidate evaluated.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -708,11 +709,16 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             if before != after:
                 changes.append({"path": f.path, "before": before, "after": after})
     verdict = differentiation(evaluate_resolved(best or plan, view), data, measure=measure, criteria=crit, lang=lang)
-    return OptimizeResult(
+    result = OptimizeResult(
         table=table, start=plan, best=best, start_figures=dict(table.iloc[0]), best_figures=best_figures,
         changes=pd.DataFrame(changes, columns=["path", "before", "after"]), pareto=pareto, objectives=objectives,
         free=tuple(items), verdict=verdict, method=method, seed=seed, evaluations=len(table),
         seconds=time.perf_counter() - started)
+    if isinstance(best, Plan):
+        # The old description would still promise the old numbers: say where this plan came from instead.
+        note = t("optimize.description", lang, plan=plan.name, changes="; ".join(result.diff_text(lang).splitlines()))
+        result = dataclasses.replace(result, best=dataclasses.replace(best, description=note))
+    return result
 
 
 def _single(evaluate_batch: Callable[..., Any], lows: np.ndarray, highs: np.ndarray, x0: np.ndarray,

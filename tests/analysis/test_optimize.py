@@ -99,6 +99,8 @@ def test_sample_team_finds_a_cheaper_plan_passing_every_criterion() -> None:
     assert not re.search("[A-Za-z]", ru.replace("KPI", "")), ru  # no code id, no English word (KPI is Russian usage)
     assert "Целевой бонус: 55\u00a0000\u00a0₽ → " in ru
     assert "Payroll falls from 41,957,378" in got.summary("en")
+    # the plan file says where it came from, not the old numbers
+    assert got.best.description.startswith("Found by a search from the plan «Balanced KPI matrix». Changes: Target bonus")
 
 
 def test_a_pareto_front_for_two_objectives(small_team, linear_plan) -> None:
