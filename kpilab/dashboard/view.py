@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..analysis import Criteria
 from ..errors import DataError, KpilabError, PlanError
-from ..i18n import LANGS, check_lang
+from ..i18n import LANGS, check_lang, fmt_number
 from ..plan import Plan, Scheme, load_plan
 from ..plan.paths import numeric_paths
 from . import render as R
@@ -332,12 +332,12 @@ class Tuner:
             low, high = self.panel.low(path), self.panel.high(path)
             shown = self.panel.format(path, value)
             if value < low:
-                note = words("clipped", lang, what=spec.text, value=_plain(shown), low=_plain(self.panel.format(path, low)))
+                note = words("clipped", lang, what=spec.text, value=_plain(shown, lang), low=_plain(self.panel.format(path, low), lang))
                 value = low
             elif value > high:
                 self.panel.sliders[path].max = nice_ceiling(value, spec.step)  # the range follows the typed value
-                note = words("extended", lang, what=spec.text, value=_plain(shown),
-                             high=_plain(self.panel.format(path, self.panel.high(path))))
+                note = words("extended", lang, what=spec.text, value=_plain(shown, lang),
+                             high=_plain(self.panel.format(path, self.panel.high(path)), lang))
         elif abs(value - current) < spec.step / 2 - 1e-12:
             return  # the slider only rounded the plan's own value for display
         try:
@@ -545,8 +545,10 @@ class Tuner:
         display(self.widget)
 
 
-def _plain(value: float) -> str:
-    return f"{value:,.6g}".replace(",", " ") if abs(value) >= 1000 else f"{value:g}"
+def _plain(value: float, lang: str) -> str:
+    """A typed number as the page's language writes it (``2 000 000``, ``12,5``)."""
+    digits = 0 if float(value).is_integer() else min(4, len(f"{value:.4f}".rstrip("0").split(".")[1]))
+    return fmt_number(value, lang, digits)
 
 
 def _payroll_of(state: TunerState, plan: Plan) -> float:
