@@ -150,7 +150,7 @@ class Charts:
         state = self.state
         frame, kind = state.groups()
         names = [name_of(k, lang) if kind == "archetype" else words("quartile_n", lang, n=k) for k in frame.index]
-        xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale(min=0.0)
+        xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale()
         bars = bq.Bars(x=names, y=[frame["now"].to_numpy(float) / THOUSAND, frame["base"].to_numpy(float) / THOUSAND],
                        scales={"x": xs, "y": ys}, type="grouped",
                        colors=["#0072b2", "#c8c8c8"], display_legend=True,

@@ -120,7 +120,10 @@ class Tuner:
         self.sample_name = sample_name
         self._mapping: dict[str, Any] = {}
         self.upload_enabled = upload
-        self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),  # type: ignore[arg-type]
+        if not isinstance(loaded, Plan):
+            raise KpilabError(f"the tuner tunes one plan; '{getattr(loaded, 'name', loaded)}' is a scheme of "
+                              f"several: pick one of its plans (scheme.plans()[role])")
+        self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),
                                 seed=int(seed), criteria=criteria)
         self.original_text = text
         self.save_path = Path(save_path).expanduser().resolve()
@@ -332,7 +335,8 @@ class Tuner:
             low, high = self.panel.low(path), self.panel.high(path)
             shown = self.panel.format(path, value)
             if value < low:
-                note = words("clipped", lang, what=spec.text, value=_plain(shown, lang), low=_plain(self.panel.format(path, low), lang))
+                note = words("clipped", lang, what=spec.text, value=_plain(shown, lang),
+                             low=_plain(self.panel.format(path, low), lang))
                 value = low
             elif value > high:
                 self.panel.sliders[path].max = nice_ceiling(value, spec.step)  # the range follows the typed value

@@ -79,8 +79,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             revision = page.get_attribute(".kp-verdict-box", "data-revision")
             handle = page.locator(".kp-ctl-base .noUi-handle")
             handle.focus()
-            for _ in range(5):
-                handle.press("ArrowRight")
+            handle.press("ArrowRight")  # one step: one update (several would queue behind each other)
             cost_after = _changed(page, ".kp-cost", cost)
             page.wait_for_function("rev => document.querySelector('.kp-verdict-box').dataset.revision !== rev",
                                    arg=revision)
@@ -104,7 +103,8 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             path_box.fill(str(saved))
             path_box.press("Tab")
             page.locator(".kp-save").click()
-            page.wait_for_function("() => document.querySelector('.kp-status').innerText.includes('Сохранено')")
+            page.wait_for_function(
+                "() => document.querySelector('.kp-status').innerText.includes('Сохранено')")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "dashboard_ru.png"), full_page=True, timeout=60_000)
         finally:
@@ -113,7 +113,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
     log = text.split("# ~~ ")[1]
     assert "Журнал изменений" in log
     assert "Оклад в месяц (фиксированный):" in log and "→ 2\u00a0000\u00a0000" in log
-    assert "вердикт: ПРОЙДЕНО → НЕ ПРОЙДЕНО" in log or "вердикт: НЕ ПРОЙДЕНО → НЕ ПРОЙДЕНО" in log
+    assert "вердикт: " in log and "→ НЕ ПРОЙДЕНО; ФОТ за год: " in log  # a 2 000 000 salary fails the cost band
     assert text.startswith("#")  # the plan file's own comments survive
     for shot in ("dashboard_en.png", "dashboard_ru.png"):
         assert (ARTIFACTS / shot).stat().st_size > 20_000
