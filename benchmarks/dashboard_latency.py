@@ -3,8 +3,8 @@
 Serves a notebook with Voila on a free port (code hidden), opens it in the
 apt-installed Chromium with Playwright, and moves the target-bonus slider with
 the keyboard ``N`` times (default 30). Each move is timed inside the page: from
-the key press (the slider's release) to the moment the verdict panel and the
-cost panel both show the new numbers (a MutationObserver on their text). The
+the key press (the slider's release) to the moment the verdict panel, the cost
+panel and the charts all show the new numbers (MutationObservers on their DOM). The
 tuner runs on 50 reps x 12 months x 200 simulated years (120 000 rows,
 ``kpilab.make_scenarios(50, 12, 200, seed=0)``). Prints the median and the
 95th percentile; goal <= 200 ms median.
@@ -44,14 +44,15 @@ tuner"""
 
 #: Installed in the page: times one move from the key press to both panels changing.
 OBSERVE = """() => {
-  window.__kp = {start: 0, verdict: 0, cost: 0};
+  window.__kp = {start: 0, verdict: 0, cost: 0, chart: 0};
   const watch = (sel, key) => new MutationObserver(() => {
       if (window.__kp.start && !window.__kp[key]) window.__kp[key] = performance.now();
-  }).observe(document.querySelector(sel), {subtree: true, childList: true, characterData: true});
+  }).observe(document.querySelector(sel), {subtree: true, childList: true, characterData: true, attributes: true});
   watch('.kp-verdict', 'verdict');
   watch('.kp-cost', 'cost');
+  watch('.kp-figure', 'chart');   // the PNG's src (old widgets) or the SVG paths (bqplot)
   document.addEventListener('keydown', () => {
-      window.__kp = {start: performance.now(), verdict: 0, cost: 0};
+      window.__kp = {start: performance.now(), verdict: 0, cost: 0, chart: 0};
   }, true);
 }"""
 
@@ -81,22 +82,25 @@ def main() -> None:
             page.evaluate(OBSERVE)
             handle = page.locator(".kp-ctl-target_bonus .noUi-handle")
             handle.focus()
-            times = []
+            times, texts = [], []
             for i in range(args.moves + 2):
                 handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-                page.wait_for_function("() => window.__kp.verdict && window.__kp.cost", timeout=60_000)
-                page.wait_for_timeout(150)  # let the charts settle before the next move
+                page.wait_for_function("() => window.__kp.verdict && window.__kp.cost && window.__kp.chart",
+                                       timeout=60_000)
+                page.wait_for_timeout(300)  # let the kernel go idle before the next move
                 kp = page.evaluate("() => window.__kp")
                 if i >= 2:  # the first moves warm the caches
-                    times.append(max(kp["verdict"], kp["cost"]) - kp["start"])
+                    texts.append(max(kp["verdict"], kp["cost"]) - kp["start"])
+                    times.append(max(kp["verdict"], kp["cost"], kp["chart"]) - kp["start"])
             context.close()
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     print(f"code: {args.code}")
-    print(f"{len(times)} moves, 50 reps x 12 months x 200 scenarios, slider release -> verdict and cost in the page:")
-    print(f"  median {statistics.median(times):7.1f} ms")
-    print(f"  p95    {p95:7.1f} ms")
-    print(f"  min    {times[0]:7.1f} ms   max {times[-1]:7.1f} ms")
+    print(f"{len(times)} moves, 50 reps x 12 months x 200 scenarios, from the slider's release:")
+    for name, xs in (("verdict and cost panels", texts), ("verdict, cost and charts", times)):
+        xs = sorted(xs)
+        p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+        print(f"  {name:<26} median {statistics.median(xs):7.1f} ms   p95 {p95:7.1f} ms   "
+              f"min {xs[0]:6.1f}   max {xs[-1]:6.1f}")
+    print(f"(load average while measuring: {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())})")
     print(f"goal <= 200 ms median: {'met' if statistics.median(times) <= 200 else 'NOT met'}")
 
 
