@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpilab-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test test-fast contract dashboard bench clean
+.PHONY: help install demo test test-fast contract dashboard bench notebooks clean
 
 help:
 	@echo "make demo       set up, then compare the bundled plans on the sample team (reports/demo/)"
@@ -48,6 +48,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/scenarios.py
 	$(BIN)/python benchmarks/tuner.py
+
+# Notebooks are edited as jupytext percent sources (notebooks/NN_name.py); this writes the paired .ipynb.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
 
 clean:
 	rm -rf $(VENV) reports artifacts .pytest_cache
