@@ -22,6 +22,7 @@ import ipywidgets as W
 import pandas as pd
 
 from ..analysis import Criteria
+from ..data.profiles import ClientProfile
 from ..errors import DataError, KpilabError, PlanError
 from ..i18n import LANGS, check_lang, fmt_number
 from ..plan import Plan, Scheme, load_plan
@@ -118,7 +119,7 @@ class Tuner:
         self._fixed_baseline = baseline
         self.sample_team = team
         self.sample_name = sample_name
-        self._mapping: dict[str, Any] = {}
+        self._profile: ClientProfile | None = None
         self.upload_enabled = upload
         if not isinstance(loaded, Plan):
             raise KpilabError(f"the tuner tunes one plan; '{getattr(loaded, 'name', loaded)}' is a scheme of "
@@ -449,7 +450,7 @@ class Tuner:
         item = value[0]
         lang = self.state.lang
         try:
-            self._mapping = read_mapping(bytes(item["content"]), item["name"], lang)
+            self._profile = read_mapping(bytes(item["content"]), item["name"], lang)
         except UploadError as exc:
             self.upload_status.value = R.message_html(str(exc), "error")
             return
@@ -461,12 +462,11 @@ class Tuner:
         item = value[0]
         self.load_upload(bytes(item["content"]), item["name"])
 
-    def load_upload(self, content: bytes, name: str, mapping: Mapping[str, Any] | None = None) -> bool:
-        """Read an uploaded table (with ``mapping``, else the mapping uploaded before) and tune on it."""
+    def load_upload(self, content: bytes, name: str, profile: ClientProfile | None = None) -> bool:
+        """Read an uploaded table (with ``profile``, else the profile uploaded before) and tune on it."""
         lang = self.state.lang
-        options = dict(mapping) if mapping is not None else self._mapping
         try:
-            team = read_upload(content, name, options, lang)
+            team = read_upload(content, name, profile if profile is not None else self._profile, lang)
         except UploadError as exc:
             self.upload_status.value = R.message_html(str(exc), "error")
             return False

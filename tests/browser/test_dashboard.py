@@ -58,7 +58,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             # the owner's own table: mapping first, then the workbook, through the same loader as the CLI
             with page.expect_file_chooser() as chooser:
                 page.click(".kp-upload-mapping")
-            chooser.value.set_files(str(ROOT / "data" / "client_export.mapping.yaml"))
+            chooser.value.set_files(str(ROOT / "data" / "client_export.profile.yaml"))
             page.wait_for_function("() => document.querySelector('.kp-upload-status').innerText.includes('mapping')")
             with page.expect_file_chooser() as chooser:
                 page.click(".kp-upload")
