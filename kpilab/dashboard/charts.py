@@ -5,7 +5,7 @@ curve, one dot per rep, twelve months of payroll, a few bars) as binary
 buffers over the widget connection, and the browser redraws the SVG; no image
 is rendered in the kernel or shipped over the wire. Axes rescale by themselves.
 
-Money axes are in thousands (``thousand ₽`` / ``тыс. ₽``) so the tick labels
+Money axes are in thousands (the catalog's ``dashboard.thousand_money``) so the tick labels
 need no locale-specific digit grouping. The marks carry the data exactly as
 the state computed it (divided by 1 000 on money axes), so tests compare them
 to the engine's numbers.
