@@ -765,8 +765,19 @@ class _Terminated(BaseException):
         self.signum = signum
 
 
+#: Signals received during this run: an exception raised by a signal handler inside an import is turned
+#: into an ImportError by Python, and this list still says that the run was interrupted.
+_RECEIVED: list[int] = []
+
+
 def _on_signal(signum: int, _frame: Any) -> None:
+    _RECEIVED.append(signum)
     raise _Terminated(signum)
+
+
+def _on_sigint(signum: int, _frame: Any) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
 
 
 #: Commands whose standard output is data (CSV); it is passed on as it is unless it goes to a terminal.
@@ -980,8 +991,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous[signum] = signal.signal(signum, _on_signal)
         except ValueError:  # not the main thread (an embedding application): leave its handlers alone
             break
+    _RECEIVED.clear()
     try:
         sigint = signal.getsignal(signal.SIGINT)  # restored on the way out (main() may be called again)
+        if previous and sigint is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:
         sigint = None
     debug = bool(os.environ.get("KPILAB_DEBUG"))
@@ -1070,6 +1084,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except (KeyboardInterrupt, _Terminated):
         raise
     except Exception as exc:  # a bug: one line, never a wall of traceback (KPILAB_DEBUG=1 shows it)
+        if _RECEIVED:  # a signal arrived inside an import, which re-raised it as an ImportError
+            import signal
+
+            if _RECEIVED[-1] == signal.SIGINT:
+                raise KeyboardInterrupt from None
+            raise _Terminated(_RECEIVED[-1]) from None
         _clean_up()
         if os.environ.get("KPILAB_DEBUG"):
             raise

@@ -22,11 +22,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u206
 
 
 def printable(text: object, keep: str = "") -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``), never sent raw.
+    r"""``text`` with every control character shown as an escape (``\x1b``), never sent raw.
 
     An ESC sequence in a rep id or a plan name would otherwise recolour the
     terminal, retitle the window or hide the rest of a message (issue 10,
-    item 12). ``keep`` lists characters to let through (``"\\n\\t"`` for a
+    item 12). ``keep`` lists characters to let through (``"\n\t"`` for a
     multi-line listing).
 
     >>> printable("R01\x1b[31m")
