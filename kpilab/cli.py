@@ -214,10 +214,10 @@ def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | 
                     source: str, force: bool = False, inputs: Sequence[str | Path] = ()) -> Any:
     """Build the comparison, write the report folder; returns (report, path of report.html)."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # a command line draws into files, never a window
-    from .report import _unique_names, build_report, check_report_dir, write_report
+    from .report import build_report, check_report_dir, unique_names, write_report
 
     check_report_dir(report_dir, force=force, inputs=inputs)  # before any work: a file in the way is reported at once
-    named = _unique_names(plans)
+    named = unique_names(plans)
     n = len(named)
     progress = _Progress(total=2 * n + 3 + (n + 4) + 2 + (1 if scenarios else 0), quiet=quiet)
     try:

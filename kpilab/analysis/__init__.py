@@ -24,3 +24,7 @@ from .tail import ReplacementResult, TailReport, simulate_replacement, tail
 
 __all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement", "ReplacementResult",
             "fines_vs_bonuses", "FinesVsBonuses", "bonus_twin", "call_economics", "CallEconomics"]
+from .recommend import recommend
+from .transition import Transition, transition
+
+__all__ += ["recommend", "transition", "Transition"]
