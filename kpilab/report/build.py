@@ -95,16 +95,27 @@ class ComparisonReport:
         return list(self.plans)
 
     def title(self, name: str) -> str:
-        """How plan ``name`` is shown in this report's language (the plan file's own translation)."""
-        return plan_title(self.plans[name], self.lang, fallback=name) if name in self.plans else name
+        """How plan ``name`` is shown in this report's language: the plan file's own translation when it has
+        one (two plans translated alike keep their names apart), else ``name``."""
+        if name not in self.plans:
+            return name
+        titled = plan_title(self.plans[name], self.lang, fallback=name)
+        clashes = [n for n in self.names if plan_title(self.plans[n], self.lang, fallback=n) == titled]
+        return titled if len(clashes) == 1 or titled == name else f"{titled} ({name})"
+
+    def description(self, name: str) -> str:
+        """The plan's description in this report's language (the plan file's ``names`` map), else its own."""
+        plan = self.plans[name]
+        describe = getattr(plan, "describe", None)
+        return str(describe(self.lang)) if callable(describe) else str(getattr(plan, "description", ""))
 
     def part_title(self, name: str, column: str) -> str:
         """A column of plan ``name``'s payout table as a reader names it (component names from the plan file)."""
         plan = self.plans[name]
-        for sub in plan.plans().values():
-            titled = getattr(sub, "component_title", None)
-            if callable(titled) and column in sub.component_names:
-                return str(titled(column, self.lang))
+        titled = getattr(plan, "component_title", None)
+        found = titled(column, self.lang) if callable(titled) else None
+        if found:
+            return str(found)
         if column == "rep_id":
             return label("rep", self.lang)
         if column in ("role", "team"):

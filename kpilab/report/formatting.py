@@ -129,12 +129,10 @@ def period_text(period: str, lang: str) -> str:
 
 
 def plan_title(plan: Plan | Scheme, lang: str, fallback: str | None = None) -> str:
-    """The plan's name in ``lang`` from the plan file (its ``names`` map), else its own name."""
-    titled = getattr(plan, "title", None)
-    if callable(titled):
-        name = titled(lang)
-        if name:
-            return str(name)
+    """The plan's name in ``lang`` from the plan file's ``names`` map, else ``fallback`` (or its own name)."""
+    entry = (getattr(plan, "names", None) or {}).get(lang)
+    if entry is not None and getattr(entry, "name", ""):
+        return str(entry.name)
     return fallback if fallback is not None else str(plan.name)
 
 

@@ -263,7 +263,8 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             "data_line": (word("scen_line", lang, count=report.n_scenarios, seed=report.seed)
                           if report.n_scenarios else word("real_line", lang)),
             "baseline_line": word("baseline_line", lang, plan=report.title(report.baseline)),
-            "plans": plans, "verdict": verdict_rows, "why_title": word("why", lang, plan=report.title(reco)),
+            "plans": plans, "verdict": verdict_rows,
+            "plan_list": [{"title": report.title(n), "description": report.description(n)} for n in report.names], "why_title": word("why", lang, plan=report.title(reco)),
             "why": why, "table_note": word("sec_table_note", lang, months=report.months()), "groups": groups,
             "has_dash": has_dash, "pay": _pay_table(report),
             "transition_lines": report.transition_lines(), "transition": _transition_table(report),
