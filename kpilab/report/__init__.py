@@ -40,7 +40,7 @@ from ..data.scenarios import bootstrap_years
 from .build import ComparisonReport, build_report, unique_names
 from .formatting import format_value, metric_kind, metric_label, period_text, plan_title, text_table, word
 from .html import page_context, render_html
-from .write import check_report_dir, render_charts, write_report
+from .write import check_report_dir, check_slides_path, render_charts, write_report
 from .xlsx import XLSX_FORMATS, sheet_names, write_xlsx
 
 __all__ = ["report", "ComparisonReport", "build_report", "write_report", "check_report_dir", "bootstrap_years",
@@ -90,13 +90,12 @@ def report(plans: Mapping[str, Any] | Sequence[Any], team: Any, path: str | Path
         ``path/report.html``.
     """
     check_report_dir(path, force=force)
+    if slides is not None:
+        check_slides_path(slides)
     built = build_report(plans, team, baseline=baseline, n_scenarios=n_scenarios, seed=seed, lang=lang,
                          criteria=criteria, client=client, author=author, date=date, logo=logo,
                          guarantee_months=guarantee_months, loss_threshold=loss_threshold)
-    out = write_report(built, path, force=force)
-    if slides is not None:
-        write_slides(built, slides)
-    return out
+    return write_report(built, path, force=force, slides=slides)
 
 
 class _CallableModule(types.ModuleType):

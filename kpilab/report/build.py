@@ -198,10 +198,11 @@ class ComparisonReport:
         """The sentences under the headline: all met or closest, and how many were not assessed."""
         name = self.recommended
         n, m = self.score(name)
-        na = self.not_assessed(name)
-        out = [word("all_pass" if n == m - na else "none_all", self.lang)]
-        if na:
-            out.append(word("not_assessed_count", self.lang, count=na))
+        statuses = [self.status(name, c) for c in self.criteria]
+        out = [word("all_pass" if "fail" not in statuses else "none_all", self.lang)]
+        for status, key in (("info", "info_count"), ("not_assessed", "not_assessed_count")):
+            if statuses.count(status):
+                out.append(word(key, self.lang, count=statuses.count(status)))
         return out
 
     # --- the verdict, as shown

@@ -118,14 +118,18 @@ def format_value(value: Any, kind: str, lang: str = "en", currency: str | None =
 
 
 def period_text(period: str, lang: str) -> str:
-    """A ``YYYY-MM`` period as a document names it (``March 2026``, «март 2026»); anything else as is."""
+    """A ``YYYY-MM`` period as a document names it (``March 2026``, «март 2026 г.»); anything else as is.
+
+    >>> period_text("2026-03", "en"), period_text("Q1", "en")
+    ('March 2026', 'Q1')
+    """
     from babel.dates import format_skeleton
 
     match = re.fullmatch(r"(\d{4})-(\d{2})", str(period))
     if not match or not 1 <= int(match.group(2)) <= 12:
         return str(period)
     date = _dt.date(int(match.group(1)), int(match.group(2)), 1)
-    return format_skeleton("yMMMM" if lang == "ru" else "yMMMM", date, locale=lang).replace(" г.", "")
+    return format_skeleton("yMMMM", date, locale=lang)
 
 
 def plan_title(plan: Plan | Scheme, lang: str, fallback: str | None = None) -> str:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..i18n import catalog, fmt_date, has_label, label, placeholders, t
 from .build import ComparisonReport
-from .formatting import metric_label, word
+from .formatting import metric_label, period_text, word
 
 __all__ = ["render_html", "page_context", "TEMPLATES"]
 
@@ -258,7 +258,7 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             "byline": byline,
             "team_line": word("team_line", lang, source=Path(report.source).name or report.source,
                               reps=t("common.reps", lang, count=report.n_reps), months=report.months(),
-                              first=periods[0], last=periods[-1]),
+                              first=period_text(periods[0], lang), last=period_text(periods[-1], lang)),
             "headline": report.summary_line(), "summary_notes": report.summary_notes(), "cards": cards,
             "data_line": (word("scen_line", lang, count=report.n_scenarios, seed=report.seed)
                           if report.n_scenarios else word("real_line", lang)),

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..safe_write import check_report_folder, write_folder_atomically
+from ..errors import KpilabError
+from ..safe_write import check_output_path, check_report_folder, write_folder_atomically
 from . import html as _html
 from . import xlsx as _xlsx
 from .build import ComparisonReport
 from .formatting import Step
 from .charts import draw_charts
 
-__all__ = ["write_report", "check_report_dir", "render_charts"]
+__all__ = ["write_report", "check_report_dir", "check_slides_path", "render_charts"]
 
 
 def check_report_dir(directory: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()) -> Path:
@@ -67,9 +68,19 @@ def render_charts(report: ComparisonReport, folder: Path | None = None, *, step:
     return images
 
 
+def check_slides_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """Refuse a slides file that cannot be written (not ``.pptx``, an input, a folder...), before any work."""
+    if Path(path).suffix.lower() != ".pptx":
+        raise KpilabError(f"{path}: slides are written as a PowerPoint file; give a name ending in .pptx")
+    return check_output_path(path, inputs)
+
+
 def write_report(report: ComparisonReport, directory: str | Path, *, step: Step | None = None,
-                 force: bool = False, inputs: Iterable[str | Path] = ()) -> Path:
+                 force: bool = False, inputs: Iterable[str | Path] = (), slides: str | Path | None = None) -> Path:
     """Write report.html, charts/*.png and *.svg and payouts.xlsx into ``directory``, all or nothing.
+
+    With ``slides``, the deck (:func:`kpilab.report.slides.write_slides`) is
+    written there too, from the same charts (drawn once).
 
     Returns
     -------
@@ -77,16 +88,25 @@ def write_report(report: ComparisonReport, directory: str | Path, *, step: Step 
         The path of report.html.
     """
     tick: Step = step or (lambda _desc: None)
+    inputs = list(inputs)
+    if slides is not None:
+        check_slides_path(slides, inputs)
+    images: dict[str, tuple[str, bytes]] = {}
 
     def fill(tmp: Path) -> None:
         charts_dir = tmp / "charts"
         charts_dir.mkdir()
         tick("charts")
-        images = render_charts(report, charts_dir, step=tick)
+        images.update(render_charts(report, charts_dir, step=tick))
         tick("payouts.xlsx")
         _xlsx.write_xlsx(report, tmp / "payouts.xlsx")
         tick("report.html")
         (tmp / "report.html").write_text(_html.render_html(report, images), encoding="utf-8")
 
     write_folder_atomically(directory, fill, force=force, inputs=inputs)
+    if slides is not None:
+        from .slides import write_slides
+
+        tick("slides")
+        write_slides(report, slides, images=images, inputs=inputs)
     return Path(directory) / "report.html"

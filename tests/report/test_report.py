@@ -180,8 +180,9 @@ def test_summary_recommends_and_states_its_score_and_payroll(built) -> None:
     assert html.escape(line) in text
     statuses = report.comparison.verdict.drop(index="overall")
     best = max((statuses[c] == "pass").sum() for c in statuses.columns)
-    if report.not_assessed(report.recommended):
-        assert "could not be assessed on this data" in text
+    statuses = [report.status(report.recommended, c) for c in report.criteria]
+    assert ("could not be assessed on this data" in text) == ("not_assessed" in statuses)
+    assert ("shown for information only" in text) == ("info" in statuses)
     assert n == best
 
 
