@@ -92,10 +92,8 @@ def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, see
         return scenarios
     if isinstance(scenarios, bool) or not isinstance(scenarios, (int, np.integer)) or scenarios < 1:
         raise KpilabError(f"scenarios must be None, a scenario table or a whole number >= 1, got {scenarios!r}")
-    try:
-        from ..data.scenarios import bootstrap_years
-    except ImportError as exc:  # pragma: no cover - the rule moves into data/ in this release
-        raise KpilabError("simulated years need kpilab.data.scenarios; pass a scenario table instead") from exc
+    from ..data.scenarios import bootstrap_years
+
     return bootstrap_years(team, int(scenarios), seed)
 
 

@@ -13,6 +13,51 @@ from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _sugges
 from .components import Component
 from .rules import Gate, Limits, Modifier
 
+# --------------------------------------------------------------------------- names in other languages
+
+@dataclass(frozen=True)
+class Names:
+    """A plan's words in one language, from the plan file's ``names`` map (contract additions, 1.2).
+
+    ``name`` and ``description`` replace the plan's own in that language;
+    ``components`` names the component columns as a reader says them
+    («Бонус за выручку» for ``revenue_bonus``).
+    """
+
+    name: str = ""
+    description: str = ""
+    components: Mapping[str, str] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.components, FrozenMap):
+            object.__setattr__(self, "components", FrozenMap(self.components))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.name:
+            out["name"] = self.name
+        if self.description:
+            out["description"] = self.description
+        if self.components:
+            out["components"] = dict(self.components)
+        return out
+
+
+def _names_problems(names: Mapping[str, Names], components: list[str]) -> Problems:
+    """Component names in the ``names`` map that the plan does not have."""
+    out: Problems = []
+    for lang, entry in names.items():
+        for comp in entry.components:
+            if comp not in components:
+                out.append((f"names.{lang}.components.{comp}", f"no component named '{comp}'"
+                                                               f"{_suggest(comp, components)}"))
+    return out
+
+
+def _names_out(names: Mapping[str, Names]) -> dict[str, Any]:
+    return {lang: entry.to_dict() for lang, entry in names.items()}
+
+
 # --------------------------------------------------------------------------- plan
 
 @dataclass(frozen=True)
@@ -40,8 +85,11 @@ class Plan:
     limits: Limits = field(default_factory=Limits)
     currency: str = "RUB"
     description: str = ""
+    names: Mapping[str, Names] = field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.names, FrozenMap):
+            object.__setattr__(self, "names", FrozenMap(self.names))
         object.__setattr__(self, "components", tuple(self.components))
         object.__setattr__(self, "gates", tuple(self.gates))
         object.__setattr__(self, "modifiers", tuple(self.modifiers))
@@ -81,7 +129,24 @@ class Plan:
                         out.append((f"{path}[{j}]", f"'{name}' is a penalty; a {what} never applies to a penalty"))
                     elif name not in names:
                         out.append((f"{path}[{j}]", f"no component named '{name}'{_suggest(name, names)}"))
+        out.extend(_names_problems(self.names, list(names)))
         return out
+
+    # -- words in other languages
+    def title(self, lang: str | None = None) -> str:
+        """The plan's name in ``lang`` (its ``names`` map), else its own name."""
+        entry = self.names.get(lang) if lang else None
+        return entry.name if entry is not None and entry.name else self.name
+
+    def describe(self, lang: str | None = None) -> str:
+        """The plan's description in ``lang`` (its ``names`` map), else its own description."""
+        entry = self.names.get(lang) if lang else None
+        return entry.description if entry is not None and entry.description else self.description
+
+    def component_title(self, component: str, lang: str | None = None) -> str | None:
+        """How the plan file names ``component`` in ``lang``; None when it does not say."""
+        entry = self.names.get(lang) if lang else None
+        return entry.components.get(component) if entry is not None else None
 
     # -- what it reads
     def metrics_needed(self) -> set[str]:
@@ -162,6 +227,8 @@ class Plan:
         limits = self.limits.to_dict()
         if limits:
             out["limits"] = limits
+        if self.names:
+            out["names"] = _names_out(self.names)
         return out
 
     @classmethod
@@ -192,10 +259,14 @@ class Scheme:
 
     name: str
     plans_by_role: Mapping[str, Plan]
+    description: str = ""
+    names: Mapping[str, Names] = field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
         if not isinstance(self.plans_by_role, FrozenMap):
             object.__setattr__(self, "plans_by_role", FrozenMap(self.plans_by_role))
+        if not isinstance(self.names, FrozenMap):
+            object.__setattr__(self, "names", FrozenMap(self.names))
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             out.append(("scheme", "a scheme needs a non-empty name"))
@@ -205,6 +276,24 @@ class Scheme:
 
     def plans(self) -> dict[str, Plan]:
         return dict(self.plans_by_role)
+
+    def title(self, lang: str | None = None) -> str:
+        """The scheme's name in ``lang`` (its ``names`` map), else its own name."""
+        entry = self.names.get(lang) if lang else None
+        return entry.name if entry is not None and entry.name else self.name
+
+    def describe(self, lang: str | None = None) -> str:
+        """The scheme's description in ``lang`` (its ``names`` map), else its own description."""
+        entry = self.names.get(lang) if lang else None
+        return entry.description if entry is not None and entry.description else self.description
+
+    def component_title(self, component: str, lang: str | None = None) -> str | None:
+        """How the role plans name ``component`` in ``lang`` (the first that does)."""
+        for plan in self.plans_by_role.values():
+            found = plan.component_title(component, lang)
+            if found:
+                return found
+        return None
 
     @property
     def component_names(self) -> list[str]:
@@ -234,7 +323,13 @@ class Scheme:
         return scheme
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scheme": self.name, "plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}}
+        out: dict[str, Any] = {"scheme": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["plans"] = {role: p.to_dict() for role, p in self.plans_by_role.items()}
+        if self.names:
+            out["names"] = _names_out(self.names)
+        return out
 
     def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
         """The scheme as YAML text; also written to ``path`` when given (see :meth:`Plan.to_yaml`)."""
