@@ -254,6 +254,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                    source=args.team, force=args.force, inputs=inputs)
     print(report.table_text())
     print()
+    print(report.comparison.robustness_text(args.lang))  # each criterion: value (90 % interval), robustness word
+    print()
     print(report.summary_line())
     print(f"kpilab: report written to {path}", file=sys.stderr)
     return 0

@@ -164,10 +164,10 @@ def per_rep_means(values: np.ndarray, rows: np.ndarray, valid: np.ndarray, keep:
 
 
 def summary(values: pd.DataFrame, q: tuple[float, float] = (5.0, 95.0)) -> pd.DataFrame:
-    """low/high percentiles of each column (NaN ignored)."""
+    """low/high percentiles of each column (NaN ignored; nearest rank, so an infinite ratio stays infinite)."""
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lo, hi = np.nanpercentile(values.to_numpy(float), q, axis=0)
+        lo, hi = np.nanpercentile(values.to_numpy(float), q, axis=0, method="nearest")
     return pd.DataFrame({"low": lo, "high": hi}, index=values.columns)

@@ -273,7 +273,17 @@ class DifferentiationReport(Result):
         Metric name -> ``value`` (the same numbers as :attr:`metrics`).
     verdict
         criterion, value, threshold, status ("pass"/"fail"/"not assessed"),
-        passed (nullable boolean), explanation (one sentence), source.
+        passed (nullable boolean), explanation (one sentence), source, unit
+        (of value and threshold: "ratio" or "share"; inversions are the share
+        of comparable pairs inverted), and with the bootstrap low, high (90 %
+        interval), share_passing and robustness ("robust", "borderline",
+        "fails"; "" when not assessed).
+    robustness, share_passing
+        The plan's word and the share of resamples in which every deciding criterion passes.
+    segments, windfalls, notes, measure_check
+        The classification of reps, the windfall rows kept out of the rank
+        criteria, plain sentences (measure that decided, windfalls, bootstrap),
+        and the revenue-vs-attainment check.
     passed
         True when every assessed criterion passes.
     per_rep, by_archetype, by_quartile, per_period, inversions, strength_coverage, budget
@@ -595,11 +605,6 @@ def _attainment(frame: pd.DataFrame) -> np.ndarray:
     return frame["revenue"].to_numpy(float) / pd.to_numeric(frame["plan_revenue"], errors="coerce").to_numpy(float)
 
 
-def fmt_number_x(value: float, lang: str) -> str:
-    """A multiple such as «3×»."""
-    return f"{fmt(value, 'num', lang)}×"
-
-
 def _measure_word(measure: str, lang: str) -> str:
     from ..i18n import has_label, label
 
@@ -736,6 +741,11 @@ def _per_period(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.
     return out.set_index("period")
 
 
+#: The unit of each criterion's value and threshold (kpilab.metrics units), for renderers.
+_UNITS = {"rho": "ratio", "top_to_minimum": "ratio", "p90_target_multiple": "ratio", "inversions": "share",
+          "cost_of_sales": "share", "strength_coverage": "ratio"}
+
+
 def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criteria, measure: str, lang: str,
              has_revenue: bool) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
@@ -743,7 +753,8 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     def add(criterion: str, value: float, threshold: Any, status: str, text: str) -> None:
         passed = {"pass": True, "fail": False}.get(status, pd.NA)
         rows.append({"criterion": criterion, "value": value, "threshold": threshold, "status": status,
-                     "passed": passed, "explanation": text, "source": SOURCES[criterion]})
+                     "passed": passed, "explanation": text, "source": SOURCES[criterion],
+                     "unit": _UNITS[criterion]})
 
     def num(v: float) -> str:
         return fmt(v, "num", lang)

@@ -46,7 +46,7 @@ def money(value: float, lang: str = "en") -> str:
 
 
 def _metric_words(values: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Metric names in the sentence's language («выручка», not «revenue») where the catalog knows them."""
+    """Metric names in the sentence's language (the label, not the column name) where the catalog knows them."""
     out = dict(values)
     for key in ("measure", "metric", "other"):
         name = out.get(key)
