@@ -68,12 +68,12 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], *, inputs:
     write_file_atomically(path, write, inputs=inputs)
 
 
-def _load(plan_path: str, data_path: str, sheet: str | None = None) -> tuple[Any, Any]:
+def _load(plan_path: str, data_path: str, args: argparse.Namespace) -> tuple[Any, Any]:
     from .plan import load_plan
-    from .data.team import load_team
 
-    plan = load_plan(Path(plan_path))
-    team = load_team(data_path, sheet=sheet, empty_metrics_ok=True)  # the engine checks what each row's plan reads
+    plan = load_plan(_plan_file(plan_path))
+    team = _read_team(args, data_path)  # the engine checks what each row's plan reads
+    _check_plan_fits(plan, team, args, plan_path, data_path)
     return plan, team
 
 
@@ -84,7 +84,7 @@ def cmd_payout(args: argparse.Namespace) -> int:
         from .safe_write import check_output_path
 
         check_output_path(args.output, inputs=(args.plan, args.data))
-    plan, team = _load(args.plan, args.data, args.sheet)
+    plan, team = _load(args.plan, args.data, args)
     payouts = evaluate(plan, team, source=args.data)
     if args.output:
         write_atomically(args.output, lambda p: payouts.to_csv(p), inputs=(args.plan, args.data))
@@ -104,13 +104,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .engine import evaluate
 
-    plan, team = _load(args.plan, args.data, args.sheet)
+    from .explain import statement_lines
+
+    plan, team = _load(args.plan, args.data, args)
     payouts = evaluate(plan, team, source=args.data)
     try:
-        explanation = payouts.explain(args.rep, args.period, args.scenario)
-    except KeyError as exc:
-        raise UsageError(f"{args.data}: {exc.args[0]}") from None
-    print(explanation.text)
+        if args.detail:
+            print(payouts.explain(args.rep, args.period, args.scenario).text)
+        else:
+            lines = statement_lines(payouts, args.rep, args.period, args.scenario, args.lang,
+                                    plan_title=_plan_title(args.plan, plan, args.lang))
+            print("\n".join(lines))
+    except KeyError:
+        raise UsageError(_t("cli.explain.no_row", args.lang, data=args.data, rep=args.rep,
+                            period=args.period)) from None
     return 0
 
 
@@ -231,7 +238,6 @@ def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .plan import load_plan
-    from .data.team import load_team
 
     files = [_plan_file(p) for p in args.plans]
     plans = [(f.stem, load_plan(f)) for f in files]
@@ -246,7 +252,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .report import check_report_dir
 
     check_report_dir(args.report, force=args.force, inputs=inputs)  # before reading: nothing is at risk
-    team = load_team(args.team, sheet=args.sheet, empty_metrics_ok=True)
+    team = _read_team(args, args.team)
+    where = {f.stem: str(f) for f in [*files, *([_plan_file(args.baseline)] if args.baseline else [])]}
+    for name, plan in plans:
+        _check_plan_fits(plan, team, args, where.get(name, name), args.team)
     criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
     # the baseline leads the list, and compare() measures against the first plan
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
@@ -303,10 +312,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_lint(args: argparse.Namespace) -> int:
     from .analysis import lint
     from .plan import load_plan
-    from .data.team import load_team
 
     plan = load_plan(_plan_file(args.plan))
-    team = load_team(args.team, sheet=args.sheet, empty_metrics_ok=True) if args.team else None
+    team = _read_team(args, args.team) if args.team else None
     found = lint(plan, team, lang=args.lang)
     findings = list(found.findings)
     if not findings:
@@ -318,7 +326,280 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+# --------------------------------------------------------------------------- client data, inspect, fit, regulation
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    from .i18n import t
+
+    return t(key, lang, **fields)
+
+
+def _help_lang(argv: Sequence[str] | None) -> str:
+    """The language of help and messages: ``--lang`` on the command line, else ``KPILAB_LANG``, else English."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in ("en", "ru"):
+            return value
+    env = os.environ.get("KPILAB_LANG", "")
+    return env if env in ("en", "ru") else "en"
+
+
+def _rows(text: str) -> list[int]:
+    """argparse type: ``20,21`` or ``20-22`` -> file row numbers (the header is row 1)."""
+    out: list[int] = []
+    try:
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            low, sep, high = part.partition("-")
+            first, last = int(low), int(high) if sep else int(low)
+            if first < 1 or last < first:
+                raise ValueError
+            out += range(first, last + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_t("cli.data.bad_rows", _help_lang(None), text=text)) from None
+    return out
+
+
+def _add_data_options(p: argparse.ArgumentParser, lang: str) -> None:
+    """The options of every command that reads a team: how to read a client's export."""
+    group = p.add_argument_group(_t("cli.data.group", lang))
+    group.add_argument("--profile", metavar="PROFILE.yaml", help=_t("cli.data.profile", lang))
+    group.add_argument("--map", dest="mapping", metavar="MAPPING.yaml", help=_t("cli.data.map", lang))
+    group.add_argument("--sheet", metavar="NAME", help=_t("cli.data.sheet", lang))
+    group.add_argument("--skip-rows", type=_rows, metavar="ROWS", help=_t("cli.data.skip_rows", lang))
+    group.add_argument("--drop-blank-rows", action="store_true", default=None,
+                       help=_t("cli.data.drop_blank_rows", lang))
+
+
+def _client_profile(args: argparse.Namespace) -> Any:
+    """The client profile the options describe: ``--profile``, overridden by ``--map``, ``--sheet``..."""
+    from .data.profiles import ClientProfile, load_mapping, load_profile
+
+    lang = getattr(args, "lang", "en")
+    profile = load_profile(args.profile, lang) if getattr(args, "profile", None) else ClientProfile()
+    mapping = load_mapping(args.mapping, lang) if getattr(args, "mapping", None) else None
+    return profile.merged(columns=mapping, sheet=getattr(args, "sheet", None),
+                          skip_rows=getattr(args, "skip_rows", None),
+                          drop_blank_rows=getattr(args, "drop_blank_rows", None))
+
+
+def _read_team(args: argparse.Namespace, path: str) -> Any:
+    """The team table read as the client-data options say (see :mod:`kpilab.data.profiles`)."""
+    from .data.profiles import load_client_team
+
+    return load_client_team(path, _client_profile(args), lang=getattr(args, "lang", "en"), empty_metrics_ok=True)
+
+
+def _data_flags(args: argparse.Namespace) -> str:
+    """The client-data options as typed, to repeat them in a suggested command."""
+    parts = []
+    if getattr(args, "profile", None):
+        parts.append(f"--profile {args.profile}")
+    if getattr(args, "mapping", None):
+        parts.append(f"--map {args.mapping}")
+    if getattr(args, "sheet", None):
+        parts.append(f"--sheet {args.sheet}")
+    if getattr(args, "skip_rows", None):
+        parts.append("--skip-rows " + ",".join(map(str, args.skip_rows)))
+    if getattr(args, "drop_blank_rows", None):
+        parts.append("--drop-blank-rows")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: str, data_path: str) -> None:
+    """Refuse a plan that reads metrics the data lacks, naming them and the command that fits the plan."""
+    from .analysis.fit import _metric_list, missing_metrics
+
+    missing, _ = missing_metrics(plan, team)
+    if not missing:
+        return
+    lang = getattr(args, "lang", "en")
+    command = f"kpilab fit {plan_path} --team {data_path}{_data_flags(args)} -o FITTED.yaml"
+    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan_path, plan, lang), data=data_path, count=len(missing),
+                        metrics=_metric_list(missing, lang), command=command))
+
+
+def _plan_title(spec: str, plan: Any, lang: str) -> str:
+    """A bundled plan's name in ``lang`` (the plans' labels); any other plan's own name."""
+    from .i18n import has_label, label
+
+    stem = Path(spec).stem
+    from .data import datasets
+
+    if has_label(stem) and stem in datasets.plan_names():
+        return label(stem, lang)
+    return plan.name
+
+
+def _column_words(column: str, lang: str) -> str:
+    """What a contract column holds, in words: «Менеджер», «План: Выручка»."""
+    from .i18n import has_label, label
+
+    special = {"rep_id": "rep", "period": "period"}
+    if column in special:
+        return label(special[column], lang)
+    if column.startswith("plan_"):
+        return _t("cli.inspect.plan_of", lang, metric=label(column.removeprefix("plan_"), lang))
+    return label(column, lang) if has_label(column) else _t("cli.inspect.not_metric", lang)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .analysis.fit import _metric_list, missing_metrics
+    from .data import datasets
+    from .data.profiles import TARGET_COLUMNS, list_sheets, load_client_team, propose_profile, read_headers
+    from .i18n import fmt_number, label
+
+    lang = args.lang
+    given = _client_profile(args)
+    out = [_t("cli.inspect.file", lang, path=args.data)]
+    sheets = list_sheets(args.data)
+    if sheets:
+        listed = ", ".join(f"«{name}»" + ("" if shown else " " + _t("cli.inspect.hidden", lang))
+                           for name, shown in sheets)
+        out.append(_t("cli.inspect.sheets", lang, count=len(sheets), sheets=listed))
+    guessed = not given.columns  # no mapping given: propose one (and the rows to leave out)
+    profile = given
+    if guessed:
+        profile = propose_profile(args.data, given.sheet, given.header_row).merged(
+            skip_rows=given.skip_rows, drop_blank_rows=given.drop_blank_rows or None)
+    headers = read_headers(args.data, profile.sheet, profile.header_row)
+    out.append(_t("cli.inspect.columns_guessed" if guessed else "cli.inspect.columns", lang))
+    width = max((len(h) for h in headers), default=0)
+    for header in headers:
+        column = profile.columns.get(header) or (header if header in TARGET_COLUMNS else None)
+        words = _t("cli.inspect.unused", lang) if column is None else f"→ {column} ({_column_words(column, lang)})"
+        out.append(f"  {header:<{width}}  {words}")
+    team = None
+    try:
+        team = load_client_team(args.data, profile, lang=lang, empty_metrics_ok=True)
+    except KpilabError as exc:
+        out.append(_t("cli.inspect.unreadable", lang, error=str(exc)))
+    if team is not None:
+        periods = sorted(team["period"].astype(str).unique())
+        out.append(_t("cli.inspect.rows", lang, rows=fmt_number(len(team), lang),
+                      reps=_t("common.reps", lang, count=team["rep_id"].nunique()),
+                      months=_t("common.months", lang, count=len(periods)), first=periods[0], last=periods[-1]))
+        if profile.skip_rows or profile.drop_blank_rows:
+            out.append(_t("cli.inspect.left_out", lang, rows=", ".join(map(str, profile.skip_rows)) or "—",
+                          blank=_t("common.yes" if profile.drop_blank_rows else "common.no", lang)))
+        out.append(_t("cli.inspect.plans", lang))
+        flags = (" --profile " + (args.write_profile or "PROFILE.yaml")) if guessed else _data_flags(args)
+        for name in datasets.plan_names():
+            plan = datasets.load_plan(name)
+            missing, no_target = missing_metrics(plan, team)
+            needs_role = hasattr(plan, "plans_by_role") and "role" not in team.columns
+            title = f"«{label(name, lang)}» ({name})"
+            if not missing and not no_target and not needs_role:
+                out.append("  " + _t("cli.inspect.plan_runs", lang, plan=title))
+                continue
+            why = []
+            if missing:
+                why.append(_t("cli.inspect.lacks", lang, metrics=_metric_list(missing, lang)))
+            if no_target:
+                why.append(_t("cli.inspect.no_target", lang, metrics=_metric_list(no_target, lang)))
+            if needs_role:
+                why.append(_t("cli.inspect.no_role", lang))
+            out.append("  " + _t("cli.inspect.plan_lacks", lang, plan=title, why="; ".join(why),
+                                 command=f"kpilab fit {name} --team {args.data}{flags}"))
+    if guessed:
+        out.append(_t("cli.inspect.proposed", lang))
+        out.append(_profile_yaml(profile).rstrip())
+    if args.write_profile:
+        text = _profile_yaml(profile)
+        write_atomically(args.write_profile, lambda p: p.write_text(text, encoding="utf-8"), inputs=(args.data,))
+        out.append(_t("cli.inspect.written", lang, path=args.write_profile))
+    print("\n".join(out))
+    return 0
+
+
+def _profile_yaml(profile: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(profile.to_dict(), allow_unicode=True, sort_keys=False)
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from .analysis.fit import fit_plan
+    from .plan import load_plan
+
+    lang = args.lang
+    spec = _plan_file(args.plan)
+    if args.output:
+        from .safe_write import check_output_path
+
+        check_output_path(args.output, inputs=(spec, args.team))
+    plan = load_plan(spec)
+    team = _read_team(args, args.team)
+    result = fit_plan(plan, team, role=args.role, lang=lang, title=_plan_title(str(spec), plan, lang))
+    print(result.text(lang))
+    if args.output:
+        if result.fitted is None:
+            raise UsageError(_t("cli.fit.nothing", lang))
+        write_atomically(args.output, lambda p: result.fitted.to_yaml(p), inputs=(spec, args.team))
+        print(_t("fit.written", lang, path=args.output), file=sys.stderr)
+    return 0
+
+
+def cmd_regulation(args: argparse.Namespace) -> int:
+    from .plan import load_plan
+
+    lang = args.lang
+    spec = _plan_file(args.plan)
+    from .safe_write import check_output_path
+
+    check_output_path(args.output, inputs=[spec] + ([args.team] if args.team else []))
+    plan = load_plan(spec)
+    team = _read_team(args, args.team) if args.team else None
+    if team is not None:
+        _check_plan_fits(plan, team, args, str(spec), args.team)
+    profile = _client_profile(args)
+    from .regulation import write_regulation
+
+    path = write_regulation(plan, args.output, team=team, lang=lang, client=args.client or profile.name,
+                            title=_plan_title(str(spec), plan, lang), write=write_atomically,
+                            inputs=[spec] + ([args.team] if args.team else []))
+    print(_t("cli.regulation.written", lang, path=path), file=sys.stderr)
+    return 0
+
+
+def _add_consultant_commands(sub: Any, lang: str) -> None:
+    """``inspect``, ``fit`` and ``regulation``: help and messages in the language asked for."""
+    def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        text = _t(f"cli.{name}.help", lang)
+        p = sub.add_parser(name, help=text, description=text,
+                           epilog=_t("cli.example", lang) + "\n  " + _t(f"cli.{name}.example", lang),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("inspect", cmd_inspect)
+    p.add_argument("data", metavar="DATA", help=_t("cli.arg.data", lang))
+    p.add_argument("--write-profile", metavar="PROFILE.yaml", help=_t("cli.inspect.write_profile", lang))
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    _add_data_options(p, lang)
+
+    p = command("fit", cmd_fit)
+    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", required=True, metavar="DATA", help=_t("cli.arg.data", lang))
+    p.add_argument("--role", metavar="ROLE", help=_t("cli.fit.role", lang))
+    p.add_argument("-o", "--output", metavar="OUT.yaml", help=_t("cli.fit.output", lang))
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    _add_data_options(p, lang)
+
+    p = command("regulation", cmd_regulation)
+    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", metavar="DATA", help=_t("cli.regulation.team", lang))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help=_t("cli.regulation.output", lang))
+    p.add_argument("--client", metavar="NAME", help=_t("cli.regulation.client", lang))
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    _add_data_options(p, lang)
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    lang = lang or _help_lang(None)
     parser = _Parser(prog="kpilab", description="Design and test sales pay schemes: salary + KPI bonus.",
                      epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kpilab {__import__('kpilab').__version__}")
@@ -336,7 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", help="plan or scheme YAML file")
     p.add_argument("data", help="performance table, .csv or .xlsx")
     p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
-    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    _add_data_options(p, lang)
 
     p = command("validate", cmd_validate, "Check a plan file: prints ok, or every problem with its key path.",
                 "kpilab validate data/plans/balanced_kpi.yaml")
@@ -349,7 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rep", required=True, help="rep_id")
     p.add_argument("--period", required=True, help="period label, e.g. 2026-03")
     p.add_argument("--scenario", default=None, help="scenario number, when the data has a scenario column")
-    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.explain.lang", lang))
+    p.add_argument("--detail", action="store_true", help=_t("cli.explain.detail", lang))
+    _add_data_options(p, lang)
 
     p = command("compare", cmd_compare,
                 "Compare plans on a team: prints the metrics x plans table and writes a report folder "
@@ -364,7 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", required=True, metavar="DIR",
                    help="report folder to write; kpilab replaces only the files it wrote there before")
     p.add_argument("--force", action="store_true", help=_FORCE_HELP)
-    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
+    _add_data_options(p, lang)
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
     p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH",
                    help="acceptable payroll/revenue, e.g. 0.03,0.09 (default: not assessed)")
@@ -384,7 +668,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "zero the bonus, unlawful fines. Exit status 0 with or without findings.", _LINT_EXAMPLE)
     p.add_argument("plan", help="plan or scheme YAML file (or a bundled plan name)")
     p.add_argument("--team", metavar="DATA", help="performance table: also check caps and gates on real rows")
-    p.add_argument("--sheet", metavar="NAME", help=_SHEET_HELP)
+    _add_data_options(p, lang)
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the findings (default en)")
 
     p = command("demo", cmd_demo, "Compare the bundled plans on the bundled sample team with simulated years; "
@@ -397,6 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
+    _add_consultant_commands(sub, lang)
     return parser
 
 
@@ -443,7 +728,7 @@ def _clean_up() -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = build_parser(_help_lang(argv))
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):

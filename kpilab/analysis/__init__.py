@@ -29,3 +29,9 @@ from .segments import Segments, segment_recovery, segment_reps
 
 __all__ += ["segment_reps", "Segments", "segment_recovery", "timing_gains", "padding_gains", "windfall_months",
             "skipped_activity"]
+from .budget import budget_quantiles
+
+__all__ += ["budget_quantiles"]
+from .sweep import SweepResult, Sweeper, sweep
+
+__all__ += ["sweep", "Sweeper", "SweepResult"]
