@@ -252,27 +252,32 @@ def test_salary_only_fails_on_sample_team(sample) -> None:
 def test_salary_fines_fails_on_sample_team(sample) -> None:
     r = sample["salary_fines"]
     assert not r.passed
-    assert r.metrics["rho"] == pytest.approx(0.577, abs=5e-3)
-    assert r.metrics["top_to_minimum"] == pytest.approx(1.024, abs=5e-3)
+    # regenerated sample (issue 11, item 9): a bonus for 100 % of the deal plan ranks pay weakly
+    assert r.metrics["rho"] == pytest.approx(0.207, abs=5e-3)
+    assert r.metrics["top_to_minimum"] == pytest.approx(1.015, abs=5e-3)
     assert r.metrics["p90_target_multiple"] < 1.0
     assert r.metrics["inversions"] > 0
 
 
-def test_balanced_kpi_passes_on_sample_team(sample) -> None:
+def test_balanced_kpi_on_the_regenerated_sample_team(sample) -> None:
+    """On the regenerated sample (heavier deal tails, no one defending the 80 % line) Balanced KPI still ranks pay
+    by revenue (rho 0.97) and pays the top quarter 2.2x the minimum-doers, but its P90 upside (1.91x) and
+    its inverted pairs (3.1 % of comparable pairs, worst gap 20 %) fail: a verdict the old generator flattered."""
     r = sample["balanced_kpi"]
-    assert r.passed
     m = r.metrics
-    assert m["rho"] == pytest.approx(0.981, abs=5e-3)
-    # minimum-doers found by the segments rule (5 reps), not the generator's labels: 1.675
-    assert m["top_to_minimum"] == pytest.approx(1.675, abs=5e-3)
-    assert m["p90_target_multiple"] == pytest.approx(2.119, abs=5e-3)
-    assert m["inversions"] == 0
+    assert m["rho"] == pytest.approx(0.971, abs=5e-3)
+    assert m["top_to_minimum"] == pytest.approx(2.211, abs=5e-3)
+    assert m["p90_target_multiple"] == pytest.approx(1.910, abs=5e-3)
+    assert m["inverted_share"] == pytest.approx(0.031, abs=1e-3)
+    assert m["worst_inversion_gap"] == pytest.approx(0.202, abs=1e-3)
+    status = r.verdict.set_index("criterion")["status"]
+    assert status["p90_target_multiple"] == "fail" and status["inversions"] == "fail" and not r.passed
     assert r.minimum_doer_definition.startswith("Minimum-doers: reps who clear")
-    assert r.verdict.set_index("criterion").loc["cost_of_sales", "status"] == "pass"  # 8.6 % in 3-9 %
+    assert status["cost_of_sales"] == "pass"  # 8.8 % in 3-9 %
 
 
 def test_tripled_target_bonus_fails_on_cost_by_default() -> None:
-    """Balanced KPI with the target bonus tripled (55 000 -> 165 000) costs about 19 % of revenue: over 9 %."""
+    """Balanced KPI with the target bonus tripled (55 000 -> 165 000) costs well over 9 % of revenue."""
     from dataclasses import replace
 
     from kpilab.data.datasets import load_plan, load_sample_team
