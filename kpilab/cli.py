@@ -327,6 +327,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                    slides=args.slides)
     print(report.table_text())
     print()
+    print(report.comparison.robustness_text(args.lang))  # each criterion: value (90 % interval), robustness word
+    print()
     print(report.summary_line())
     print()
     print(report.transition_text())
