@@ -11,7 +11,7 @@ import pandas as pd
 from ..plan import Plan, Scheme
 from .pay import _plan_pay
 from .resolve import _Columns
-from .rounding import _round_parts
+from .rounding import _round_parts, round_money
 
 # --------------------------------------------------------------------------- results
 
@@ -108,6 +108,10 @@ class Payouts:
     penalty_names: list[str]
     _cols: _Columns = field(repr=False)
     _row_plan: dict[Any, np.ndarray] = field(repr=False)
+    #: Money columns of the pay-across-months mechanics (parts of the total) and the balances they carry.
+    carried_parts: tuple[str, ...] = ()
+    balance_columns: tuple[str, ...] = ()
+    _periods: Any = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The payout table (same as :attr:`table`)."""
@@ -132,8 +136,11 @@ class Payouts:
 
     def rounded(self) -> pd.DataFrame:
         """The table rounded to kopecks, with the parts adding up to the total (section 8)."""
-        parts = ["base", *self.component_names, "cap_adjustment", "floor_adjustment"]
-        return _round_parts(self.table, parts)
+        parts = ["base", *self.component_names, *self.carried_parts, "cap_adjustment", "floor_adjustment"]
+        out = _round_parts(self.table, parts)
+        for col in self.balance_columns:
+            out[col] = round_money(self.table[col].to_numpy(dtype=float))
+        return out
 
     def to_csv(self, path_or_buf: Any = None) -> str | None:
         """Write the rounded table as CSV (``None``: return the text).

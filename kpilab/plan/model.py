@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
 from .components import Component
+from .periods import PeriodRules
 from .rules import Gate, Limits, Modifier
 
 # --------------------------------------------------------------------------- plan
@@ -40,6 +41,8 @@ class Plan:
     limits: Limits = field(default_factory=Limits)
     currency: str = "RUB"
     description: str = ""
+    #: What the plan says about time (section 10, "Pay across months"); empty = each rep-month on its own.
+    periods: PeriodRules = field(default_factory=PeriodRules)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", tuple(self.components))
@@ -65,6 +68,9 @@ class Plan:
                 out.append((f"components[{i}].name", f"duplicate component name '{comp.name}' "
                                                      f"(also components[{names[comp.name]}])"))
             names.setdefault(comp.name, i)
+        for name in self.periods.timing:
+            if name not in names:
+                out.append(("components", f"period rules name no component '{name}'{_suggest(name, names)}"))
         penalties = {c.name for c in self.components if c.kind == "penalty"}
         for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
             for i, item in enumerate(items):
@@ -154,7 +160,7 @@ class Plan:
         out["target_bonus"] = _num_out(self.target_bonus)
         if self.targets:
             out["targets"] = {k: _num_out(v) for k, v in self.targets.items()}
-        out["components"] = [c.to_dict() for c in self.components]
+        out["components"] = [{**c.to_dict(), **self.periods.timing_of(c.name).to_dict()} for c in self.components]
         if self.gates:
             out["gates"] = [g.to_dict() for g in self.gates]
         if self.modifiers:
@@ -162,6 +168,7 @@ class Plan:
         limits = self.limits.to_dict()
         if limits:
             out["limits"] = limits
+        out.update(self.periods.to_dict())
         return out
 
     @classmethod
