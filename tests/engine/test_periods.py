@@ -113,3 +113,116 @@ def test_a_plan_without_period_keys_has_no_new_columns() -> None:
     assert list(t.columns) == ["rep_id", "period", "base", "commission", "cap_adjustment", "floor_adjustment",
                                "variable", "total"]
     assert t["total"].tolist() == EARNED
+
+
+# --------------------------------------------------------------------------- period of a component, true-up (items 1, 2)
+
+OVERACHIEVEMENT = {"points": [[0, 0], [1.0, 1.0], [1.5, 2.0], [2.0, 2.5]]}
+
+
+def true_up_plan() -> dict:
+    return {"name": "Quarterly advances, annual true-up", "base": 0, "targets": {"revenue": 100000},
+            "components": [{"name": "annual_bonus", "kind": "bonus", "metric": "revenue", "amount": 5250,
+                            "curve": OVERACHIEVEMENT, "period": "quarter", "true_up": True}]}
+
+
+def true_up_team() -> pd.DataFrame:
+    revenue = [90000] * 9 + [150000] * 3
+    return pd.DataFrame({"rep_id": "A", "period": months(12), "revenue": revenue})
+
+
+def test_true_up_forum_example_api() -> None:
+    """Annual opportunity 21,000 (5,250 a quarter); above quota 2 % of it per 1 % up to 150 %, then 1 % per 1 %
+    up to 200 %, nothing more above.
+
+    Q1-Q3: year-to-date attainment 90 % (90,000 of 100,000 a month): entitlement to date
+    5,250 × quarters × 0.9 → 4,725, 9,450, 14,175; each quarter pays the difference 4,725.
+    Q4: year to date 810,000 + 450,000 = 1,260,000 of 1,200,000 = 105 %: 21,000 × 1.10 = 23,100;
+    already paid 14,175, so the true-up is 21,000 + 2,100 − 14,175 = 8,925.
+    Months that close no quarter pay 0.
+    """
+    t = kpilab.evaluate(true_up_plan(), true_up_team()).rounded()
+    assert t["annual_bonus"].tolist() == [0, 0, 4725, 0, 0, 4725, 0, 0, 4725, 0, 0, 8925]
+    assert t["annual_bonus"].sum() == 23100
+
+
+def test_true_up_forum_example_cli(tmp_path: Path) -> None:
+    """The same settlement through ``kpilab payout``: December pays 8,925."""
+    t = through_cli(tmp_path, true_up_plan(), true_up_team())
+    assert t["annual_bonus"].tolist()[-1] == 8925
+    assert t["total"].sum() == 23100
+
+
+def test_true_up_never_negative_unless_the_plan_says_so() -> None:
+    """Q1 at 200 % then Q2 at 0 (target 100,000 a month, 5,250 a quarter).
+
+    Q1: 300 % is above 200 %, curve 2.5 → 5,250 × 2.5 = 13,125.
+    Q2: year to date 600,000 of 600,000 = 100 % → 5,250 × 2 × 1.0 = 10,500 − 13,125 already paid = −2,625:
+    paid 0 by default (never negative), −2,625 with ``true_up: allow_negative`` (and no floor).
+    """
+    frame = pd.DataFrame({"rep_id": "A", "period": months(6), "revenue": [200000] * 3 + [0] * 3})
+    plain = kpilab.evaluate(true_up_plan(), frame).rounded()
+    assert plain["annual_bonus"].tolist() == [0, 0, 13125, 0, 0, 0]
+    neg = true_up_plan()
+    neg["components"][0]["true_up"] = "allow_negative"
+    neg["limits"] = {"floor": "none"}
+    t = kpilab.evaluate(neg, frame).rounded()
+    assert t["annual_bonus"].tolist() == [0, 0, 13125, 0, 0, -2625]
+
+
+def test_quarterly_bonus_on_quarter_totals_beside_a_monthly_commission() -> None:
+    """A monthly commission (5 % of revenue) and a quarterly bonus (amount 30,000, on quarter revenue against the
+    quarter's target 3 × 100,000, curve points [[0.8, 0.5], [1, 1], [1.2, 1.5]]) in one plan.
+
+    Revenue 80,000 / 100,000 / 150,000: commission 4,000 / 5,000 / 7,500 each month; the quarter's 330,000 of
+    300,000 = 110 % → factor 1.25 → 37,500 in March only. April-May (a quarter not closed) pay no bonus.
+    """
+    plan = {"name": "mix", "base": 40000, "targets": {"revenue": 100000},
+            "components": [{"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.05},
+                           {"name": "quarter_bonus", "kind": "bonus", "metric": "revenue", "amount": 30000,
+                            "period": "quarter", "curve": {"points": [[0.8, 0.5], [1, 1], [1.2, 1.5]]}}]}
+    frame = pd.DataFrame({"rep_id": "A", "period": months(5), "revenue": [80000, 100000, 150000, 100000, 100000]})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["commission"].tolist() == [4000, 5000, 7500, 5000, 5000]
+    assert t["quarter_bonus"].tolist() == [0, 0, 37500, 0, 0]
+    assert t["total"].tolist() == [44000, 45000, 85000, 45000, 45000]
+
+
+def test_annual_scorecard_with_a_rate_averaged_over_the_year() -> None:
+    """``period: year``; deals summed (target 12 × 2 = 24), crm_quality a rate averaged (``aggregation: mean``).
+
+    Deals 2 a month except 4 in December → 26 of 24 = 108.33 %, curve points [[0, 0], [2, 2]] → 1.08333;
+    crm_quality 0.8 for six months and 0.9 for six → mean 0.85 read by value, steps [[0.8, 0.5], [0.9, 1]] → 0.5.
+    Index 0.5 × 1.08333 + 0.5 × 0.5 = 0.791667 of a share 1 × the year's target bonus 12 × 10,000 = 120,000
+    → 95,000, paid in December only.
+    """
+    plan = {"name": "annual", "base": 0, "target_bonus": 10000, "targets": {"deals": 2},
+            "aggregation": {"crm_quality": "mean"},
+            "components": [{"name": "year_card", "kind": "scorecard", "share": 1, "period": "year",
+                            "kpis": {"deals": {"weight": 0.5, "curve": {"points": [[0, 0], [2, 2]]}},
+                                     "crm_quality": {"weight": 0.5, "basis": "value",
+                                                     "curve": {"steps": [[0.8, 0.5], [0.9, 1]]}}}}]}
+    frame = pd.DataFrame({"rep_id": "A", "period": months(12), "deals": [2] * 11 + [4],
+                          "crm_quality": [0.8] * 6 + [0.9] * 6})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["year_card"].tolist() == [0] * 11 + [95000]
+
+
+def test_team_bonus_by_quarter_and_scenarios_in_one_pass() -> None:
+    """Two reps in one team, quarterly team bonus (amount 9,000, curve points [[0, 0], [1, 1]], target 100 a month).
+
+    Scenario 1: A sells 100 a month, B 50 → quarter 450 of 600 = 75 % → 6,750 each in March.
+    Scenario 2: both sell 100 → 100 % → 9,000 each. State is carried per (scenario, rep).
+    """
+    plan = {"name": "team", "targets": {"revenue": 100},
+            "components": [{"name": "team_q", "kind": "team", "metric": "revenue", "amount": 9000,
+                            "period": "quarter", "curve": {"points": [[0, 0], [1, 1]]}}]}
+    rows = []
+    for scen, b in ((1, 50), (2, 100)):
+        for p in months(3):
+            rows += [{"scenario": scen, "rep_id": "A", "period": p, "revenue": 100},
+                     {"scenario": scen, "rep_id": "B", "period": p, "revenue": b}]
+    t = kpilab.evaluate(plan, pd.DataFrame(rows)).rounded()
+    march = t[t["period"] == "2026-03"]
+    assert march["team_q"].tolist() == [6750, 6750, 9000, 9000]
+    assert t[t["period"] != "2026-03"]["team_q"].eq(0).all()
