@@ -226,3 +226,129 @@ def test_team_bonus_by_quarter_and_scenarios_in_one_pass() -> None:
     march = t[t["period"] == "2026-03"]
     assert march["team_q"].tolist() == [6750, 6750, 9000, 9000]
     assert t[t["period"] != "2026-03"]["team_q"].eq(0).all()
+
+
+# --------------------------------------------------------------------------- lawful bonus cut (item 8)
+
+def sanction_plan(**sanction) -> dict:
+    return {"name": "sanction", "base": 50000, "target_bonus": 30000, "targets": {"deals": 10},
+            "components": [{"name": "bonus", "kind": "bonus", "metric": "deals", "share": 1,
+                            "curve": {"points": [[0, 0], [1, 1]], "extend": True}}],
+            "sanction": sanction}
+
+
+def test_sanction_cuts_that_months_bonus_at_most_a_fifth_of_the_wage() -> None:
+    """Salary 50,000, bonus 30,000 at 100 %; one sanction in February.
+
+    Whole bonus per sanction (default), limit 20 % of the wage: wage 50,000 + 30,000 = 80,000 → at most 16,000;
+    the cut is min(30,000, 16,000) = 16,000 → February total 64,000. January and March (no sanction): 80,000;
+    nothing is carried to March.
+    With ``per_sanction: 0.25``: 0.25 × 30,000 = 7,500 < 16,000 → 72,500.
+    With ``limit_of: base``: at most 0.2 × 50,000 = 10,000 → 70,000.
+    Two sanctions at 0.25: 15,000 < 16,000 → 65,000.
+    """
+    frame = pd.DataFrame({"rep_id": "A", "period": months(3), "deals": [10, 10, 10], "sanction": [0, 1, 0]})
+    t = kpilab.evaluate(sanction_plan(), frame).rounded()
+    assert t["total"].tolist() == [80000, 64000, 80000]
+    assert t["sanction_cut"].tolist() == [0, -16000, 0]
+    assert t["bonus"].tolist() == [30000, 30000, 30000]  # the component keeps what was earned
+    assert kpilab.evaluate(sanction_plan(per_sanction=0.25), frame).rounded()["total"].tolist()[1] == 72500
+    assert kpilab.evaluate(sanction_plan(limit_of="base"), frame).rounded()["total"].tolist()[1] == 70000
+    two = frame.assign(sanction=[0, 2, 0])
+    assert kpilab.evaluate(sanction_plan(per_sanction=0.25), two).rounded()["total"].tolist()[1] == 65000
+
+
+def test_sanction_never_touches_the_salary_and_is_not_carried() -> None:
+    """A month with a small bonus: 5 deals of 10 → 15,000; wage 65,000, 20 % = 13,000; cut min(15,000, 13,000).
+
+    A month with no bonus (0 deals) and a sanction: nothing to cut, total = salary 50,000; the next month's
+    bonus (30,000) is paid in full, the unused cut is not carried.
+    """
+    frame = pd.DataFrame({"rep_id": "A", "period": months(3), "deals": [5, 0, 10], "sanction": [1, 1, 0]})
+    t = kpilab.evaluate(sanction_plan(), frame).rounded()
+    assert t["sanction_cut"].tolist() == [-13000, 0, 0]
+    assert t["total"].tolist() == [52000, 50000, 80000]
+
+
+def test_sanction_limit_above_the_law_is_refused() -> None:
+    """``limit: 0.3`` breaks art. 135 (at most 20 % of the month's wage); a carry key is refused by name."""
+    with pytest.raises(PlanError) as err:
+        kpilab.Plan.from_dict(sanction_plan(limit=0.3, carry_over=True))
+    paths = [p for p, _ in err.value.problems]
+    assert "sanction.limit" in paths and "sanction.carry_over" in paths
+
+
+# --------------------------------------------------------------------------- clawback, holdback (items 6, 7)
+
+def test_clawback_recovered_from_later_variable_pay_never_from_salary() -> None:
+    """Salary 30,000, commission 5 %, clawback rate 0.05 (what the revenue earned).
+
+    Jan revenue 100,000 → 5,000. Feb: 90,000 cancelled → owed 4,500; revenue 40,000 → 2,000 earned, 2,000
+    recovered, 2,500 still owed, total 30,000 (the salary is never touched). Mar: 20,000 → 1,000 recovered, owed
+    1,500. Apr: 100,000 → 5,000 − 1,500 = 3,500, owed 0.
+    """
+    plan = {"name": "clawback", "base": 30000,
+            "components": [{"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.05}],
+            "clawback": {"rate": 0.05}}
+    frame = pd.DataFrame({"rep_id": "A", "period": months(4), "revenue": [100000, 40000, 20000, 100000],
+                          "cancelled_revenue": [0, 90000, 0, 0]})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["clawback"].tolist() == [0, -2000, -1000, -1500]
+    assert t["clawback_balance"].tolist() == [0, 2500, 1500, 0]
+    assert t["total"].tolist() == [35000, 30000, 30000, 33500]
+
+
+def test_holdback_released_n_months_later() -> None:
+    """20 % of each month's bonus (10,000) held, released 2 months later.
+
+    Jan: held 2,000, paid 8,000, held balance 2,000. Feb: 8,000, balance 4,000. Mar: Jan's 2,000 released,
+    2,000 held → 10,000, balance 4,000. Apr: no bonus (0 deals): Feb's 2,000 released → 2,000, balance 2,000.
+    May: no bonus: Mar's 2,000 → 2,000, balance 0.
+    """
+    plan = {"name": "holdback", "base": 0, "targets": {"deals": 10},
+            "components": [{"name": "bonus", "kind": "bonus", "metric": "deals", "amount": 10000,
+                            "curve": {"points": [[0, 0], [1, 1]]}}],
+            "holdback": {"share": 0.2, "release_after": 2}}
+    frame = pd.DataFrame({"rep_id": "A", "period": months(5), "deals": [10, 10, 10, 0, 0]})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["holdback"].tolist() == [-2000, -2000, 0, 2000, 2000]
+    assert t["holdback_balance"].tolist() == [2000, 4000, 4000, 2000, 0]
+    assert t["total"].tolist() == [8000, 8000, 10000, 2000, 2000]
+
+
+# --------------------------------------------------------------------------- proration, ramp (items 3, 4)
+
+def test_proration_of_salary_and_targets() -> None:
+    """Salary 60,000 and revenue target 100,000; a newcomer worked 15 of 30 days.
+
+    Salary 60,000 × 15/30 = 30,000; target 50,000; revenue 50,000 → 100 % → bonus 20,000 × 1 = 20,000.
+    A full month (empty cells) pays as written: revenue 50,000 of 100,000 = 50 % → 10,000 + 60,000.
+    """
+    plan = {"name": "prorated", "base": 60000, "targets": {"revenue": 100000},
+            "components": [{"name": "bonus", "kind": "bonus", "metric": "revenue", "amount": 20000,
+                            "curve": {"points": [[0, 0], [1, 1]]}}],
+            "proration": {"days": "calendar"}}
+    frame = pd.DataFrame({"rep_id": ["N", "N"], "period": months(2), "revenue": [50000, 50000],
+                          "days_worked": [15, np.nan], "days_in_period": [30, np.nan]})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["base"].tolist() == [30000, 60000]
+    assert t["bonus"].tolist() == [20000, 10000]
+
+
+def test_ramp_scales_targets_and_guarantees_a_bonus() -> None:
+    """Ramp schedule [0.5, 0.75], guarantee 8,000; target 10 deals, bonus amount 20,000 × attainment.
+
+    Tenure 1, 3 deals: target 5 → 60 % → 12,000 (above the guarantee). Tenure 2, 3 deals: target 7.5 → 40 % →
+    8,000 (exactly the guarantee, no top-up). Tenure 3 (past the ramp), 3 deals: 30 % → 6,000, no guarantee.
+    A tenure-2 month with 0 deals: 0 earned, topped up to 8,000.
+    """
+    plan = {"name": "ramp", "base": 0, "targets": {"deals": 10},
+            "components": [{"name": "bonus", "kind": "bonus", "metric": "deals", "amount": 20000,
+                            "curve": {"points": [[0, 0], [2, 2]]}}],
+            "ramp": {"schedule": [0.5, 0.75], "guarantee": 8000}}
+    frame = pd.DataFrame({"rep_id": ["N", "N", "N", "M"], "period": months(3) + ["2026-01"], "deals": [3, 3, 3, 0],
+                          "tenure_months": [1, 2, 3, 2]})
+    t = kpilab.evaluate(plan, frame).rounded()
+    assert t["bonus"].tolist() == [12000, 8000, 6000, 0]
+    assert t["ramp_guarantee"].tolist() == [0, 0, 0, 8000]
+    assert t["total"].tolist() == [12000, 8000, 6000, 8000]
