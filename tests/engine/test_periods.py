@@ -352,3 +352,79 @@ def test_ramp_scales_targets_and_guarantees_a_bonus() -> None:
     assert t["bonus"].tolist() == [12000, 8000, 6000, 0]
     assert t["ramp_guarantee"].tolist() == [0, 0, 0, 8000]
     assert t["total"].tolist() == [12000, 8000, 6000, 8000]
+
+
+# --------------------------------------------------------------------------- the ledger (item 10)
+
+def ledger_case() -> tuple[dict, pd.DataFrame]:
+    """Salary 50,000; bonus = 30,000 × revenue attainment (target 1,000,000, capped at 1); 40 % held 2 months;
+    clawback 5 % of cancelled revenue; sanction cuts half the bonus; draw 5,000 (recoverable)."""
+    plan = {"name": "ledger", "base": 50000, "target_bonus": 30000, "targets": {"revenue": 1000000},
+            "components": [{"name": "bonus", "kind": "bonus", "metric": "revenue", "share": 1,
+                            "curve": {"points": [[0, 0], [1, 1]]}}],
+            "sanction": {"per_sanction": 0.5}, "clawback": {"rate": 0.05},
+            "holdback": {"share": 0.4, "release_after": 2}, "draw": {"amount": 5000}}
+    frame = pd.DataFrame({"rep_id": "A", "period": months(4), "revenue": [1e6, 8e5, 1e6, 0],
+                          "sanction": [0, 1, 0, 0], "cancelled_revenue": [0, 0, 90000, 0]})
+    return plan, frame
+
+
+def test_ledger_month_by_month() -> None:
+    """Jan: earned 30,000; 12,000 held → variable 18,000, held 12,000.
+    Feb: earned 24,000; sanction 0.5 × 24,000 = 12,000 (≤ 20 % × 74,000 = 14,800) → 12,000; held 0.4 × 12,000 =
+    4,800 → 7,200; held 16,800.
+    Mar: earned 30,000; held 12,000, Jan's 12,000 released → 30,000; 90,000 cancelled → owed 4,500, recovered
+    4,500 → 25,500; held 16,800.
+    Apr: earned 0; Feb's 4,800 released → 4,800 < draw 5,000 → 5,000, owed 200 against the draw; held 12,000.
+    """
+    plan, frame = ledger_case()
+    p = kpilab.evaluate(plan, frame)
+    led = p.ledger("A").round(2)
+    assert led["earned"].tolist() == [30000, 24000, 30000, 0]
+    assert led["sanction_cut"].tolist() == [0, -12000, 0, 0]
+    assert led["held"].tolist() == [12000, 4800, 12000, 0]
+    assert led["released"].tolist() == [0, 0, 12000, 4800]
+    assert led["holdback_balance"].tolist() == [12000, 16800, 16800, 12000]
+    assert led["clawback_owed"].tolist() == [0, 0, 4500, 0]
+    assert led["clawback_recovered"].tolist() == [0, 0, 4500, 0]
+    assert led["draw_balance"].tolist() == [0, 0, 0, 200]
+    assert led["total"].tolist() == [68000, 57200, 75500, 55000]
+    assert led["total"].tolist() == p.table["total"].round(2).tolist()
+
+
+def test_ledger_narrated_in_russian_and_english() -> None:
+    """The narration uses the table's own numbers, in the words of a Russian payroll document."""
+    from kpilab.explain_periods import narrate_ledger
+
+    plan, frame = ledger_case()
+    p = kpilab.evaluate(plan, frame)
+    ru = narrate_ledger(p, "A", "ru")
+    assert "удержано до оплаты 12\u00a0000\u00a0₽" in ru
+    assert "возврат по отменённой сделке \u22124\u00a0500\u00a0₽" in ru
+    assert "депремирование за дисциплинарное взыскание 12\u00a0000\u00a0₽" in ru
+    assert "Март 2026" in ru and "задолженность по авансу 200\u00a0₽" in ru
+    en = narrate_ledger(p, "A", "en")
+    assert "held until release 12,000\u00a0₽" in en and "reversal for a cancelled deal \u22124,500\u00a0₽" in en
+    explanation = p.explain("A", "2026-03")
+    last = explanation.table.iloc[-1]
+    assert last["item"] == "paid" and last["amount"] == pytest.approx(75500)
+
+
+def test_carried_state_month_by_month_equals_the_year_whole() -> None:
+    """Evaluating January-June whole equals January-March, then April-June from the carried state."""
+    plan, frame = ledger_case()
+    plan["components"].append({"name": "q", "kind": "bonus", "metric": "revenue", "amount": 9000,
+                               "curve": {"points": [[0, 0], [2, 2]]}, "period": "quarter", "true_up": True})
+    frame = pd.concat([frame, frame.assign(period=months(4, start=5))], ignore_index=True).iloc[:6]
+    whole = kpilab.evaluate(plan, frame).table
+    first = kpilab.evaluate(plan, frame.iloc[:3])
+    second = kpilab.evaluate(plan, frame.iloc[3:].reset_index(drop=True), carried=first.carried)
+    pieced = pd.concat([first.table, second.table], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, pieced)
+    one_by_one = []
+    carried = None
+    for i in range(6):
+        step = kpilab.evaluate(plan, frame.iloc[i:i + 1].reset_index(drop=True), carried=carried)
+        carried = step.carried
+        one_by_one.append(step.table)
+    pd.testing.assert_frame_equal(whole, pd.concat(one_by_one, ignore_index=True))
