@@ -88,7 +88,8 @@ def _evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator, c
     """A plan that pays across months (section 10): the period-aware pass, same table shape plus the ledger."""
     from .periods import BALANCES, evaluate_periods
 
-    result, extra, cols, row_plan, trace = evaluate_periods(plan, frame, loc, carried)
+    with _pool(len(frame)) as pool:
+        result, extra, cols, row_plan, trace = evaluate_periods(plan, frame, loc, carried, pool)
     table: dict[str, Any] = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
     for col in ["base", *plan.component_names, *extra, *OUTPUT_TAIL]:
         table[col] = result[col]

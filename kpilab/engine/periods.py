@@ -38,12 +38,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
+
+from ..errors import DataError
 
 from ..plan import Commission, Penalty, Plan, Scheme, Scorecard, TeamBonus
 from ..plan.periods import (CANCELLED_COLUMN, DAYS_IN_PERIOD_COLUMN, DAYS_WORKED_COLUMN, SANCTION_COLUMN,
                             TENURE_COLUMN, Timing)
+from .evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from .pay import _plan_pay
 from .resolve import _KEY_COLUMNS, _check_keys, _codes, _combine, _Columns, _Locator, _numeric, _resolve
 
@@ -63,25 +68,57 @@ def uses_periods(plan: Plan | Scheme) -> bool:
 
 # --------------------------------------------------------------------------- months and series
 
-def _months(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
-    """Each row's month as one integer (year × 12 + month − 1); a label that is no YYYY-MM is an error."""
-    codes, uniques = pd.factorize(frame["period"].astype(str).to_numpy(dtype=object), sort=False)
-    values = np.empty(len(uniques), dtype=np.int64)
-    for i, label in enumerate(uniques):  # once per distinct label, not per row
+def _months(frame: pd.DataFrame, loc: _Locator, coded: tuple[np.ndarray, int]) -> np.ndarray:
+    """Each row's month as one integer (year × 12 + month − 1); a label that is no YYYY-MM is an error.
+
+    ``coded`` is the period column's codes from the key check: each distinct label is read once.
+    """
+    codes, count = coded
+    first = np.full(count, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    values = np.zeros(count, dtype=np.int64)
+    labels = frame["period"].to_numpy(dtype=object)
+    for i in np.flatnonzero(first >= 0):
+        label = str(labels[first[i]])
         hit = _MONTH_RE.match(label)
         if hit is None or not 1 <= int(hit.group(2)) <= 12:
             raise loc.error(f"period {label!r} is not a month written YYYY-MM: a plan that pays across months "
                             "(period, true_up, draw, sanction, clawback, holdback, proration, ramp) needs "
-                            "monthly rows", int(np.flatnonzero(codes == i)[0]), "period")
+                            "monthly rows", int(first[i]), "period")
         values[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
     return values[codes]
 
 
 def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) -> np.ndarray:
-    """One integer per (scenario, rep): the index of the row's carried state."""
+    """One integer per (scenario, rep), numbered in order of first appearance: the index of its carried state."""
     coded = [keys[c] for c in ("scenario", "rep_id") if c in keys]
-    _, sid = np.unique(_combine(coded), return_inverse=True)
-    return sid.astype(np.int64)
+    combined = _combine(coded)
+    n = len(combined)
+    space = int(np.prod([count + 1 for _, count in coded], dtype=float))
+    if space <= 8 * n + 4096:  # dense codes: the first row of each series by one reversed scatter, no sort
+        first = np.full(space, n, dtype=np.int64)
+        first[combined[::-1]] = np.arange(n - 1, -1, -1)
+        present = np.flatnonzero(first < n)
+        number = np.empty(space, dtype=np.int64)
+        number[present[np.argsort(first[present], kind="stable")]] = np.arange(len(present))
+        return number[combined]
+    _, first_at, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    rank = np.empty(len(first_at), dtype=np.int64)
+    rank[np.argsort(first_at, kind="stable")] = np.arange(len(first_at))
+    return rank[inverse.ravel()]
+
+
+def _grid(month: np.ndarray, sid: np.ndarray, n_series: int) -> int | None:
+    """The number of months when the table is a grid (each series' rows together, the same months in the same
+    increasing order for every series), else None. A grid's month j is rows j, j + M, j + 2M, ...: a view."""
+    n = len(month)
+    if n % n_series:
+        return None
+    m = n // n_series
+    ss, mm = sid.reshape(n_series, m), month.reshape(n_series, m)
+    if not (ss == ss[:, :1]).all() or not (mm == mm[:1]).all() or not (np.diff(mm[0]) > 0).all():
+        return None
+    return m
 
 
 def _optional(frame: pd.DataFrame, column: str, loc: _Locator, default: float) -> np.ndarray | None:
@@ -274,235 +311,309 @@ class PeriodTrace:
     reversed: np.ndarray          # clawback owed this month (rate × cancelled revenue)
     held: np.ndarray
     released: np.ndarray
-    sanction_count: np.ndarray
     paid_before: dict[str, np.ndarray]   # per true-up component: what it had paid this year before the row
     internal: dict[Any, _Internal]
     paid_cols: _Columns           # the columns each row was paid on (with period-to-date totals)
-    month_of_row: np.ndarray
     carried: CarriedState
 
 
+@dataclass
+class _Month:
+    """One month's rows: ``rows`` (a strided slice of a grid table, else positions) and their series ``s``
+    (a slice when every series is present in order, so that its state is read and written as a view)."""
+
+    m: int
+    rows: slice | np.ndarray
+    s: slice | np.ndarray
+
+
+def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int) -> list[_Month]:
+    n = len(month)
+    per_grid = _grid(month, sid, n_series)
+    if per_grid is not None:
+        return [_Month(int(month[j]), slice(j, n, per_grid), slice(None)) for j in range(per_grid)]
+    order = np.argsort(month, kind="stable")
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(month[order])) + 1, [n]])
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        rows = order[lo:hi]
+        s = sid[rows]
+        full = len(s) == n_series and bool((s == np.arange(n_series)).all())
+        out.append(_Month(int(month[rows[0]]), rows, slice(None) if full else s))
+    return out
+
+
 def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
-                     carried: CarriedState | None = None) -> tuple[dict[str, np.ndarray], list[str],
-                                                                      _Columns, dict[Any, np.ndarray], PeriodTrace]:
-    """Pay every rep month by month with carried state; returns the money columns and what the ledger needs."""
-    keys = _check_keys(frame, loc)
+                     carried: CarriedState | None = None, pool: ThreadPoolExecutor | None = None
+                     ) -> tuple[dict[str, np.ndarray], list[str], _Columns, dict[Any, np.ndarray], PeriodTrace]:
+    """Pay every rep month by month with carried state; returns the money columns and what the ledger needs.
+
+    Three passes, each a loop over months with every series of a month in one vectorised step: the
+    period-to-date totals (they depend on the facts only); the pay of section 7 (all months in one call of
+    the per-row payer, split over cores, when no true-up feeds a month's pay from the months before; with a
+    true-up, the settlement of each month is taken in month order inside that call); the carried mechanics.
+    """
     plans = plan.plans()
-    cols, row_plan = _resolve(plans, frame, loc, lambda: keys)
+    columns: dict[tuple[str, str], str] = {}
+    taken = set().union(*(p.metrics_needed() for p in plans.values()))
+    internal = {role: _internal(p, columns, taken) for role, p in plans.items()}
+    names = plan.component_names
+
+    def pay_all(pay_cols: _Columns, month: np.ndarray | None, blocks: list[_Month] | None,
+                sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
+        n = pay_cols.n
+        out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable",
+                                               "total"]}
+        paid_before: dict[str, np.ndarray] = {}
+        for role, it in internal.items():
+            rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
+            role_cols = pay_cols if rows is None else pay_cols.take(rows)
+            role_month = month if rows is None or month is None else month[rows]
+            result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
+            for col, values in result.items():
+                if rows is None:
+                    out[col] = values
+                else:
+                    out[col][rows] = values
+        return out, paid_before
+
+    # The key check (hashing strings, GIL-bound) overlaps the numpy work of resolving, and of paying when no
+    # part of the plan depends on the month, as in evaluate.
+    keys_job = pool.submit(_check_keys, frame, loc) if pool is not None else None
+    early = None
+    try:
+        keys = _check_keys(frame, loc) if keys_job is None else None
+        cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys)
+        # ---- 1. row-local rules: proration and the ramp scale salary and targets
+        cols = _row_local(plans, row_plan, frame, loc, cols)
+        if not columns:
+            early = pay_all(cols, None, None, None, None)
+    except DataError:
+        if keys_job is not None:
+            keys_job.result()  # a key problem is reported first, as in a sequential check
+        raise
+    keys = keys_job.result() if keys_job is not None else keys
     n = cols.n
-    month = _months(frame, loc)
+    month = _months(frame, loc, keys["period"])
     sid = _series_codes(frame, keys)
     n_series = int(sid.max()) + 1
     labels = _key_labels(frame, sid, n_series)
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
+    blocks = _month_blocks(month, sid, n_series)
 
-    # ---- 1. row-local rules: proration and the ramp scale salary and targets
-    cols = _row_local(plans, row_plan, frame, loc, cols)
+    # ---- 2. period-to-date totals of what the period parts read
+    aggregation: dict[str, str] = {}
+    for p in plans.values():
+        aggregation.update(p.periods.aggregation)
+    ptd_facts = {name: np.zeros(n) for name in columns.values()}
+    ptd_targets = {name: np.full(n, np.nan) for (metric, _), name in columns.items() if metric in cols.targets}
+    scopes = sorted({sc for _, sc in columns})
+    ptd_bonus = {scope: np.zeros(n) for scope in scopes}
+    if columns:
+        for blk in blocks:
+            rows, si, m = blk.rows, blk.s, blk.m
+            for scope in scopes:
+                pid = state.get(f"period_id:{scope}", -1)
+                reset = pid[si] != m // _SCOPE_LEN[scope]
+                for (metric, sc), name in columns.items():
+                    if sc != scope:
+                        continue
+                    how = aggregation.get(metric, "sum")
+                    ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
+                    if name in ptd_targets:
+                        ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
+                                                              cols.targets[metric][rows], how, reset)
+                ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
+                                                     "sum", reset)
+                pid[si] = m // _SCOPE_LEN[scope]
 
-    # ---- the internal plans: period parts read period-to-date columns
-    columns: dict[tuple[str, str], str] = {}
-    taken = set().union(*(p.metrics_needed() for p in plans.values()))
-    internal = {role: _internal(p, columns, taken) for role, p in plans.items()}
-    team_codes = None
-    if any(part.team for it in internal.values() for part in it.parts):
-        coded = [keys[c] if c in keys else _codes(frame[c]) for c in ("scenario", "team") if c in frame.columns]
-        team_codes = _combine(coded) if coded else np.zeros(n, np.int64)
+    # ---- 3. section 7 on the period-to-date columns
+    money: dict[str, np.ndarray] = {}
+    ptd_team: dict[str, np.ndarray] = {}
+    for it in internal.values():
+        for part in it.parts:
+            money[part.name] = part.share * ptd_bonus[part.scope] if part.share is not None else \
+                part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+            if part.team:
+                name = next(iter(part.metrics.values()))
+                coded = [keys[c] if c in keys else _codes(frame[c]) for c in ("scenario", "team")
+                         if c in frame.columns] + [(month - month.min(), int(month.max() - month.min()) + 1)]
+                _, g = np.unique(_combine(coded), return_inverse=True)
+                g = g.ravel()
+                ptd_team[name] = (np.bincount(g, weights=ptd_facts[name]) / np.bincount(g, weights=ptd_targets[name]))[g]
+    pay_cols = _Columns(n, {**cols.facts, **ptd_facts}, {**cols.targets, **ptd_targets},
+                        {**cols.team_attainment, **ptd_team}, cols.base, cols.target_bonus, money)
+    out, paid_before = early if early is not None else pay_all(pay_cols, month, blocks, sid, state)
 
-    # ---- per-row parameters of the carried mechanics (a scheme's roles may differ)
+    # ---- 4-8. the carried mechanics on each month's variable pay
     par = _parameters(plans, row_plan, n)
-    sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if par["sanction_on"].any() else None
-    cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0) if par["clawback_on"].any() else None
-    tenure = _tenure(frame, loc) if par["ramp_on"].any() else None
-
-    names = plan.component_names
-    out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable", "total"]}
-    parts_used = [c for c, on in (("ramp_guarantee", par["ramp_guarantee"].any()),
-                                  ("sanction_cut", par["sanction_on"].any()),
-                                  ("holdback", par["holdback_on"].any()),
-                                  ("clawback", par["clawback_on"].any()),
-                                  ("draw_adjustment", par["draw_on"].any())) if on]
+    sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
+    cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0) if np.any(par["clawback_on"]) else None
+    if cancelled is None and np.any(par["clawback_on"]):
+        cancelled = np.zeros(n)
+    tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
+    parts_used = [c for c, on in (("ramp_guarantee", np.any(par["ramp_guarantee"])),
+                                  ("sanction_cut", np.any(par["sanction_on"])),
+                                  ("holdback", np.any(par["holdback_on"])),
+                                  ("clawback", np.any(par["clawback_on"])),
+                                  ("draw_adjustment", np.any(par["draw_on"]))) if on]
     for c in parts_used:
         out[c] = np.zeros(n)
     for c in BALANCES:
-        if par[c.split("_")[0] + "_on"].any():
+        if np.any(par[c.split("_")[0] + "_on"]):
             out[c] = np.zeros(n)
-    earned_all = np.zeros(n)
-    reversed_all = np.zeros(n)
-    held_all = np.zeros(n)
-    released_all = np.zeros(n)
-    paid_before: dict[str, np.ndarray] = {}
-    paid_facts = {name: np.zeros(n) for name in columns.values()}
-    paid_targets: dict[str, np.ndarray] = {}
-    paid_team: dict[str, np.ndarray] = {}
-    paid_money: dict[str, np.ndarray] = {}
+    tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
+    earned = out["total"] - out["base"]
+    if parts_used:
+        variable = earned.copy()
+        for blk in blocks:
+            rows = blk.rows
+            p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
+            variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
+                                        sanction, cancelled, tenure, tr)
+        out["variable"] = variable
+        out["total"] = out["base"] + variable
 
-    # Rows by month: one stable sort, then contiguous blocks.
-    order = np.argsort(month, kind="stable")
-    sorted_months = month[order]
-    cuts = np.flatnonzero(np.diff(sorted_months)) + 1
-    blocks = np.split(order, cuts)
-    aggregation = {}
-    for p in plans.values():
-        aggregation.update(p.periods.aggregation)
-
-    for rows in blocks:
-        m = int(month[rows[0]])
-        s = sid[rows]
-        sub = cols.take(rows)
-        # ---- 2. period-to-date totals
-        for (metric, scope), name in columns.items():
-            how = aggregation.get(metric, "sum")
-            pid = state.get(f"period_id:{scope}", -1)
-            _accumulate(state, f"fact:{name}", s, sub.facts[metric], how, pid[s] != m // _SCOPE_LEN[scope])
-            if metric in sub.targets:
-                _accumulate(state, f"target:{name}", s, sub.targets[metric], how,
-                            pid[s] != m // _SCOPE_LEN[scope])
-        for scope in {sc for _, sc in columns}:
-            tb_name = f"target_bonus:{scope}"
-            pid = state.get(f"period_id:{scope}", -1)
-            _accumulate(state, tb_name, s, sub.target_bonus, "sum", pid[s] != m // _SCOPE_LEN[scope])
-        for scope in {sc for _, sc in columns}:
-            state.get(f"period_id:{scope}", -1)[s] = m // _SCOPE_LEN[scope]
-        for (metric, scope), name in columns.items():
-            sub.facts[name] = _read(state, f"fact:{name}", s, aggregation.get(metric, "sum"))
-            paid_facts[name][rows] = sub.facts[name]
-            if f"target:{name}:value" in state.arrays:
-                sub.targets[name] = _read(state, f"target:{name}", s, aggregation.get(metric, "sum"))
-                paid_targets.setdefault(name, np.full(n, np.nan))[rows] = sub.targets[name]
-        # ---- 3. section 7, role by role
-        for role, it in internal.items():
-            mine = row_plan[role][rows]
-            if not mine.any():
-                continue
-            local = np.flatnonzero(mine)
-            part_cols = sub.take(local) if not mine.all() else sub
-            ps = s[local]
-            for part in it.parts:
-                k = part.periods_to_date(m)
-                if part.share is not None:
-                    money = part.share * _read(state, f"target_bonus:{part.scope}", ps, "sum")
-                else:
-                    money = np.full(len(local), part.amount * k)
-                part_cols.money[part.name] = money
-                paid_money.setdefault(part.name, np.full(n, np.nan))[rows[local]] = money
-                if part.team:
-                    metric, name = next(iter(part.metrics.items()))
-                    grp = team_codes[rows[local]]
-                    _, g = np.unique(grp, return_inverse=True)
-                    att = (np.bincount(g, weights=part_cols.facts[name])
-                           / np.bincount(g, weights=part_cols.targets[name]))[g]
-                    part_cols.team_attainment[name] = att
-                    paid_team.setdefault(name, np.full(n, np.nan))[rows[local]] = att
-            adjust = _adjuster(it, m, ps, state, paid_before, rows[local], n)
-            result = _plan_pay(it.plan_for(m), part_cols, adjust=adjust)
-            for col, values in result.items():
-                out[col][rows[local]] = values
-        # ---- 4-8. the carried mechanics on the month's variable pay
-        base = out["base"][rows]
-        var = out["total"][rows] - base
-        earned_all[rows] = var
-        var = _mechanics(par, rows, s, m, var, base, out, state, sanction, cancelled, tenure,
-                         reversed_all, held_all, released_all)
-        out["variable"][rows] = var
-        out["total"][rows] = base + var
-
-    arrays = dict(state.arrays)
-    carried_out = CarriedState(labels, arrays)
-    paid_cols = _Columns(n, {**cols.facts, **paid_facts}, {**cols.targets, **paid_targets},
-                         {**cols.team_attainment, **paid_team}, cols.base, cols.target_bonus, paid_money)
-    trace = PeriodTrace(month, sid, earned_all, reversed_all, held_all, released_all,
-                        sanction if sanction is not None else np.zeros(n), paid_before, internal, paid_cols,
-                        month, carried_out)
+    carried_out = CarriedState(labels, dict(state.arrays))
+    trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
+                        pay_cols, carried_out)
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
 
-def _accumulate(state: _State, name: str, s: np.ndarray, x: np.ndarray, how: str, reset: np.ndarray) -> None:
-    """Add this month's ``x`` to the series' period-to-date ``name`` (restarting where ``reset``)."""
+def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,
+              n: int, sid: np.ndarray, state: _State, paid_before: dict[str, np.ndarray],
+              pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """Section 7 for one plan's rows (``rows`` of the table, None = all), every month in one call.
+
+    A period part pays only in its closing month; a true-up pays the settlement to date, month after month
+    in order, each month's series at once (so that call runs on one core). Without a true-up no month
+    depends on another and the call is split over cores, as :func:`~kpilab.engine.evaluate` does.
+    """
+    closing = {part.name: part.closing(month) for part in it.parts}
+    settled = [part for part in it.parts if part.timing.true_up is not False]
+    scaled = [part for part in it.parts if part.scalable is not None]
+
+    def zero_open(pay: dict[str, np.ndarray], where: slice) -> None:
+        for part in it.parts:
+            np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
+
+    if not settled and not scaled:
+        if pool is None or cols.n < _PARALLEL_MIN_ROWS:
+            return _plan_pay(it.plan, cols, adjust=lambda pay: zero_open(pay, slice(None)) if it.parts else None)
+        bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+        jobs = [pool.submit(_plan_pay, it.plan, cols.take(slice(lo, hi)),
+                            None, (lambda pay, w=slice(lo, hi): zero_open(pay, w)) if it.parts else None)
+                for lo, hi in zip(bounds[:-1], bounds[1:])]
+        parts = [job.result() for job in jobs]
+        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+    # A true-up (or a commission whose tiers scale with the periods to date) is paid month by month.
+    if rows is None:
+        local = [(blk, blk.rows) for blk in blocks]
+    else:
+        where = np.full(n, -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        local = []
+        for blk in blocks:
+            block_rows = np.arange(n)[blk.rows] if isinstance(blk.rows, slice) else blk.rows
+            at = where[block_rows]
+            keep = at >= 0
+            if keep.any():
+                mine = block_rows[keep]
+                local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
+    for part in settled:
+        paid_before.setdefault(part.name, np.full(n, np.nan))
+    out: dict[str, np.ndarray] | None = None
+    for blk, here in local:
+        sub = cols.take(here)
+        m = blk.m
+        year = m // 12
+
+        def adjust(pay: dict[str, np.ndarray]) -> None:
+            for part in it.parts:
+                if not part.closing(m):
+                    pay[part.name][:] = 0.0
+                    continue
+                if part.timing.true_up is False:
+                    continue
+                paid = state.get(f"paid:{part.name}")
+                paid_year = state.get(f"paid_year:{part.name}", -1)
+                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+                settle = pay[part.name] - before
+                if part.timing.true_up is True:
+                    settle = np.maximum(settle, 0.0)
+                paid[blk.s] = before + settle
+                paid_year[blk.s] = year
+                paid_before[part.name][blk.rows] = before
+                pay[part.name][:] = settle
+
+        result = _plan_pay(it.plan_for(m), sub, adjust=adjust)
+        if out is None:
+            out = {key: np.full(cols.n, np.nan) for key in result}
+        for key, values in result.items():
+            out[key][here] = values
+    assert out is not None
+    return out
+
+
+def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,
+                reset: np.ndarray) -> np.ndarray:
+    """Add this month's ``x`` to the series' period-to-date ``name`` (restarting where ``reset``); returns the
+    period-to-date value (the mean for ``mean``)."""
     value = state.get(f"{name}:value")
     count = state.get(f"{name}:count")
     fresh = reset | (count[s] == 0)
     old = np.where(fresh, 0.0, value[s])
     if how in ("sum", "mean"):
-        value[s] = old + x
+        new = old + x
     elif how == "last":
-        value[s] = x
+        new = np.asarray(x, dtype=float).copy()
     elif how == "min":
-        value[s] = np.where(fresh, x, np.minimum(old, x))
+        new = np.where(fresh, x, np.minimum(old, x))
     else:
-        value[s] = np.where(fresh, x, np.maximum(old, x))
-    count[s] = np.where(reset, 0.0, count[s]) + 1.0
+        new = np.where(fresh, x, np.maximum(old, x))
+    value[s] = new
+    counted = np.where(reset, 0.0, count[s]) + 1.0
+    count[s] = counted
+    return new / counted if how == "mean" else new
 
 
-def _read(state: _State, name: str, s: np.ndarray, how: str) -> np.ndarray:
-    value = state.arrays[f"{name}:value"][s]
-    if how == "mean":
-        return value / state.arrays[f"{name}:count"][s]
-    return value.copy()
-
-
-def _adjuster(it: _Internal, month: int, s: np.ndarray, state: _State, paid_before: dict[str, np.ndarray],
-              rows: np.ndarray, n: int):
-    """Step 3's adjustment: a period part pays only when its period closes; a true-up settles to date."""
-    if not it.parts:
-        return None
-    year = month // 12
-
-    def adjust(pay: dict[str, np.ndarray]) -> None:
-        for part in it.parts:
-            if not part.closing(month):
-                pay[part.name][:] = 0.0
-                continue
-            if part.timing.true_up is False:
-                continue
-            paid = state.get(f"paid:{part.name}")
-            paid_year = state.get(f"paid_year:{part.name}", -1)
-            before = np.where(paid_year[s] == year, paid[s], 0.0)
-            settle = pay[part.name] - before
-            if part.timing.true_up is True:
-                settle = np.maximum(settle, 0.0)
-            paid[s] = before + settle
-            paid_year[s] = year
-            paid_before.setdefault(part.name, np.full(n, np.nan))[rows] = before
-            pay[part.name][:] = settle
-
-    return adjust
-
-
-def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    """Each mechanic's parameters per row (the plan of the row's role), NaN/False where it is off."""
-    par: dict[str, np.ndarray] = {k: np.zeros(n, bool) for k in
-                                  ("draw_on", "sanction_on", "clawback_on", "holdback_on", "ramp_on")}
-    for k in ("draw_amount", "draw_recoverable", "per_sanction", "sanction_limit", "sanction_on_wage",
-              "clawback_rate", "holdback_share", "ramp_guarantee", "ramp_months", "floor_number"):
-        par[k] = np.zeros(n)
-    par["holdback_after"] = np.zeros(n, np.int64)
+def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int) -> dict[str, Any]:
+    """Each mechanic's parameters: a scalar for one plan, per row (the plan of the row's role) for a scheme;
+    zero/False where a plan does not use the mechanic."""
+    values: dict[Any, dict[str, float]] = {}
     for role, p in plans.items():
-        rows = row_plan[role]
         r = p.periods
-        if r.draw is not None:
-            par["draw_on"][rows] = True
-            par["draw_amount"][rows] = r.draw.amount
-            par["draw_recoverable"][rows] = float(r.draw.recoverable)
-        if r.sanction is not None:
-            par["sanction_on"][rows] = True
-            par["per_sanction"][rows] = r.sanction.per_sanction
-            par["sanction_limit"][rows] = r.sanction.limit
-            par["sanction_on_wage"][rows] = float(r.sanction.limit_of == "wage")
-        if r.clawback is not None:
-            par["clawback_on"][rows] = True
-            par["clawback_rate"][rows] = r.clawback.rate
-        if r.holdback is not None:
-            par["holdback_on"][rows] = True
-            par["holdback_share"][rows] = r.holdback.share
-            par["holdback_after"][rows] = r.holdback.release_after
-        if r.ramp is not None:
-            par["ramp_on"][rows] = True
-            par["ramp_guarantee"][rows] = r.ramp.guarantee
-            par["ramp_months"][rows] = r.ramp.months
         floor = p.limits.floor
-        par["floor_number"][rows] = float(floor) if floor not in (None, "base") else 0.0
-    return par
+        values[role] = {
+            "draw_on": r.draw is not None, "draw_amount": r.draw.amount if r.draw else 0.0,
+            "draw_recoverable": float(r.draw.recoverable) if r.draw else 0.0,
+            "sanction_on": r.sanction is not None,
+            "per_sanction": r.sanction.per_sanction if r.sanction else 0.0,
+            "sanction_limit": r.sanction.limit if r.sanction else 0.0,
+            "sanction_on_wage": float(r.sanction.limit_of == "wage") if r.sanction else 0.0,
+            "clawback_on": r.clawback is not None, "clawback_rate": r.clawback.rate if r.clawback else 0.0,
+            "holdback_on": r.holdback is not None, "holdback_share": r.holdback.share if r.holdback else 0.0,
+            "holdback_after": r.holdback.release_after if r.holdback else 0,
+            "ramp_on": r.ramp is not None, "ramp_guarantee": r.ramp.guarantee if r.ramp else 0.0,
+            "ramp_months": r.ramp.months if r.ramp else 0,
+            "floor_number": float(floor) if floor not in (None, "base") else 0.0,
+        }
+    width = max(int(v["holdback_after"]) for v in values.values())
+    if len(plans) == 1:
+        out: dict[str, Any] = dict(next(iter(values.values())))
+    else:
+        out = {}
+        for key, sample in next(iter(values.values())).items():
+            dtype = bool if isinstance(sample, bool) else np.int64 if isinstance(sample, int) else float
+            arr = np.zeros(n, dtype=dtype)
+            for role, v in values.items():
+                arr[row_plan[role]] = v[key]
+            out[key] = arr
+    out["holdback_width"] = width
+    return out
 
 
 def _tenure(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
@@ -553,12 +664,11 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
                     cols.target_bonus, dict(cols.money))
 
 
-def _mechanics(par: dict[str, np.ndarray], rows: np.ndarray, s: np.ndarray, m: int, var: np.ndarray,
+def _mechanics(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
                base: np.ndarray, out: dict[str, np.ndarray], state: _State, sanction: np.ndarray | None,
-               cancelled: np.ndarray | None, tenure: np.ndarray | None, reversed_all: np.ndarray,
-               held_all: np.ndarray, released_all: np.ndarray) -> np.ndarray:
-    """Steps 4-8 of one month on the month's variable pay ``var``; returns the variable pay paid."""
-    p = {k: v[rows] for k, v in par.items()}
+               cancelled: np.ndarray | None, tenure: np.ndarray | None, tr: dict[str, np.ndarray]) -> np.ndarray:
+    """Steps 4-8 of one month (rows ``rows`` of the ordered table, series ``s``) on the month's variable pay
+    ``var``; ``p`` holds the parameters (scalars, or arrays of these rows). Returns the variable pay paid."""
     # 4. the ramp's guaranteed bonus
     if "ramp_guarantee" in out and tenure is not None:
         ramp = p["ramp_on"] & (tenure[rows] <= p["ramp_months"])
@@ -574,50 +684,51 @@ def _mechanics(par: dict[str, np.ndarray], rows: np.ndarray, s: np.ndarray, m: i
         cut = np.where(p["sanction_on"] & (count > 0), cut, 0.0)
         out["sanction_cut"][rows] = 0.0 - cut  # never −0.0 in a CSV
         var = var - cut
-    # 6. the holdback: share of the bonus held, released after N months
+    # 6. the holdback: share of the bonus held, released after N months (slot = month mod N)
     if "holdback" in out:
-        width = int(par["holdback_after"].max())
+        width = int(p["holdback_width"])
         amounts = state.get("held_amount", 0.0, width)
         held_month = state.get("held_month", -1, width)
         after = p["holdback_after"]
-        due = (held_month[s] >= 0) & (held_month[s] <= (m - after)[:, None])
-        release = np.where(due, amounts[s], 0.0).sum(axis=1)
-        a, hm = amounts[s], held_month[s]
+        a, hm = amounts[s], held_month[s]  # copies for a list of series; views when every series is here
+        due = (hm >= 0) & (hm <= np.reshape(m - after, (-1, 1)))
+        release = np.where(due, a, 0.0).sum(axis=1)
         a[due] = 0.0
         hm[due] = -1
         held = np.where(p["holdback_on"], p["holdback_share"] * np.maximum(var, 0.0), 0.0)
-        slot = m % np.maximum(after, 1)
-        idx = np.arange(len(s))
+        slot = np.broadcast_to(m % np.maximum(after, 1), held.shape)
+        idx = np.arange(len(held))
         a[idx, slot] += held
         hm[idx, slot] = np.where(held > 0, m, hm[idx, slot])
         amounts[s], held_month[s] = a, hm
         out["holdback"][rows] = release - held
         out["holdback_balance"][rows] = a.sum(axis=1)
-        held_all[rows], released_all[rows] = held, release
+        tr["held"][rows], tr["released"][rows] = held, release
         var = var + release - held
     # 7. the clawback: owed from cancelled revenue, recovered from variable pay only, above salary and floor
     if "clawback" in out:
         balance = state.get("clawback_balance")
-        owed = balance[s] + np.where(p["clawback_on"], p["clawback_rate"] * cancelled[rows], 0.0)
+        reversal = np.where(p["clawback_on"], p["clawback_rate"] * cancelled[rows], 0.0)
+        owed = balance[s] + reversal
         floor = np.maximum(base, p["floor_number"])
         available = np.maximum(0.0, base + var - floor)
         recovered = np.minimum(owed, available)
         balance[s] = owed - recovered
         out["clawback"][rows] = 0.0 - recovered
-        out["clawback_balance"][rows] = balance[s]
-        reversed_all[rows] = np.where(p["clawback_on"], p["clawback_rate"] * cancelled[rows], 0.0)
+        out["clawback_balance"][rows] = owed - recovered
+        tr["reversed"][rows] = reversal
         var = var - recovered
     # 8. the draw: variable pay at least the draw; a recoverable shortfall is owed, repaid from later excess
     if "draw_adjustment" in out:
         balance = state.get("draw_balance")
         owed = np.where(p["draw_recoverable"] > 0, balance[s], 0.0)
         paid = np.where(p["draw_on"], np.maximum(p["draw_amount"], var - owed), var)
-        balance[s] = np.where(p["draw_on"] & (p["draw_recoverable"] > 0), owed + paid - var, 0.0)
+        new = np.where(p["draw_on"] & (p["draw_recoverable"] > 0), owed + paid - var, 0.0)
+        balance[s] = new
         out["draw_adjustment"][rows] = paid - var
-        out["draw_balance"][rows] = balance[s]
+        out["draw_balance"][rows] = new
         var = paid
     return var
-
 
 
 # --------------------------------------------------------------------------- the ledger
