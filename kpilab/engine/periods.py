@@ -332,11 +332,11 @@ def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int) -> list[_Mo
     per_grid = _grid(month, sid, n_series)
     if per_grid is not None:
         return [_Month(int(month[j]), slice(j, n, per_grid), slice(None)) for j in range(per_grid)]
-    order = np.argsort(month, kind="stable")
-    bounds = np.concatenate([[0], np.flatnonzero(np.diff(month[order])) + 1, [n]])
     out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        rows = order[lo:hi]
+    low = int(month.min())
+    present = np.flatnonzero(np.bincount(month - low))
+    for m in present + low:  # a few dozen months: one comparison pass each beats sorting a million rows
+        rows = np.flatnonzero(month == m)
         s = sid[rows]
         full = len(s) == n_series and bool((s == np.arange(n_series)).all())
         out.append(_Month(int(month[rows[0]]), rows, slice(None) if full else s))
@@ -664,67 +664,84 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
                     cols.target_bonus, dict(cols.money))
 
 
-def _mechanics(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
+def _pick(flag: Any, yes: Any, no: Any) -> Any:
+    """``np.where`` for a per-row flag; a plain choice for one plan's scalar flag (no pass over the rows)."""
+    if np.ndim(flag) == 0:
+        return yes if flag else no
+    return np.where(flag, yes, no)
+
+
+def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slice, m: int, var: np.ndarray,
                base: np.ndarray, out: dict[str, np.ndarray], state: _State, sanction: np.ndarray | None,
                cancelled: np.ndarray | None, tenure: np.ndarray | None, tr: dict[str, np.ndarray]) -> np.ndarray:
-    """Steps 4-8 of one month (rows ``rows`` of the ordered table, series ``s``) on the month's variable pay
-    ``var``; ``p`` holds the parameters (scalars, or arrays of these rows). Returns the variable pay paid."""
+    """Steps 4-8 of one month (rows ``rows`` of the table, series ``s``) on the month's variable pay ``var``;
+    ``p`` holds the parameters (scalars for one plan, arrays of these rows for a scheme). Returns the
+    variable pay paid."""
     # 4. the ramp's guaranteed bonus
     if "ramp_guarantee" in out and tenure is not None:
-        ramp = p["ramp_on"] & (tenure[rows] <= p["ramp_months"])
-        top_up = np.where(ramp, np.maximum(0.0, p["ramp_guarantee"] - var), 0.0)
+        top_up = np.maximum(0.0, p["ramp_guarantee"] - var)
+        top_up *= p["ramp_on"] & (tenure[rows] <= p["ramp_months"])
         out["ramp_guarantee"][rows] = top_up
         var = var + top_up
     # 5. the sanction cut: this month's bonus only, at most limit × the month's wage, never the salary
     if sanction is not None and "sanction_cut" in out:
         bonus = np.maximum(var, 0.0)
-        wage = np.where(p["sanction_on_wage"] > 0, base + bonus, base)
-        count = sanction[rows]
-        cut = np.minimum(np.minimum(p["per_sanction"] * count * bonus, p["sanction_limit"] * wage), bonus)
-        cut = np.where(p["sanction_on"] & (count > 0), cut, 0.0)
+        wage = base + bonus * p["sanction_on_wage"]          # limit_of: wage (salary + bonus) or base
+        cut = np.minimum(np.minimum(p["per_sanction"] * sanction[rows] * bonus, p["sanction_limit"] * wage), bonus)
+        cut = _pick(p["sanction_on"], cut, 0.0)
         out["sanction_cut"][rows] = 0.0 - cut  # never −0.0 in a CSV
         var = var - cut
-    # 6. the holdback: share of the bonus held, released after N months (slot = month mod N)
+    # 6. the holdback: share of the bonus held in slot (month mod N), released N months later
     if "holdback" in out:
         width = int(p["holdback_width"])
-        amounts = state.get("held_amount", 0.0, width)
-        held_month = state.get("held_month", -1, width)
         after = p["holdback_after"]
-        a, hm = amounts[s], held_month[s]  # copies for a list of series; views when every series is here
-        due = (hm >= 0) & (hm <= np.reshape(m - after, (-1, 1)))
-        release = np.where(due, a, 0.0).sum(axis=1)
-        a[due] = 0.0
-        hm[due] = -1
-        held = np.where(p["holdback_on"], p["holdback_share"] * np.maximum(var, 0.0), 0.0)
-        slot = np.broadcast_to(m % np.maximum(after, 1), held.shape)
-        idx = np.arange(len(held))
-        a[idx, slot] += held
-        hm[idx, slot] = np.where(held > 0, m, hm[idx, slot])
-        amounts[s], held_month[s] = a, hm
+        release = np.zeros(len(var))
+        balance = np.zeros(len(var))
+        held = _pick(p["holdback_on"], p["holdback_share"] * np.maximum(var, 0.0), 0.0)
+        slot = m % np.maximum(after, 1)
+        for k in range(width):
+            amount = state.get(f"held_amount:{k}")
+            when = state.get(f"held_month:{k}", -1)
+            a, hm = amount[s], when[s]
+            due = (hm >= 0) & (hm <= m - after)
+            if due.any():
+                release += a * due
+                a = a * ~due
+                hm = np.where(due, -1, hm)
+            here = slot == k
+            if np.ndim(here) == 0:
+                if here:
+                    a = a + held
+                    hm = np.where(held > 0, m, hm)
+            elif here.any():
+                a = a + held * here
+                hm = np.where(here & (held > 0), m, hm)
+            amount[s], when[s] = a, hm
+            balance += a
         out["holdback"][rows] = release - held
-        out["holdback_balance"][rows] = a.sum(axis=1)
+        out["holdback_balance"][rows] = balance
         tr["held"][rows], tr["released"][rows] = held, release
         var = var + release - held
     # 7. the clawback: owed from cancelled revenue, recovered from variable pay only, above salary and floor
     if "clawback" in out:
-        balance = state.get("clawback_balance")
-        reversal = np.where(p["clawback_on"], p["clawback_rate"] * cancelled[rows], 0.0)
-        owed = balance[s] + reversal
-        floor = np.maximum(base, p["floor_number"])
-        available = np.maximum(0.0, base + var - floor)
+        ledger = state.get("clawback_balance")
+        reversal = _pick(p["clawback_on"], p["clawback_rate"] * cancelled[rows], 0.0)
+        owed = ledger[s] + reversal
+        available = np.maximum(0.0, var - np.maximum(0.0, p["floor_number"] - base))
         recovered = np.minimum(owed, available)
-        balance[s] = owed - recovered
+        ledger[s] = owed - recovered
         out["clawback"][rows] = 0.0 - recovered
         out["clawback_balance"][rows] = owed - recovered
         tr["reversed"][rows] = reversal
         var = var - recovered
     # 8. the draw: variable pay at least the draw; a recoverable shortfall is owed, repaid from later excess
     if "draw_adjustment" in out:
-        balance = state.get("draw_balance")
-        owed = np.where(p["draw_recoverable"] > 0, balance[s], 0.0)
-        paid = np.where(p["draw_on"], np.maximum(p["draw_amount"], var - owed), var)
-        new = np.where(p["draw_on"] & (p["draw_recoverable"] > 0), owed + paid - var, 0.0)
-        balance[s] = new
+        ledger = state.get("draw_balance")
+        recoverable = p["draw_on"] & (p["draw_recoverable"] > 0)
+        owed = _pick(recoverable, ledger[s], 0.0)
+        paid = _pick(p["draw_on"], np.maximum(p["draw_amount"], var - owed), var)
+        new = _pick(recoverable, owed + paid - var, 0.0)
+        ledger[s] = new
         out["draw_adjustment"][rows] = paid - var
         out["draw_balance"][rows] = new
         var = paid
