@@ -433,8 +433,10 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
     ptd_team: dict[str, np.ndarray] = {}
     for it in internal.values():
         for part in it.parts:
-            money[part.name] = part.share * ptd_bonus[part.scope] if part.share is not None else \
-                part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+            if part.share is not None:
+                money[part.name] = part.share * ptd_bonus[part.scope]
+            elif part.amount is not None:
+                money[part.name] = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
             if part.team:
                 name = next(iter(part.metrics.values()))
                 coded = [keys[c] if c in keys else _codes(frame[c]) for c in ("scenario", "team")
@@ -652,14 +654,15 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
             loc.first(given & np.isnan(days), f"{DAYS_WORKED_COLUMN} is given but {DAYS_IN_PERIOD_COLUMN} is empty",
                       DAYS_IN_PERIOD_COLUMN)
             loc.first(given & (days == 0), f"{DAYS_IN_PERIOD_COLUMN} must be > 0", DAYS_IN_PERIOD_COLUMN)
+            loc.first(given & (worked == 0), f"{DAYS_WORKED_COLUMN} must be > 0: leave out a month with no day "
+                      "worked (its salary and targets would be 0)", DAYS_WORKED_COLUMN)
             loc.first(given & (worked > days), f"{DAYS_WORKED_COLUMN} is more than {DAYS_IN_PERIOD_COLUMN}",
                       DAYS_WORKED_COLUMN)
             factor = np.where(given, worked / np.where(given, days, 1.0), 1.0)
     if not prorate.any() and np.all(ramp_factor == 1.0):
         return cols
-    target_factor = factor * ramp_factor
-    # A row that worked no day has no target to reach: its attainment reads 0, not 0/0.
-    targets = {m: np.where(target_factor > 0, t * target_factor, np.inf) for m, t in cols.targets.items()}
+    target_factor = factor * ramp_factor  # > 0: days worked and ramp factors are
+    targets = {m: t * target_factor for m, t in cols.targets.items()}
     return _Columns(cols.n, dict(cols.facts), targets, dict(cols.team_attainment), cols.base * factor,
                     cols.target_bonus, dict(cols.money))
 
@@ -680,7 +683,7 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
     # 4. the ramp's guaranteed bonus
     if "ramp_guarantee" in out and tenure is not None:
         top_up = np.maximum(0.0, p["ramp_guarantee"] - var)
-        top_up *= p["ramp_on"] & (tenure[rows] <= p["ramp_months"])
+        top_up *= p["ramp_on"] & (tenure[rows] <= p["ramp_months"]) & (p["ramp_guarantee"] > 0)
         out["ramp_guarantee"][rows] = top_up
         var = var + top_up
     # 5. the sanction cut: this month's bonus only, at most limit × the month's wage, never the salary
