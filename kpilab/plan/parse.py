@@ -223,7 +223,7 @@ def _parse_limits(data: Any, problems: Problems) -> Limits | None:
 
 
 _PLAN_KEYS = {"name", "currency", "description", "base", "target_bonus", "targets", "components",
-              "gates", "modifiers", "limits", "names"}
+              "gates", "modifiers", "limits", "names"} | _PERIOD_PLAN_KEYS
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -262,7 +262,6 @@ def _parse_names(data: Any, path: str, problems: Problems, *, components: bool =
                               FrozenMap({str(k): str(v).strip() for k, v in comps.items()}))
     return FrozenMap(out)
 
-              "gates", "modifiers", "limits"} | _PERIOD_PLAN_KEYS
 
 
 def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
