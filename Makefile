@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpilab-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test test-fast contract dashboard bench clean
+.PHONY: help install demo test test-fast contract dashboard bench notebooks clean
 
 help:
 	@echo "make demo       set up, then compare the bundled plans on the sample team (reports/demo/)"
@@ -38,13 +38,20 @@ test-fast: $(STAMP)
 contract: $(STAMP)
 	$(BIN)/python ../shared/contract/run_cases.py $(BIN)/python ../shared/contract/cases
 
+# Run from notebooks/ so Voila reads notebooks/voila.json: the browser's Accept-Language reaches the
+# kernel (Russian page for a Russian browser) and idle kernels of closed pages are culled.
 dashboard: $(STAMP)
-	$(BIN)/voila notebooks/04_bonus_tuner.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 --strip_sources=True
+	cd notebooks && ../$(BIN)/voila 04_bonus_tuner.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+		--strip_sources=True --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/scenarios.py
 	$(BIN)/python benchmarks/tuner.py
+
+# Notebooks are edited as jupytext percent sources (notebooks/NN_name.py); this writes the paired .ipynb.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
 
 clean:
 	rm -rf $(VENV) reports artifacts .pytest_cache

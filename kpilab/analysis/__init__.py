@@ -24,3 +24,12 @@ from .tail import ReplacementResult, TailReport, simulate_replacement, tail
 
 __all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement", "ReplacementResult",
             "fines_vs_bonuses", "FinesVsBonuses", "bonus_twin", "call_economics", "CallEconomics"]
+from .budget import budget_quantiles
+
+__all__ += ["budget_quantiles"]
+from .sweep import SweepResult, Sweeper, sweep
+
+__all__ += ["sweep", "Sweeper", "SweepResult"]
+from .optimize import OptimizeResult, optimize
+
+__all__ += ["optimize", "OptimizeResult"]

@@ -219,25 +219,22 @@ def row_targets(plan: Plan | Scheme, frame: pd.DataFrame, metric: str) -> np.nda
 def on_target_variable(payouts: Payouts) -> np.ndarray:
     """Variable pay per row if every metric the plan reads by attainment were exactly at target.
 
-    Reads the plan and the inputs of ``payouts``; sets each attainment metric to
-    its row target (``plan_<metric>`` or the plan's), keeps every other input
-    (value-basis metrics, gate-only counts) as it was, evaluates with the
+    Takes each row's target from the engine's resolved view (``payouts.resolved``),
+    sets each attainment metric to it, keeps every other input (value-basis
+    metrics, gate-only counts) as it was, evaluates that counterfactual with the
     engine, and returns the earned variable pay before penalties (components
     after gates and modifiers, plus the cap adjustment). Used as the "target
     bonus" of plans that state none (commission plans).
     """
-    plan = payouts.plan
+    resolved = payouts.resolved
     frame = payouts.inputs.copy()
-    plans = plan.plans()
-    metrics = sorted(set().union(*(p.attainment_metrics() for p in plans.values())))
-    for metric in metrics:
-        target = row_targets(plan, frame, metric)
+    for metric, target in resolved.targets.items():
         if metric in frame.columns:
             current = pd.to_numeric(frame[metric], errors="coerce").to_numpy(dtype=float)
             frame[metric] = np.where(np.isnan(target), current, target)
         else:
-            frame[metric] = target
-    res = evaluate(plan, frame).table
+            frame[metric] = np.asarray(target)
+    res = evaluate(payouts.plan, frame).table
     earned = [c for c in payouts.component_names if c not in payouts.penalty_names]
     values = res[earned].fillna(0.0).sum(axis=1).to_numpy(dtype=float) if earned else np.zeros(len(res))
     return values + res["cap_adjustment"].to_numpy(dtype=float)

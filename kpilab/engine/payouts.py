@@ -38,6 +38,49 @@ class Explanation:
         return self.table
 
 
+def _read_only(values: np.ndarray) -> np.ndarray:
+    out = values.view()
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedView:
+    """What the engine resolved for every row before paying it: read-only, in the payout table's order.
+
+    Analysis, explain and plots read these instead of re-deriving a target or
+    re-running the engine. Arrays are views of the engine's own (no copy) and
+    cannot be written to.
+
+    Attributes
+    ----------
+    facts
+        Each metric the plan reads, as a float array per row.
+    targets
+        Each metric the plan reads by attainment: the row's target
+        (``plan_<metric>`` where given, else its plan's).
+    team_attainment
+        Team components' attainment per row (the team's sum over its target).
+    base, target_bonus
+        Each row's salary and target bonus (the plan's, or the row's override).
+    plan_key
+        Per row, the scheme role whose plan paid it (None for a single plan).
+    """
+
+    facts: dict[str, np.ndarray]
+    targets: dict[str, np.ndarray]
+    team_attainment: dict[str, np.ndarray]
+    base: np.ndarray
+    target_bonus: np.ndarray
+    plan_key: np.ndarray
+
+    def attainment(self, metric: str) -> np.ndarray:
+        """Fact / target per row for a metric read by attainment."""
+        if metric not in self.targets:
+            raise KeyError(f"the plan does not read {metric!r} by attainment")
+        return self.facts[metric] / self.targets[metric]
+
+
 @dataclass(frozen=True, eq=False)
 class Payouts:
     """The result of :func:`evaluate`.
@@ -72,6 +115,17 @@ class Payouts:
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @property
+    def resolved(self) -> ResolvedView:
+        """The engine's resolved inputs per row (facts, targets, base, target bonus, plan): read-only."""
+        cols = self._cols
+        ro = lambda d: {k: _read_only(v) for k, v in d.items()}  # noqa: E731
+        plan_key = np.empty(cols.n, dtype=object)
+        for key, rows in self._row_plan.items():
+            plan_key[rows] = key
+        return ResolvedView(ro(cols.facts), ro(cols.targets), ro(cols.team_attainment),
+                            _read_only(cols.base), _read_only(cols.target_bonus), _read_only(plan_key))
 
     def _repr_html_(self) -> str:
         return self.rounded().head(20)._repr_html_()
