@@ -100,9 +100,9 @@ def test_charts_carry_the_engine_numbers(tuner: widgets.Tuner) -> None:
     stars = per_rep[per_rep["archetype"] == "star"]
     np.testing.assert_allclose(np.asarray(marks["scatter:star"].x, float) * 1000, stars["performance"].to_numpy(float))
     np.testing.assert_allclose(np.asarray(marks["scatter:star"].y, float) * 1000, stars["total"].to_numpy(float))
-    bars = np.asarray(marks["bars"].y, float)
+    dots = np.asarray(marks["groups_now"].y, float)
     by_arch = tuner.report.by_archetype["median_total"]
-    assert bars[0][0] * 1000 == pytest.approx(by_arch["star"])
+    assert list(marks["groups_now"].x)[0] == "Star" and dots[0] * 1000 == pytest.approx(by_arch["star"])
     q = kpilab.plots.budget_quantiles(tuner.payouts)
     np.testing.assert_allclose(np.asarray(marks["p50"].y, float) * 1000, q["p50"].to_numpy(float))
     assert {"evaluate", "analysis", "view", "total"} <= set(tuner.timings)
@@ -297,7 +297,7 @@ def test_comparison_widget(team: pd.DataFrame) -> None:
     assert payroll in w.table_html.value
     w.select.value = ("salary_only", "balanced_kpi")
     assert list(w.comparison.table.columns) == ["salary_only", "balanced_kpi"]
-    np.testing.assert_allclose(np.asarray(w.bars.y, float) * 1000,
+    np.testing.assert_allclose(np.asarray(w.dots.y, float) * 1000,
                                w.comparison.table.loc["payroll"].to_numpy(float))
     w.select.value = ()
     assert w.comparison is None and "Pick at least one" in w.table_html.value
