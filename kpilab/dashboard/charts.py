@@ -21,7 +21,7 @@ import numpy as np
 
 from ..i18n import currency_symbol
 from ..metrics import is_money
-from .specs import name_of, words
+from .specs import name_of, plan_name, words
 from .state import TunerState
 
 __all__ = ["Charts", "THOUSAND", "hex_colour"]
@@ -87,7 +87,7 @@ class Charts:
         marks = []
         if y_base is not None:
             base = bq.Lines(x=x, y=y_base / THOUSAND, scales={"x": xs, "y": ys}, colors=[_GREY], line_style="dashed",
-                            labels=[words("baseline", lang, name=state.baseline.name)], display_legend=True)
+                            labels=[words("baseline", lang, name=plan_name(state.baseline, lang))], display_legend=True)
             self.marks["curve_base"] = base
             marks.append(base)
         line = bq.Lines(x=x, y=y / THOUSAND, scales={"x": xs, "y": ys}, colors=["#0072b2"], stroke_width=2.5,
@@ -138,7 +138,7 @@ class Charts:
                        colors=["#0072b2"], stroke_width=2.5, labels=[words("budget_p50", lang)], display_legend=True)
         base = bq.Lines(x=periods, y=q["base_p50"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                         colors=[_GREY], line_style="dashed", display_legend=True,
-                        labels=[words("baseline", lang, name=state.baseline.name)])
+                        labels=[words("baseline", lang, name=plan_name(state.baseline, lang))])
         self.marks.update(band=band, p50=p50, base_p50=base)
         step = max(1, len(periods) // 6)
         axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
@@ -154,7 +154,7 @@ class Charts:
         xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale()
         base = bq.Scatter(x=names, y=frame["base"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                           colors=["#a0a0a0"], marker="diamond", default_size=90, display_legend=True,
-                          labels=[words("baseline", lang, name=state.baseline.name)])
+                          labels=[words("baseline", lang, name=plan_name(state.baseline, lang))])
         now = bq.Scatter(x=names, y=frame["now"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                          colors=["#0072b2"], default_size=70, display_legend=True, labels=[words("now", lang)])
         self.marks.update(groups_now=now, groups_base=base)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..analysis import Criteria, compare
 from ..errors import KpilabError
-from ..i18n import check_lang, currency_symbol, fmt_money, fmt_number, label
+from ..i18n import check_lang, currency_symbol, fmt_money, fmt_number
 from ..plan import Plan, Scheme
 from . import render as R
 from .charts import THOUSAND
@@ -123,7 +123,7 @@ class PlanComparison:
         for key, kind in _ROWS:
             if key not in c.table.index:
                 continue
-            name = words(_OWN_NAMES[key], lang) if key in _OWN_NAMES else label(key, lang)
+            name = words(_OWN_NAMES[key], lang) if key in _OWN_NAMES else R.criterion_name(key, lang)
             rows.append({"name": name, "bold": False,
                          "cells": [{"text": self._cell(v, kind), "colour": None}
                                    for v in c.table.loc[key].to_numpy(float)]})
@@ -133,7 +133,7 @@ class PlanComparison:
                 colour = {"pass": R.GREEN, "fail": R.RED}.get(status, R.GREY)
                 text = {"pass": words("status_pass", lang), "fail": words("status_fail", lang)}.get(status, "—")
                 cells.append({"text": text, "colour": colour})
-            name = words("overall", lang) if crit == "overall" else label(crit, lang)
+            name = words("overall", lang) if crit == "overall" else R.criterion_name(str(crit), lang)
             rows.append({"name": name, "bold": crit == "overall", "cells": cells})
         return R.render("comparison", metric_word=words("metric", lang), columns=[str(n) for n in c.table.columns],
                         rows=rows)
