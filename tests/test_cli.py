@@ -166,8 +166,9 @@ def test_explain_prints_the_reps_statement(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "Расчётный листок: R01, март 2026"
-    # 45 000 + 11 344,78 + 8 937,50 + 55 433,51 = 120 715,79 (the payout table's total for R01, 2026-03)
-    assert lines[-1].startswith("Итого к выплате: 120\u00a0715,79\u00a0₽")
+    # regenerated sample (issue 11): 871 827 of revenue misses the 960 000 gate, so only the activity bonus pays:
+    # 45 000 + 11 344,78 = 56 344,78 (the payout table's total for R01, 2026-03)
+    assert lines[-1].startswith("Итого к выплате: 56\u00a0344,78\u00a0₽")
 
 
 # --------------------------------------------------------------------------- simulate / lint / help / demo

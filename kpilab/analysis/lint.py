@@ -498,7 +498,11 @@ def _wage_cuts(plan: Plan, prefix: str, pay: pd.DataFrame, lawful_cut: float, la
 
 def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: str, *, shift: float,
                      padding_share: float, mandatory_share: float) -> tuple[list[Finding], dict[str, pd.DataFrame]]:
-    """Timing, padding, windfall and skipped-activity findings, with the roubles at stake."""
+    """Timing, padding, windfall and skipped-activity findings, with the roubles at stake in ``value``.
+
+    Their ``attainment`` is NaN: they are not a point on a payout curve (the tables behind them are in
+    ``LintReport.gaming``).
+    """
     out: list[Finding] = []
     tables: dict[str, pd.DataFrame] = {}
     plans = list(plan.plans().values())
@@ -511,7 +515,7 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
             row = tg.iloc[k]
             gamers = int((tg.groupby("rep_id")["gain_share"].max() > 0.05).sum())
             sev = "warning" if row["gain_share"] > 0.05 else "info"
-            out.append(Finding("revenue", "timing", "revenue", float(shift), float(row["gain"]), sev,
+            out.append(Finding("revenue", "timing", "revenue", np.nan, float(row["gain"]), sev,
                                lint_sentence("timing", lang, count=gamers, shift=fmt_percent(shift, lang, 0),
                                              rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
                                              share=fmt_percent(row["gain_share"], lang, 1),
@@ -522,8 +526,7 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
         k = int(pg["gain"].to_numpy().argmax())
         row = pg.iloc[k]
         sev = "warning" if row["gain"] > 0.1 * ref else "info"
-        out.append(Finding(str(row["metric"]), "padding", str(row["metric"]), float(row["units"]),
-                           float(row["gain"]), sev,
+        out.append(Finding(str(row["metric"]), "padding", str(row["metric"]), np.nan, float(row["gain"]), sev,
                            lint_sentence("padding", lang, units=fmt_number(row["units"], lang, 0),
                                          metric=str(row["metric"]),
                                          share=fmt_percent(row["units"] / row["plan"], lang, 0) if row["plan"] > 0
@@ -533,7 +536,7 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
     tables["windfall"] = wf
     if len(wf):
         rows = ", ".join(f"{r} {p}" for r, p in zip(wf["rep_id"].head(5), wf["period"].head(5)))
-        out.append(Finding("revenue", "windfall", "revenue", float(len(wf)), float(wf["extra_pay"].sum()), "warning",
+        out.append(Finding("revenue", "windfall", "revenue", np.nan, float(wf["extra_pay"].sum()), "warning",
                            lint_sentence("windfall", lang, count=len(wf), factor=fmt_number(3, lang),
                                          rows=rows, amount=_money(wf["extra_pay"].sum(), lang))))
     paid_activity = reads & set(MANDATORY_ACTIVITY)
@@ -546,7 +549,7 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
         share = float(np.nanmedian(sk["lost_share"])) if sk["lost_share"].notna().any() else 0.0
         lost = float(np.median(sk["lost"]))
         if share < mandatory_share:
-            out.append(Finding("activity", "not_mandatory", ",".join(sorted(paid_activity)), share, lost, "warning",
+            out.append(Finding("activity", "not_mandatory", ",".join(sorted(paid_activity)), np.nan, lost, "warning",
                                lint_sentence("not_mandatory", lang, amount=_money(lost, lang),
                                              share=fmt_percent(share, lang, 0),
                                              limit=fmt_percent(mandatory_share, lang, 0))))

@@ -141,7 +141,10 @@ def test_typed_values_beyond_the_range_extend_it_or_say_they_were_clipped(tuner:
 
 
 def test_cost_out_of_band_fails_the_verdict_in_red(balanced: Plan, team: pd.DataFrame) -> None:
-    t = widgets.tuner(balanced, team, criteria={"cost_of_sales_band": (0.03, 0.09)})
+    # the regenerated sample (issue 11) fails Balanced KPI on upside and inversions: relax those two so
+    # that cost alone decides what this test watches
+    t = widgets.tuner(balanced, team, criteria={"cost_of_sales_band": (0.03, 0.09), "p90_target_multiple_min": 1.5,
+                                                "max_inverted_share": 0.05})
     assert t.report.passed is True
     assert "kp-cost-of-sales" in t.cost_html.value and "#b42318;font-weight:bold\">8" not in t.cost_html.value
     t.type_value("target_bonus", 300000)
