@@ -26,6 +26,7 @@ import dataclasses
 import math
 import os
 import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,7 +156,9 @@ class Sweeper:
                               f"{INLINE!r}, got {type(client).__name__}")
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._view = self.client.scatter(_light(view), broadcast=True)
-        self._reduce = reduce  # small: it travels with each task
+        # A plain function travels with each task; a reducer holding arrays (the optimizer's scorer) goes once.
+        self._reduce = reduce if isinstance(reduce, types.FunctionType) else \
+            self.client.scatter(reduce, broadcast=True, hash=False)
 
     def run(self, candidates: Sequence[Plan | Scheme], progress: Callable[[int], None] | None = None
             ) -> list[tuple[dict[str, float], dict[str, np.ndarray]]]:
