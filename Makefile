@@ -38,8 +38,11 @@ test-fast: $(STAMP)
 contract: $(STAMP)
 	$(BIN)/python ../shared/contract/run_cases.py $(BIN)/python ../shared/contract/cases
 
+# Run from notebooks/ so Voila reads notebooks/voila.json: the browser's Accept-Language reaches the
+# kernel (Russian page for a Russian browser) and idle kernels of closed pages are culled.
 dashboard: $(STAMP)
-	$(BIN)/voila notebooks/04_bonus_tuner.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 --strip_sources=True
+	cd notebooks && ../$(BIN)/voila 04_bonus_tuner.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+		--strip_sources=True --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

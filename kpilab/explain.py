@@ -214,3 +214,322 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
         label = f"{item}"
         text_lines.append(f"{label:<22} {money}   {detail}")
     return Explanation(str(row["rep_id"]), str(row["period"]), "\n".join(text_lines), table)
+
+
+# --------------------------------------------------------------------------- statements a rep can read
+
+#: Metric units as the statement prints them (the metric registry's units).
+def _metric_value(metric: str, value: float, lang: str, currency: str) -> str:
+    """A fact or a target as a person reads it: «1 380 000 ₽», «851», «93 %»."""
+    from .i18n import fmt_money, fmt_number, fmt_percent
+    from .metrics import unit
+
+    kind = unit(metric)
+    if kind == "money":
+        return fmt_money(value, lang, currency, 0 if float(value).is_integer() else 2)
+    if kind == "rate":
+        return fmt_percent(value, lang, 0 if round(value * 100, 6).is_integer() else 1)
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def _coef(value: float, lang: str) -> str:
+    """A coefficient with up to four decimals and no trailing zeros: «1,6798», «0,8125», «1»."""
+    from .i18n import fmt_number
+
+    text = fmt_number(value, lang, 4)
+    sep = "," if lang == "ru" else "."
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def _rate(value: float, lang: str) -> str:
+    """A commission rate as a percentage: 0.035 -> «3,5 %»."""
+    from .i18n import fmt_percent
+
+    pct = round(value * 100, 6)
+    decimals = 0 if pct.is_integer() else (1 if round(pct * 10, 6).is_integer() else 2)
+    return fmt_percent(value, lang, decimals)
+
+
+def _lower_first(text: str) -> str:
+    """«Выручка» -> «выручка», but «CRM …» stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def metric_words(metric: str, lang: str, case: str = "nom") -> str:
+    """A metric inside a sentence: nominative (``nom``), accusative (``acc``) or genitive (``gen``), lower case.
+
+    >>> metric_words("revenue", "ru", "acc"), metric_words("revenue", "en", "gen")
+    ('выручку', 'revenue')
+    """
+    from .i18n import has_text, label, t
+
+    key = f"explain.{case}.{metric}"
+    if case != "nom" and has_text(key, lang):
+        return t(key, lang)
+    return _lower_first(label(metric, lang))
+
+
+def component_title(comp: Any, lang: str = "en", plan: Any = None) -> str:
+    """The name of a pay part as a rep reads it: «Бонус за выручку», "Commission on revenue".
+
+    The plan file's own word for it in ``lang`` when it has one (its ``names``
+    map), else built from the component's kind and metric, so a plan's internal
+    names (``revenue_bonus``) never reach a statement or a document.
+    """
+    from .i18n import t
+    from .metrics import family
+
+    own = getattr(plan, "component_title", None)
+    if callable(own):
+        found = own(comp.name, lang)
+        if found:
+            return str(found)
+
+    if comp.kind == "scorecard":
+        activity = all(family(k.metric) == "activity" for k in comp.kpis)
+        return t("explain.title.scorecard_activity" if activity else "explain.title.scorecard", lang)
+    return t(f"explain.title.{comp.kind}", lang, acc=metric_words(comp.metric, lang, "acc"),
+             gen=metric_words(comp.metric, lang, "gen"), nom=metric_words(comp.metric, lang))
+
+
+def plan_title(plan: Any, lang: str = "en") -> str:
+    """The plan's name in ``lang``: the plan file's own word for it (``names``) when it has one."""
+    own = getattr(plan, "title", None)
+    return str(own(lang)) if callable(own) else plan.name
+
+
+def describe_condition(cond: Any, lang: str = "en", currency: str = "RUB") -> str:
+    """A gate condition in words: «выручка не меньше 960 000 ₽», «выполнение плана по звонкам не меньше 80 %»."""
+    from .i18n import fmt_percent, t
+    from .plan import AnyOf, Condition
+
+    if isinstance(cond, Condition):
+        if cond.op == "attainment_at_least":
+            return t("explain.cond.attainment_at_least", lang, metric=metric_words(cond.metric, lang, "dat"),
+                     value=fmt_percent(cond.threshold, lang, 0 if round(cond.threshold * 100, 6).is_integer() else 1))
+        return t(f"explain.cond.{cond.op}", lang, metric=metric_words(cond.metric, lang),
+                 value=_metric_value(cond.metric, cond.threshold, lang, currency))
+    parts = "; ".join(describe_condition(c, lang, currency) for c in cond.conditions)
+    return t("explain.cond.any" if isinstance(cond, AnyOf) else "explain.cond.all", lang, parts=parts)
+
+
+def period_words(period: str, lang: str) -> str:
+    """«2026-03» as «март 2026» / "March 2026"; any other label as it is."""
+    import datetime as dt
+    import re
+
+    from babel.dates import format_date
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(period))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return str(period)
+    return format_date(dt.date(int(match.group(1)), int(match.group(2)), 1), "LLLL y", locale=lang)
+
+
+def _row_trace(payouts: Any, pos: int) -> tuple[Plan, Any, list[dict[str, Any]], dict[str, Any]]:
+    """The engine's own trace of one row: (plan, the row's columns, trace, result) — see Payouts.explain."""
+    from .engine.pay import _plan_pay
+
+    role = next(r for r, rows in payouts._row_plan.items() if rows[pos])
+    plan = payouts.plan if isinstance(payouts.plan, Plan) else payouts.plan.plans()[role]
+    cols = payouts._cols.take(slice(pos, pos + 1))
+    trace: list[dict[str, Any]] = []
+    result = _plan_pay(plan, cols, trace)
+    return plan, cols, trace, result
+
+
+def _names_words(names: list[str], plan: Plan, lang: str) -> str:
+    from .i18n import t
+
+    titles = [_lower_first(component_title(plan.component(n), lang, plan)) for n in names]
+    if len(titles) == 1:
+        return titles[0]
+    return t("explain.and", lang, first=", ".join(titles[:-1]), last=titles[-1])
+
+
+def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None, lang: str = "en",
+                    *, header: bool = True, plan_title: str | None = None) -> list[str]:
+    """One rep's pay in one period in plain words, one line per pay part, from the engine's trace.
+
+    Lines: the plan and the rep (when ``header``), the salary, each bonus with
+    its plan, fact, attainment, coefficient and amount (a scorecard's KPIs
+    indented under it), each gate that applied (met or not, and what it took
+    away), each modifier, the cap, each bonus reduction (penalty), the top-up
+    to the floor, and the total. Every amount is the engine's; they are
+    rounded to kopecks so that they add up to the payout table's rounded total
+    (a difference of a kopeck goes to the largest line, as in the table).
+    ``plan_title`` names the plan in the header (default: the plan's name).
+
+    The XLSX «Расчётные листки» and ``kpilab explain`` print these lines.
+
+    Raises
+    ------
+    KeyError
+        When the table has no such rep and period.
+    """
+    from .engine.rounding import round_money
+    from .i18n import check_lang, fmt_money, fmt_number, t
+
+    check_lang(lang)
+    pos = payouts.position(rep_id, period, scenario)
+    plan, cols, trace, result = _row_trace(payouts, pos)
+    cur = plan.currency
+    items: list[tuple[str, dict[str, Any], float | None, int]] = []  # key, fields, amount, indent
+
+    def add(key: str, amount: float | None = None, indent: int = 0, **fields: Any) -> None:
+        items.append((key, fields, amount, indent))
+
+    def fact_fields(metric: str, basis: str, x: float) -> dict[str, Any]:
+        fact = float(cols.facts[metric][0])
+        target = float(cols.targets[metric][0]) if metric in cols.targets else plan.targets.get(metric)
+        out: dict[str, Any] = {"fact": _metric_value(metric, fact, lang, cur)}
+        if target:
+            out["target"] = _metric_value(metric, float(target), lang, cur)
+            from .i18n import fmt_percent
+            out["pct"] = fmt_percent(fact / float(target), lang, 0)
+        return out
+
+    add("explain.line.salary", float(cols.base[0]))
+    for step in trace:
+        kind = step["step"]
+        if kind == "component":
+            comp = step["component"]
+            title = component_title(comp, lang, plan)
+            if comp.kind in ("bonus", "team"):
+                x, factor, amount = float(step["x"][0]), float(step["factor"][0]), float(step["amount"][0])
+                money = fmt_money(amount, lang, cur)
+                if comp.kind == "team":
+                    add("explain.line.team", amount * factor, title=title, pct=_pct(x, lang),
+                        coef=_coef(factor, lang), money=money)
+                else:
+                    ff = fact_fields(comp.metric, comp.basis, x)
+                    key = "explain.line.bonus" if "target" in ff else "explain.line.bonus_fact"
+                    add(key, amount * factor, title=title, coef=_coef(factor, lang), money=money, **ff)
+            elif comp.kind == "scorecard":
+                index, paid = float(step["index"][0]), float(step["paid_index"][0])
+                amount = float(step["amount"][0])
+                for kpi, x, factor in step["kpis"]:
+                    ff = fact_fields(kpi.metric, kpi.basis, float(x[0]))
+                    key = "explain.line.kpi" if "target" in ff else "explain.line.kpi_fact"
+                    add(key, None, 1, metric=label_cap(kpi.metric, lang), coef=_coef(float(factor[0]), lang),
+                        weight=_rate(kpi.weight, lang), **ff)
+                if comp.index_curve is None:
+                    add("explain.line.scorecard", amount * paid, title=title, index=_coef(index, lang),
+                        money=fmt_money(amount, lang, cur))
+                else:
+                    add("explain.line.scorecard_curve", amount * paid, title=title, index=_coef(index, lang),
+                        coef=_coef(paid, lang), money=fmt_money(amount, lang, cur))
+            elif comp.kind == "commission":
+                value = float(step["value"][0])
+                shown = _metric_value(comp.metric, value, lang, cur)
+                pay = float(step["pay"][0])  # the engine's amount, after the component's own cap
+                if comp.rate is not None:
+                    key, fields = "explain.line.commission", {"value": shown, "rate": _rate(comp.rate, lang)}
+                elif comp.method == "marginal":
+                    slices, starts = step["slices"][0], step["starts"][0]
+                    parts = [t("explain.tier_part", lang, value=_metric_value(comp.metric, float(s), lang, cur),
+                               rate=_rate(tier.rate, lang))
+                             for s, tier in zip(slices, comp.tiers) if s > 0]
+                    key, fields = ("explain.line.commission_tiers", {"parts": " + ".join(parts)}) if parts else \
+                        ("explain.line.commission_below",
+                         {"value": shown, "start": _metric_value(comp.metric, float(starts[0]), lang, cur)})
+                else:
+                    band, starts = int(step["band"][0]), step["starts"][0]
+                    start = _metric_value(comp.metric, float(starts[max(band, 0)]), lang, cur)
+                    key, fields = ("explain.line.commission_below", {"value": shown, "start": start}) if band < 0 \
+                        else ("explain.line.commission_retro",
+                              {"value": shown, "start": start, "rate": _rate(comp.tiers[band].rate, lang)})
+                add(key, pay, title=title, **fields)
+                if "uncapped" in step and float(step["uncapped"][0]) > comp.cap:
+                    add("explain.line.component_cap", None, 1, cap=fmt_money(comp.cap, lang, cur))
+            # penalties are reported after the cap (contract section 7 order)
+        elif kind == "gate":
+            gate = step["gate"]
+            passed = bool(step["passed"][0])
+            what = describe_condition(gate.when, lang, cur)
+            names = _names_words(step["names"], plan, lang)
+            if passed:
+                add("explain.line.gate_met", None, cond=what, names=names)
+            else:
+                lost = -sum(float(v[0]) for v in step["before"].values())
+                if lost:
+                    add("explain.line.gate_failed", lost, cond=what, names=names)
+                else:  # nothing was earned there anyway: no amount to take away
+                    add("explain.line.gate_failed_nothing", None, cond=what, names=names)
+        elif kind == "modifier":
+            mod = step["modifier"]
+            factor = float(step["factor"][0])
+            change = sum(float(v[0]) * (factor - 1.0) for v in step["before"].values())
+            ff = fact_fields(mod.metric, mod.basis, float(step["x"][0]))
+            add("explain.line.modifier", change, metric=metric_words(mod.metric, lang, "dat"),
+                fact=ff["fact"], coef=_coef(factor, lang),
+                names=_names_words(step["names"], plan, lang))
+    limits = trace[-1]
+    if limits["cap"] is not None and float(limits["cap_adjustment"][0]) < 0:
+        add("explain.line.cap", float(limits["cap_adjustment"][0]), cap=fmt_money(float(limits["cap"][0]), lang, cur))
+    for comp in plan.components:
+        if comp.kind == "penalty":
+            step = next(s for s in trace if s.get("component") is comp)
+            units, charged = float(step["units"][0]), float(step["charged"][0])
+            deduction = float(step["deduction"][0])
+            add("explain.line.penalty", -deduction, title=component_title(comp, lang, plan),
+                units=_metric_value(comp.metric, units, lang, cur), free=fmt_number(comp.free, lang),
+                charged=_metric_value(comp.metric, charged, lang, cur), per_unit=fmt_money(comp.per_unit, lang, cur))
+            if comp.cap is not None and deduction < comp.per_unit * charged:
+                add("explain.line.penalty_cap", None, 1, cap=fmt_money(comp.cap, lang, cur))
+    floor_adj = float(limits["floor_adjustment"][0])
+    if floor_adj > 0:
+        add("explain.line.floor_base" if plan.limits.floor == "base" else "explain.line.floor", floor_adj,
+            level=fmt_money(float(limits["floor"][0]), lang, cur))
+
+    # Round to kopecks so that the lines add up to the payout table's rounded total.
+    total = float(round_money([float(result["total"][0])])[0])
+    amounts = [a for _, _, a, _ in items if a is not None]
+    rounded = list(round_money(amounts)) if amounts else []
+    gap = round(total - sum(rounded), 2)
+    if gap and rounded:
+        biggest = max(range(1, len(rounded)), key=lambda i: abs(rounded[i]), default=0)
+        rounded[biggest] = round(rounded[biggest] + gap, 2)
+    whole = all(float(a).is_integer() for a in [*rounded, total])
+    decimals = 0 if whole else 2
+    lines: list[str] = []
+    if header:
+        row = payouts.table.iloc[pos]
+        lines.append(t("explain.header", lang, rep=row["rep_id"], period=period_words(row["period"], lang)))
+        lines.append(t("explain.plan", lang, plan=plan_title or _title_of(payouts.plan, lang)))
+    it = iter(rounded)
+    for key, fields, amount, indent in items:
+        if amount is not None:
+            value = next(it)
+            fields = {**fields, "amount": fmt_money(value, lang, cur, decimals),
+                      "signed": ("+" if value > 0 else "") + fmt_money(value, lang, cur, decimals)}
+        lines.append("    " * indent + t(key, lang, **fields))
+    lines.append(t("explain.line.total", lang, amount=fmt_money(total, lang, cur, decimals),
+                   base=fmt_money(float(rounded[0]), lang, cur, decimals),
+                   variable=fmt_money(total - float(rounded[0]), lang, cur, decimals)))
+    return lines
+
+
+def _title_of(plan: Any, lang: str) -> str:
+    return plan_title(plan, lang)
+
+
+def _pct(x: float, lang: str) -> str:
+    from .i18n import fmt_percent
+
+    return fmt_percent(x, lang, 0)
+
+
+def label_cap(metric: str, lang: str) -> str:
+    """A metric's label as a line starts with it: «Звонки»."""
+    from .i18n import label
+
+    return label(metric, lang)
+
+
+def statement(payouts: Any, rep_id: Any, period: Any, scenario: Any = None, lang: str = "en",
+              *, plan_title: str | None = None) -> str:
+    """:func:`statement_lines` joined into one text."""
+    return "\n".join(statement_lines(payouts, rep_id, period, scenario, lang, plan_title=plan_title))

@@ -145,12 +145,22 @@ def test_validate_prints_every_problem(tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
-def test_explain_prints_the_statement(tmp_path: Path) -> None:
-    result = run(tmp_path, "explain", BALANCED, SAMPLE, "--rep", "R01", "--period", "2026-03")
+def test_explain_detail_prints_the_analysts_statement(tmp_path: Path) -> None:
+    result = run(tmp_path, "explain", BALANCED, SAMPLE, "--rep", "R01", "--period", "2026-03", "--detail")
     assert result.returncode == 0, result.stderr
     expected = evaluate(load_plan(BALANCED), datasets.load_sample_team()).explain("R01", "2026-03").text
     assert result.stdout.strip() == expected.strip()
     assert "R01" in result.stdout and "total" in result.stdout
+
+
+def test_explain_prints_the_reps_statement(tmp_path: Path) -> None:
+    """Without --detail: the plain statement of kpilab.explain.statement_lines, ending on the table's total."""
+    result = run(tmp_path, "explain", BALANCED, SAMPLE, "--rep", "R01", "--period", "2026-03", "--lang", "ru")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "Расчётный листок: R01, март 2026"
+    # 45 000 + 11 344,78 + 8 937,50 + 55 433,51 = 120 715,79 (the payout table's total for R01, 2026-03)
+    assert lines[-1].startswith("Итого к выплате: 120\u00a0715,79\u00a0₽")
 
 
 # --------------------------------------------------------------------------- simulate / lint / help / demo

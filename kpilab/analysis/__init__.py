@@ -27,3 +27,9 @@ __all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement
 from .budget import budget_quantiles
 
 __all__ += ["budget_quantiles"]
+from .sweep import SweepResult, Sweeper, sweep
+
+__all__ += ["sweep", "Sweeper", "SweepResult"]
+from .optimize import OptimizeResult, optimize
+
+__all__ += ["optimize", "OptimizeResult"]

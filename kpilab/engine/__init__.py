@@ -5,6 +5,7 @@
 ``rounding``  money to kopecks, the rounded parts adding up to the rounded total
 ``payouts``   :class:`Payouts` and :class:`Explanation`, the results
 ``evaluation`` :func:`evaluate`, the one entry point (and its parallel blocks)
+``resolved``  resolve once, pay many: :func:`resolve_team`, :func:`pay_resolved`, :func:`evaluate_resolved`
 
 The boundary rule lives below the plan, in :mod:`kpilab.curves`. This package
 never reads files, plots or prints.
@@ -15,7 +16,8 @@ from __future__ import annotations
 from ..curves import TOL_REL, _reach_tolerance, curve_values, step_band
 from .evaluation import OUTPUT_TAIL, evaluate
 from .payouts import Explanation, Payouts, ResolvedView
+from .resolved import Resolved, evaluate_resolved, pay_resolved, resolve_team
 from .rounding import round_money
 
 __all__ = ["evaluate", "Payouts", "Explanation", "ResolvedView", "curve_values", "step_band", "round_money", "TOL_REL",
-           "OUTPUT_TAIL", "_reach_tolerance"]
+           "OUTPUT_TAIL", "_reach_tolerance", "Resolved", "resolve_team", "pay_resolved", "evaluate_resolved"]

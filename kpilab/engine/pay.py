@@ -86,6 +86,7 @@ def _pay_commission(comp: Commission, cols: _Columns, note: Note) -> np.ndarray:
         detail["uncapped"] = pay
         pay = np.minimum(pay, comp.cap)
     if note:
+        detail["pay"] = pay
         note(detail)
     return pay
 
@@ -164,7 +165,8 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
         factor = curve_values(mod.curve, x)
         names = _applies(mod.applies_to, plan)
         if trace is not None:
-            trace.append({"step": "modifier", "modifier": mod, "x": x, "factor": factor, "names": names})
+            trace.append({"step": "modifier", "modifier": mod, "x": x, "factor": factor, "names": names,
+                          "before": {n: pay[n].copy() for n in names}})
         for name in names:
             pay[name] *= factor
     if adjust is not None:

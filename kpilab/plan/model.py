@@ -181,11 +181,16 @@ class Plan:
             raise PlanError("scheme", "this file is a scheme, not a plan: use kpilab.load_plan")
         return obj
 
-    def to_yaml(self, path: str | Path | None = None) -> str:
-        """The plan as YAML text; also written to ``path`` when given."""
-        from .yaml_io import _dump_yaml
+    def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
+        """The plan as YAML text; also written to ``path`` when given, atomically.
 
-        return _dump_yaml(self.to_dict(), path)
+        The comments and layout of ``template`` (the file the plan came from, or
+        its text), else of the file at ``path`` being replaced, are kept: only
+        the values that changed are rewritten (see :func:`kpilab.plan.yaml_io.save_yaml`).
+        """
+        from .yaml_io import save_yaml
+
+        return save_yaml(self, path, template=template)
 
 
 @dataclass(frozen=True)
@@ -238,8 +243,9 @@ class Scheme:
     def to_dict(self) -> dict[str, Any]:
         return {"scheme": self.name, "plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}}
 
-    def to_yaml(self, path: str | Path | None = None) -> str:
-        from .yaml_io import _dump_yaml
+    def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
+        """The scheme as YAML text; also written to ``path`` when given (see :meth:`Plan.to_yaml`)."""
+        from .yaml_io import save_yaml
 
-        return _dump_yaml(self.to_dict(), path)
+        return save_yaml(self, path, template=template)
 

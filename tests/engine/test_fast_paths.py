@@ -337,27 +337,3 @@ def test_budget_quantiles_through_a_profile(years: pd.DataFrame) -> None:
     other = profile_team(years.iloc[::-1])  # other rows: the profile is not used, the answer is the same
     pd.testing.assert_frame_equal(plots.budget_quantiles(po, profile=other), _pivot_quantiles(po.table),
                                   check_exact=True)
-
-
-# --------------------------------------------------------------------------- the tuner's picture
-
-def test_tuner_png_holds_exactly_the_canvas_pixels() -> None:
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from PIL import Image
-
-    from kpilab import widgets
-
-    tuner = widgets.tuner(datasets.load_plan("balanced_kpi"), datasets.load_sample_team())
-    tuner.controls["target_bonus"].value = 70000.0
-    png = tuner.image.value
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    canvas = np.asarray(tuner.figure.canvas.buffer_rgba())[..., :3]
-    np.testing.assert_array_equal(shown, canvas)
-    reference = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(canvas)).save(reference, format="png", compress_level=1)
-    assert len(png) <= 1.15 * len(reference.getvalue())  # not bigger than Pillow's to send to the browser

@@ -1,0 +1,229 @@
+"""Which controls a plan gets: one spec per tunable number, keyed by the plan's own key path.
+
+Pure data (no widgets): :func:`control_specs` reads a plan and returns, in
+display order, where each control writes (``"components[0].kpis.calls.weight"``),
+what it says in the chosen language, its range, step and display format. The
+controls module turns specs into sliders; tests read specs directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..i18n import label, t
+from ..plan import Bonus, Commission, Penalty, Plan, Scorecard, TeamBonus
+
+__all__ = ["ControlSpec", "control_specs", "section_title", "control_class", "name_of", "words"]
+
+
+def words(key: str, lang: str, **fields: Any) -> str:
+    """The dashboard's text ``dashboard.<key>`` in ``lang``."""
+    return t(f"dashboard.{key}", lang, **fields)
+
+
+def name_of(key: Any, lang: str) -> str:
+    """A metric / component / archetype name in ``lang``; unknown names humanised, first letter up."""
+    text = label(str(key), lang)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def control_class(path: str) -> str:
+    """The CSS class the control for ``path`` carries (``"kp-ctl-components-0-share"``), for browser tests."""
+    return "kp-ctl-" + "".join(ch if ch.isalnum() or ch == "_" else "-" for ch in path).strip("-").replace("--", "-")
+
+
+@dataclass(frozen=True)
+class ControlSpec:
+    """One control: where it writes (a plan key path), what it says, its range and display format.
+
+    ``fmt`` is a d3 format as ipywidgets reads it; a ``%`` format means the plan
+    holds a fraction and a person types percent.
+    """
+
+    path: str
+    section: str
+    text: str
+    low: float
+    high: float
+    step: float
+    fmt: str
+    row: str | None = None  # controls sharing a row (a curve point's x and y, a tier's from and rate)
+
+    @property
+    def percent(self) -> bool:
+        return self.fmt.endswith("%")
+
+
+def _nice_step(raw: float) -> float:
+    if raw <= 0 or not math.isfinite(raw):
+        return 1.0
+    exp = math.floor(math.log10(raw))
+    for mult in (1, 2, 5, 10):
+        if mult * 10 ** exp >= raw:
+            return float(mult * 10 ** exp)
+    return float(10 ** (exp + 1))
+
+
+def nice_ceiling(value: float, step: float) -> float:
+    """``value`` rounded up to a round number of ``step``s with some headroom (a range extended by a typed value)."""
+    top = max(value * 1.25, value + step)
+    grain = max(_nice_step(top / 10), step)
+    return math.ceil(top / grain) * grain
+
+
+def _money(value: float, at_least: float = 10_000.0) -> tuple[float, float, float]:
+    top = max(value * 2.5, at_least)
+    step = max(_nice_step(top / 250), 100.0)
+    return 0.0, math.ceil(top / step) * step, step
+
+
+def _upto(value: float, at_least: float) -> float:
+    return max(at_least, value * 2.0)
+
+
+def _scaled(path: str, section: str, text: str, value: float, scale: float, row: str | None = None) -> ControlSpec:
+    """A control for a raw value (revenue, deals, a CRM score) whose range and step follow its magnitude."""
+    scale = max(abs(scale), abs(value))
+    if scale >= 1000:
+        low, high, step = _money(scale, at_least=scale)
+        return ControlSpec(path, section, text, low, high, step, ",.0f", row=row)
+    if scale >= 2:
+        return ControlSpec(path, section, text, 0.0, float(math.ceil(max(2.0 * scale, 10.0))), 1.0, ".0f", row=row)
+    return ControlSpec(path, section, text, 0.0, max(1.0, 2.0 * scale), 0.01, ".2f", row=row)
+
+
+def _curve_specs(prefix: str, section: str, curve_dict: Mapping[str, Any], by_value: bool, metric: str,
+                 lang: str) -> list[ControlSpec]:
+    kind = "points" if "points" in curve_dict else "steps"
+    pairs = curve_dict[kind]
+    scale = max(abs(float(x)) for x, _ in pairs)
+    out: list[ControlSpec] = []
+    for j, (x, y) in enumerate(pairs):
+        base = f"{prefix}.{kind}[{j}]"
+        if by_value:
+            xtext = words("point_x_value", lang, n=j + 1, metric=name_of(metric, lang).lower())
+            out.append(_scaled(f"{base}[0]", section, xtext, float(x), scale, row=base))
+        else:
+            xtext = words("point_x", lang, n=j + 1)
+            out.append(ControlSpec(f"{base}[0]", section, xtext, 0.0, _upto(x, 2.0), 0.01, ".0%", row=base))
+        out.append(ControlSpec(f"{base}[1]", section, words("point_y", lang), 0.0, _upto(y, 2.0), 0.05, ".2f",
+                               row=base))
+    return out
+
+
+def _money_spec(path: str, section: str, text: str, value: float) -> ControlSpec:
+    low, high, step = _money(value)
+    return ControlSpec(path, section, text, low, high, step, ",.0f")
+
+
+def _leaf_conditions(node: Mapping[str, Any], path: str) -> list[tuple[str, str, str, float]]:
+    """(path, op, metric, threshold) of every simple condition under a gate's ``when``."""
+    for combo in ("all", "any"):
+        if combo in node:
+            return [leaf for i, sub in enumerate(node[combo]) for leaf in _leaf_conditions(sub, f"{path}.{combo}[{i}]")]
+    op = next(k for k in ("attainment_at_least", "at_least", "at_most") if k in node)
+    return [(f"{path}.{op}", op, node["metric"], float(node[op]))]
+
+
+def _applies_text(applies: Any, lang: str) -> str:
+    if isinstance(applies, str):
+        return words("all_components", lang)
+    return ", ".join(name_of(n, lang) for n in applies)
+
+
+def _component_specs(i: int, comp: Any, cd: Mapping[str, Any], lang: str) -> list[ControlSpec]:
+    p = f"components[{i}]"
+    sec = f"component:{i}"
+    specs: list[ControlSpec] = []
+    if "share" in cd:
+        specs.append(ControlSpec(f"{p}.share", sec, words("share", lang), 0.0, max(1.0, 2 * cd["share"]), 0.01, ".0%"))
+    elif "amount" in cd:
+        specs.append(_money_spec(f"{p}.amount", sec, words("amount", lang), cd["amount"]))
+    if isinstance(comp, (Bonus, TeamBonus)):
+        by_value = getattr(comp, "basis", "attainment") == "value"
+        specs += _curve_specs(f"{p}.curve", sec, cd["curve"], by_value, comp.metric, lang)
+    elif isinstance(comp, Scorecard):
+        if len(comp.kpis) > 1:
+            for kpi in comp.kpis:
+                specs.append(ControlSpec(f"{p}.kpis.{kpi.metric}.weight", sec,
+                                         words("weight", lang, metric=name_of(kpi.metric, lang)), 0.0, 1.0, 0.01,
+                                         ".0%"))
+        if "index_curve" in cd:
+            specs += _curve_specs(f"{p}.index_curve", sec, cd["index_curve"], True, "index", lang)
+    elif isinstance(comp, Commission):
+        on_attainment = comp.tiers_on == "attainment"
+        if comp.rate is not None:
+            specs.append(ControlSpec(f"{p}.rate", sec, words("rate", lang), 0.0, _upto(comp.rate, 0.1), 0.001, ".1%"))
+        for j, tier in enumerate(comp.tiers):
+            row = f"{p}.tiers[{j}]"
+            text = words("tier_from", lang, n=j + 1)
+            if on_attainment:
+                specs.append(ControlSpec(f"{row}.from", sec, text, 0.0, _upto(tier.start, 2.0), 0.01, ".0%", row=row))
+            else:
+                low, high, step = _money(tier.start, at_least=1_000_000.0)
+                specs.append(ControlSpec(f"{row}.from", sec, text, low, high, step, ",.0f", row=row))
+            specs.append(ControlSpec(f"{row}.rate", sec, words("tier_rate", lang), 0.0, _upto(tier.rate, 0.1), 0.001,
+                                     ".1%", row=row))
+        if comp.cap is not None:
+            specs.append(_money_spec(f"{p}.cap", sec, words("component_cap", lang), comp.cap))
+    elif isinstance(comp, Penalty):
+        low, high, step = _money(comp.per_unit, at_least=5_000.0)
+        specs.append(ControlSpec(f"{p}.per_unit", sec,
+                                 words("per_unit", lang, metric=name_of(comp.metric, lang).lower()),
+                                 low, high, max(step, 50.0), ",.0f"))
+        if "free" in cd:
+            specs.append(ControlSpec(f"{p}.free", sec, words("free", lang), 0.0, _upto(comp.free, 20.0), 1.0, ".0f"))
+        if comp.cap is not None:
+            specs.append(_money_spec(f"{p}.cap", sec, words("fine_cap", lang), comp.cap))
+    return specs
+
+
+def control_specs(plan: Plan, lang: str = "en") -> list[ControlSpec]:
+    """The controls the tuner shows for ``plan``, in order (sections: pay, components, gates, limits)."""
+    d = plan.to_dict()
+    specs: list[ControlSpec] = [
+        _money_spec("base", "section_pay", words("base", lang), plan.base),
+        _money_spec("target_bonus", "section_pay", words("target_bonus", lang), plan.target_bonus),
+    ]
+    for i, (comp, cd) in enumerate(zip(plan.components, d["components"])):
+        specs += _component_specs(i, comp, cd, lang)
+    for i, gd in enumerate(d.get("gates", [])):
+        names = _applies_text(gd["applies_to"], lang)
+        for path, op, metric, value in _leaf_conditions(gd["when"], f"gates[{i}].when"):
+            mname = name_of(metric, lang).lower()
+            if op == "attainment_at_least":
+                specs.append(ControlSpec(path, "section_gates",
+                                         words("gate_attainment", lang, names=names, metric=mname),
+                                         0.0, _upto(value, 1.5), 0.01, ".0%"))
+            else:
+                specs.append(_scaled(path, "section_gates", words(f"gate_{op}", lang, names=names, metric=mname),
+                                     value, value))
+    for i, md in enumerate(d.get("modifiers", [])):
+        specs += _curve_specs(f"modifiers[{i}].curve", f"modifier:{i}", md["curve"], md.get("basis") == "value",
+                              md["metric"], lang)
+    limits = plan.limits
+    if limits.variable_cap_share is not None:
+        specs.append(ControlSpec("limits.variable_cap.share", "section_limits", words("cap_share", lang), 0.0,
+                                 _upto(limits.variable_cap_share, 5.0), 0.1, ".1f"))
+    elif limits.variable_cap is not None:
+        specs.append(_money_spec("limits.variable_cap", "section_limits", words("cap_amount", lang),
+                                 limits.variable_cap))
+    if isinstance(limits.floor, (int, float)) and not isinstance(limits.floor, bool):
+        specs.append(_money_spec("limits.floor", "section_limits", words("floor_amount", lang), float(limits.floor)))
+    return specs
+
+
+def section_title(key: str, plan: Plan, lang: str) -> str:
+    """The heading of a group of controls (``"section_pay"``, ``"component:2"``, ``"modifier:0"``)."""
+    if key.startswith("component:"):
+        comp = plan.components[int(key.split(":")[1])]
+        metric = name_of(getattr(comp, "metric", ""), lang).lower()
+        return words(f"kind_{comp.kind}", lang, name=name_of(comp.name, lang), metric=metric)
+    if key.startswith("modifier:"):
+        mod = plan.modifiers[int(key.split(":")[1])]
+        return words("modifier", lang, names=_applies_text(mod.applies_to, lang),
+                     metric=name_of(mod.metric, lang).lower())
+    return words(key, lang)
