@@ -357,8 +357,8 @@ def _row_local(plan: dict, row: dict) -> dict:
     ramp = plan.get("ramp")
     if ramp is not None:
         tenure = _cell(row, "tenure_months", math.inf)
-        if tenure <= len(ramp["schedule"]):
-            factor *= float(ramp["schedule"][int(tenure) - 1])
+        if tenure < len(ramp["schedule"]):  # tenure_months: whole months before this one (0 = the first)
+            factor *= float(ramp["schedule"][int(tenure)])
     if share != 1.0:
         out["base"] = row_base(plan, row) * share
     if factor != 1.0:
@@ -481,10 +481,10 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
             base = out["base"]
             # 4. the ramp's guaranteed bonus, in the ramp's months
             ramp = plan.get("ramp")
-            if ramp is not None:
+            guarantee = float((ramp or {}).get("guarantee", 0) or 0)
+            if guarantee > 0:  # a ramp without a guarantee only scales targets (no column)
                 top = 0.0
-                guarantee = float(ramp.get("guarantee", 0) or 0)
-                if guarantee > 0 and _cell(row, "tenure_months", math.inf) <= len(ramp["schedule"]):
+                if _cell(row, "tenure_months", math.inf) < len(ramp["schedule"]):
                     top = max(0.0, guarantee - variable)
                 out["ramp_guarantee"] = top
                 variable += top

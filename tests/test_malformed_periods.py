@@ -48,7 +48,7 @@ DATA_CASES: dict[str, list[str]] = {
     "days_worked_more_than_days.csv": ["row 3", "rep B", "column days_worked", "days_in_period"],
     "days_worked_zero.csv": ["row 3", "rep B", "column days_worked", "> 0"],
     "days_in_period_missing.csv": ["row 2", "rep A", "column days_in_period"],
-    "tenure_zero.csv": ["row 3", "rep B", "column tenure_months", "whole number"],
+    "tenure_negative.csv": ["row 3", "rep B", "column tenure_months", "negative"],
     "tenure_not_whole.csv": ["row 3", "rep B", "column tenure_months", "whole number"],
 }
 

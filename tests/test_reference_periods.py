@@ -111,7 +111,7 @@ def histories(seed: int) -> pd.DataFrame:
                        "missed": float(rng.integers(0, 6)), "crm_quality": float(rng.choice([0.3, 0.5, 0.8, 0.95])),
                        "sanction": float(rng.choice([0, 0, 0, 1, 2])),
                        "cancelled_revenue": float(rng.choice([0, 0, 0, 50000, 300000])),
-                       "tenure_months": float(rng.choice([1, 2, 3, np.nan])),
+                       "tenure_months": float(rng.choice([0, 1, 2, 5, np.nan])),
                        "days_worked": np.nan, "days_in_period": np.nan}
                 if rng.random() < 0.3:
                     row["days_in_period"] = 30.0

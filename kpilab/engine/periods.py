@@ -619,12 +619,13 @@ def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int)
 
 
 def _tenure(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
-    """The ``tenure_months`` column (1 = the first month); absent or empty = past any ramp."""
+    """The ``tenure_months`` column: whole months with the company before this one (0 in the first month, as
+    :func:`kpilab.datasets.load_sample_team` counts); absent or empty = past any ramp."""
     values = _optional(frame, TENURE_COLUMN, loc, np.inf)
     if values is None:
         return np.full(len(frame), np.inf)
-    bad = (values < 1) | ((values != np.floor(values)) & np.isfinite(values))
-    loc.first(bad, "tenure_months must be a whole number of months, 1 for the first month", TENURE_COLUMN)
+    bad = (values != np.floor(values)) & np.isfinite(values)
+    loc.first(bad, "tenure_months must be a whole number of months (0 in the first month)", TENURE_COLUMN)
     return values
 
 
@@ -639,8 +640,8 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
         if p.periods.ramp is not None:
             tenure = _tenure(frame, loc)
             schedule = np.array(p.periods.ramp.schedule)
-            inside = row_plan[role] & (tenure <= len(schedule))
-            ramp_factor[inside] = schedule[(tenure[inside] - 1).astype(np.int64)]
+            inside = row_plan[role] & (tenure < len(schedule))
+            ramp_factor[inside] = schedule[tenure[inside].astype(np.int64)]
     factor = np.ones(cols.n)
     if prorate.any():
         worked = _optional(frame, DAYS_WORKED_COLUMN, loc, np.nan)
@@ -683,7 +684,7 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
     # 4. the ramp's guaranteed bonus
     if "ramp_guarantee" in out and tenure is not None:
         top_up = np.maximum(0.0, p["ramp_guarantee"] - var)
-        top_up *= p["ramp_on"] & (tenure[rows] <= p["ramp_months"]) & (p["ramp_guarantee"] > 0)
+        top_up *= p["ramp_on"] & (tenure[rows] < p["ramp_months"]) & (p["ramp_guarantee"] > 0)
         out["ramp_guarantee"][rows] = top_up
         var = var + top_up
     # 5. the sanction cut: this month's bonus only, at most limit × the month's wage, never the salary

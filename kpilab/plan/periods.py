@@ -195,7 +195,8 @@ class Proration:
 
 @dataclass(frozen=True)
 class Ramp:
-    """Tenure month k (1 = the first) of a newcomer: targets × ``schedule[k-1]``; bonus at least ``guarantee``."""
+    """A newcomer's month with ``tenure_months`` = k (0 in the first month): targets × ``schedule[k]``; the
+    bonus at least ``guarantee`` while k < len(schedule)."""
 
     schedule: tuple[float, ...]
     guarantee: float = 0.0

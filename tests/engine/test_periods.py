@@ -338,16 +338,17 @@ def test_proration_of_salary_and_targets() -> None:
 def test_ramp_scales_targets_and_guarantees_a_bonus() -> None:
     """Ramp schedule [0.5, 0.75], guarantee 8,000; target 10 deals, bonus amount 20,000 × attainment.
 
-    Tenure 1, 3 deals: target 5 → 60 % → 12,000 (above the guarantee). Tenure 2, 3 deals: target 7.5 → 40 % →
-    8,000 (exactly the guarantee, no top-up). Tenure 3 (past the ramp), 3 deals: 30 % → 6,000, no guarantee.
-    A tenure-2 month with 0 deals: 0 earned, topped up to 8,000.
+    ``tenure_months`` counts whole months before this one (0 in the first month, as the sample team does).
+    Tenure 0, 3 deals: target 5 → 60 % → 12,000 (above the guarantee). Tenure 1, 3 deals: target 7.5 → 40 % →
+    8,000 (exactly the guarantee, no top-up). Tenure 2 (past the ramp), 3 deals: 30 % → 6,000, no guarantee.
+    A tenure-1 month with 0 deals: 0 earned, topped up to 8,000.
     """
     plan = {"name": "ramp", "base": 0, "targets": {"deals": 10},
             "components": [{"name": "bonus", "kind": "bonus", "metric": "deals", "amount": 20000,
                             "curve": {"points": [[0, 0], [2, 2]]}}],
             "ramp": {"schedule": [0.5, 0.75], "guarantee": 8000}}
     frame = pd.DataFrame({"rep_id": ["N", "N", "N", "M"], "period": months(3) + ["2026-01"], "deals": [3, 3, 3, 0],
-                          "tenure_months": [1, 2, 3, 2]})
+                          "tenure_months": [0, 1, 2, 1]})
     t = kpilab.evaluate(plan, frame).rounded()
     assert t["bonus"].tolist() == [12000, 8000, 6000, 0]
     assert t["ramp_guarantee"].tolist() == [0, 0, 0, 8000]
