@@ -7,6 +7,7 @@ message on standard error and exits with status 2, having written nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -1047,8 +1048,15 @@ def _clean_up() -> None:
     remove_temporaries()
 
 
+@functools.lru_cache(maxsize=4)
+def _cached_parser(lang: str) -> argparse.ArgumentParser:
+    """The parser in ``lang``, built once per process (building it costs more than most commands on a
+    small table)."""
+    return build_parser(lang)
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser(_help_lang(argv))
+    parser = _cached_parser(_help_lang(argv))
     stdout = sys.stdout
     try:
         args = parser.parse_args(argv)
