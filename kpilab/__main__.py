@@ -2,6 +2,10 @@
 
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was started, nothing to clean up
+    sys.stderr.write("kpilab: interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

@@ -7,6 +7,7 @@ message on standard error and exits with status 2, having written nothing.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from typing import Any
 
 from .errors import KpilabError
 
+EXIT_INTERNAL = 1  # a bug in kpilab, never the user's input
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
@@ -87,10 +89,31 @@ def cmd_payout(args: argparse.Namespace) -> int:
     plan, team = _load(args.plan, args.data, args)
     payouts = evaluate(plan, team, source=args.data)
     if args.output:
-        write_atomically(args.output, lambda p: payouts.to_csv(p), inputs=(args.plan, args.data))
+        if Path(args.output).suffix.lower() in (".xlsx", ".xlsm"):  # a workbook, not CSV text in one
+            write_atomically(args.output, lambda p: _write_payouts_xlsx(payouts, p), inputs=(args.plan, args.data))
+        else:
+            write_atomically(args.output, lambda p: payouts.to_csv(p), inputs=(args.plan, args.data))
     else:
         sys.stdout.write(payouts.to_csv())
     return 0
+
+
+def _write_payouts_xlsx(payouts: Any, path: Path) -> None:
+    """The rounded payout table as one sheet; user text stays text, never a formula."""
+    import openpyxl
+
+    from .spreadsheet_safe import defuse_workbook
+
+    table = payouts.rounded()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "payouts"
+    ws.append([str(c) for c in table.columns])
+    for row in table.itertuples(index=False):
+        ws.append([None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v)
+                   for v in row])
+    defuse_workbook(wb)
+    wb.save(path)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -138,6 +161,32 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
 _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
+#: Resource limits of the command line (stated in the README), refused before any work starts.
+MAX_SCENARIOS = 10_000            # simulated years in one comparison
+MAX_SCENARIO_ROWS = 2_000_000     # scenarios x team rows evaluated in one comparison
+MAX_SIMULATED_ROWS = 2_000_000    # reps x months of `kpilab simulate` (the table limit of load_team)
+
+
+def _bounded(minimum: int, maximum: int) -> Callable[[str], int]:
+    """argparse type: an integer in [minimum, maximum]; the limit is named, nothing is attempted."""
+    whole = _whole_number(minimum)
+
+    def parse(text: str) -> int:
+        value = whole(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{value:,} is over kpilab's limit of {maximum:,}")
+        return value
+
+    return parse
+
+
+def _check_scenario_rows(scenarios: int | None, team_rows: int) -> None:
+    """Refuse a comparison whose simulated table would exceed :data:`MAX_SCENARIO_ROWS`, before any work."""
+    if scenarios and scenarios * team_rows > MAX_SCENARIO_ROWS:
+        raise UsageError(f"--scenarios {scenarios:,} on a team of {team_rows:,} rows simulates "
+                         f"{scenarios * team_rows:,} rows, over kpilab's limit of {MAX_SCENARIO_ROWS:,}; "
+                         f"use at most {max(1, MAX_SCENARIO_ROWS // max(team_rows, 1)):,} scenarios")
+
 
 def parse_mix(text: str) -> dict[str, float]:
     """``"star=0.1,laggard=0.2"`` -> ``{"star": 0.1, "laggard": 0.2}``.
@@ -164,9 +213,15 @@ def parse_mix(text: str) -> dict[str, float]:
             raise UsageError(f"--mix: the weight of {name!r} is not a number: {value.strip()!r}") from None
         if name in mix:
             raise UsageError(f"--mix: {name!r} is given twice")
+        if not math.isfinite(weight):
+            raise UsageError(f"--mix: the weight of {name!r} is not a finite number: {value.strip()!r}")
         mix[name] = weight
     if not mix:
         raise UsageError("--mix is empty (example: --mix star=0.1,laggard=0.2)")
+    top = max(mix.values())
+    if top > 0 and not math.isfinite(sum(abs(w) for w in mix.values())):
+        # only the ratios matter: scale so that normalising 1e308 + 1e308 cannot overflow to inf
+        mix = {name: w / top for name, w in mix.items()}
     return mix
 
 
@@ -225,6 +280,7 @@ def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | 
     from .report import build_report, check_report_dir, unique_names, write_report
 
     check_report_dir(report_dir, force=force, inputs=inputs)  # before any work: a file in the way is reported at once
+    _check_scenario_rows(scenarios, len(team))
     named = unique_names(plans)
     n = len(named)
     progress = _Progress(total=2 * n + 3 + (n + 4) + 2 + (1 if scenarios else 0), quiet=quiet)
@@ -308,6 +364,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from .data.synth import make_team
 
     mix = parse_mix(args.mix) if args.mix is not None else None
+    if args.reps * args.months > MAX_SIMULATED_ROWS:
+        raise UsageError(f"--reps {args.reps:,} x --months {args.months:,} is {args.reps * args.months:,} rows, "
+                         f"over kpilab's limit of {MAX_SIMULATED_ROWS:,} for one table")
     team = make_team(args.reps, periods=args.months, mix=mix, seed=args.seed, start=args.start)
     if args.output:
         if Path(args.output).suffix.lower() in (".xlsx", ".xlsm"):
@@ -376,10 +435,10 @@ def _rows(text: str) -> list[int]:
 def _add_data_options(p: argparse.ArgumentParser, lang: str) -> None:
     """The options of every command that reads a team: how to read a client's export."""
     group = p.add_argument_group(_t("cli.data.group", lang))
-    group.add_argument("--profile", metavar="PROFILE.yaml", help=_t("cli.data.profile", lang))
-    group.add_argument("--map", dest="mapping", metavar="MAPPING.yaml", help=_t("cli.data.map", lang))
-    group.add_argument("--sheet", metavar="NAME", help=_t("cli.data.sheet", lang))
-    group.add_argument("--skip-rows", type=_rows, metavar="ROWS", help=_t("cli.data.skip_rows", lang))
+    group.add_argument("--profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.data.profile", lang))
+    group.add_argument("--map", dest="mapping", metavar=_t("cli.metavar.mapping", lang), help=_t("cli.data.map", lang))
+    group.add_argument("--sheet", metavar=_t("cli.metavar.sheet", lang), help=_t("cli.data.sheet", lang))
+    group.add_argument("--skip-rows", type=_rows, metavar=_t("cli.metavar.rows", lang), help=_t("cli.data.skip_rows", lang))
     group.add_argument("--drop-blank-rows", action="store_true", default=None,
                        help=_t("cli.data.drop_blank_rows", lang))
 
@@ -433,12 +492,15 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
 
 
 def _plan_title(spec: str, plan: Any, lang: str) -> str:
-    """A bundled plan's name in ``lang`` (the plans' labels); any other plan's own name."""
+    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
+    from .data import datasets
+    from .explain import plan_title
     from .i18n import has_label, label
 
+    own = plan_title(plan, lang)
+    if own != plan.name:
+        return own
     stem = Path(spec).stem
-    from .data import datasets
-
     if has_label(stem) and stem in datasets.plan_names():
         return label(stem, lang)
     return plan.name
@@ -493,7 +555,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                       reps=_t("common.reps", lang, count=team["rep_id"].nunique()),
                       months=_t("common.months", lang, count=len(periods)), first=periods[0], last=periods[-1]))
         if profile.skip_rows or profile.drop_blank_rows:
-            out.append(_t("cli.inspect.left_out", lang, rows=", ".join(map(str, profile.skip_rows)) or "—",
+            out.append(_t("cli.inspect.left_out", lang, count=len(profile.skip_rows),
+                          rows=", ".join(map(str, profile.skip_rows)) or "—",
                           blank=_t("common.yes" if profile.drop_blank_rows else "common.no", lang)))
         out.append(_t("cli.inspect.plans", lang))
         flags = (" --profile " + (args.write_profile or "PROFILE.yaml")) if guessed else _data_flags(args)
@@ -564,7 +627,7 @@ def cmd_regulation(args: argparse.Namespace) -> int:
     plan = load_plan(spec)
     team = _read_team(args, args.team) if args.team else None
     if team is not None:
-        _check_plan_fits(plan, team, args, str(spec), args.team)
+        _check_plan_fits(plan, team, args, args.plan, args.team)
     profile = _client_profile(args)
     from .regulation import write_regulation
 
@@ -577,33 +640,40 @@ def cmd_regulation(args: argparse.Namespace) -> int:
 
 def _add_consultant_commands(sub: Any, lang: str) -> None:
     """``inspect``, ``fit`` and ``regulation``: help and messages in the language asked for."""
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, prefix=prefix or _t("cli.usage", lang) + " ")
+
     def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         text = _t(f"cli.{name}.help", lang)
-        p = sub.add_parser(name, help=text, description=text,
+        p = sub.add_parser(name, help=text, description=text, add_help=False,
                            epilog=_t("cli.example", lang) + "\n  " + _t(f"cli.{name}.example", lang),
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+                           formatter_class=Formatter)
+        p._positionals.title = _t("cli.positionals", lang)  # argparse's own words, in the language asked for
+        p._optionals.title = _t("cli.optionals", lang)
+        p.add_argument("-h", "--help", action="help", help=_t("cli.help", lang))
         p.set_defaults(func=func)
         return p
 
     p = command("inspect", cmd_inspect)
-    p.add_argument("data", metavar="DATA", help=_t("cli.arg.data", lang))
-    p.add_argument("--write-profile", metavar="PROFILE.yaml", help=_t("cli.inspect.write_profile", lang))
+    p.add_argument("data", metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
+    p.add_argument("--write-profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.inspect.write_profile", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
     p = command("fit", cmd_fit)
-    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
-    p.add_argument("--team", required=True, metavar="DATA", help=_t("cli.arg.data", lang))
-    p.add_argument("--role", metavar="ROLE", help=_t("cli.fit.role", lang))
-    p.add_argument("-o", "--output", metavar="OUT.yaml", help=_t("cli.fit.output", lang))
+    p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", required=True, metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
+    p.add_argument("--role", metavar=_t("cli.metavar.role", lang), help=_t("cli.fit.role", lang))
+    p.add_argument("-o", "--output", metavar=_t("cli.metavar.out_yaml", lang), help=_t("cli.fit.output", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
     p = command("regulation", cmd_regulation)
-    p.add_argument("plan", metavar="PLAN", help=_t("cli.arg.plan", lang))
-    p.add_argument("--team", metavar="DATA", help=_t("cli.regulation.team", lang))
-    p.add_argument("-o", "--output", required=True, metavar="FILE.docx", help=_t("cli.regulation.output", lang))
-    p.add_argument("--client", metavar="NAME", help=_t("cli.regulation.client", lang))
+    p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", metavar=_t("cli.metavar.data", lang), help=_t("cli.regulation.team", lang))
+    p.add_argument("-o", "--output", required=True, metavar=_t("cli.metavar.docx", lang), help=_t("cli.regulation.output", lang))
+    p.add_argument("--client", metavar=_t("cli.metavar.client", lang), help=_t("cli.regulation.client", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
@@ -651,7 +721,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("plans", nargs="+", metavar="PLAN", help="plan or scheme YAML files (or bundled plan names)")
     p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
     p.add_argument("--baseline", metavar="PLAN", help="plan the pay changes are measured against (default: the first)")
-    p.add_argument("--scenarios", type=_positive_int, metavar="N",
+    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), metavar="N",
                    help="simulate N years by resampling the team's months (department-month bootstrap); "
                         "adds budget P10/P50/P90")
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the simulation (default 0)")
@@ -673,8 +743,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     p = command("simulate", cmd_simulate, "Generate a synthetic sales team (one row per rep per month) as CSV.",
                 _SIMULATE_EXAMPLE)
-    p.add_argument("--reps", type=_positive_int, required=True, metavar="N", help="number of reps")
-    p.add_argument("--months", type=_positive_int, default=12, metavar="M", help="number of months (default 12)")
+    p.add_argument("--reps", type=_bounded(1, MAX_SIMULATED_ROWS), required=True, metavar="N",
+                   help="number of reps")
+    p.add_argument("--months", type=_bounded(1, 1200), default=12, metavar="M", help="number of months (default 12)")
     p.add_argument("--seed", type=_seed, default=None, metavar="S", help="seed (default: fresh randomness)")
     p.add_argument("--mix", metavar="ARCHETYPE=W,...",
                    help="archetype weights, e.g. star=0.1,laggard=0.2 (others 0; normalised)")
@@ -690,7 +761,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "Compare the bundled plans on the bundled sample team with simulated years; "
                 "writes reports/demo/ and prints the verdict.", _DEMO_EXAMPLE)
-    p.add_argument("--scenarios", type=_positive_int, default=200, metavar="N", help="simulated years (default 200)")
+    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), default=200, metavar="N",
+                   help="simulated years (default 200)")
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed (default 0)")
     p.add_argument("--report", default=os.path.join("reports", "demo"), metavar="DIR",
                    help="report folder (default reports/demo)")
@@ -699,43 +771,274 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     _add_consultant_commands(sub, lang)
+    _add_optimize_command(sub, lang)
     return parser
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that every ``finally`` removes its temporaries."""
+    """SIGTERM (or SIGHUP), raised in the main thread so that every ``finally`` removes its temporaries."""
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _on_sigterm(_signum: int, _frame: Any) -> None:
-    raise _Terminated()
+def _on_signal(signum: int, _frame: Any) -> None:
+    raise _Terminated(signum)
+
+
+#: Commands whose standard output is data (CSV); it is passed on as it is unless it goes to a terminal.
+_DATA_COMMANDS = frozenset({"payout", "simulate"})
+
+
+class _PrintableStream:
+    """A text stream that shows control characters as escapes (``\\x1b``) instead of sending them.
+
+    A rep id or plan name holding ESC sequences would otherwise recolour or retitle
+    the user's terminal, or hide text, when ``lint``, ``compare`` or an error prints it.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .errors import printable
+
+        self._stream.write(printable(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _say(text: str) -> None:
+    """One message on standard error, control characters escaped, never raising."""
+    from .errors import printable
+
+    try:
+        print(printable(text, keep="\n"), file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed: nothing more can be said
+        pass
+
+
+# --------------------------------------------------------------------------- optimize (issue 16)
+
+def _read_free(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """FREE.yaml: ``{key path: [low, high]}``, or sections ``free:`` (and optional ``constraints:``)."""
+    from .errors import PlanError
+    from .plan.yaml_io import _read_file, read_plan_yaml
+
+    data = read_plan_yaml(_read_file(Path(path), path), path)
+    if not isinstance(data, dict) or not data:
+        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+    if "free" not in data:
+        return data, {}
+    unknown = sorted(set(data) - {"free", "constraints"})
+    if unknown:
+        raise PlanError([(k, "unknown section (known: free, constraints)") for k in unknown], source=path)
+    constraints = data.get("constraints") or {}
+    if not isinstance(constraints, dict):
+        raise PlanError([("constraints", "must be a mapping (max_loss: 0.1, payroll_max: ...)")], source=path)
+    known = {"max_loss", "payroll_max", "monotone", "criteria"}
+    bad = sorted(set(constraints) - known)
+    if bad:
+        raise PlanError([(f"constraints.{k}", f"unknown constraint (known: {', '.join(sorted(known))})")
+                         for k in bad], source=path)
+    return data["free"] or {}, constraints
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return value
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from .analysis.optimize import optimize, parse_free
+    from .plan import load_plan
+    from .safe_write import check_output_path, check_report_folder
+
+    lang = args.lang
+    spec = _plan_file(args.plan)
+    output = args.output or f"{Path(str(spec)).stem}_optimized.yaml"
+    inputs = (spec, args.team, args.free)
+    check_output_path(output, inputs=inputs)  # refuse a bad output before any work
+    if args.report:
+        check_report_folder(args.report, force=args.force, inputs=inputs)
+    plan = load_plan(spec)
+    free, constraints = _read_free(args.free)
+    items = parse_free(free, plan, source=args.free)  # every bad key path, located, before the team is read
+    if args.max_loss is not None:
+        constraints["max_loss"] = args.max_loss
+    if args.payroll_max is not None:
+        constraints["payroll_max"] = args.payroll_max
+    team = _read_team(args, args.team)
+    _check_plan_fits(plan, team, args, str(spec), args.team)
+    scenarios = None
+    if args.scenarios:
+        try:
+            from .data.scenarios import bootstrap_years
+        except ImportError:  # the scenario rule still lives with the report in this release
+            from .report import bootstrap_years
+        scenarios = bootstrap_years(team, args.scenarios, args.seed)
+    client: Any = "inline"
+    if args.scheduler:
+        client = args.scheduler
+    elif args.workers:
+        client = None
+    criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
+    from tqdm import tqdm
+
+    bar = tqdm(total=args.budget, desc=_t("optimize.cli.progress", lang), unit="", file=sys.stderr,
+               disable=args.quiet, leave=False)
+    try:
+        result = optimize(plan, team, items, objective=tuple(args.objective or ("payroll",)),
+                          constraints=constraints, criteria=criteria, scenarios=scenarios, seed=args.seed,
+                          budget=args.budget, client=client, workers=args.workers,
+                          robust_share=args.robust, progress=bar.update, lang=lang)
+    finally:
+        bar.close()
+    print(result.summary(lang))
+    if result.best is not None:
+        write_atomically(output, lambda p: result.best.to_yaml(p), inputs=inputs)
+        print(_t("optimize.cli.written", lang, path=output), file=sys.stderr)
+    if args.report:
+        _write_optimize_report(result, args.report, lang, force=args.force, inputs=inputs)
+        print(_t("optimize.cli.report", lang, path=args.report), file=sys.stderr)
+    return 0
+
+
+def _write_optimize_report(result: Any, folder: str, lang: str, *, force: bool, inputs: Sequence[Any]) -> None:
+    """The search in a folder: summary.txt, candidates.csv (every plan tried), pareto.csv, pareto.png/svg, best.yaml."""
+    from .safe_write import write_folder_atomically
+
+    def fill(tmp: Path) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        from .plots import plot_pareto, save
+
+        (tmp / "summary.txt").write_text(result.summary(lang) + "\n", encoding="utf-8")
+        result.table.to_csv(tmp / "candidates.csv")
+        if result.pareto is not None:
+            result.pareto.to_csv(tmp / "pareto.csv")
+        if result.best is not None:
+            result.best.to_yaml(tmp / "best.yaml")
+        ax = plot_pareto(result, lang=lang)
+        save(ax.figure, tmp / "pareto.png")
+        save(ax.figure, tmp / "pareto.svg")
+        plt.close(ax.figure)
+
+    write_folder_atomically(folder, fill, force=force, inputs=inputs)
+
+
+def _add_optimize_command(sub: Any, lang: str) -> None:
+    """``kpilab optimize``: the best plan for a budget (issue 16)."""
+    from .analysis.optimize import OBJECTIVES
+
+    text = ("Search a plan's free numbers for the cheapest plan (or a Pareto front) that still passes the "
+            "verdict; writes the best plan as YAML.")
+    p = sub.add_parser("optimize", help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n  kpilab optimize data/plans/balanced_kpi.yaml --team data/sample_team.csv "
+                              "--free free.yaml --max-loss 0.15 --seed 1 -o cheaper.yaml --report reports/optimize")
+    p.set_defaults(func=cmd_optimize)
+    p.add_argument("plan", metavar="PLAN", help="plan or scheme YAML file (or a bundled plan name)")
+    p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
+    p.add_argument("--free", required=True, metavar="FREE.yaml",
+                   help="key paths of the plan with bounds, e.g. 'target_bonus: [30000, 90000]'")
+    p.add_argument("--objective", action="append", choices=list(OBJECTIVES), metavar="NAME",
+                   help=f"what to optimise (repeat for a Pareto front): {', '.join(OBJECTIVES)}; default payroll")
+    p.add_argument("-o", "--output", metavar="OUT.yaml", help="best plan file (default PLAN_optimized.yaml)")
+    p.add_argument("--report", metavar="DIR", help="folder for the candidates, the Pareto table and chart")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, metavar="N", help="local Dask worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of a cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--scenarios", type=_positive_int, metavar="N", help="score every plan over N simulated years")
+    p.add_argument("--robust", type=_share, metavar="SHARE",
+                   help="each criterion must also hold in this share of the simulated years (e.g. 0.9)")
+    p.add_argument("--max-loss", type=_share, metavar="SHARE",
+                   help="no rep's monthly pay may fall more than this share below the current plan's")
+    p.add_argument("--payroll-max", type=float, metavar="RUB", help="payroll ceiling")
+    p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH", help="acceptable payroll/revenue, e.g. 0.03,0.09")
+    p.add_argument("--budget", type=_positive_int, default=2000, metavar="N", help="most plans to try (default 2000)")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the search (default 0)")
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_data_options(p, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
-    Ctrl-C prints one line and returns 130; SIGTERM returns 143. Either way
-    every temporary file or folder is removed first and no output is left
-    half-written (outputs are renamed into place only when complete).
+    - 0: done; 2: bad input (one message naming file, row, rep, period,
+      column or plan key path), nothing written;
+    - 130: interrupted by Ctrl-C (SIGINT), one line; 143: terminated
+      (SIGTERM; 129 for SIGHUP). Either way every temporary file or folder is
+      removed first and no output is left half-written (outputs are renamed
+      into place only when complete);
+    - 1: an internal error (a bug in kpilab): one line, and the traceback with
+      ``KPILAB_DEBUG=1``.
     """
+    import signal
+    import warnings
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _on_signal)
+        except ValueError:  # not the main thread (an embedding application): leave its handlers alone
+            break
+    try:
+        sigint = signal.getsignal(signal.SIGINT)  # restored on the way out (main() may be called again)
+    except ValueError:
+        sigint = None
+    debug = bool(os.environ.get("KPILAB_DEBUG"))
+    try:
+        with warnings.catch_warnings():
+            if not debug:  # numpy/pandas warnings are for developers; a user gets one clear message
+                warnings.simplefilter("ignore")
+            return _main(argv)
+    except KeyboardInterrupt:
+        _ignore_interrupts()
+        _clean_up()
+        _say(_msg("errors.stopped", message=_msg("errors.interrupted")))
+        return EXIT_INTERRUPTED
+    except _Terminated as exc:
+        _ignore_interrupts()
+        _clean_up()
+        _say(_msg("errors.stopped", message=_msg("errors.terminated")))
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if previous and sigint is not None:
+            signal.signal(signal.SIGINT, sigint)
+
+
+def _ignore_interrupts() -> None:
+    """A second Ctrl-C while cleaning up must not leave a traceback (or the temporaries) behind."""
     import signal
 
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread (an embedding application): leave its handlers alone
-        previous = None
-    try:
-        return _main(argv)
-    except KeyboardInterrupt:
-        _clean_up()
-        print("kpilab: interrupted (Ctrl-C); no output was left half-written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except _Terminated:
-        _clean_up()
-        print("kpilab: terminated; no output was left half-written", file=sys.stderr)
-        return EXIT_TERMINATED
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:
+        pass
+
+
+def _msg(key: str, **fields: Any) -> str:
+    from .i18n.messages import msg
+
+    return msg(key, **fields)
 
 
 def _clean_up() -> None:
@@ -746,21 +1049,42 @@ def _clean_up() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(_help_lang(argv))
+    stdout = sys.stdout
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):
             parser.print_help()
             return 0
+        if args.command not in _DATA_COMMANDS or getattr(stdout, "isatty", lambda: False)():
+            sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]
         return args.func(args)
     except KpilabError as exc:
-        print(f"kpilab: error: {exc}", file=sys.stderr)
+        _say(_msg("errors.prefix", message=str(exc)))
         return EXIT_BAD_INPUT
     except FileNotFoundError as exc:
-        print(f"kpilab: error: {exc.filename}: no such file", file=sys.stderr)
+        _say(_msg("errors.prefix", message=_msg("errors.no_such_file", path=str(exc.filename))))
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `kpilab payout ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
         return 0
     except OSError as exc:  # a folder where a file should be, no permission, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"kpilab: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _say(_msg("errors.prefix", message=f"{where}{exc.strerror or exc}"))
         return EXIT_BAD_INPUT
+    except MemoryError:
+        _clean_up()
+        _say(_msg("errors.prefix", message=_msg("errors.out_of_memory")))
+        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, _Terminated):
+        raise
+    except Exception as exc:  # a bug: one line, never a wall of traceback (KPILAB_DEBUG=1 shows it)
+        _clean_up()
+        if os.environ.get("KPILAB_DEBUG"):
+            raise
+        _say(_msg("errors.internal", kind=type(exc).__name__, detail=" ".join(str(exc).split())[:200]))
+        return EXIT_INTERNAL
+    finally:
+        sys.stdout = stdout

@@ -10,7 +10,58 @@ one into a single line on standard error and exit status 2.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
+
+__all__ = ["KpilabError", "PlanError", "DataError", "printable", "mixed_script"]
+
+# C0 and C1 control characters, DEL, and the invisible characters that reorder or hide text
+# (bidirectional overrides and isolates, zero-width joiners): a terminal would act on them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: object, keep: str = "") -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never sent raw.
+
+    An ESC sequence in a rep id or a plan name would otherwise recolour the
+    terminal, retitle the window or hide the rest of a message (issue 10,
+    item 12). ``keep`` lists characters to let through (``"\\n\\t"`` for a
+    multi-line listing).
+
+    >>> printable("R01\x1b[31m")
+    'R01\\x1b[31m'
+    """
+    def escape(match: re.Match[str]) -> str:
+        ch = match.group()
+        if ch in keep:
+            return ch
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, str(text))
+
+
+# Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard).
+_CYRILLIC_TO_LATIN = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіјѕІЈЅ", "aeopcyxkmtbhAEOPCYXKMTBHijsIJS")
+
+
+def mixed_script(name: str) -> tuple[str, str, int] | None:
+    """For a word that mixes Latin and Cyrillic letters: ``(latin_spelling, first_cyrillic_letter,
+    position)`` (1-based), else None. ``"rеvenue"`` with a Cyrillic «е» gives ``("revenue", "е", 2)``.
+
+    Such a word looks right and matches nothing: a metric ``rеvenue`` is "missing" beside a real
+    ``revenue``. All-Cyrillic names («премия») are fine.
+    """
+    if not isinstance(name, str):
+        return None
+    scripts = {unicodedata.name(ch, "").split(" ")[0] for ch in name if ch.isalpha()}
+    if not {"LATIN", "CYRILLIC"} <= scripts:
+        return None
+    for i, ch in enumerate(name):
+        if ch.isalpha() and unicodedata.name(ch, "").startswith("CYRILLIC"):
+            return name.translate(_CYRILLIC_TO_LATIN), ch, i + 1
+    return None  # pragma: no cover - a Cyrillic letter was seen above
 
 
 class KpilabError(ValueError):
@@ -43,8 +94,8 @@ class PlanError(KpilabError):
         return self.problems[0][0]
 
     def _render(self) -> str:
-        lines = [f"{p}: {m}" if p else m for p, m in self.problems]
-        prefix = f"{self.source}: " if self.source else ""
+        lines = [printable(f"{p}: {m}" if p else m) for p, m in self.problems]
+        prefix = f"{printable(self.source)}: " if self.source else ""
         if len(lines) == 1:
             return prefix + lines[0]
         return prefix + f"{len(lines)} problems in plan:\n" + "\n".join("  " + ln for ln in lines)
@@ -88,4 +139,5 @@ class DataError(KpilabError):
             where.append(f"period {self.period}")
         if self.column is not None:
             where.append(f"column {self.column}")
-        return (", ".join(where) + ": " if where else "") + self.message
+        # user text (a rep id, a header, a cell) may hold terminal escapes: never render them raw
+        return printable((", ".join(where) + ": " if where else "") + self.message)

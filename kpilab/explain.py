@@ -271,20 +271,33 @@ def metric_words(metric: str, lang: str, case: str = "nom") -> str:
     return _lower_first(label(metric, lang))
 
 
-def component_title(comp: Any, lang: str = "en") -> str:
+def component_title(comp: Any, lang: str = "en", plan: Any = None) -> str:
     """The name of a pay part as a rep reads it: «Бонус за выручку», "Commission on revenue".
 
-    Built from the component's kind and metric, so a plan's internal names
-    (``revenue_bonus``) never reach a statement or a document.
+    The plan file's own word for it in ``lang`` when it has one (its ``names``
+    map), else built from the component's kind and metric, so a plan's internal
+    names (``revenue_bonus``) never reach a statement or a document.
     """
     from .i18n import t
     from .metrics import family
+
+    own = getattr(plan, "component_title", None)
+    if callable(own):
+        found = own(comp.name, lang)
+        if found:
+            return str(found)
 
     if comp.kind == "scorecard":
         activity = all(family(k.metric) == "activity" for k in comp.kpis)
         return t("explain.title.scorecard_activity" if activity else "explain.title.scorecard", lang)
     return t(f"explain.title.{comp.kind}", lang, acc=metric_words(comp.metric, lang, "acc"),
              gen=metric_words(comp.metric, lang, "gen"), nom=metric_words(comp.metric, lang))
+
+
+def plan_title(plan: Any, lang: str = "en") -> str:
+    """The plan's name in ``lang``: the plan file's own word for it (``names``) when it has one."""
+    own = getattr(plan, "title", None)
+    return str(own(lang)) if callable(own) else plan.name
 
 
 def describe_condition(cond: Any, lang: str = "en", currency: str = "RUB") -> str:
@@ -330,7 +343,7 @@ def _row_trace(payouts: Any, pos: int) -> tuple[Plan, Any, list[dict[str, Any]],
 def _names_words(names: list[str], plan: Plan, lang: str) -> str:
     from .i18n import t
 
-    titles = [_lower_first(component_title(plan.component(n), lang)) for n in names]
+    titles = [_lower_first(component_title(plan.component(n), lang, plan)) for n in names]
     if len(titles) == 1:
         return titles[0]
     return t("explain.and", lang, first=", ".join(titles[:-1]), last=titles[-1])
@@ -383,7 +396,7 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
         kind = step["step"]
         if kind == "component":
             comp = step["component"]
-            title = component_title(comp, lang)
+            title = component_title(comp, lang, plan)
             if comp.kind in ("bonus", "team"):
                 x, factor, amount = float(step["x"][0]), float(step["factor"][0]), float(step["amount"][0])
                 money = fmt_money(amount, lang, cur)
@@ -461,7 +474,7 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
             step = next(s for s in trace if s.get("component") is comp)
             units, charged = float(step["units"][0]), float(step["charged"][0])
             deduction = float(step["deduction"][0])
-            add("explain.line.penalty", -deduction, title=component_title(comp, lang),
+            add("explain.line.penalty", -deduction, title=component_title(comp, lang, plan),
                 units=_metric_value(comp.metric, units, lang, cur), free=fmt_number(comp.free, lang),
                 charged=_metric_value(comp.metric, charged, lang, cur), per_unit=fmt_money(comp.per_unit, lang, cur))
             if comp.cap is not None and deduction < comp.per_unit * charged:
@@ -485,7 +498,7 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
     if header:
         row = payouts.table.iloc[pos]
         lines.append(t("explain.header", lang, rep=row["rep_id"], period=period_words(row["period"], lang)))
-        lines.append(t("explain.plan", lang, plan=plan_title or plan.name))
+        lines.append(t("explain.plan", lang, plan=plan_title or _title_of(payouts.plan, lang)))
     it = iter(rounded)
     for key, fields, amount, indent in items:
         if amount is not None:
@@ -497,6 +510,10 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
                    base=fmt_money(float(rounded[0]), lang, cur, decimals),
                    variable=fmt_money(total - float(rounded[0]), lang, cur, decimals)))
     return lines
+
+
+def _title_of(plan: Any, lang: str) -> str:
+    return plan_title(plan, lang)
 
 
 def _pct(x: float, lang: str) -> str:

@@ -30,6 +30,9 @@ __all__ += ["budget_quantiles"]
 from .sweep import SweepResult, Sweeper, sweep
 
 __all__ += ["sweep", "Sweeper", "SweepResult"]
+from .optimize import OptimizeResult, optimize
+
+__all__ += ["optimize", "OptimizeResult"]
 from .recommend import recommend
 from .transition import Transition, transition
 

@@ -146,6 +146,24 @@ def missing_metrics(plan: Plan | Scheme, team: pd.DataFrame) -> tuple[tuple[str,
     return missing, no_target
 
 
+def _renamed(plan: Plan | Scheme, title: str | None, lang: str, kept: set[str] | None = None) -> dict[str, Any]:
+    """The name (and, in a plan file with words per language, each language's name) of the fitted plan.
+
+    A plan whose file names it per language (``names: {ru: {name: …}}``) gets «… (под данные клиента)»
+    in each of them and keeps only the words of the components it kept; otherwise the name is
+    ``title`` (or the plan's own) marked in ``lang``.
+    """
+    names = getattr(plan, "names", None)
+    if not names:
+        return {"name": t("fit.name", lang, name=title or plan.name)}
+    renamed = {}
+    for code, entry in names.items():
+        own = {"components": {k: v for k, v in entry.components.items() if k in kept}} \
+            if kept is not None and getattr(entry, "components", None) else {}
+        renamed[code] = dataclasses.replace(entry, name=t("fit.name", code, name=entry.name or plan.name), **own)
+    return {"name": t("fit.name", "en", name=plan.name), "names": renamed}
+
+
 class _Fitter:
     """Builds the fitted variant of one plan, collecting the changes."""
 
@@ -192,15 +210,15 @@ class _Fitter:
                 kept = [k for k in comp.kpis if self.reads_ok(k.metric, k.basis)]
                 gone = tuple(k.metric for k in comp.kpis if k not in kept)
                 if not kept:
-                    self.note("drop_component", path, component=component_title(comp, self.lang), metrics=gone)
+                    self.note("drop_component", path, component=component_title(comp, self.lang, self.plan), metrics=gone)
                     dropped.add(comp.name)
                     dropped_share += comp.share or 0.0
                     continue
                 if gone:
                     total = sum(k.weight for k in kept)
                     new = tuple(dataclasses.replace(k, weight=k.weight / total) for k in kept)
-                    self.note("drop_kpis", path, component=component_title(comp, self.lang), metrics=gone)
-                    self.note("reweight_kpis", path, component=component_title(comp, self.lang),
+                    self.note("drop_kpis", path, component=component_title(comp, self.lang, self.plan), metrics=gone)
+                    self.note("reweight_kpis", path, component=component_title(comp, self.lang, self.plan),
                               weights="; ".join(f"«{label(k.metric, self.lang)}» {_share(k.weight, self.lang)} → "
                                                 f"{_share(n.weight, self.lang)}" for k, n in zip(kept, new)))
                     comp = dataclasses.replace(comp, kpis=new)
@@ -215,7 +233,7 @@ class _Fitter:
             if ok:
                 components.append(comp)
                 continue
-            self.note("drop_component", path, component=component_title(comp, self.lang), metrics=tuple(sorted(metrics)))
+            self.note("drop_component", path, component=component_title(comp, self.lang, self.plan), metrics=tuple(sorted(metrics)))
             dropped.add(comp.name)
             dropped_share += getattr(comp, "share", None) or 0.0
         if dropped_share > 0:
@@ -223,7 +241,7 @@ class _Fitter:
             if kept_share > 0:
                 scale = (kept_share + dropped_share) / kept_share
                 before = {c.name: c.share for c in components if getattr(c, "share", None)}
-                titles = {c.name: component_title(c, self.lang) for c in components}
+                titles = {c.name: component_title(c, self.lang, self.plan) for c in components}
                 components = [dataclasses.replace(c, share=c.share * scale) if getattr(c, "share", None) else c
                               for c in components]
                 self.note("reweight_shares", "components", shares="; ".join(
@@ -258,9 +276,10 @@ class _Fitter:
             modifiers.append(dataclasses.replace(mod, applies_to=applies))
         if not self.changes:
             return plan
-        return dataclasses.replace(plan, components=tuple(components), gates=tuple(gates),
-                                   modifiers=tuple(modifiers),
-                                   name=t("fit.name", self.lang, name=self.title or plan.name))
+        changes: dict[str, Any] = {"components": tuple(components), "gates": tuple(gates),
+                                   "modifiers": tuple(modifiers)}
+        changes.update(_renamed(plan, self.title, self.lang, {c.name for c in components}))
+        return dataclasses.replace(plan, **changes)
 
     lang = "en"
     title: str | None = None
@@ -315,7 +334,8 @@ def fit_plan(plan: Plan | Scheme, team: pd.DataFrame | Iterable[str], *, role: s
             fitter.title = None
             fitted_plans[name] = fitter.fit()
             changes += fitter.changes
-        fitted_scheme = plan if not changes else Scheme(t("fit.name", lang, name=title or plan.name), fitted_plans)
+        fitted_scheme = plan if not changes else dataclasses.replace(plan, plans_by_role=fitted_plans,
+                                                                     **_renamed(plan, title, lang))
         return FitResult(plan, fitted_scheme, missing, no_target, tuple(changes), title=title)
     fitter = _Fitter(plan, columns, "")
     fitter.lang = lang

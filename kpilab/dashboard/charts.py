@@ -5,7 +5,7 @@ curve, one dot per rep, twelve months of payroll, a few bars) as binary
 buffers over the widget connection, and the browser redraws the SVG; no image
 is rendered in the kernel or shipped over the wire. Axes rescale by themselves.
 
-Money axes are in thousands (``thousand ₽`` / ``тыс. ₽``) so the tick labels
+Money axes are in thousands (the catalog's ``dashboard.thousand_money``) so the tick labels
 need no locale-specific digit grouping. The marks carry the data exactly as
 the state computed it (divided by 1 000 on money axes), so tests compare them
 to the engine's numbers.
@@ -28,7 +28,7 @@ __all__ = ["Charts", "THOUSAND", "hex_colour"]
 
 THOUSAND = 1000.0
 _GREY = "#8c8c8c"
-_MARGIN = {"top": 40, "bottom": 48, "left": 64, "right": 16}
+_MARGIN = {"top": 40, "bottom": 48, "left": 78, "right": 16}
 
 
 def hex_colour(rgb: tuple[float, float, float]) -> str:
@@ -150,15 +150,17 @@ class Charts:
         state = self.state
         frame, kind = state.groups()
         names = [name_of(k, lang) if kind == "archetype" else words("quartile_n", lang, n=k) for k in frame.index]
-        xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale(min=0.0)
+        xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale()
         bars = bq.Bars(x=names, y=[frame["now"].to_numpy(float) / THOUSAND, frame["base"].to_numpy(float) / THOUSAND],
-                       scales={"x": xs, "y": ys}, type="grouped", orientation="horizontal",
+                       scales={"x": xs, "y": ys}, type="grouped",
                        colors=["#0072b2", "#c8c8c8"], display_legend=True,
                        labels=[words("now", lang), words("baseline", lang, name=state.baseline.name)])
         self.marks["bars"] = bars
-        axes = [bq.Axis(scale=xs, side="left"),
-                bq.Axis(scale=ys, label=words("groups_x", lang, unit=unit), tick_format=",.0f", num_ticks=4)]
+        axes = [bq.Axis(scale=xs, tick_rotate=-20, tick_style={"font-size": "10px"}),
+                bq.Axis(scale=ys, side="left", label=words("groups_x", lang, unit=unit), tick_format=",.0f",
+                        num_ticks=4)]
         self.figures["groups"] = _figure(words("groups_title", lang), [bars], axes, "kp-chart-groups")
+        self.figures["groups"].fig_margin = {**_MARGIN, "bottom": 78}
 
     # ------------------------------------------------------------------ updating
     def _update_scatter(self) -> None:

@@ -337,12 +337,10 @@ class TunerState:
 
 
 def _explain(payouts: Payouts, rep_id: str, period: str, lang: str) -> str:
-    """The engine's statement of one row, in ``lang`` where the explanation speaks it."""
-    import inspect
+    """One rep's pay in one period in plain words, one line per pay part, from the engine's own trace."""
+    from ..explain import statement_lines
 
-    if "lang" in inspect.signature(payouts.explain).parameters:
-        return payouts.explain(rep_id, period, lang=lang).text  # type: ignore[call-arg]
-    return payouts.explain(rep_id, period).text
+    return "\n".join(statement_lines(payouts, rep_id, period, lang=lang))
 
 
 def _curve_metric(plan: Plan) -> str | None:

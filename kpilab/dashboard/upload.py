@@ -5,9 +5,10 @@ The browser hands the kernel the file's bytes. They are read through
 (``/dev/shm`` where the system has one), removed as soon as it is read: the
 client's data is never left on disk, and every check of the loader applies
 (hidden sheets, total rows, numbers stored as text). An optional mapping file
-gives ``load_team``'s options in YAML (``columns``, ``sheet``, ``skip_rows``,
-``drop_blank_rows``, ``header_row``, ``period_format``), the shape of a saved
-client profile.
+is a saved client profile (:mod:`kpilab.data.profiles`: ``columns``, ``sheet``,
+``skip_rows``, ``drop_blank_rows``, ``header_row``, ``period_format``, ``units``),
+the same file the CLI's ``--profile`` reads, or a bare ``{header: column}``
+mapping (the CLI's ``--map``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,16 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import yaml
 
+from ..data.profiles import ClientProfile, profile_from_dict
 from ..data.team import load_team
 from ..errors import DataError, KpilabError
 from .specs import words
 
-__all__ = ["read_mapping", "read_upload", "describe_error", "MAPPING_KEYS"]
-
-#: The options of :func:`kpilab.load_team` a mapping file may give.
-MAPPING_KEYS = ("columns", "sheet", "skip_rows", "drop_blank_rows", "header_row", "period_format")
+__all__ = ["read_mapping", "read_upload", "describe_error", "UploadError"]
 
 _SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
@@ -37,22 +35,18 @@ class UploadError(KpilabError):
     """An upload that cannot be used, with the sentence to show (already in the page's language)."""
 
 
-def read_mapping(content: bytes, name: str, lang: str) -> dict[str, Any]:
-    """``load_team`` options from a mapping YAML; a profile's extra keys (a name, notes) are ignored."""
+def read_mapping(content: bytes, name: str, lang: str) -> ClientProfile:
+    """A client profile (or a bare column mapping) from an uploaded YAML, checked as the CLI checks it."""
     try:
         data = yaml.safe_load(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UploadError(words("mapping_error", lang, file=name, message=str(exc).splitlines()[0])) from None
-    if isinstance(data, Mapping) and "load" in data and isinstance(data["load"], Mapping):
-        data = data["load"]  # a client profile that nests the loader's options
-    if not isinstance(data, Mapping) or not isinstance(data.get("columns", {}), Mapping):
-        raise UploadError(words("mapping_error", lang, file=name, message=words("mapping_shape", lang)))
-    options = {k: data[k] for k in MAPPING_KEYS if k in data}
-    if "columns" in options:
-        options["columns"] = {str(k): str(v) for k, v in options["columns"].items()}
-    if "skip_rows" in options:
-        options["skip_rows"] = [int(r) for r in options["skip_rows"]]
-    return options
+    if isinstance(data, Mapping) and "columns" not in data:
+        data = {"columns": data}  # a bare mapping, {header: column}, as the CLI's --map takes it
+    try:
+        return profile_from_dict(data, name, lang)
+    except DataError as exc:
+        raise UploadError(words("mapping_error", lang, file=name, message=exc.message)) from None
 
 
 def _memory_dir() -> str | None:
@@ -60,8 +54,8 @@ def _memory_dir() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def read_upload(content: bytes, name: str, options: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """The uploaded table, validated by :func:`kpilab.load_team` with ``options``.
+def read_upload(content: bytes, name: str, profile: ClientProfile | None, lang: str) -> pd.DataFrame:
+    """The uploaded table, read by :func:`kpilab.load_team` the way ``profile`` says (its units applied).
 
     Raises
     ------
@@ -75,7 +69,8 @@ def read_upload(content: bytes, name: str, options: Mapping[str, Any], lang: str
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            team = load_team(path, **dict(options))
+            profile = profile or ClientProfile()
+            team = profile.apply_units(load_team(path, **profile.load_kwargs()))
         except DataError as exc:
             raise UploadError(words("upload_error", lang, file=name, message=describe_error(exc, lang))) from None
         except (TypeError, ValueError) as exc:

@@ -22,8 +22,9 @@ import ipywidgets as W
 import pandas as pd
 
 from ..analysis import Criteria
+from ..data.profiles import ClientProfile
 from ..errors import DataError, KpilabError, PlanError
-from ..i18n import LANGS, check_lang
+from ..i18n import LANGS, check_lang, fmt_number
 from ..plan import Plan, Scheme, load_plan
 from ..plan.paths import numeric_paths
 from . import render as R
@@ -33,6 +34,7 @@ from .specs import control_specs, name_of, nice_ceiling, words
 from .state import TunerState
 from .story import Outcome, log_entry, renamed, save_plan
 from .upload import UploadError, describe_error, read_mapping, read_upload
+from .whatif import WhatIfPanel
 
 __all__ = ["Tuner", "tuner", "page_language", "DEFAULT_LANG"]
 
@@ -118,9 +120,12 @@ class Tuner:
         self._fixed_baseline = baseline
         self.sample_team = team
         self.sample_name = sample_name
-        self._mapping: dict[str, Any] = {}
+        self._profile: ClientProfile | None = None
         self.upload_enabled = upload
-        self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),  # type: ignore[arg-type]
+        if not isinstance(loaded, Plan):
+            raise KpilabError(f"the tuner tunes one plan; '{getattr(loaded, 'name', loaded)}' is a scheme of "
+                              f"several: pick one of its plans (scheme.plans()[role])")
+        self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),
                                 seed=int(seed), criteria=criteria)
         self.original_text = text
         self.save_path = Path(save_path).expanduser().resolve()
@@ -217,7 +222,7 @@ class Tuner:
         top = W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))
         self.compare_box = W.VBox()
         self.compare_box.add_class("kp-compare-area")
-        self.widget.children = [bar, self.title, intro, team_box, top, self.charts.widget, self._build_what_if(lang),
+        self.widget.children = [bar, self.title, intro, team_box, top, self.charts.widget, self._build_what_if(),
                                 self.compare_box]
         self._render_text()
 
@@ -272,35 +277,29 @@ class Tuner:
         buttons = W.HBox([self.save_button, self.reset_button, self.compare_button])
         return W.VBox([self.name_box, self.description_box, self.path_box, buttons])
 
-    def _build_what_if(self, lang: str) -> W.Widget:
-        rows = self.state.real_rows()
-        reps = list(pd.unique(rows["rep_id"].astype(str)))
-        periods = list(pd.unique(rows["period"].astype(str)))
-        self.whatif_rep = W.Dropdown(options=reps, value=reps[0], description=words("whatif_rep", lang))
-        self.whatif_rep.add_class("kp-whatif-rep")
-        self.whatif_period = W.Dropdown(options=periods, value=periods[-1], description=words("whatif_period", lang))
-        self.whatif_period.add_class("kp-whatif-period")
-        metrics = [m for m in sorted(self.state.plan.metrics_needed()) if m in rows.columns]
-        self.whatif_boxes: dict[str, W.FloatText] = {}
-        for m in metrics:
-            box = W.FloatText(description=name_of(m, lang), continuous_update=False,
-                              style={"description_width": "140px"}, layout=W.Layout(width="300px"))
-            box.add_class(f"kp-whatif-{m}")
-            box.observe(lambda _c: self._what_if_changed(), names="value")
-            self.whatif_boxes[m] = box
-        self.whatif_actual = W.Button(description=words("whatif_reset", lang), layout=W.Layout(width="auto"))
-        self.whatif_actual.on_click(lambda _b: self._what_if_load())
-        self.whatif_html = W.HTML()
-        self.whatif_html.add_class("kp-whatif")
-        self.whatif_rep.observe(lambda _c: self._what_if_load(), names="value")
-        self.whatif_period.observe(lambda _c: self._what_if_load(), names="value")
-        self._whatif_busy = False
-        self._what_if_load()
-        boxes = W.GridBox(list(self.whatif_boxes.values()),
-                          layout=W.Layout(grid_template_columns="repeat(auto-fill, 310px)"))
-        return W.VBox([W.HTML(f"<h4 style='margin:8px 0 2px 0'>{R.label_html(words('whatif_title', lang))}</h4>"),
-                       W.HTML(R.message_html(words("whatif_help", lang))),
-                       W.HBox([self.whatif_rep, self.whatif_period, self.whatif_actual]), boxes, self.whatif_html])
+    def _build_what_if(self) -> W.Widget:
+        self.what_if_panel = WhatIfPanel(self.state)
+        return self.what_if_panel.widget
+
+    @property
+    def whatif_rep(self) -> W.Dropdown:
+        return self.what_if_panel.rep
+
+    @property
+    def whatif_period(self) -> W.Dropdown:
+        return self.what_if_panel.period
+
+    @property
+    def whatif_boxes(self) -> dict[str, W.FloatText]:
+        return self.what_if_panel.boxes
+
+    @property
+    def whatif_html(self) -> W.HTML:
+        return self.what_if_panel.html
+
+    @property
+    def last_what_if(self) -> Any:
+        return self.what_if_panel.last
 
     def _team_sentence(self, lang: str) -> str:
         from ..i18n import t
@@ -332,12 +331,13 @@ class Tuner:
             low, high = self.panel.low(path), self.panel.high(path)
             shown = self.panel.format(path, value)
             if value < low:
-                note = words("clipped", lang, what=spec.text, value=_plain(shown), low=_plain(self.panel.format(path, low)))
+                note = words("clipped", lang, what=spec.text, value=_plain(shown, lang),
+                             low=_plain(self.panel.format(path, low), lang))
                 value = low
             elif value > high:
                 self.panel.sliders[path].max = nice_ceiling(value, spec.step)  # the range follows the typed value
-                note = words("extended", lang, what=spec.text, value=_plain(shown),
-                             high=_plain(self.panel.format(path, self.panel.high(path))))
+                note = words("extended", lang, what=spec.text, value=_plain(shown, lang),
+                             high=_plain(self.panel.format(path, self.panel.high(path)), lang))
         elif abs(value - current) < spec.step / 2 - 1e-12:
             return  # the slider only rounded the plan's own value for display
         try:
@@ -369,7 +369,7 @@ class Tuner:
         self.panel.show_all(numeric_paths(plan))
         self._render_text()
         self.charts.update()
-        self._what_if_changed()
+        self.what_if_panel.refresh()
         t2 = time.perf_counter()
         self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0}
 
@@ -402,8 +402,7 @@ class Tuner:
         if not missing:
             return None
         lang = self.state.lang
-        columns = ", ".join(f"«{name_of(m, lang).lower()}»" if lang == "ru" else f"“{name_of(m, lang).lower()}”"
-                            for m in missing)
+        columns = ", ".join(words("quoted", lang, text=name_of(m, lang).lower()) for m in missing)
         return words("upload_missing", lang, plan=plan.name, columns=columns)
 
     def use_team(self, team: pd.DataFrame, plan: Plan | None = None, text: str | None = None) -> bool:
@@ -445,7 +444,7 @@ class Tuner:
         item = value[0]
         lang = self.state.lang
         try:
-            self._mapping = read_mapping(bytes(item["content"]), item["name"], lang)
+            self._profile = read_mapping(bytes(item["content"]), item["name"], lang)
         except UploadError as exc:
             self.upload_status.value = R.message_html(str(exc), "error")
             return
@@ -457,12 +456,11 @@ class Tuner:
         item = value[0]
         self.load_upload(bytes(item["content"]), item["name"])
 
-    def load_upload(self, content: bytes, name: str, mapping: Mapping[str, Any] | None = None) -> bool:
-        """Read an uploaded table (with ``mapping``, else the mapping uploaded before) and tune on it."""
+    def load_upload(self, content: bytes, name: str, profile: ClientProfile | None = None) -> bool:
+        """Read an uploaded table (with ``profile``, else the profile uploaded before) and tune on it."""
         lang = self.state.lang
-        options = dict(mapping) if mapping is not None else self._mapping
         try:
-            team = read_upload(content, name, options, lang)
+            team = read_upload(content, name, profile if profile is not None else self._profile, lang)
         except UploadError as exc:
             self.upload_status.value = R.message_html(str(exc), "error")
             return False
@@ -470,35 +468,6 @@ class Tuner:
         if ok:
             self.upload_status.value = ""
         return ok
-
-    # ------------------------------------------------------------------ one rep
-    def _what_if_load(self) -> None:
-        rows = self.state.real_rows()
-        mask = (rows["rep_id"].astype(str) == self.whatif_rep.value) & \
-               (rows["period"].astype(str) == self.whatif_period.value)
-        if not mask.any():
-            self.whatif_html.value = R.message_html(words("whatif_none", self.state.lang))
-            return
-        row = rows[mask].iloc[0]
-        self._whatif_busy = True
-        try:
-            for m, box in self.whatif_boxes.items():
-                box.value = float(row[m])
-        finally:
-            self._whatif_busy = False
-        self._what_if_changed()
-
-    def _what_if_changed(self) -> None:
-        if getattr(self, "_whatif_busy", True) or not hasattr(self, "whatif_html"):
-            return
-        values = {m: float(b.value) for m, b in self.whatif_boxes.items()}
-        try:
-            result = self.state.what_if(self.whatif_rep.value, self.whatif_period.value, values)
-        except (DataError, KpilabError) as exc:
-            self.whatif_html.value = R.message_html(str(exc), "error")
-            return
-        self.last_what_if = result
-        self.whatif_html.value = R.whatif_html(self.state, result)
 
     # ------------------------------------------------------------------ save and compare
     def _save_clicked(self) -> None:
@@ -545,8 +514,10 @@ class Tuner:
         display(self.widget)
 
 
-def _plain(value: float) -> str:
-    return f"{value:,.6g}".replace(",", " ") if abs(value) >= 1000 else f"{value:g}"
+def _plain(value: float, lang: str) -> str:
+    """A typed number as the page's language writes it (``2 000 000``, ``12,5``)."""
+    digits = 0 if float(value).is_integer() else min(4, len(f"{value:.4f}".rstrip("0").split(".")[1]))
+    return fmt_number(value, lang, digits)
 
 
 def _payroll_of(state: TunerState, plan: Plan) -> float:

@@ -41,7 +41,7 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import LABELS, t
 from ..metrics import INPUT_METRICS
-from .team import KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
+from .team import _TOTAL_WORDS, KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
 
 __all__ = ["ClientProfile", "load_profile", "load_mapping", "UNITS", "suggest_columns", "suggest_column",
            "read_headers", "list_sheets", "load_client_team", "propose_profile", "profile_from_dict", "TARGET_COLUMNS"]
@@ -225,7 +225,7 @@ class ClientProfile:
             return team
         out = team.copy()
         for column, unit in self.units.items():
-            if column in out.columns:
+            if column in out.columns and UNITS[unit] != 1.0:  # a unit kpilab already counts in: as read
                 out[column] = out[column].astype(float) * UNITS[unit]
         out.attrs = dict(team.attrs)
         return out
@@ -271,11 +271,11 @@ def _read_yaml(path: str | Path, lang: str = "en") -> Any:
 def _check_columns(columns: Any, source: str, key: str, lang: str = "en") -> dict[str, str]:
     if not isinstance(columns, Mapping) or not all(isinstance(k, (str, int)) and isinstance(v, str)
                                                    for k, v in columns.items()):
-        raise DataError(t("client.bad_columns", lang, key=key), file=source)
+        raise DataError(t("client.bad_columns", lang, name=key), file=source)
     out = {str(k).strip(): v.strip() for k, v in columns.items()}
     for header, column in out.items():
         if column not in TARGET_COLUMNS and not re.fullmatch(r"[a-z][a-z0-9_]*", column):
-            raise DataError(t("client.bad_target", lang, key=f"{key}.{header}", column=column), file=source)
+            raise DataError(t("client.bad_target", lang, name=f"{key}.{header}", column=column), file=source)
     return out
 
 
@@ -287,27 +287,27 @@ def profile_from_dict(data: Any, source: str = "profile", lang: str = "en") -> C
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), _PROFILE_KEYS, n=1)
         hint = t("client.did_you_mean", lang, word=close[0]) if close else ""
-        raise DataError(t("client.unknown_key", lang, key=unknown[0], keys=", ".join(_PROFILE_KEYS)) + hint,
+        raise DataError(t("client.unknown_key", lang, name=unknown[0], keys=", ".join(_PROFILE_KEYS)) + hint,
                         file=source)
     columns = _check_columns(data.get("columns") or {}, source, "columns", lang)
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, (str, int)):
-        raise DataError(t("client.bad_value", lang, key="sheet"), file=source)
+        raise DataError(t("client.bad_value", lang, name="sheet"), file=source)
     header_row = data.get("header_row", 1)
     skip = data.get("skip_rows") or []
     if not isinstance(header_row, int) or header_row < 1:
-        raise DataError(t("client.bad_value", lang, key="header_row"), file=source)
+        raise DataError(t("client.bad_value", lang, name="header_row"), file=source)
     if not isinstance(skip, list) or not all(isinstance(r, int) and r >= 1 for r in skip):
-        raise DataError(t("client.bad_value", lang, key="skip_rows"), file=source)
+        raise DataError(t("client.bad_value", lang, name="skip_rows"), file=source)
     drop = data.get("drop_blank_rows", False)
     if not isinstance(drop, bool):
-        raise DataError(t("client.bad_value", lang, key="drop_blank_rows"), file=source)
+        raise DataError(t("client.bad_value", lang, name="drop_blank_rows"), file=source)
     units = data.get("units") or {}
     if not isinstance(units, Mapping):
-        raise DataError(t("client.bad_value", lang, key="units"), file=source)
+        raise DataError(t("client.bad_value", lang, name="units"), file=source)
     for column, unit in units.items():
         if unit not in UNITS:
-            raise DataError(t("client.bad_unit", lang, key=f"units.{column}", unit=unit,
+            raise DataError(t("client.bad_unit", lang, name=f"units.{column}", unit=unit,
                               units=", ".join(UNITS)), file=source)
     period_format = data.get("period_format")
     name = data.get("name")
@@ -385,6 +385,21 @@ def load_client_team(path: str | Path, profile: ClientProfile | None = None, *, 
     return profile.apply_units(team)
 
 
+def _row_kind(exc: DataError) -> str | None:
+    """``"blank"`` or ``"total"`` when :func:`load_team` refused a blank line or a total row, else None.
+
+    Read from the error's place (a row with no column, rep or period is a blank line; a row whose rep is
+    «Итого», «Total»… is a total row), not from its wording.
+    """
+    if exc.row is None:
+        return None
+    if exc.column is None and exc.rep is None and exc.period is None:
+        return "blank"
+    if exc.column == "rep_id" and str(exc.rep or "").casefold().rstrip(":. ") in _TOTAL_WORDS:
+        return "total"
+    return None
+
+
 def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: str) -> DataError:
     """The same error, with the command-line option that fixes it (and the likely column)."""
     message = exc.message
@@ -403,9 +418,10 @@ def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: s
             text += " " + t("client.missing_key_guess", lang, header=header, column=exc.column, pairs=pairs)
         text += " " + t("client.missing_key_fix", lang, path=str(path))
         return DataError(text, file=exc.file, column=exc.column)
-    if exc.row is not None and "drop_blank_rows=True" in message:
+    kind = _row_kind(exc)
+    if kind == "blank":
         return DataError(t("client.blank_row", lang), file=exc.file, row=exc.row)
-    if exc.row is not None and "total row" in message:
+    if kind == "total":
         return DataError(t("client.total_row", lang, row=exc.row, rep=exc.rep), file=exc.file, row=exc.row,
                          rep=exc.rep, column=exc.column)
     return exc
@@ -431,9 +447,10 @@ def propose_profile(path: str | Path, sheet: str | int | None = None, header_row
             load_team(path, **profile.load_kwargs(), empty_metrics_ok=True)
             break
         except DataError as exc:
-            if exc.row is not None and "drop_blank_rows=True" in exc.message and not profile.drop_blank_rows:
+            kind = _row_kind(exc)
+            if kind == "blank" and not profile.drop_blank_rows:
                 profile = dataclasses.replace(profile, drop_blank_rows=True)
-            elif exc.row is not None and "total row" in exc.message and exc.row not in profile.skip_rows:
+            elif kind == "total" and exc.row not in profile.skip_rows:
                 profile = dataclasses.replace(profile, skip_rows=(*profile.skip_rows, exc.row))
             else:
                 break

@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, mixed_script
+from ..i18n.messages import msg
 from ..metrics import INPUT_METRICS
 
 __all__ = ["load_team", "validate_team", "parse_number", "KEY_COLUMNS", "TEXT_COLUMNS",
@@ -56,6 +57,7 @@ _SPACES = "\u00a0\u202f\u2009 "
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
+_DOTTED = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _NUMBER_HELP = ("numbers may be written 12500, 12500.5, 12500,5 or 12 500 (a space or "
                 "non-breaking space between thousands)")
 
@@ -106,31 +108,52 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    """A cell's text quoted for a message, cut to ``limit`` characters (a cell may hold 32 767)."""
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
 def _why_not_number(text: str) -> str:
     s = text.strip(_SPACES + "\t\r\n")
+    shown = _clip(text)
     low = s.casefold()
     if low in ("nan", "+nan", "-nan", "na", "n/a", "null", "none"):
-        return f"{text!r} is a missing value, not a number; kpilab never treats it as zero"
+        return f"{shown} is a missing value, not a number; kpilab never treats it as zero"
     if low.lstrip("+-") in ("inf", "infinity"):
-        return f"{text!r} is not a finite number"
+        return f"{shown} is not a finite number"
     if s in ("-", "—", "–"):
-        return f"{text!r} is a dash, not a number; write 0 if it means zero"
+        return f"{shown} is a dash, not a number; write 0 if it means zero"
     if _DECIMAL_COMMA.fullmatch(s):
-        return (f"{text!r} is ambiguous: 12,500 may mean twelve thousand five hundred or "
+        return (f"{shown} is ambiguous: 12,500 may mean twelve thousand five hundred or "
                 f"twelve and a half; write 12500 or 12,5")
+    if _DOTTED.fullmatch(s):
+        return (f"{shown} is ambiguous in a column of money or counts: a dot before three digits may "
+                f"separate thousands ({s.replace('.', '')}) or mark decimals; write {s.replace('.', '')} "
+                f"if it is thousands")
     if "," in s and "." in s:
-        return f"{text!r} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
+        return f"{shown} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
     if s.endswith("%"):
-        return f"{text!r} is a percentage; write it as a fraction (85% -> 0.85)"
-    return f"{text!r} is not a number; {_NUMBER_HELP}"
+        return f"{shown} is a percentage; write it as a fraction (85% -> 0.85)"
+    return f"{shown} is not a number; {_NUMBER_HELP}"
 
 
-def _to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dotted_thousands(text: str) -> bool:
+    """``"1.234"``, ``"12.500"``: a dot before exactly three digits, after 1-3 digits (not 0)."""
+    return _DOTTED.fullmatch(text.strip(_SPACES + "\t\r\n")) is not None
+
+
+def _to_numbers(values: pd.Series, whole_units: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Numbers from a column of any dtype.
 
     Returns ``(numbers, empty, bad)``: floats (NaN where empty or bad), a mask
     of empty cells (None, NaN, '' or spaces) and a mask of cells that are not
     numbers by the rule of :func:`parse_number` (booleans and dates included).
+
+    ``whole_units``: the column holds money or counts, so a text cell such as
+    ``"12.500"`` is ambiguous (twelve thousand five hundred with a dot between
+    thousands, or twelve and a half) and is reported, as ``"12,500"`` is
+    everywhere: money has two decimals and counts none, so such a cell is never
+    a plain decimal there.
 
     Fast path: numeric dtypes directly; text through ``pandas.to_numeric`` (C)
     and only the cells it cannot read as a finite number (empty cells, "12 500",
@@ -138,7 +161,7 @@ def _to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     n = len(values)
     none = np.zeros(n, bool)
-    if pd.api.types.is_bool_dtype(values.dtype):
+    if pd.api.types.is_bool_dtype(values.dtype) or values.dtype.kind == "c":  # true/false, complex numbers
         return np.full(n, np.nan), none, ~none
     if pd.api.types.is_numeric_dtype(values.dtype):
         arr = values.to_numpy(dtype=float, na_value=np.nan)
@@ -159,8 +182,15 @@ def _to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Finite results of the C reader are plain numerals (it also reads 'inf'
         # and 'nan', which are not finite and go to the slow path below).
         ok = np.isfinite(fast)
+        if whole_units:  # only a fractional value under 1000 can be a dotted thousands group
+            suspect = np.flatnonzero(ok & (np.abs(fast) < 1000) & (fast != np.floor(fast)))
+            if suspect.size:
+                raw = values.to_numpy(dtype=object)
+                dotted = [i for i in suspect if isinstance(raw[i], str) and _dotted_thousands(raw[i])]
+                ok[dotted] = False
+                bad[dotted] = True
         out[ok] = fast[ok]
-        todo = np.flatnonzero(~ok & ~empty)
+        todo = np.flatnonzero(~ok & ~empty & ~bad)
     else:                                       # mixed cells, e.g. from a messy workbook
         todo = np.flatnonzero(~empty)
     obj = values.to_numpy(dtype=object)
@@ -170,7 +200,7 @@ def _to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             if not v.strip(_SPACES + "\t\r\n"):
                 empty[i] = True
                 continue
-            num = parse_number(v)
+            num = None if whole_units and _dotted_thousands(v) else parse_number(v)
         elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
             num = float(v)
         else:
@@ -190,7 +220,7 @@ def _show(raw: object) -> str:
         raw = raw.item()
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    return _clip(raw) if isinstance(raw, str) else _clip(str(raw))[1:-1]
 
 
 def _problem_text(kind: str, column: str, raw: object) -> str:
@@ -208,6 +238,14 @@ def _problem_text(kind: str, column: str, raw: object) -> str:
     if kind == "not_integer":
         return f"{shown} is not a whole number >= 0 (scenario numbers are 0, 1, 2...)"
     raise AssertionError(kind)
+
+
+def _whole_units(name: str) -> bool:
+    """A column of money or counts (``revenue``, ``calls``, ``plan_deals``, ``base``): never three decimals."""
+    from ..metrics import unit
+
+    metric = name[5:] if name.startswith("plan_") else name
+    return name in OVERRIDE_COLUMNS or unit(metric) in ("money", "count")
 
 
 def _is_numeric_column(name: str, required: set[str]) -> bool:
@@ -361,7 +399,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
         if c in TEXT_COLUMNS:
             all_empty &= _empty_cells(s)
             continue
-        nums, empty, bad = _to_numbers(s)
+        nums, empty, bad = _to_numbers(s, whole_units=_whole_units(c))
         all_empty &= empty
         strict = _is_numeric_column(c, required_set) or c == "scenario"
         if not strict:
@@ -428,7 +466,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
                    "or pass drop_blank_rows=True to load_team")
             col_name, rep, period = None, None, None
         elif kind == "total":
-            msg = (f"this looks like a total row ({str(raw).strip()!r}), not a rep; kpilab does not "
+            msg = (f"this looks like a total row ({_clip(str(raw).strip())}), not a rep; kpilab does not "
                    f"drop it silently: delete it or pass skip_rows=[{int(rows[i])}] to load_team")
             col_name = "rep_id"
         elif kind == "key_empty":
@@ -475,22 +513,17 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
     if size > MAX_FILE_BYTES:
         raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
                         f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1251"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte string
-        raise DataError("cannot decode the file (tried UTF-8 and Windows-1251)", file=str(path))
+    text = _decode_table(path.read_bytes(), path)
     head_lines = text.split("\n", header_row)
     if len(head_lines) < header_row or not head_lines[header_row - 1].strip():
         raise DataError("no header line", file=str(path), row=header_row)
     head = head_lines[header_row - 1].rstrip("\r")
     counts = {sep: head.count(sep) for sep in (";", "\t", ",")}
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
-    names = next(csv.reader([head], delimiter=sep))
+    try:
+        names = next(csv.reader([head], delimiter=sep))
+    except csv.Error as exc:
+        raise DataError(f"cannot split the header line: {exc}", file=str(path), row=header_row) from None
     seen: set[str] = set()
     for name in names:  # pandas would rename a second 'calls' to 'calls.1' without a word
         if name.strip() in seen:
@@ -498,7 +531,10 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
                             row=header_row, column=name.strip())
         seen.add(name.strip())
     mapping = {str(k).strip(): v for k, v in (columns or {}).items()}
-    text_cols = {h for h in names if mapping.get(h.strip(), h.strip()) in TEXT_COLUMNS}
+    # Text columns stay text; money and count columns are read as text too, so that "12.500" (a dot
+    # between thousands) is seen as written and refused as ambiguous, not read as twelve and a half.
+    text_cols = {h for h in names if mapping.get(h.strip(), h.strip()) in TEXT_COLUMNS
+                 or _whole_units(str(mapping.get(h.strip(), h.strip())))}
     n_lines = text.count("\n") + 1
     if n_lines > MAX_ROWS + header_row or n_lines * len(names) > MAX_CELLS:
         raise DataError(f"the table has {n_lines:,} lines of {len(names)} columns, over kpilab's limit of "
@@ -524,6 +560,71 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
     return frame
 
 
+def _decode_table(raw: bytes, path: Path) -> str:
+    """A CSV's text: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) or Windows-1251;
+    line endings of any system (CR LF, LF, or the old Mac's CR alone) become LF."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(msg("errors.table_encoding"), file=str(path)) from None
+    elif b"\x00" in raw:
+        raise DataError(msg("errors.table_nul"), file=str(path))
+    else:
+        for enc in ("utf-8-sig", "cp1251"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # a byte Windows-1251 leaves undefined (0x98)
+            raise DataError(msg("errors.table_encoding"), file=str(path))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# The end of a row (</row>, or an empty <row .../>), with any namespace prefix; and a run of text
+# between two tags longer than any cell kpilab reads (in bytes: up to 4 per character in UTF-8).
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>|<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*/>")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
+_LONG_TEXT = re.compile(rb">[^<>]{%d,}" % (4 * MAX_CELL_CHARS + 1))
+
+
+def _sheet_prescan(path: Path, member: str, title: str) -> None:
+    """Count a sheet's rows and look for an over-long text at C speed, before any XML is parsed.
+
+    A 50 MB workbook can hold 4 million rows; parsing them before saying no took minutes.
+    The bytes are searched with two regular expressions, a megabyte at a time (a few seconds for
+    the largest sheet kpilab accepts), so an oversized sheet is refused before any work starts.
+    """
+    import zipfile
+
+    rows = 0
+    carry = b""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        first = True
+        while True:
+            chunk = stream.read(1 << 20)
+            if first:  # the sheet's own <dimension ref="A1:W4000001"/> says it at once
+                first = False
+                dim = _DIMENSION.search(chunk[:65536])
+                if dim and int(dim.group(1)) > MAX_ROWS + 1:
+                    raise DataError(f"sheet {title!r} holds {int(dim.group(1)):,} rows, more than kpilab's limit "
+                                    f"of {MAX_ROWS:,} for one table; split it", file=str(path))
+            buf = carry + chunk
+            cut = buf.rfind(b">") + 1 if chunk else len(buf)
+            body, carry = buf[:cut], buf[cut:]
+            rows += len(_ROW_END.findall(body))
+            if rows > MAX_ROWS + 1:
+                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows, kpilab's limit for one "
+                                f"table; split it", file=str(path))
+            if _LONG_TEXT.search(body) or len(carry) > 4 * MAX_CELL_CHARS:
+                raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path))
+            if not chunk:
+                break
+
+
 def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[list[int], list[str]]:
     """Stream a sheet's XML once: the hidden rows, and the formula cells with no saved result.
 
@@ -536,6 +637,7 @@ def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[l
     import zipfile
     from xml.etree.ElementTree import iterparse
 
+    _sheet_prescan(path, member, title)
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     hidden: list[int] = []
     uncached: list[str] = []
@@ -575,6 +677,10 @@ def _check_workbook_size(path: Path) -> None:
     """Refuse a workbook that would expand past :data:`MAX_XLSX_EXPANDED_BYTES` before reading a cell."""
     import zipfile
 
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
+                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -584,6 +690,58 @@ def _check_workbook_size(path: Path) -> None:
         raise DataError(f"the workbook expands to {expanded / 2**20:,.0f} MB of XML, over kpilab's limit of "
                         f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB; save the data sheet alone as CSV",
                         file=str(path))
+    _check_shared_strings(path)
+
+
+def _check_shared_strings(path: Path) -> None:
+    """Refuse a workbook with a text cell over :data:`MAX_CELL_CHARS` before openpyxl reads it.
+
+    openpyxl loads every shared string into memory, even in read-only mode; a
+    1 MB file can hold one cell of a gigabyte. This pass streams the XML with
+    expat, counting characters per ``<t>`` without keeping them.
+    """
+    import zipfile
+    from xml.parsers import expat
+
+    name = "xl/sharedStrings.xml"
+    state = {"depth": 0, "length": 0, "index": -1}
+
+    class _TooLong(Exception):
+        pass
+
+    def start(tag: str, _attrs: object) -> None:
+        local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+        if local == "si":
+            state["index"] += 1
+            state["length"] = 0
+        elif local == "t":
+            state["depth"] += 1
+
+    def end(tag: str) -> None:
+        if tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] == "t":
+            state["depth"] -= 1
+
+    def chars(data: str) -> None:
+        if state["depth"] > 0:
+            state["length"] += len(data)
+            if state["length"] > MAX_CELL_CHARS:
+                raise _TooLong()
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if name not in archive.namelist():
+                return
+            parser = expat.ParserCreate()
+            parser.StartElementHandler, parser.EndElementHandler = start, end
+            parser.CharacterDataHandler = chars
+            with archive.open(name) as stream:
+                while chunk := stream.read(1 << 20):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+    except _TooLong:
+        raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path)) from None
+    except (zipfile.BadZipFile, OSError, ValueError, expat.ExpatError) as exc:
+        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
 
 
 def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
@@ -684,10 +842,8 @@ def _dates_in_period(frame: pd.DataFrame, source: str, rows: np.ndarray,
     if period_format is None:
         i = int(np.argmax(is_date))
         rep = frame["rep_id"].iat[i] if "rep_id" in frame.columns else None
-        raise DataError(
-            f"period is a date cell ({vals[i]}), not a text label: Excel turns '2026-01' into a "
-            f"date. Format the column as text, or pass period_format='%Y-%m' to load_team",
-            file=source, row=int(rows[i]), rep=rep, column="period")
+        raise DataError(msg("errors.period_is_date", value=str(vals[i])),
+                        file=source, row=int(rows[i]), rep=rep, column="period")
     frame.loc[is_date, "period"] = [v.strftime(period_format) for v in vals[is_date]]
 
 
@@ -784,6 +940,11 @@ def load_team(path: str | Path, sheet: str | int | None = None,
         raise DataError(f"unknown file type {suffix!r}; use .csv or .xlsx", file=source)
 
     frame.columns = [str(c).strip() for c in frame.columns]
+    for name in frame.columns:
+        mixed = mixed_script(name)
+        if mixed is not None and mixed[0].isascii():  # a Latin name typed with a Cyrillic lookalike
+            raise DataError(msg("errors.mixed_script", name=name, latin=mixed[0], letter=mixed[1],
+                                position=mixed[2]), file=source, row=header_row, column=name)
     if columns:
         missing = [k for k in columns if str(k).strip() not in frame.columns]
         if missing:

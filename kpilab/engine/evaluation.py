@@ -15,6 +15,7 @@ This package never reads files, plots or prints.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..i18n.messages import msg
 from ..plan import Plan, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
@@ -84,6 +86,30 @@ def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> P
                    list(plan.penalty_names), cols, {r: np.zeros(0, bool) for r in plan.plans()})
 
 
+#: The largest amount of one pay column in one row: floats hold every kopeck exactly below 2**53 kopecks.
+MAX_EXACT_MONEY = 2.0**53 / 100
+
+
+def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _Locator) -> None:
+    """Every amount finite and exact to the kopeck, else a DataError naming the row (rep, period)
+    and the first column, in payout-table order, that went wrong (issue 10, item 6)."""
+    bad_rows: np.ndarray | None = None
+    for values in pay.values():
+        bad = ~(np.abs(values) <= MAX_EXACT_MONEY)  # NaN and inf fail the comparison
+        bad_rows = bad if bad_rows is None else bad_rows | bad
+    if bad_rows is None or not bad_rows.any():
+        return
+    first = int(np.argmax(bad_rows))
+    column, value = next((c, float(v[first])) for c, v in pay.items() if not abs(v[first]) <= MAX_EXACT_MONEY)
+    if math.isfinite(value):
+        text = msg("errors.pay_too_large", component=column, value=f"{value:,.0f}",
+                   limit=f"{MAX_EXACT_MONEY:,.0f}")
+    else:
+        text = msg("errors.pay_not_finite", component=column, value=str(value))
+    position = first if rows is None else int(rows[first])
+    raise loc.error(text, position, column, more=int(bad_rows.sum()) - 1)
+
+
 def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame, *,
              source: str | None = None) -> Payouts:
     """Pay every rep in every period (and scenario) under a plan or a scheme.
@@ -109,7 +135,8 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     DataError
         A missing, empty, non-numeric or negative metric, a duplicate key, a
         missing target, or a role the scheme lacks, naming file, row, rep,
-        period and column.
+        period and column; or pay that is not a finite amount exact to the
+        kopeck (a target near zero, a huge fact), naming the row and component.
     """
     if isinstance(plan, Mapping):
         plan = load_plan(plan)
@@ -124,7 +151,7 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     plans = plan.plans()
     names = plan.component_names
     n = len(frame)
-    with _pool(n) as pool:
+    with _pool(n) as pool, np.errstate(all="ignore"):  # overflow is checked below, row by row
         # The key check (hashing strings, GIL-bound) overlaps the numpy work (GIL released).
         keys = pool.submit(_check_keys, frame, loc) if pool else _Done(_check_keys, frame, loc)
         try:
@@ -134,13 +161,17 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
             keys.result()  # a key problem is reported first, as in a sequential check
             raise
         keys.result()
+        if result is not None:
+            _check_money(result, None, loc)
     if result is None:
         result = {c: np.full(n, np.nan) for c in ["base", *names, *OUTPUT_TAIL]}
         for role, p in plans.items():
             rows = np.flatnonzero(row_plan[role])
             if rows.size == 0:
                 continue
-            part = _plan_pay(p, cols.take(rows))
+            with np.errstate(all="ignore"):
+                part = _plan_pay(p, cols.take(rows))
+            _check_money(part, rows, loc)
             for col, values in part.items():
                 result[col][rows] = values
     # Key columns keep their dtype (no re-inference of a million strings).

@@ -76,6 +76,16 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
     if pd.api.types.is_bool_dtype(series):
         raise loc.error("true/false is not a number", int(np.flatnonzero(where)[0]) if where is not None
                         and where.any() else 0, column)
+    first = int(np.flatnonzero(where)[0]) if where is not None and where.any() else 0
+    if series.dtype.kind in "cmM":  # complex numbers, durations and dates are not amounts
+        raise loc.error(f"{str(series.iloc[first])!r} is not a number", first, column)
+    if series.dtype == object:
+        odd = series.map(lambda v: isinstance(v, (complex, np.complexfloating, np.timedelta64, np.datetime64))
+                         or type(v).__name__ in ("Timedelta", "Timestamp", "timedelta", "datetime", "date"))
+        odd = odd.to_numpy(dtype=bool) & (where if where is not None else True)
+        if odd.any():
+            hit = int(np.argmax(odd))
+            raise loc.error(f"{str(series.iloc[hit])!r} is not a number", hit, column, more=int(odd.sum()) - 1)
     if not pd.api.types.is_numeric_dtype(series):
         # The slow path, for text columns only: a numeral stored as text is read, anything else is named.
         values = pd.to_numeric(series.where(~series.map(type).eq(bool).to_numpy(), "true/false"),

@@ -122,6 +122,8 @@ def _check_number(problems: Problems, path: str, value: Any, *, minimum: float |
     if _is_numeric(value) and not _in_range(value):
         problems.append((path, msg("errors.number_too_large", what=what or "value", value=_fmt(value),
                                    limit=f"{MAX_PLAN_NUMBER:.0e}")))
+    elif isinstance(value, str) and any(ch.isdigit() for ch in value):
+        problems.append((path, msg("errors.number_is_text", value=_fmt(value))))
     elif not _is_number(value):
         problems.append((path, f"must be a number, got {_fmt(value)}"))
     elif what == "target" and 0 < value < MIN_TARGET:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ..curves import curve_values
+from ..errors import mixed_script
+from ..i18n.messages import msg
 from ._base import (RESERVED_NAMES, WEIGHT_TOLERANCE, Problems, _check_number, _fmt, _is_number,
                     _join, _METRIC_RE, _NAME_RE, _num_out, _raise, _suggest)
 
@@ -128,6 +130,9 @@ def _check_basis(out: Problems, path: str, basis: str) -> None:
 def _check_metric(out: Problems, path: str, metric: Any) -> None:
     if not isinstance(metric, str) or not _METRIC_RE.match(metric):
         out.append((_join(path, "metric"), f"must be a column name (letters, digits, _), got {_fmt(metric)}"))
+    elif (mixed := mixed_script(metric)) is not None:
+        out.append((_join(path, "metric"), msg("errors.mixed_script", name=metric, latin=mixed[0],
+                                               letter=mixed[1], position=mixed[2])))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import PlanError
+from ..errors import PlanError, mixed_script
+from ..i18n.messages import msg
 from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _suggest
 from .components import _KIND_KEYS, _KINDS, Component, Curve, Kpi, Tier, _check_basis, _check_metric
 from .rules import _OPS, AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
@@ -281,6 +282,9 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
         problems.append((_join(path, "targets"), "must be a mapping {metric: target}"))
         targets = {}
     for metric, target in targets.items():
+        if (mixed := mixed_script(metric)) is not None:
+            problems.append((_join(_join(path, "targets"), str(metric)), msg(
+                "errors.mixed_script", name=metric, latin=mixed[0], letter=mixed[1], position=mixed[2])))
         _check_number(problems, _join(_join(path, "targets"), str(metric)), target, minimum=0.0, strict=True,
                       what="target")
     comps_raw = data.get("components") or []

@@ -237,7 +237,7 @@ def _check_tags(root: Node) -> None:
 
 
 def _short(value: object, limit: int = 60) -> str:
-    text = str(value)
+    text = str(value).replace("tag:yaml.org,2002:", "!!")
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -251,8 +251,9 @@ def read_plan_yaml(text: str, source: str | None = None) -> Any:
         duplicate, complex or merge key, a tag, too deep, too many values once
         aliases are expanded, a number with too many digits.
     """
-    loader = _PlanLoader(text)
+    loader: _PlanLoader | None = None
     try:
+        loader = _PlanLoader(text)  # the reader checks every character at once
         node = loader.get_single_node()
         if node is None:
             return None
@@ -275,7 +276,8 @@ def read_plan_yaml(text: str, source: str | None = None) -> Any:
         raise PlanError([("", msg("errors.yaml_invalid", problem=" ".join(str(exc).split())))],
                         source=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # kept for callers of the old name

@@ -25,6 +25,7 @@ from .pay import plot_payout_curve, plot_pay_vs_performance, plot_pay_distributi
 from .budget import plot_budget_fan
 from .comparison import plot_comparison_bars, plot_tail, report_sheet
 from ..analysis.budget import budget_quantiles
+from .optimize import plot_pareto
 
 __all__ = [
     "style",
@@ -45,4 +46,5 @@ __all__ = [
     "report_sheet",
     "budget_quantiles",
     "waterfall_parts",
+    "plot_pareto",
 ]

@@ -123,3 +123,12 @@ def test_bad_arguments_are_named(candidates, years) -> None:
         sweep([candidates[0], datasets.load_plan("tiered_commission")], years, client=INLINE)
     with pytest.raises(KpilabError, match="scenario column"):
         scenario_table(years, years.drop(columns="scenario"))
+
+
+def test_a_local_process_cluster_of_its_own(candidates, years) -> None:
+    """client=None starts (and closes) a LocalCluster of worker processes: the view and the tasks
+    are pickled, and the workers start with the mmap threshold of WORKER_ENVIRON."""
+    got = sweep(candidates[:3], years, workers=1, keep=("total",))
+    assert got.workers == 1
+    for kept, plan in zip(got.kept, candidates[:3]):
+        assert np.array_equal(kept["total"], kpilab.evaluate(plan, years).table["total"].to_numpy())

@@ -1,153 +1,145 @@
-"""The owners' dashboard in a real browser: Voila serves notebook 04, Chromium moves a slider.
+"""The owners' dashboard in a real browser: Voila serves notebook 04, Chromium drives it as an owner would.
 
-Starts the venv's voila on a free port of 127.0.0.1 (code hidden, fresh Jupyter
-runtime dir), drives the apt-installed Chromium with Playwright, moves the
-target-bonus slider and checks that the cost and the verdict text follow. A
-screenshot goes to ``artifacts/dashboard.png``.
+Uploads ``data/client_export.xlsx`` with its column mapping, picks a plan that
+fits it, switches to Russian, moves a slider and sees the verdict and cost
+change, types an out-of-range value and sees the range widen, saves and reads
+the saved file's change log. Screenshots of the English and Russian pages go
+to ``artifacts/``. A second test visits the page five times and checks that
+closed pages leave at most one kernel running.
 
 Skips when /usr/bin/chromium (or playwright) is missing, unless REQUIRE_BROWSER=1.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-NOTEBOOK = ROOT / "notebooks" / "04_bonus_tuner.ipynb"
-ARTIFACTS = ROOT / "artifacts"
-VOILA = Path(sys.executable).with_name("voila")
+from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NOTEBOOK, ROOT, browser_ready, serve
 
 pytestmark = pytest.mark.browser
 
 
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
+def _context(pw, tmp_path: Path, locale: str):  # type: ignore[no-untyped-def]
+    return pw.chromium.launch_persistent_context(
+        user_data_dir=str(tmp_path / f"chromium-{locale}"), executable_path=str(CHROMIUM), headless=True,
+        timeout=60_000, viewport={"width": 1400, "height": 1900}, locale=locale, args=CHROMIUM_ARGS)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _changed(page, selector: str, before: str, timeout: int = 90_000) -> str:  # type: ignore[no-untyped-def]
+    page.wait_for_function("([sel, before]) => document.querySelector(sel).innerText !== before",
+                           arg=[selector, before], timeout=timeout)
+    return page.inner_text(selector)
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - local server
-                if resp.status < 500:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"voila did not answer on {url} within {timeout:.0f} s")
+def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None:
+    browser_ready()
+    from playwright.sync_api import sync_playwright
 
-
-@pytest.fixture()
-def voila_url(tmp_path: Path) -> Iterator[str]:
-    """A running Voila serving notebook 04; terminated afterwards whatever happens."""
-    if not CHROMIUM.exists():
-        _skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-    if not VOILA.exists():
-        _skip_or_fail(f"{VOILA} is missing")
-    port = _free_port()
-    env = {**os.environ,
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_PLATFORM_DIRS": "1",
-           "MPLBACKEND": "Agg"}
-    log = (tmp_path / "voila.log").open("wb")
-    proc = subprocess.Popen(
-        [str(VOILA), str(NOTEBOOK), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-         "--strip_sources=True", "--show_tracebacks=True"],
-        cwd=ROOT / "notebooks", env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/", proc, 60)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
-        if os.environ.get("KPILAB_SHOW_VOILA_LOG"):
-            print((tmp_path / "voila.log").read_text(errors="replace"))
-
-
-def test_dashboard_slider_moves_cost_and_verdict(voila_url: str, tmp_path: Path) -> None:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _skip_or_fail("playwright is not installed")
-        return
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM), headless=True, timeout=60_000,
-            viewport={"width": 1400, "height": 1800},
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+    saved = tmp_path / "tuned_client.yaml"
+    with serve(NOTEBOOK, tmp_path) as (url, _proc), sync_playwright() as pw:
+        context = _context(pw, tmp_path, "en-US")
         try:
             page = context.pages[0] if context.pages else context.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(voila_url, wait_until="domcontentloaded", timeout=120_000)
-            # the kernel runs the notebook, then the widgets render
+            page.set_default_timeout(90_000)
+            page.goto(url, wait_until="domcontentloaded", timeout=120_000)
             page.wait_for_selector(".kp-tuner", timeout=180_000)
-            cost = page.locator(".kp-cost")
-            verdict = page.locator(".kp-verdict")
-            page.wait_for_function(
-                "() => (document.querySelector('.kp-cost') || {}).innerText?.includes('Payroll per month')",
-                timeout=60_000)
-            page.wait_for_selector(".kp-figure", state="visible")
+            page.wait_for_selector(".kp-chart-curve svg", state="visible")
             body = page.inner_text("body")
-            assert "widgets.tuner(" not in body and "import kpilab" not in body  # the code is hidden
-            cost_before = cost.inner_text()
-            verdict_before = verdict.inner_text()
-            assert "no change yet" in cost_before
-            assert "Verdict:" in verdict_before
-
-            # type a new target bonus into the slider's readout, as an owner would
-            readout = page.locator(".kp-ctl-target_bonus .widget-readout")
-            readout.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type("150000")
-            page.keyboard.press("Enter")
-            page.wait_for_function(
-                "before => document.querySelector('.kp-cost').innerText !== before", arg=cost_before,
-                timeout=90_000)
-            cost_after = cost.inner_text()
-            assert "no change yet" not in cost_after
-            assert "+" in cost_after  # a bigger target bonus costs more than the plan as loaded
-
-            # the keyboard on a slider handle works too: a lower revenue-bonus share changes the verdict text
-            handle = page.locator(".kp-ctl-components-2-share .noUi-handle")
-            handle.focus()
-            for _ in range(30):
-                handle.press("ArrowLeft")
-            page.wait_for_function(
-                "before => document.querySelector('.kp-verdict').innerText !== before", arg=verdict_before,
-                timeout=90_000)
-            assert verdict.inner_text() != verdict_before
+            assert "dashboard.tuner(" not in body and "import kpilab" not in body  # the code is hidden
+            assert "Verdict:" in page.inner_text(".kp-verdict") and "no change yet" in page.inner_text(".kp-cost")
             page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True, timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "dashboard_en.png"), full_page=True, timeout=60_000)
+
+            # the owner's own table: mapping first, then the workbook, through the same loader as the CLI
+            with page.expect_file_chooser() as chooser:
+                page.click(".kp-upload-mapping")
+            chooser.value.set_files(str(ROOT / "data" / "client_export.profile.yaml"))
+            page.wait_for_function("() => document.querySelector('.kp-upload-status').innerText.includes('mapping')")
+            with page.expect_file_chooser() as chooser:
+                page.click(".kp-upload")
+            chooser.value.set_files(str(ROOT / "data" / "client_export.xlsx"))
+            page.wait_for_function("() => document.querySelector('.kp-upload-status').innerText.includes('needs')")
+            page.select_option(".kp-plan-pick select", label="Tiered revenue commission")
+            page.wait_for_function("() => document.querySelector('.kp-team').innerText.includes('client_export.xlsx')")
+            assert "6 reps" in page.inner_text(".kp-team")
+
+            # Russian, every panel
+            page.locator(".kp-lang button").nth(1).click()
+            page.wait_for_function("() => document.querySelector('.kp-verdict').innerText.includes('Вердикт')")
+            assert "Сколько это стоит" in page.inner_text(".kp-cost")
+            assert "client_export.xlsx" in page.inner_text(".kp-team")
+
+            # a slider moved with the keyboard: cost and verdict follow
+            cost, verdict = page.inner_text(".kp-cost"), page.inner_text(".kp-verdict")
+            revision = page.get_attribute(".kp-verdict-box", "data-revision")
+            handle = page.locator(".kp-ctl-base .noUi-handle")
+            handle.focus()
+            handle.press("ArrowRight")  # one step: one update (several would queue behind each other)
+            cost_after = _changed(page, ".kp-cost", cost)
+            page.wait_for_function("rev => document.querySelector('.kp-verdict-box').dataset.revision !== rev",
+                                   arg=revision)
+            assert "+" in cost_after  # a higher salary costs more than the starting plan
+
+            # an out-of-range typed value widens the range instead of being clipped
+            box = page.locator(".kp-ctl-base-typed input")
+            box.fill("2000000")
+            box.press("Enter")
+            page.wait_for_function(
+                "() => document.querySelector('.kp-status').innerText.replace(/\\s/g, '').includes('2000000')")
+            status = page.inner_text(".kp-status")
+            assert "шкала расширена" in status
+            page.wait_for_function("() => document.querySelector('.kp-cost-box').dataset.outOfBand === 'yes'")
+            assert "вне допустимых пределов" in page.inner_text(".kp-cost")
+            assert "НЕ ПРОЙДЕНО" in page.inner_text(".kp-verdict")
+            assert page.inner_text(".kp-verdict") != verdict
+
+            # save: the file keeps the plan's comments and gets a change log in Russian
+            path_box = page.locator(".kp-save-path input")
+            path_box.fill(str(saved))
+            path_box.press("Tab")
+            page.locator(".kp-save").click()
+            page.wait_for_function(
+                "() => document.querySelector('.kp-status').innerText.includes('Сохранено')")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "dashboard_ru.png"), full_page=True, timeout=60_000)
         finally:
             context.close()
-    assert (ARTIFACTS / "dashboard.png").stat().st_size > 20_000
+    text = saved.read_text(encoding="utf-8")
+    log = text.split("# ~~ ")[1]
+    assert "Журнал изменений" in log
+    assert "Оклад в месяц (фиксированный):" in log and "→ 2\u00a0000\u00a0000" in log
+    assert "вердикт: " in log and "→ НЕ ПРОЙДЕНО; ФОТ за год: " in log  # a 2 000 000 salary fails the cost band
+    assert text.startswith("#")  # the plan file's own comments survive
+    for shot in ("dashboard_en.png", "dashboard_ru.png"):
+        assert (ARTIFACTS / shot).stat().st_size > 20_000
+
+
+def _kernels(proc) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for child in psutil.Process(proc.pid).children(recursive=True)
+               if "ipykernel" in " ".join(child.cmdline()))
+
+
+def test_closed_pages_leave_at_most_one_kernel(tmp_path: Path) -> None:
+    browser_ready()
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=2"]
+    with serve(NOTEBOOK, tmp_path, flags) as (url, proc), sync_playwright() as pw:
+        context = _context(pw, tmp_path, "en-US")
+        try:
+            for _ in range(5):
+                page = context.new_page()
+                page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+                page.wait_for_selector(".kp-tuner", timeout=180_000)
+                page.close()
+        finally:
+            context.close()
+        deadline = time.monotonic() + 60
+        while _kernels(proc) > 1 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _kernels(proc) <= 1

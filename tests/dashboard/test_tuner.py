@@ -262,11 +262,13 @@ def test_upload_through_the_loader_with_a_mapping(team: pd.DataFrame) -> None:
     t = widgets.tuner(datasets.load_plan("balanced_kpi"), team, n_scenarios=5, seed=0,
                       plans={n: datasets.plan_path(n) for n in ("balanced_kpi", "tiered_commission")})
     content = (root / "data" / "client_export.xlsx").read_bytes()
-    mapping = (root / "data" / "client_export.mapping.yaml").read_bytes()
+    mapping = (root / "data" / "client_export.profile.yaml").read_bytes()
     # without the mapping: the loader's own complaint, in plain words, in the page
-    assert t.load_upload(content, "client_export.xlsx", mapping={}) is False
+    from kpilab.data.profiles import ClientProfile
+
+    assert t.load_upload(content, "client_export.xlsx", ClientProfile()) is False
     assert "client_export.xlsx" in t.upload_status.value and "kp-message-error" in t.upload_status.value
-    t._mapping_uploaded([{"name": "client_export.mapping.yaml", "content": mapping}])
+    t._mapping_uploaded([{"name": "client_export.profile.yaml", "content": mapping}])
     assert t.load_upload(content, "client_export.xlsx") is False  # balanced KPI needs emails, follow-ups ...
     assert "needs" in t.upload_status.value and "emails" in t.upload_status.value
     t.plan_pick.value = "tiered_commission"  # a plan that fits the table
