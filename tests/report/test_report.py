@@ -378,3 +378,35 @@ def test_build_report_refuses_an_unknown_baseline_and_language() -> None:
         rp.build_report({"A": datasets.load_plan("salary_only")}, team, baseline="B")
     with pytest.raises(ValueError, match="language"):
         rp.build_report({"A": datasets.load_plan("salary_only")}, team, lang="de")
+
+
+def test_a_change_nobody_suffers_reads_nobody_not_a_positive_loss() -> None:
+    """Salary 80 000 -> 90 000: every rep gains 10 000, so the largest loss is 'nobody', not '+10 000'."""
+    team = make_team(6, periods=2, seed=3)
+    low = Plan.from_dict({"name": "Low", "base": 80_000})
+    high = Plan.from_dict({"name": "High", "base": 90_000})
+    report = rp.build_report([low, high], team, lang="en")
+    assert float(report.comparison.table.loc["max_loss", "High"]) == pytest.approx(10_000)
+    assert report.cell("max_loss", "High") == "nobody" and report.cell("max_gain", "High") == "10,000\u00a0₽"
+    assert report.cell("max_loss", "Low") == "—"  # the baseline against itself
+    # both plans meet the same criteria, so the lower payroll is recommended: the baseline itself
+    assert report.recommended == "Low" and report.transition.counts == {"gains": 0, "loses": 0, "same": 6}
+    assert report.transition_text() == "The recommended plan is the baseline itself; nobody's pay changes."
+    page = rp.render_html(report, {})
+    assert ">nobody<" in page and 'id="transition-table"' not in page
+
+
+def test_templates_and_styles_ship_with_the_package() -> None:
+    """The page needs its template and CSS at run time: they sit inside kpilab/ (hatch puts every file of the
+    package in the wheel), and the wheel target names the package without excluding them."""
+    import tomllib
+
+    from kpilab.report.html import TEMPLATES
+
+    assert (TEMPLATES / "report.html.j2").is_file() and (TEMPLATES / "report.css").is_file()
+    root = Path(__file__).resolve().parents[2]
+    assert TEMPLATES.resolve().is_relative_to(root / "kpilab")
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert "kpilab" in wheel["packages"] and not wheel.get("exclude")
+    assert not config["tool"]["hatch"]["build"].get("exclude") if "build" in config["tool"]["hatch"] else True
