@@ -11,9 +11,9 @@ assumptions allow, and :meth:`Prediction.assumptions_text` says what they are.
 
 from __future__ import annotations
 
-from .calibrate import Calibration, calibrate, marginal_pay
+from .calibrate import NO_REWARD, Calibration, calibrate, cost_of_effort, elasticity_floor, marginal_pay
 from .model import FAMILIES, Assumptions, Funnel, Payer, simulate
 from .predict import OUTCOMES, Prediction, best_response, predict
 
-__all__ = ["Assumptions", "Funnel", "Payer", "simulate", "FAMILIES", "Calibration", "calibrate", "marginal_pay",
+__all__ = ["Assumptions", "Funnel", "Payer", "simulate", "FAMILIES", "Calibration", "calibrate", "marginal_pay", "cost_of_effort", "elasticity_floor", "NO_REWARD",
            "best_response", "predict", "Prediction", "OUTCOMES"]

@@ -6,7 +6,8 @@ At the observed effort (1.0 in every family) the first-order condition of
 numerically with the engine (central differences, +-10 % effort, over the same
 simulated years for both sides). Where it is large enough, all of the effort
 is explained by pay: ``k = dE[pay]/de``, ``m = 0``. Where the current plan pays
-little or nothing at the margin (a salary, or a family no component reads),
+nothing at the margin (below a tenth of the elasticity floor: a salary, or a
+family no component reads),
 pay cannot explain the effort; then ``k`` comes from a stated elasticity
 (:attr:`Assumptions.elasticity`) and the rest of the motive is ``m = k -
 dE[pay]/de`` (career, habit, the manager): the rep keeps today's effort under
@@ -27,9 +28,11 @@ import pandas as pd
 from ...plan import Plan, Scheme
 from .model import FAMILIES, Assumptions, Funnel, Payer, simulate
 
-__all__ = ["Calibration", "calibrate", "marginal_pay"]
+__all__ = ["Calibration", "calibrate", "marginal_pay", "cost_of_effort", "elasticity_floor", "NO_REWARD"]
 
 _STEP = 0.10
+#: Below this share of the elasticity floor, the marginal pay counts as "the plan pays nothing here".
+NO_REWARD = 0.10
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,22 +102,39 @@ def calibrate(plan: Plan | Scheme, funnel: Funnel, z: np.ndarray) -> Calibration
     z
         Noise from :meth:`Funnel.noise` (the simulated years a rep expects).
 
-    Notes
-    -----
-    The elasticity floor is ``pay / (F * elasticity * (gamma - 1))``: with it, a
-    new reward at the margin that adds pay equal to 1 % of the rep's pay,
-    spread over the F families, raises effort by about ``elasticity`` %.
+    See :func:`cost_of_effort` for the rule and :func:`elasticity_floor` for the fallback.
     """
-    a = funnel.assumptions
     r = funnel.shape[0]
     pay, marginal = marginal_pay(plan, funnel, np.ones((r, len(FAMILIES))), z)
-    draws = a.draws()
-    gamma = draws["gamma"].to_numpy(float)[:, None, None]
-    eps = draws["elasticity"].to_numpy(float)[:, None, None]
-    floor = np.maximum(pay, 1.0)[None, :, None] / (len(FAMILIES) * eps * (gamma - 1))
-    floor = np.broadcast_to(floor, (len(draws), r, len(FAMILIES)))
-    revealed = np.maximum(marginal, 0.0)[None]
-    from_elasticity = revealed < floor
-    k = np.where(from_elasticity, floor, revealed)
-    m = k - revealed
+    draws = funnel.assumptions.draws()
+    k, m, from_elasticity = cost_of_effort(pay, marginal, draws["gamma"].to_numpy(float),
+                                           draws["elasticity"].to_numpy(float))
     return Calibration(draws, pay, marginal, k, m, from_elasticity)
+
+
+def elasticity_floor(pay: np.ndarray, gamma: np.ndarray, elasticity: np.ndarray) -> np.ndarray:
+    """The cost ``k`` a stated elasticity implies, shape (D, R, F): ``pay / (F * elasticity * (gamma - 1))``.
+
+    With it, a new reward at the margin adding pay equal to 1 % of the rep's
+    pay, spread over the F families, raises effort by about ``elasticity`` %.
+    """
+    gamma = np.asarray(gamma, float)[:, None, None]
+    eps = np.asarray(elasticity, float)[:, None, None]
+    floor = np.maximum(pay, 1.0)[None, :, None] / (len(FAMILIES) * eps * (gamma - 1))
+    return np.broadcast_to(floor, (len(gamma), len(pay), len(FAMILIES)))
+
+
+def cost_of_effort(pay: np.ndarray, marginal: np.ndarray, gamma: np.ndarray,
+                   elasticity: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``k``, ``m`` and where the elasticity was used, each (D, R, F), from the marginal pay (R, F).
+
+    Pay explains the effort where the marginal pay reaches :data:`NO_REWARD`
+    of the elasticity floor: ``k`` is the marginal pay, ``m = 0``. Below it
+    the plan pays (almost) nothing at the margin: ``k`` is the floor and the
+    benefit ``m = k - marginal`` keeps the observed effort a best response.
+    """
+    floor = elasticity_floor(pay, gamma, elasticity)
+    revealed = np.broadcast_to(np.maximum(marginal, 0.0)[None], floor.shape)
+    from_elasticity = revealed < NO_REWARD * floor
+    k = np.where(from_elasticity, floor, revealed)
+    return k, k - revealed, from_elasticity

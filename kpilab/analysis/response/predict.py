@@ -6,7 +6,7 @@ grid points x parameter draws x simulated years are one engine call (stacked
 as scenarios), and each rep keeps the level that maximises expected monthly
 pay + benefit - cost. The first pass tries the grid around the observed
 effort; later passes refine around the current choice (the current level is
-always on the grid, so a pass never makes a rep worse off).
+always on the grid, so a pass never makes a rep worse off); each refining pass halves the span.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def best_response(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, z: np
             if sweep == 0:
                 levels[:] = np.resize(first, g)[None, :, None]   # pads a short grid with repeats
             else:
-                levels[:] = effort[:, None, :, i] * _REFINE[None, :, None]
+                # Each refining pass halves the span (in logs): +-25 %, +-12 %, +-6 % ...
+                levels[:] = effort[:, None, :, i] * (_REFINE ** (0.5 ** (sweep - 1)))[None, :, None]
             levels = np.clip(levels, lo, hi)
             trial = np.repeat(effort[:, None], g, axis=1)
             trial[..., i] = levels
