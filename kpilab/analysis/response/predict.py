@@ -102,6 +102,10 @@ class Prediction:
     verdict
         Per parameter draw: did the new plan pass the verdict under the predicted behaviour,
         with rho and top-to-minimum; the first row is the baseline behaviour.
+    attainment
+        Per rep and period, expected revenue over its target (the rep's own
+        plan, else the new plan's) as now and as predicted: where mass piles
+        up just above a threshold, the plan creates bunching.
     calibration
         The revealed cost of effort (:class:`~.calibrate.Calibration`).
     assumptions
@@ -242,11 +246,17 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     sensitivity = pd.DataFrame(sens).sort_values("revenue_swing", ascending=False, kind="stable")
 
     attainment = pd.DataFrame()
-    if "revenue" in funnel.team.columns and "plan_revenue" in funnel.team.columns:
-        target = funnel.team["plan_revenue"].to_numpy(float).reshape(r, periods)
+    if "plan_revenue" in funnel.team.columns or "revenue" in getattr(new, "targets", {}):
+        # The revenue target of each row: the rep's own plan where the data has one, else the new plan's.
+        plan_target = float(getattr(new, "targets", {}).get("revenue", np.nan))
+        given = (funnel.team["plan_revenue"].to_numpy(float) if "plan_revenue" in funnel.team.columns
+                 else np.full(len(funnel.team), np.nan))
+        target = np.where(np.isnan(given), plan_target, given).reshape(r, periods)
         with np.errstate(all="ignore"):
-            attainment = pd.DataFrame({"baseline": (base_facts["revenue"][0] / target).ravel(),
-                                       "predicted": (new_facts["revenue"][0] / target).ravel()})
+            attainment = pd.DataFrame({
+                "rep_id": np.repeat(funnel.reps, periods), "period": np.tile(funnel.periods, r),
+                "baseline": (base_facts["revenue"][0].mean(0) / target).ravel(),
+                "predicted": (new_facts["revenue"][0].mean(0) / target).ravel()})
 
     reports: dict[str, DifferentiationReport] = {}
     verdict_rows = []
