@@ -22,6 +22,12 @@ def figure_value(name: str, value: float, lang: str) -> str:
     return fmt_number(value, lang)
 
 
+def _signed_percent(share: float, lang: str) -> str:
+    """A change with its sign: +5.0 %, -3.2 % (Babel writes the minus)."""
+    text = fmt_percent(share, lang, 1)
+    return "+" + text if share > 0 else text
+
+
 def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
     """What the model assumes and where it stops, in plain words, with the sources."""
     a = prediction.assumptions
@@ -55,7 +61,7 @@ def summary_text(prediction: "Prediction", lang: str = "en") -> str:
                        baseline=figure_value(name, row["baseline"], lang),
                        predicted=figure_value(name, row["predicted"], lang),
                        low=figure_value(name, row["low"], lang), high=figure_value(name, row["high"], lang),
-                       change=fmt_percent(row["change"], lang, 1)))
+                       change=_signed_percent(row["change"], lang)))
     if len(prediction.verdict):
         new = prediction.verdict.iloc[1:]
         key = ("response.verdict.all" if new["passed"].all() else
