@@ -149,3 +149,21 @@ def test_bad_input_names_the_column_and_the_rep(team: pd.DataFrame) -> None:
     assert err.value.rep == team.sort_values(["rep_id", "period"]).rep_id.iloc[0]
     with pytest.raises(ValueError):
         Assumptions(gamma=1.0, gamma_range=(1.0, 2.0))
+
+
+@pytest.mark.parametrize("plan", [BALANCED, TIERED, kpilab.load_plan("data/plans/roles_scheme.yaml")],
+                         ids=["balanced", "tiered", "roles_scheme"])
+def test_payer_pays_what_evaluate_pays(team: pd.DataFrame, plan) -> None:
+    """The tiled resolution pays bit for bit what evaluate() pays on the stacked table (2 blocks x 3 years)."""
+    from kpilab.analysis.response import Payer
+
+    funnel = Funnel.from_team(team)
+    effort = np.ones((2, 12, 4))
+    effort[1] *= 1.3
+    facts = simulate(funnel, effort, funnel.noise(3, np.random.default_rng(4)))
+    paid = Payer(plan, funnel, 2, 3).pay(facts)
+    stacked = pd.concat([funnel.team.assign(scenario=s) for s in range(6)], ignore_index=True)
+    for metric, values in facts.items():
+        stacked[metric] = values.reshape(6, *funnel.shape).ravel()
+    expected = kpilab.evaluate(plan, stacked).table
+    np.testing.assert_array_equal(paid["total"], expected["total"].to_numpy())

@@ -229,20 +229,33 @@ def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[s
 class Payer:
     """A plan's pay for many blocks of simulated rows, the team resolved once.
 
-    The team is stacked ``blocks x scenarios`` times (scenario label = block *
-    scenarios + scenario) and resolved once for ``plan``; :meth:`monthly_pay`
-    then swaps in new fact arrays and pays with the engine's own functions.
+    The observed year is resolved once for ``plan`` (every check of
+    :func:`~kpilab.engine.resolve_team` runs on it) and its resolved arrays are
+    stacked ``blocks x scenarios`` times; :meth:`pay` swaps in new fact arrays
+    and pays with the engine's own functions (bit for bit ``evaluate`` on the
+    stacked table, which ``tests/analysis/test_response.py`` checks).
     """
 
     def __init__(self, plan: Plan | Scheme, funnel: Funnel, blocks: int, scenarios: int) -> None:
         self.plan, self.funnel = plan, funnel
         self.blocks, self.scenarios = blocks, scenarios
-        base = funnel.team
         n = blocks * scenarios
-        frame = pd.DataFrame({c: np.tile(base[c].to_numpy(), n) for c in base.columns})
-        frame.insert(0, "scenario", np.repeat(np.arange(n), len(base)))
-        frame.attrs = dict(base.attrs)
-        self.view: Resolved = resolve_team(plan, frame)
+        # Resolve the observed year once (every check runs on it) and tile the resolved arrays: the
+        # stacked copies differ only in their facts, which pay() swaps in.
+        one = resolve_team(plan, funnel.team)
+        cols = one.columns
+
+        def tile(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            return {k: np.tile(v, n) for k, v in d.items()}
+
+        group = None
+        if one.team_group is not None:
+            width = int(one.team_group.max()) + 1
+            group = (one.team_group[None, :] + width * np.arange(n)[:, None]).ravel()
+        columns = _Columns(cols.n * n, tile(cols.facts), tile(cols.targets), tile(cols.team_attainment),
+                           np.tile(cols.base, n), np.tile(cols.target_bonus, n))
+        self.view: Resolved = replace(one, n=cols.n * n, columns=columns, row_plan=tile(one.row_plan),
+                                      given=tile(one.given), team_group=group, n_scenarios=n)
 
     def pay(self, facts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The payout columns (flat rows) for facts of shape (blocks, scenarios, R, P)."""
