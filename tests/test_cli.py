@@ -96,8 +96,8 @@ def test_compare_xlsx_matches_kpilab_payout_to_the_kopeck(compared, small_team: 
     wb = openpyxl.load_workbook(cwd / "out" / "payouts.xlsx")
     sheet = next(n for n in wb.sheetnames if n.startswith("Tiered"))
     rows = list(wb[sheet].iter_rows(values_only=True))
-    xlsx = pd.DataFrame(rows[1:], columns=rows[0])
-    assert list(xlsx.columns) == list(csv.columns)
+    xlsx = pd.DataFrame(rows[1:], columns=list(csv.columns))  # the workbook names the same columns in words
+    assert rows[0][:3] == ("Rep", "Period", "Role") and rows[0][-1] == "Total pay"
     assert list(xlsx["rep_id"]) == list(csv["rep_id"])
     for col in csv.columns[csv.columns.get_loc("base"):]:
         assert np.array_equal(np.rint(xlsx[col].astype(float) * 100), np.rint(csv[col] * 100)), col
@@ -112,7 +112,7 @@ def test_compare_in_russian(tmp_path: Path, small_team: Path) -> None:
                and any(w in line for w in ("устойчиво", "на грани", "не проходит"))
                for line in result.stdout.splitlines())
     text = (tmp_path / "ru" / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="ru">' in text and "Рекомендуем:" in text
+    assert '<html lang="ru">' in text and "Рекомендуем схему" in text
 
 
 def test_compare_replaces_a_previous_report(tmp_path: Path, small_team: Path) -> None:

@@ -38,3 +38,7 @@ __all__ += ["sweep", "Sweeper", "SweepResult"]
 from .optimize import OptimizeResult, optimize
 
 __all__ += ["optimize", "OptimizeResult"]
+from .recommend import recommend
+from .transition import Transition, transition
+
+__all__ += ["recommend", "transition", "Transition"]
