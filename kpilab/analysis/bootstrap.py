@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -98,8 +100,13 @@ def batch_figures(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, tar
         inverted[s:s + step] = inv.sum(axis=(1, 2))
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = (p[:, None, :] - p[:, :, None]) / np.where(p[:, :, None] > 0, p[:, :, None], np.nan)
-        rel = np.where(inv, np.where(np.isnan(rel), np.inf, rel), 0.0)
-        gap[s:s + step] = rel.max(axis=(1, 2)) if n else 0.0
+        rel = np.where(inv, np.where(np.isnan(rel), np.inf, rel), np.nan).reshape(len(o), -1)
+        # the worst gap is the 95th percentile of the inverted pairs' gaps (nearest rank up, so up to 20
+        # inverted pairs it is the largest): a maximum over n² pairs would grow with the team
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            g = np.nanquantile(rel, 0.95, axis=1, method="higher") if n else np.zeros(len(o))
+        gap[s:s + step] = np.where(np.isnan(g), 0.0, g)
     out["inverted_share"] = np.where(comparable > 0, inverted / np.where(comparable > 0, comparable, 1), 0.0)
     out["worst_inversion_gap"] = gap
     out["comparable_pairs"] = comparable

@@ -27,10 +27,12 @@ Sources (read 2026; quoted in substance, not verbatim)
 - **Inversions, as a share of comparable pairs and by the worst gap.** A
   pair is comparable when one rep has at least 20 % more output; it is
   inverted when that rep earns less. The criterion reads the *share* of
-  comparable pairs inverted (at most 2 %) and the largest gap, as a share of
+  comparable pairs inverted (at most 2 %) and the worst gap, as a share of
   the better rep's pay (at most 25 %), so it does not fail a large team for a
   handful of pairs among tens of thousands (a count of inversions grows with
-  the square of the team). 2 %: with pay ranking output at Spearman rho 0.8
+  the square of the team). The worst gap is the 95th percentile of the
+  inverted pairs' gaps (nearest rank up: with 20 inverted pairs or fewer, the
+  largest), since a plain maximum over n² pairs also grows with the team. 2 %: with pay ranking output at Spearman rho 0.8
   (Kendall tau about 0.6) about 20 % of *all* pairs are discordant; among
   pairs at least 20 % apart in output, a pay-for-performance plan should
   invert a tenth of that. 25 %: a smaller gap is within one month's
