@@ -106,8 +106,12 @@ def carried_state(plan_dict: dict, frame: pd.DataFrame, repeat: int) -> None:
         "draw+sanction+clawback+holdback": {**plan_dict, "draw": {"amount": 20000}, "sanction": {"per_sanction": 0.5},
                                            "clawback": {"rate": 0.03}, "holdback": {"share": 0.2, "release_after": 2}},
     }
-    plans = {"per row": kpilab.Plan.from_dict(plan_dict)}
+    # The quarterly variants pay one more component: their per-row counterpart pays it monthly.
+    monthly = {**plan_dict, "components": plan_dict["components"] + [{k: v for k, v in quarterly.items()
+                                                                      if k != "period"}]}
+    plans = {"per row": kpilab.Plan.from_dict(plan_dict), "per row, sales bonus monthly": kpilab.Plan.from_dict(monthly)}
     plans.update({name: kpilab.Plan.from_dict(v) for name, v in variants.items()})
+    against = {name: "per row, sales bonus monthly" if name.startswith("quarterly") else "per row" for name in plans}
     best = {name: np.inf for name in plans}
     for _ in range(repeat):
         for name, p in plans.items():
@@ -116,9 +120,9 @@ def carried_state(plan_dict: dict, frame: pd.DataFrame, repeat: int) -> None:
             best[name] = min(best[name], time.perf_counter() - start)
     print(f"carried state on {len(frame):,} rows (best of {repeat}, interleaved):")
     for name, seconds in best.items():
-        ratio = seconds / best["per row"]
-        print(f"  {name:<34} {seconds * 1000:7.0f} ms  ratio {ratio:4.2f}x")
-    worst_single = max(best[n] for n in ("draw (recoverable)", "quarterly bonus")) / best["per row"]
+        ratio = seconds / best[against[name]]
+        print(f"  {name:<34} {seconds * 1000:7.0f} ms  ratio {ratio:4.2f}x (against {against[name]})")
+    worst_single = max(best[n] / best[against[n]] for n in ("draw (recoverable)", "quarterly bonus"))
     print(f"goal: one carried mechanic within 1.5x of per-row: {'met' if worst_single <= 1.5 else 'NOT met'} "
           f"({worst_single:.2f}x)")
 

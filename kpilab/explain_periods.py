@@ -23,7 +23,7 @@ def _money(value: float, lang: str, currency: str) -> str:
 
 
 def month_words(period: str, lang: str) -> str:
-    """``2026-03`` as a document names the month: «март 2026» / "March 2026"."""
+    """``2026-03`` as a document names the month ("March 2026"; in Russian the standalone month name)."""
     try:
         year, month = (int(x) for x in str(period).strip().split("-"))
         text = fmt_date(_dt.date(year, month, 1), lang, "LLLL y")
@@ -97,7 +97,7 @@ def with_period_lines(explanation: Any, payouts: Any, pos: int, lang: str = "en"
 
 
 def narrate_ledger(payouts: Any, rep_id: Any, lang: str = "en", scenario: Any = None) -> str:
-    """A rep's ledger month by month in plain words («Март 2026: … удержано до оплаты 12 000 ₽ …»)."""
+    """A rep's ledger month by month in plain words ("March 2026: ... held until release 12,000 ₽ ...")."""
     payouts.ledger(rep_id, scenario)  # the same checks (known rep, a plan that carries)
     t_ = payouts.table
     mask = t_["rep_id"].astype(str).to_numpy() == str(rep_id)

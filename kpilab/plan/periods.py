@@ -106,7 +106,7 @@ class Draw:
 
 @dataclass(frozen=True)
 class Sanction:
-    """The lawful bonus cut (депремирование) of the month of a sanction.
+    """The lawful bonus cut (a bonus reduction, not a fine) of the month of a sanction.
 
     Each sanction counted in the row's ``sanction`` column cuts ``per_sanction``
     of that month's bonus; the cut is at most ``limit`` × the month's wage
