@@ -59,7 +59,7 @@ from ..plan import Plan, Scheme
 from ..plan.paths import format_path, get_at, parse_path
 from ._common import Result, check_lang, percentile, resolve_measure
 from .criteria import Criteria
-from .differentiation import count_inversions, differentiation, spearman
+from .differentiation import _inversion_figures, differentiation, spearman
 from .profile import group_reduce, profile_team
 from .sweep import INLINE, Sweeper, scenario_table
 
@@ -231,8 +231,9 @@ class Scorer:
     """
 
     def __init__(self, team: pd.DataFrame, criteria: Criteria, measure: Any = None, *,
-                 baseline_total: np.ndarray | None = None, robust_share: float | None = None) -> None:
-        profile = profile_team(team, measure)
+                 baseline_total: np.ndarray | None = None, robust_share: float | None = None,
+                 labels: Any = None) -> None:
+        profile = profile_team(team, measure, labels=labels)
         self.rep_codes = np.asarray(profile.rep_codes)
         self.n_reps = profile.n_reps
         self.performance = profile.reps["performance"].to_numpy(float)
@@ -285,8 +286,7 @@ class Scorer:
                "cost_of_sales": payroll / self.revenue if self.revenue > 0 else float("nan"),
                "rho": float(rho), "top_to_minimum": ttm, "p90_target_multiple": percentile(mult, 90),
                "p90_variable": percentile(rep_var, 90),
-               "inversions": float(count_inversions(self.performance, rep_total,
-                                                    self.criteria.inversion_output_ratio))}
+               **_inversion_figures(self.performance, rep_total, self.criteria.inversion_output_ratio)}
         if self.baseline_total is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 loss = np.where(self.baseline_total > 0, 1.0 - rep_total / self.baseline_total, 0.0)
@@ -325,7 +325,8 @@ class Scorer:
             o, p = perf[s:s + step], pay[s:s + step]
             more = (o[:, :, None] >= ratio * o[:, None, :]) & (o[:, :, None] > o[:, None, :])
             less = p[:, :, None] < p[:, None, :] - 0.005
-            ok[s:s + step] = (more & less).sum(axis=(1, 2)) <= crit.max_inversions
+            pairs = np.maximum(more.sum(axis=(1, 2)), 1)
+            ok[s:s + step] = (more & less).sum(axis=(1, 2)) / pairs <= crit.max_inverted_share + 1e-12
         out["inversions_share"] = float(ok.mean())
         return out
 
@@ -343,7 +344,9 @@ def violations(figures: Mapping[str, float], criteria: Criteria, constraints: Ma
         mult = figures["p90_target_multiple"]
         out["p90_target_multiple"] = 1.0 if math.isnan(mult) or figures["p90_variable"] <= 0.005 else \
             max(0.0, (criteria.p90_target_multiple_min - mult) / criteria.p90_target_multiple_min)
-        out["inversions"] = max(0.0, figures["inversions"] - criteria.max_inversions) / 10.0
+        out["inversions"] = max(0.0, figures["inverted_share"] - criteria.max_inverted_share) / \
+            max(criteria.max_inverted_share, 0.01) + \
+            max(0.0, figures["worst_inversion_gap"] - criteria.max_inversion_gap) / max(criteria.max_inversion_gap, 0.01)
         band = criteria.cost_of_sales_band
         cos = figures["cost_of_sales"]
         if band is not None and not math.isnan(cos):
@@ -557,7 +560,7 @@ def _dominated(values: np.ndarray) -> np.ndarray:
 def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | Sequence[Free], *,
              objective: str | Sequence[str] = "payroll", constraints: Mapping[str, Any] | None = None,
              criteria: Criteria | Mapping[str, Any] | None = None, scenarios: int | pd.DataFrame | None = None,
-             measure: Any = None, robust_share: float | None = None, seed: int = 0,
+             measure: Any = None, labels: Any = None, robust_share: float | None = None, seed: int = 0,
              budget: int = 2000, popsize: int | None = None, client: Any = INLINE, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int], None] | None = None,
              lang: str = "en") -> OptimizeResult:
@@ -581,8 +584,9 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         against the starting plan), ``monotone`` (True).
     criteria
         Thresholds of the verdict (:class:`~kpilab.analysis.Criteria` or overrides).
-    scenarios, measure
-        As for :func:`~kpilab.analysis.sweep.sweep` and :func:`kpilab.differentiation`.
+    scenarios, measure, labels
+        As for :func:`~kpilab.analysis.sweep.sweep` and :func:`kpilab.differentiation`
+        (``labels``: manual segments, e.g. ``{"R07": "minimum_doer"}``).
     robust_share
         When set (0.9), each criterion must also hold in that share of scenarios.
     seed
@@ -624,7 +628,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     started = time.perf_counter()
     data = scenario_table(team, scenarios, seed)
     view = resolve_team(plan, data)
-    scorer = Scorer(data, crit, measure, robust_share=robust_share)
+    scorer = Scorer(data, crit, measure, robust_share=robust_share, labels=labels)
     scorer.baseline_total = group_reduce(scorer.rep_codes, {"t": pay_resolved(plan, view)["total"]},
                                          "mean")["t"].to_numpy()
     lows = np.array([f.low for f in items])
@@ -709,7 +713,8 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             before, after = float(get_at(plan, f.path)), float(get_at(best, f.path))
             if before != after:
                 changes.append({"path": f.path, "before": before, "after": after})
-    verdict = differentiation(evaluate_resolved(best or plan, view), data, measure=measure, criteria=crit, lang=lang)
+    verdict = differentiation(evaluate_resolved(best or plan, view), data, measure=measure, criteria=crit, lang=lang,
+                              labels=labels)
     result = OptimizeResult(
         table=table, start=plan, best=best, start_figures=dict(table.iloc[0]), best_figures=best_figures,
         changes=pd.DataFrame(changes, columns=["path", "before", "after"]), pareto=pareto, objectives=objectives,
