@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
 from .components import Component
+from .periods import PeriodRules
 from .rules import Gate, Limits, Modifier
 
 # --------------------------------------------------------------------------- names in other languages
@@ -86,6 +87,8 @@ class Plan:
     currency: str = "RUB"
     description: str = ""
     names: Mapping[str, Names] = field(default_factory=FrozenMap)
+    #: What the plan says about time (section 10, "Pay across months"); empty = each rep-month on its own.
+    periods: PeriodRules = field(default_factory=PeriodRules)
 
     def __post_init__(self) -> None:
         if not isinstance(self.names, FrozenMap):
@@ -113,6 +116,9 @@ class Plan:
                 out.append((f"components[{i}].name", f"duplicate component name '{comp.name}' "
                                                      f"(also components[{names[comp.name]}])"))
             names.setdefault(comp.name, i)
+        for name in self.periods.timing:
+            if name not in names:
+                out.append(("components", f"period rules name no component '{name}'{_suggest(name, names)}"))
         penalties = {c.name for c in self.components if c.kind == "penalty"}
         for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
             for i, item in enumerate(items):
@@ -219,7 +225,7 @@ class Plan:
         out["target_bonus"] = _num_out(self.target_bonus)
         if self.targets:
             out["targets"] = {k: _num_out(v) for k, v in self.targets.items()}
-        out["components"] = [c.to_dict() for c in self.components]
+        out["components"] = [{**c.to_dict(), **self.periods.timing_of(c.name).to_dict()} for c in self.components]
         if self.gates:
             out["gates"] = [g.to_dict() for g in self.gates]
         if self.modifiers:
@@ -229,6 +235,7 @@ class Plan:
             out["limits"] = limits
         if self.names:
             out["names"] = _names_out(self.names)
+        out.update(self.periods.to_dict())
         return out
 
     @classmethod

@@ -13,6 +13,7 @@ from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, 
 from .components import _KIND_KEYS, _KINDS, Component, Curve, Kpi, Tier, _check_basis, _check_metric
 from .rules import _OPS, AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
 from .model import Names, Plan, Scheme
+from .periods import PLAN_KEYS as _PERIOD_PLAN_KEYS, parse_period_rules, split_component_timing
 
 # --------------------------------------------------------------------------- parsing
 
@@ -222,7 +223,7 @@ def _parse_limits(data: Any, problems: Problems) -> Limits | None:
 
 
 _PLAN_KEYS = {"name", "currency", "description", "base", "target_bonus", "targets", "components",
-              "gates", "modifiers", "limits", "names"}
+              "gates", "modifiers", "limits", "names"} | _PERIOD_PLAN_KEYS
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -262,6 +263,7 @@ def _parse_names(data: Any, path: str, problems: Problems, *, components: bool =
     return FrozenMap(out)
 
 
+
 def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     if not isinstance(data, Mapping):
         problems.append((path, "a plan is a mapping with at least 'name'"))
@@ -291,6 +293,7 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     if not isinstance(comps_raw, list):
         problems.append((_join(path, "components"), "must be a list"))
         comps_raw = []
+    comps_raw, timing = split_component_timing(comps_raw, path, problems)  # section 10: pay across months
     comps = [_parse_component(c, f"{_join(path, 'components')}[{i}]", problems) for i, c in enumerate(comps_raw)]
     gates, mods = [], []
     for label, parsed in (("gates", gates), ("modifiers", mods)):
@@ -331,10 +334,12 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
         if key in data and not isinstance(data[key], str):
             problems.append((_join(path, key), f"must be text, got {_fmt(data[key])}"))
     names = _parse_names(data.get("names"), path, problems)
+    periods = parse_period_rules(data, path, timing, problems)
     if len(problems) > start:
         return None
     kwargs: dict[str, Any] = {"name": data["name"], "components": tuple(comps), "targets": FrozenMap(targets),
-                              "gates": tuple(gates), "modifiers": tuple(mods), "limits": limits}
+                              "gates": tuple(gates), "modifiers": tuple(mods), "limits": limits,
+                              "periods": periods}
     for key in ("base", "target_bonus"):
         if key in data:
             kwargs[key] = float(data[key])

@@ -1,0 +1,283 @@
+"""The behavioural model: effort per activity family -> activity -> deals -> revenue -> pay.
+
+Each rep chooses an effort level ``e`` per activity family (1.0 = the effort
+behind the rep's observed year). Effort scales activity counts; activity feeds
+the rep's own funnel (close rate and deal size estimated from the rep's data):
+
+===================  ===========================================================
+calls                ``calls_obs * e_phone``
+meetings             ``meetings_obs * e_meetings**0.6 * e_phone**0.4`` (booked from calls)
+emails               ``emails_obs * e_paperwork``
+follow_ups           ``follow_ups_obs * e_follow_ups``
+deals (mean)         ``meetings * close_rate * e_follow_ups**0.15 * e_paperwork**0.05``
+revenue              ``deals * deal_size * noise + repeat_revenue_obs * e_follow_ups**0.3``
+===================  ===========================================================
+
+The exponents are the synthetic generator's funnel (:mod:`kpilab.data.synth`):
+follow-ups lift conversion with elasticity 0.15 and repeat orders with 0.3.
+Noise is drawn once per (scenario, rep, period) and reused for every effort
+level (common random numbers), so expected pay is smooth in effort: activity
+varies by a log-normal month form (sigma 0.08), deals by a normal approximation
+of a Poisson count, revenue per deal by a log-normal (sigma 0.40 per deal).
+
+The cost of effort in family ``f`` is ``k_f * e**gamma / gamma`` per month,
+convex (``gamma > 1``); a rep may also value effort for reasons other than pay
+(career, habit, the manager): a linear benefit ``m_f * e``. A rep maximises
+expected monthly pay + benefit - cost (see :mod:`.calibrate` and :mod:`.predict`).
+
+Paying many effort levels is fast: the team is stacked once per plan as blocks
+of scenarios and resolved once (:class:`Payer`); every effort grid is then a
+new set of fact arrays paid by the engine without re-validating the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ...engine import Resolved, pay_resolved, resolve_team
+from ...engine.resolve import _Columns
+from ...errors import DataError
+from ...plan import Plan, Scheme
+
+__all__ = ["FAMILIES", "Assumptions", "Funnel", "Payer", "simulate"]
+
+#: Activity families and the activity count each one drives directly.
+FAMILIES: tuple[str, ...] = ("phone", "meetings", "paperwork", "follow_ups")
+_ACTIVITY = {"phone": "calls", "meetings": "meetings", "paperwork": "emails", "follow_ups": "follow_ups"}
+
+_FORM_SIGMA = 0.08
+_DEAL_SIGMA = 0.40
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every number the model assumes, with its range (the interval and the sensitivity table vary them).
+
+    Attributes
+    ----------
+    gamma, gamma_range
+        Curvature of the cost of effort ``k * e**gamma / gamma``: effort
+        responds to a marginal reward with elasticity ``1 / (gamma - 1)``
+        (gamma 3: a 10 % higher marginal reward, about 5 % more effort).
+        Range 2-5: elasticities 1 to 0.25, the span of structural estimates
+        for salespeople (Misra & Nair 2011; Chung, Steenburgh & Sudhir 2014).
+    elasticity, elasticity_range
+        Used only where the current plan pays nothing at the margin for a
+        family (a salary, or a family no component reads): the percent rise in
+        effort when the new plan's reward at the margin adds pay equal to 1 %
+        of the rep's current pay. 0.5 (range 0.25-1.0), the order of Lazear
+        (2000, AER, Safelite: piece rates raised output per worker by 44 %,
+        about half of it effort) and Rao et al. (2021: +6-9 % from an
+        activity incentive worth a few percent of pay).
+    meetings_from_calls, close_from_follow_ups, close_from_paperwork, repeat_from_follow_ups
+        Funnel elasticities (the synthetic generator's funnel).
+    grid
+        Effort levels tried per family, relative to the current effort.
+    effort_bounds
+        No rep goes below or above these multiples of the observed effort.
+    sweeps
+        Passes of family-by-family best response (coordinate ascent).
+    optimise_scenarios
+        Simulated years over which a rep takes expected pay when choosing effort.
+    """
+
+    gamma: float = 3.0
+    gamma_range: tuple[float, float] = (2.0, 5.0)
+    elasticity: float = 0.5
+    elasticity_range: tuple[float, float] = (0.25, 1.0)
+    meetings_from_calls: float = 0.4
+    close_from_follow_ups: float = 0.15
+    close_from_paperwork: float = 0.05
+    repeat_from_follow_ups: float = 0.3
+    grid: tuple[float, ...] = (0.4, 0.55, 0.7, 0.85, 1.0, 1.15, 1.35, 1.6, 2.0)
+    effort_bounds: tuple[float, float] = (0.25, 3.0)
+    sweeps: int = 2
+    optimise_scenarios: int = 16
+
+    def __post_init__(self) -> None:
+        lo, hi = self.gamma_range
+        if not 1.0 < lo <= self.gamma <= hi:
+            raise ValueError(f"gamma_range must hold gamma and stay above 1, got {self.gamma_range}, {self.gamma}")
+        lo, hi = self.elasticity_range
+        if not 0.0 < lo <= self.elasticity <= hi:
+            raise ValueError(f"elasticity_range must hold elasticity and stay above 0, got {self.elasticity_range}")
+        if self.sweeps < 1 or self.optimise_scenarios < 1 or not self.grid:
+            raise ValueError("sweeps, optimise_scenarios and grid must be positive")
+
+    def draws(self) -> pd.DataFrame:
+        """The parameter sets evaluated: the centre, then each assumption at either end of its range
+        (one at a time, so each swing is that assumption's alone: the sensitivity table)."""
+        g, e = self.gamma, self.elasticity
+        rows = [("centre", "", g, e),
+                ("gamma", "low", self.gamma_range[0], e), ("gamma", "high", self.gamma_range[1], e),
+                ("elasticity", "low", g, self.elasticity_range[0]),
+                ("elasticity", "high", g, self.elasticity_range[1])]
+        return pd.DataFrame(rows, columns=["assumption", "end", "gamma", "elasticity"])
+
+
+@dataclass(frozen=True, eq=False)
+class Funnel:
+    """A team's observed year as the model's baseline (effort 1.0): arrays of shape (reps, periods).
+
+    Build with :meth:`from_team`.
+    """
+
+    team: pd.DataFrame            # the table, sorted by rep then period (targets and other columns kept)
+    reps: np.ndarray
+    periods: np.ndarray
+    activity: dict[str, np.ndarray]   # family -> observed activity count (R, P)
+    meetings: np.ndarray
+    close_rate: np.ndarray        # (R, 1) deals per meeting
+    deal_size: np.ndarray         # (R, 1) new revenue per deal
+    repeat: np.ndarray            # (R, P) repeat revenue
+    assumptions: Assumptions = field(default_factory=Assumptions)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.meetings.shape
+
+    @classmethod
+    def from_team(cls, team: pd.DataFrame, assumptions: Assumptions | None = None) -> "Funnel":
+        """The rep's own funnel from one year of data (one row per rep per period, no scenarios).
+
+        Raises
+        ------
+        DataError
+            A missing column, a scenario column, or a rep missing a period.
+        """
+        a = assumptions or Assumptions()
+        need = ["rep_id", "period", "calls", "meetings", "emails", "follow_ups", "deals", "revenue"]
+        source = team.attrs.get("source")
+        for col in need:
+            if col not in team.columns:
+                raise DataError(f"missing required column {col}", file=source, column=col)
+        if "scenario" in team.columns:
+            raise DataError("one observed year is needed, not simulated scenarios", file=source, column="scenario")
+        frame = team.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
+        reps = frame["rep_id"].unique()
+        periods = np.sort(frame["period"].unique())
+        if len(frame) != len(reps) * len(periods):
+            counts = frame.groupby("rep_id")["period"].count()
+            short = counts[counts < len(periods)].index[0]
+            raise DataError("every rep needs a row in every period", file=source, rep=str(short), column="period")
+        shape = (len(reps), len(periods))
+
+        def grid(col: str) -> np.ndarray:
+            return frame[col].to_numpy(float).reshape(shape)
+
+        repeat = grid("repeat_revenue") if "repeat_revenue" in frame.columns else np.zeros(shape)
+        meetings, deals = grid("meetings"), grid("deals")
+        new_revenue = np.maximum(grid("revenue") - repeat, 0.0)
+        # A rep with no meetings or deals on record borrows the team's rate (no division by zero).
+        team_close = deals.sum() / max(meetings.sum(), 1.0)
+        team_size = new_revenue.sum() / max(deals.sum(), 1.0)
+        m_sum, d_sum = meetings.sum(1, keepdims=True), deals.sum(1, keepdims=True)
+        close = np.where(m_sum > 0, d_sum / np.maximum(m_sum, 1e-9), team_close)
+        size = np.where(d_sum > 0, new_revenue.sum(1, keepdims=True) / np.maximum(d_sum, 1e-9), team_size)
+        activity = {f: grid(_ACTIVITY[f]) for f in FAMILIES}
+        return cls(frame, reps, periods, activity, meetings, close, size, repeat, a)
+
+    def noise(self, n_scenarios: int, rng: np.random.Generator) -> np.ndarray:
+        """Standard normals for (scenario, rep, period): activity form, meetings, deals, deal value."""
+        return rng.standard_normal((4, n_scenarios, *self.shape))
+
+
+def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Activity, deals and revenue for effort levels.
+
+    Parameters
+    ----------
+    effort
+        Shape (..., reps, families): one effort per rep and family (the leading
+        axes are blocks: parameter draws, grid points).
+    z
+        From :meth:`Funnel.noise`, shape (4, S, R, P); None for expected values.
+
+    Returns
+    -------
+    dict
+        Metric -> array of shape (..., S, R, P) (S = 1 without noise).
+    """
+    a = funnel.assumptions
+    e = {f: effort[..., i][..., None, :, None] for i, f in enumerate(FAMILIES)}  # (..., 1, R, 1)
+    if z is None:
+        form = meet_n = deal_z = value_z = np.zeros((1, *funnel.shape))
+        sig = 0.0
+    else:
+        form, meet_n, deal_z, value_z = z
+        sig = _FORM_SIGMA
+    shock = np.exp(sig * form - sig * sig / 2)
+    out = {_ACTIVITY[f]: funnel.activity[f] * e[f] * shock for f in ("phone", "paperwork", "follow_ups")}
+    meetings = (funnel.meetings * e["meetings"] ** (1 - a.meetings_from_calls)
+                * e["phone"] ** a.meetings_from_calls * np.exp(sig * meet_n - sig * sig / 2))
+    out["meetings"] = meetings
+    mean_deals = (meetings * funnel.close_rate * e["follow_ups"] ** a.close_from_follow_ups
+                  * e["paperwork"] ** a.close_from_paperwork)
+    deals = np.maximum(mean_deals + np.sqrt(mean_deals) * deal_z, 0.0) if z is not None else mean_deals
+    out["deals"] = deals
+    per_deal = _DEAL_SIGMA / np.sqrt(np.maximum(mean_deals, 1.0))
+    value = np.exp(per_deal * value_z - per_deal ** 2 / 2) if z is not None else 1.0
+    repeat = funnel.repeat * e["follow_ups"] ** a.repeat_from_follow_ups
+    out["repeat_revenue"] = repeat * np.ones_like(deals)
+    out["revenue"] = deals * funnel.deal_size * value + repeat
+    return out
+
+
+class Payer:
+    """A plan's pay for many blocks of simulated rows, the team resolved once.
+
+    The observed year is resolved once for ``plan`` (every check of
+    :func:`~kpilab.engine.resolve_team` runs on it) and its resolved arrays are
+    stacked ``blocks x scenarios`` times; :meth:`pay` swaps in new fact arrays
+    and pays with the engine's own functions (bit for bit ``evaluate`` on the
+    stacked table, which ``tests/analysis/test_response.py`` checks).
+    """
+
+    def __init__(self, plan: Plan | Scheme, funnel: Funnel, blocks: int, scenarios: int) -> None:
+        self.plan, self.funnel = plan, funnel
+        self.blocks, self.scenarios = blocks, scenarios
+        n = blocks * scenarios
+        # Resolve the observed year once (every check runs on it) and tile the resolved arrays: the
+        # stacked copies differ only in their facts, which pay() swaps in.
+        one = resolve_team(plan, funnel.team)
+        cols = one.columns
+
+        def tile(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            return {k: np.tile(v, n) for k, v in d.items()}
+
+        group = None
+        if one.team_group is not None:
+            width = int(one.team_group.max()) + 1
+            group = (one.team_group[None, :] + width * np.arange(n)[:, None]).ravel()
+        columns = _Columns(cols.n * n, tile(cols.facts), tile(cols.targets), tile(cols.team_attainment),
+                           np.tile(cols.base, n), np.tile(cols.target_bonus, n))
+        self.view: Resolved = replace(one, n=cols.n * n, columns=columns, row_plan=tile(one.row_plan),
+                                      given=tile(one.given), team_group=group, n_scenarios=n)
+
+    def pay(self, facts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The payout columns (flat rows) for facts of shape (blocks, scenarios, R, P)."""
+        view = self.view
+        cols = view.columns
+        new = dict(cols.facts)
+        for metric in new:
+            if metric in facts:
+                new[metric] = np.ascontiguousarray(np.broadcast_to(
+                    facts[metric], (self.blocks, self.scenarios, *self.funnel.shape))).ravel()
+        team_att = dict(cols.team_attainment)
+        if view.team_group is not None:
+            for metric in team_att:  # team attainment moves with the facts
+                fact_sum = np.bincount(view.team_group, weights=new[metric])
+                target_sum = np.bincount(view.team_group, weights=cols.targets[metric])
+                team_att[metric] = (fact_sum / target_sum)[view.team_group]
+        swapped = replace(view, columns=_Columns(cols.n, new, cols.targets, team_att, cols.base,
+                                                 cols.target_bonus))
+        with np.errstate(all="ignore"):
+            return pay_resolved(self.plan, swapped)
+
+    def monthly_pay(self, facts: dict[str, np.ndarray]) -> np.ndarray:
+        """Expected pay per month, shape (blocks, R): the mean over scenarios and periods."""
+        total = self.pay(facts)["total"].reshape(self.blocks, self.scenarios, *self.funnel.shape)
+        return total.mean(axis=(1, 3))
