@@ -82,6 +82,16 @@ def _text(value: Any, lang: str) -> Any:
     return label(text, lang) if text in ("junior", "senior") and has_label(text) else text
 
 
+def _statement(payouts: Any, rep: Any, period: str, lang: str, title: str) -> list[str]:
+    """The rep's statement in plain words, one line per pay part; none when it cannot be worded."""
+    from ..explain import statement_lines
+
+    try:
+        return list(statement_lines(payouts, rep, period, lang=lang, header=False, plan_title=title))
+    except (KeyError, ValueError, TypeError):  # the numbers stay; only the words are left out
+        return []
+
+
 def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
     """Write the comparison workbook to ``path`` and return it.
 
@@ -180,30 +190,46 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
         formats(ws, (5,), XLSX_FORMATS["share"], start)
     widths(ws, [16, 18, 18, 18, 14, 18, 20])
 
-    # Statements of the recommended plan for the last real month: one line per pay part, then the total
+    # Statements of the recommended plan for the last real month: each pay part with its amount (they add up
+    # to the rounded total) beside the plain-words line a rep reads (kpilab.explain.statement_lines)
     ws = wb.create_sheet(fixed["sh_statements"])
     name = report.recommended
     ws.append([word("statements_title", lang, plan=report.title(name),
                     period=period_text(report.statement_period, lang))])
     ws["A1"].font = Font(bold=True, size=12)
-    header(ws, [label("rep", lang), label("period", lang), word("item", lang), word("amount", lang)])
-    table = report.payouts[name].rounded()
+    header(ws, [label("rep", lang), label("period", lang), word("item", lang), word("amount", lang),
+                word("detail", lang)])
+    payouts = report.payouts[name]
+    table = payouts.rounded()
     in_period = table[table["period"].astype(str) == report.statement_period]
-    parts = ["base", *report.payouts[name].component_names, "cap_adjustment", "floor_adjustment"]
+    parts = ["base", *payouts.component_names, "cap_adjustment", "floor_adjustment"]
     period = period_text(report.statement_period, lang)
     for rec in in_period.itertuples(index=False):
         values = rec._asdict()
-        for part in parts:
-            amount = float(values[part])
-            if part in ("cap_adjustment", "floor_adjustment") and amount == 0:
-                continue  # no cap or floor applied this month
-            ws.append([str(values["rep_id"]), period, report.part_title(name, part), amount])
-            ws.cell(row=ws.max_row, column=4).number_format = money
-        ws.append([str(values["rep_id"]), period, label("total", lang), float(values["total"])])
-        ws.cell(row=ws.max_row, column=4).number_format = money
+        rep = str(values["rep_id"])
+        titled = {report.part_title(name, part): float(values[part]) for part in parts
+                  if part not in ("cap_adjustment", "floor_adjustment") or float(values[part]) != 0}
+        total_title = label("total", lang)
+        titled[total_title] = float(values["total"])
+        rows: list[list[Any]] = []
+        for line in _statement(payouts, values["rep_id"], report.statement_period, lang, report.title(name)):
+            head = line.strip().split(":", 1)[0]
+            if head in titled:
+                rows.append([rep, period, head, titled.pop(head), line.strip()])
+            else:
+                rows.append([rep, period, None, None, line])
+        total = next((r for r in rows if r[2] == total_title), None)  # the total goes last, in bold
+        if total is None:
+            total = [rep, period, total_title, titled.pop(total_title), None]
+        rows = ([r for r in rows if r is not total] + [[rep, period, t, a, None] for t, a in titled.items()]
+                + [total])
+        for r in rows:
+            ws.append(r)
+            if r[3] is not None:
+                ws.cell(row=ws.max_row, column=4).number_format = money
         for cell in ws[ws.max_row]:
             cell.font = bold
-    widths(ws, [14, 16, 34, 16])
+    widths(ws, [14, 16, 30, 16, 100])
 
     # Findings
     ws = wb.create_sheet(fixed["sh_findings"])

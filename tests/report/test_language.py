@@ -47,7 +47,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]{2,}")
 _RAW_ID = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 _REPR = re.compile(r"\b(nan|NaN|None|True|False|inf|dtype|np\.|Timestamp)\b|[{}\[\]]|∞")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-_EN_NUMBER = re.compile(r"\d\.\d|\d,\d{3}(?!\d)")
+# an English decimal point, or English thousands (two comma groups: "1,234" alone is a Russian decimal)
+_EN_NUMBER = re.compile(r"\d\.\d|\d,\d{3},\d{3}")
 
 
 class _Visible(HTMLParser):
@@ -156,9 +157,9 @@ def test_the_analysis_sentences_the_report_shows_speak_the_same_language(rendere
 
 def test_the_checks_catch_what_they_are_meant_to() -> None:
     """The detectors themselves: each planted slip is found, the allowed words are not."""
-    ru = {"x": ["Бонус cap_adjustment", "ρ = 0.98", "1,234 ₽", "значение nan", "{plan}", "∞", "finding(s)",
-                "kpilab, KPI и CRM в Excel", "0,98 и 1 234 ₽"]}
+    ru = {"x": ["Бонус cap_adjustment", "ρ = 0.98", "1,234,567 ₽", "значение nan", "{plan}", "∞", "finding(s)",
+                "kpilab, KPI и CRM в Excel", "0,98 и 1 234 ₽, коэффициент 0,625"]}
     found = {text for _w, _b, text in _offences(ru, "ru")}
-    assert found == {"Бонус cap_adjustment", "ρ = 0.98", "1,234 ₽", "значение nan", "{plan}", "∞", "finding(s)"}
+    assert found == {"Бонус cap_adjustment", "ρ = 0.98", "1,234,567 ₽", "значение nan", "{plan}", "∞", "finding(s)"}
     en = {"x": ["Payroll «ФОТ»", "rep_id", "None", "Payroll 1,234 ₽ and 0.98"]}
     assert {text for _w, _b, text in _offences(en, "en")} == {"Payroll «ФОТ»", "rep_id", "None"}
