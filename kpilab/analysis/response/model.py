@@ -40,6 +40,7 @@ import pandas as pd
 from ...engine import Resolved, pay_resolved, resolve_team
 from ...engine.resolve import _Columns
 from ...errors import DataError
+from ...i18n.messages import msg
 from ...plan import Plan, Scheme
 
 __all__ = ["FAMILIES", "Assumptions", "Funnel", "Payer", "simulate"]
@@ -153,16 +154,17 @@ class Funnel:
         source = team.attrs.get("source")
         for col in need:
             if col not in team.columns:
-                raise DataError(f"missing required column {col}", file=source, column=col)
+                raise DataError(msg("response.error.missing_column", column=col), file=source, column=col)
         if "scenario" in team.columns:
-            raise DataError("one observed year is needed, not simulated scenarios", file=source, column="scenario")
+            raise DataError(msg("response.error.scenarios"), file=source, column="scenario")
         frame = team.sort_values(["rep_id", "period"], kind="stable").reset_index(drop=True)
         reps = frame["rep_id"].unique()
         periods = np.sort(frame["period"].unique())
         if len(frame) != len(reps) * len(periods):
             counts = frame.groupby("rep_id")["period"].count()
             short = counts[counts < len(periods)].index[0]
-            raise DataError("every rep needs a row in every period", file=source, rep=str(short), column="period")
+            raise DataError(msg("response.error.every_period", count=len(periods)), file=source, rep=str(short),
+                            column="period")
         shape = (len(reps), len(periods))
 
         def grid(col: str) -> np.ndarray:
