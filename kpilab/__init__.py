@@ -30,7 +30,7 @@ _LAZY = {
     "simulate_replacement": "analysis", "fines_vs_bonuses": "analysis", "call_economics": "analysis",
     "sweep": "analysis", "optimize": "analysis",
     "load_profile": "data.profiles", "load_client_team": "data.profiles", "ClientProfile": "data.profiles",
-    "fit_plan": "analysis.fit", "statement_lines": "explain", "write_regulation": "regulation",
+    "fit_plan": "analysis.fit", "statement_lines": "engine.explain", "write_regulation": "report.regulation",
     "datasets": "data.datasets", "plots": None, "widgets": None, "analysis": None, "report": None,
 }
 

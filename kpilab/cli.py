@@ -128,7 +128,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .engine import evaluate
 
-    from .explain import statement_lines
+    from .engine.explain import statement_lines
 
     plan, team = _load(args.plan, args.data, args)
     payouts = evaluate(plan, team, source=args.data)
@@ -497,7 +497,7 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
 def _plan_title(spec: str, plan: Any, lang: str) -> str:
     """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
     from .data import datasets
-    from .explain import plan_title
+    from .engine.explain import plan_title
     from .i18n import has_label, label
 
     own = plan_title(plan, lang)
@@ -632,7 +632,7 @@ def cmd_regulation(args: argparse.Namespace) -> int:
     if team is not None:
         _check_plan_fits(plan, team, args, args.plan, args.team)
     profile = _client_profile(args)
-    from .regulation import write_regulation
+    from .report.regulation import write_regulation
 
     path = write_regulation(plan, args.output, team=team, lang=lang, client=args.client or profile.name,
                             title=_plan_title(str(spec), plan, lang), write=write_atomically,

@@ -161,7 +161,7 @@ def test_explain_detail_prints_the_analysts_statement(tmp_path: Path) -> None:
 
 
 def test_explain_prints_the_reps_statement(tmp_path: Path) -> None:
-    """Without --detail: the plain statement of kpilab.explain.statement_lines, ending on the table's total."""
+    """Without --detail: the plain statement of kpilab.engine.explain.statement_lines, ending on the table's total."""
     result = run(tmp_path, "explain", BALANCED, SAMPLE, "--rep", "R01", "--period", "2026-03", "--lang", "ru")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()

@@ -1,4 +1,4 @@
-"""Statements a rep can read (kpilab.explain.statement_lines): plain words, the engine's numbers."""
+"""Statements a rep can read (kpilab.engine.explain.statement_lines): plain words, the engine's numbers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from kpilab import evaluate
 from kpilab.data import datasets
 from kpilab.engine.rounding import round_money
-from kpilab.explain import statement_lines
+from kpilab.engine.explain import statement_lines
 
 NBSP = "\u00a0"
 

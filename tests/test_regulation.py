@@ -1,4 +1,4 @@
-"""«Положение о премировании»: the DOCX opened back, its tables and numbers checked (kpilab.regulation)."""
+"""«Положение о премировании»: the DOCX opened back, its tables and numbers checked (kpilab.report.regulation)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kpilab.cli import main
 from kpilab.data import datasets
 from kpilab.data.profiles import load_client_team, load_profile
 from kpilab.i18n import fmt_money
-from kpilab.regulation import scale_words, typical_rows, write_regulation
+from kpilab.report.regulation import scale_words, typical_rows, write_regulation
 
 EXPORT = datasets.DATA_DIR / "client_export.xlsx"
 PROFILE = datasets.DATA_DIR / "client_export.profile.yaml"

@@ -26,9 +26,9 @@ from kpilab.cli import main
 from kpilab.data import datasets
 from kpilab.data.profiles import TARGET_COLUMNS, UNITS, ClientProfile, load_client_team, load_profile
 from kpilab.errors import KpilabError
-from kpilab.explain import statement_lines
+from kpilab.engine.explain import statement_lines
 from kpilab.i18n import label
-from kpilab.regulation import build_regulation
+from kpilab.report.regulation import build_regulation
 
 EXPORT = datasets.DATA_DIR / "client_export.xlsx"
 PROFILE = datasets.DATA_DIR / "client_export.profile.yaml"

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..errors import KpilabError
 from ..i18n import fmt_number, label, t
-from ..explain import component_title
+from ..engine.explain import component_title
 from ..plan import AllOf, AnyOf, Condition, Plan, Scheme
 
 __all__ = ["fit_plan", "FitResult", "Change", "missing_metrics"]
@@ -160,7 +160,8 @@ def _renamed(plan: Plan | Scheme, title: str | None, lang: str, kept: set[str] |
     for code, entry in names.items():
         own = {"components": {k: v for k, v in entry.components.items() if k in kept}} \
             if kept is not None and getattr(entry, "components", None) else {}
-        renamed[code] = dataclasses.replace(entry, name=t("fit.name", code, name=entry.name or plan.name), **own)
+        given = title if (title and code == lang) else (entry.name or plan.name)  # a title the user gives wins
+        renamed[code] = dataclasses.replace(entry, name=t("fit.name", code, name=given), **own)
     return {"name": t("fit.name", "en", name=plan.name), "names": renamed}
 
 

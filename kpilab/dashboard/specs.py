@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..explain import component_title, plan_title
+from ..engine.explain import component_title, plan_title
 from ..i18n import label, t
 from ..plan import Bonus, Commission, Penalty, Plan, Scorecard, TeamBonus
 
@@ -32,7 +32,7 @@ def name_of(key: Any, lang: str) -> str:
 
 
 def plan_name(plan: Any, lang: str) -> str:
-    """A plan's name in ``lang``: the plan file's own word for it when it has one (:func:`kpilab.explain.plan_title`)."""
+    """A plan's name in ``lang``: the plan file's own word for it when it has one (:func:`kpilab.engine.explain.plan_title`)."""
     return plan_title(plan, lang)
 
 

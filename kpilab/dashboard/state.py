@@ -335,7 +335,7 @@ class TunerState:
 
 def _explain(payouts: Payouts, rep_id: str, period: str, lang: str) -> str:
     """One rep's pay in one period in plain words, one line per pay part, from the engine's own trace."""
-    from ..explain import statement_lines
+    from ..engine.explain import statement_lines
 
     return "\n".join(statement_lines(payouts, rep_id, period, lang=lang))
 

@@ -2,7 +2,7 @@
 
 The panel only collects the numbers and shows the result; the pay and the
 plain-words statement come from :meth:`TunerState.what_if` (the engine and
-:func:`kpilab.explain.statement_lines`).
+:func:`kpilab.engine.explain.statement_lines`).
 """
 
 from __future__ import annotations

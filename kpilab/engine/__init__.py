@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from ..curves import TOL_REL, _reach_tolerance, curve_values, step_band
 from .evaluation import OUTPUT_TAIL, evaluate
-from .payouts import Explanation, Payouts, ResolvedView
+from .explain import Explanation
+from .payouts import Payouts, ResolvedView
 from .resolved import Resolved, evaluate_resolved, pay_resolved, resolve_team
 from .rounding import round_money
 

@@ -1,4 +1,4 @@
-"""The results of an evaluation: :class:`Payouts` (the payout table) and :class:`Explanation`."""
+"""The results of an evaluation: :class:`Payouts` (the payout table), with its read-only resolved view."""
 
 from __future__ import annotations
 
@@ -9,40 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ..plan import Plan, Scheme
+from .explain import Explanation, build_explanation
+from .explain_periods import with_period_lines
 from .pay import _plan_pay
 from .resolve import _Columns
 from .rounding import _round_parts, round_money
 
 # --------------------------------------------------------------------------- results
-
-@dataclass(frozen=True, eq=False)
-class Explanation:
-    """Why one rep got this pay in one period: as text and as a table.
-
-    ``table`` has one line per step (``step``, ``item``, ``detail``,
-    ``amount``); the amounts are the same numbers the payout table holds.
-    """
-
-    rep_id: str
-    period: str
-    text: str
-    table: pd.DataFrame
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the statement
-        printer.text(self.text)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
-
-def _read_only(values: np.ndarray) -> np.ndarray:
-    out = values.view()
-    out.setflags(write=False)
-    return out
-
 
 @dataclass(frozen=True, eq=False)
 class ResolvedView:
@@ -208,14 +181,12 @@ class Payouts:
         curve band or tier used, each gate, modifier, cap, penalty and the
         floor. Its amounts equal the payout table's.
         """
-        from ..explain import build_explanation  # text layout lives apart from the arithmetic
 
         pos = self.position(rep_id, period, scenario)
         role = next(r for r, rows in self._row_plan.items() if rows[pos])
         plan = self.plan if isinstance(self.plan, Plan) else self.plan.plans()[role]
         trace: list[dict[str, Any]] = []
         if self._periods is not None:  # re-run the month as the period pass paid it, then narrate the carry
-            from ..explain_periods import with_period_lines
             from .periods import explain_inputs
 
             paid_plan, adjust = explain_inputs(self._periods, role, pos)

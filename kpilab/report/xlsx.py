@@ -84,7 +84,7 @@ def _text(value: Any, lang: str) -> Any:
 
 def _statement(payouts: Any, rep: Any, period: str, lang: str, title: str) -> list[str]:
     """The rep's statement in plain words, one line per pay part; none when it cannot be worded."""
-    from ..explain import statement_lines
+    from ..engine.explain import statement_lines
 
     try:
         return list(statement_lines(payouts, rep, period, lang=lang, header=False, plan_title=title))
@@ -191,7 +191,7 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
     widths(ws, [16, 18, 18, 18, 14, 18, 20])
 
     # Statements of the recommended plan for the last real month: each pay part with its amount (they add up
-    # to the rounded total) beside the plain-words line a rep reads (kpilab.explain.statement_lines)
+    # to the rounded total) beside the plain-words line a rep reads (kpilab.engine.explain.statement_lines)
     ws = wb.create_sheet(fixed["sh_statements"])
     name = report.recommended
     ws.append([word("statements_title", lang, plan=report.title(name),

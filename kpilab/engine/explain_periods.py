@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .i18n import fmt_date, fmt_money, fmt_percent, t
+from ..i18n import fmt_date, fmt_money, fmt_percent, t
 
 
 def _money(value: float, lang: str, currency: str) -> str:
@@ -87,7 +87,7 @@ def month_lines(payouts: Any, pos: int, lang: str = "en") -> list[tuple[str, str
 
 def with_period_lines(explanation: Any, payouts: Any, pos: int, lang: str = "en") -> Any:
     """The month's statement followed by what the month carried (the same numbers as the table)."""
-    from .engine.payouts import Explanation
+    from .explain import Explanation
 
     lines = month_lines(payouts, pos, lang)
     text = explanation.text + "\n\n" + t("periods.heading", lang) + "\n" + "\n".join(f"  {w}" for _, w, _ in lines)

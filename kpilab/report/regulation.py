@@ -7,7 +7,7 @@ allowed by the Labour Code (only in the month of the sanction, at most 20 % of
 the monthly wage, grounds in the order: article 135 as amended by federal law
 No. 144-FZ), the pay periods, and worked examples for three typical reps of the
 client's team (low, median and high pay), computed by the engine and worded by
-:func:`kpilab.explain.statement_lines`. It says on its first page, in its
+:func:`kpilab.engine.explain.statement_lines`. It says on its first page, in its
 header and at its end that it is a draft to be checked by a lawyer.
 
 Every word comes from the ``regulation.*`` catalogs; every figure from the plan
@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .explain import component_title, describe_condition, metric_words, statement_lines
-from .explain import plan_title as _plan_title
-from .i18n import fmt_money, fmt_number, fmt_percent, label, t
-from .plan import Plan, Scheme
+from ..engine.explain import component_title, describe_condition, metric_words, statement_lines
+from ..engine.explain import plan_title as _plan_title
+from ..i18n import fmt_money, fmt_number, fmt_percent, label, t
+from ..plan import Plan, Scheme
 
 __all__ = ["write_regulation", "build_regulation", "scale_words", "typical_rows"]
 
@@ -48,7 +48,7 @@ def _coef(value: float, lang: str) -> str:
 
 def _x_words(metric: str, x: float, basis: str, lang: str, currency: str) -> str:
     """A point of a scale: a share of the plan («80 %») or a value («960 000 ₽», «4»)."""
-    from .explain import _metric_value
+    from ..engine.explain import _metric_value
 
     return _pct(x, lang) if basis == "attainment" else _metric_value(metric, x, lang, currency)
 
@@ -160,7 +160,7 @@ def _kpi_rows(plan: Plan, lang: str) -> list[list[str]]:
 
 
 def _plan_figure(metric: str, target: float | None, basis: str, lang: str, cur: str) -> str:
-    from .explain import _metric_value
+    from ..engine.explain import _metric_value
 
     if target is None:
         return t("regulation.personal_plan", lang) if basis == "attainment" else "—"
@@ -169,7 +169,7 @@ def _plan_figure(metric: str, target: float | None, basis: str, lang: str, cur: 
 
 
 def _commission_words(comp: Any, lang: str, cur: str) -> str:
-    from .explain import _metric_value, _rate
+    from ..engine.explain import _metric_value, _rate
 
     if comp.rate is not None:
         text = t("regulation.commission.flat", lang, rate=_rate(comp.rate, lang), metric=metric_words(comp.metric, lang, "gen"))
@@ -284,7 +284,7 @@ def build_regulation(plan: Plan | Scheme, *, team: pd.DataFrame | None = None, l
     d.items([t(f"regulation.periods.{i}", lang) for i in range(1, 5)])
 
     if team is not None and len(team):
-        from .engine import evaluate
+        from ..engine import evaluate
 
         payouts = evaluate(plan, team)
         rounded = payouts.rounded()
@@ -299,7 +299,7 @@ def build_regulation(plan: Plan | Scheme, *, team: pd.DataFrame | None = None, l
             lines = statement_lines(payouts, row["rep_id"], row["period"],
                                     row["scenario"] if "scenario" in row.index else None, lang, header=False,
                                     plan_title=plan_title)
-            from .explain import period_words
+            from ..engine.explain import period_words
 
             d.para(t("regulation.example_period", lang, period=period_words(row["period"], lang)))
             for line in lines:
@@ -342,6 +342,6 @@ def write_regulation(plan: Plan | Scheme, path: str | Path, *, team: pd.DataFram
     """
     doc = build_regulation(plan, team=team, lang=lang, client=client, title=title)
     if write is None:
-        from .safe_write import write_file_atomically as write
+        from ..safe_write import write_file_atomically as write
     write(path, lambda p: doc.save(str(p)), inputs=inputs)
     return Path(path)

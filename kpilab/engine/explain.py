@@ -9,17 +9,47 @@ paid.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 import numpy as np
 
-from .curves import _reach_tolerance as reach_tolerance
-from .curves import curve_values, step_band
-from .engine.payouts import Explanation
-from .engine.resolve import _Columns
-from .plan import Curve, Plan
+from ..curves import _reach_tolerance as reach_tolerance
+from ..curves import curve_values, step_band
+from .resolve import _Columns
+from ..plan import Curve, Plan
+
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Why one rep got this pay in one period: as text and as a table.
+
+    ``table`` has one line per step (``step``, ``item``, ``detail``,
+    ``amount``); the amounts are the same numbers the payout table holds.
+    """
+
+    rep_id: str
+    period: str
+    text: str
+    table: pd.DataFrame
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the statement
+        printer.text(self.text)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    out = values.view()
+    out.setflags(write=False)
+    return out
 
 
 def _money(value: float) -> str:
@@ -221,8 +251,8 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
 #: Metric units as the statement prints them (the metric registry's units).
 def _metric_value(metric: str, value: float, lang: str, currency: str) -> str:
     """A fact or a target as a person reads it: «1 380 000 ₽», «851», «93 %»."""
-    from .i18n import fmt_money, fmt_number, fmt_percent
-    from .metrics import unit
+    from ..i18n import fmt_money, fmt_number, fmt_percent
+    from ..metrics import unit
 
     kind = unit(metric)
     if kind == "money":
@@ -234,7 +264,7 @@ def _metric_value(metric: str, value: float, lang: str, currency: str) -> str:
 
 def _coef(value: float, lang: str) -> str:
     """A coefficient with up to four decimals and no trailing zeros: «1,6798», «0,8125», «1»."""
-    from .i18n import fmt_number
+    from ..i18n import fmt_number
 
     text = fmt_number(value, lang, 4)
     sep = "," if lang == "ru" else "."
@@ -245,7 +275,7 @@ def _coef(value: float, lang: str) -> str:
 
 def _rate(value: float, lang: str) -> str:
     """A commission rate as a percentage: 0.035 -> «3,5 %»."""
-    from .i18n import fmt_percent
+    from ..i18n import fmt_percent
 
     pct = round(value * 100, 6)
     decimals = 0 if pct.is_integer() else (1 if round(pct * 10, 6).is_integer() else 2)
@@ -263,7 +293,7 @@ def metric_words(metric: str, lang: str, case: str = "nom") -> str:
     >>> metric_words("revenue", "ru", "acc"), metric_words("revenue", "en", "gen")
     ('выручку', 'revenue')
     """
-    from .i18n import has_text, label, t
+    from ..i18n import has_text, label, t
 
     key = f"explain.{case}.{metric}"
     if case != "nom" and has_text(key, lang):
@@ -278,8 +308,8 @@ def component_title(comp: Any, lang: str = "en", plan: Any = None) -> str:
     map), else built from the component's kind and metric, so a plan's internal
     names (``revenue_bonus``) never reach a statement or a document.
     """
-    from .i18n import t
-    from .metrics import family
+    from ..i18n import t
+    from ..metrics import family
 
     own = getattr(plan, "component_title", None)
     if callable(own):
@@ -302,8 +332,8 @@ def plan_title(plan: Any, lang: str = "en") -> str:
 
 def describe_condition(cond: Any, lang: str = "en", currency: str = "RUB") -> str:
     """A gate condition in words: «выручка не меньше 960 000 ₽», «выполнение плана по звонкам не меньше 80 %»."""
-    from .i18n import fmt_percent, t
-    from .plan import AnyOf, Condition
+    from ..i18n import fmt_percent, t
+    from ..plan import AnyOf, Condition
 
     if isinstance(cond, Condition):
         if cond.op == "attainment_at_least":
@@ -330,7 +360,7 @@ def period_words(period: str, lang: str) -> str:
 
 def _row_trace(payouts: Any, pos: int) -> tuple[Plan, Any, list[dict[str, Any]], dict[str, Any]]:
     """The engine's own trace of one row: (plan, the row's columns, trace, result) — see Payouts.explain."""
-    from .engine.pay import _plan_pay
+    from .pay import _plan_pay
 
     role = next(r for r, rows in payouts._row_plan.items() if rows[pos])
     plan = payouts.plan if isinstance(payouts.plan, Plan) else payouts.plan.plans()[role]
@@ -341,7 +371,7 @@ def _row_trace(payouts: Any, pos: int) -> tuple[Plan, Any, list[dict[str, Any]],
 
 
 def _names_words(names: list[str], plan: Plan, lang: str) -> str:
-    from .i18n import t
+    from ..i18n import t
 
     titles = [_lower_first(component_title(plan.component(n), lang, plan)) for n in names]
     if len(titles) == 1:
@@ -369,8 +399,8 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
     KeyError
         When the table has no such rep and period.
     """
-    from .engine.rounding import round_money
-    from .i18n import check_lang, fmt_money, fmt_number, t
+    from .rounding import round_money
+    from ..i18n import check_lang, fmt_money, fmt_number, t
 
     check_lang(lang)
     pos = payouts.position(rep_id, period, scenario)
@@ -387,7 +417,7 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
         out: dict[str, Any] = {"fact": _metric_value(metric, fact, lang, cur)}
         if target:
             out["target"] = _metric_value(metric, float(target), lang, cur)
-            from .i18n import fmt_percent
+            from ..i18n import fmt_percent
             out["pct"] = fmt_percent(fact / float(target), lang, 0)
         return out
 
@@ -517,14 +547,14 @@ def _title_of(plan: Any, lang: str) -> str:
 
 
 def _pct(x: float, lang: str) -> str:
-    from .i18n import fmt_percent
+    from ..i18n import fmt_percent
 
     return fmt_percent(x, lang, 0)
 
 
 def label_cap(metric: str, lang: str) -> str:
     """A metric's label as a line starts with it: «Звонки»."""
-    from .i18n import label
+    from ..i18n import label
 
     return label(metric, lang)
 
