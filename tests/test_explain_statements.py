@@ -21,7 +21,12 @@ def team():
 
 
 def test_balanced_statement_in_russian_known_answer(team) -> None:
-    """R01, 2026-03: every line of the statement (numbers as in the payout table)."""
+    """R01, 2026-03: every line of the statement (numbers as in the payout table).
+
+    Revenue 871 827 is 73 % of 1 200 000, under the 80 % gate (960 000): the revenue bonus scores 0
+    and the gate takes the deals bonus (8 937,50) away. Activity 1,0313 x 11 000 = 11 344,78.
+    Total 45 000 + 11 344,78 = 56 344,78.
+    """
     payouts = evaluate(datasets.load_plan("balanced_kpi"), team)
     lines = [line.replace(NBSP, " ") for line in statement_lines(payouts, "R01", "2026-03", lang="ru",
                                                                   plan_title="Сбалансированные KPI")]
@@ -35,19 +40,22 @@ def test_balanced_statement_in_russian_known_answer(team) -> None:
         "    Повторные касания: план 61, факт 67 (110 %), коэффициент 1,0492, вес 25 %",
         "Бонус за активность: взвешенный коэффициент 1,0313 × 11 000 ₽ → 11 344,78 ₽",
         "Бонус за сделки: план 8, факт 7 (88 %), коэффициент 0,8125 × 11 000 ₽ → 8 937,50 ₽",
-        "Бонус за выручку: план 1 200 000 ₽, факт 1 403 941 ₽ (117 %), коэффициент 1,6798 × 33 000 ₽ → 55 433,51 ₽",
-        "Условие «выручка не меньше 960 000 ₽» выполнено; распространяется на: бонус за сделки и бонус за выручку",
+        "Бонус за выручку: план 1 200 000 ₽, факт 871 827 ₽ (73 %), коэффициент 0 × 33 000 ₽ → 0,00 ₽",
+        "Условие «выручка не меньше 960 000 ₽» не выполнено; не начисляется: бонус за сделки и бонус за выручку"
+        " → −8 937,50 ₽",
         "Условие «сделки не меньше 4» выполнено; распространяется на: бонус за активность",
-        "Итого к выплате: 120 715,79 ₽ (оклад 45 000,00 ₽ + переменная часть 75 715,79 ₽)",
+        "Итого к выплате: 56 344,78 ₽ (оклад 45 000,00 ₽ + переменная часть 11 344,78 ₽)",
     ]
 
 
 def test_penalty_and_floor_in_english(team) -> None:
-    """salary_fines, R01, 2026-03: 11 missed calls − 3 free = 8 × 1 000 = 8 000 off; the floor tops it back up."""
+    """salary_fines, R01, 2026-08: 19 missed calls − 3 free = 16 × 1 000 = 16 000, capped at 15 000 off;
+    no deals bonus (5 of 6), so the floor tops the pay back up to the salary: +15 000."""
     payouts = evaluate(datasets.load_plan("salary_fines"), team)
-    lines = [line.replace(NBSP, " ") for line in statement_lines(payouts, "R01", "2026-03", lang="en")]
-    assert "Bonus reduction for missed calls: actual 11, free 3, reduced for 8 × 1,000 ₽ → −8,000 ₽" in lines
-    assert "Top-up to the salary 80,000 ₽ → +8,000 ₽" in lines
+    lines = [line.replace(NBSP, " ") for line in statement_lines(payouts, "R01", "2026-08", lang="en")]
+    assert "Bonus reduction for missed calls: actual 19, free 3, reduced for 16 × 1,000 ₽ → −15,000 ₽" in lines
+    assert "    at most 15,000 ₽ a month" in lines
+    assert "Top-up to the salary 80,000 ₽ → +15,000 ₽" in lines
     assert lines[-1] == "Total pay: 80,000 ₽ (salary 80,000 ₽ + variable pay 0 ₽)"
 
 
@@ -55,7 +63,7 @@ def test_a_failed_gate_says_what_it_took_away(team) -> None:
     payouts = evaluate(datasets.load_plan("multi_condition"), team)
     lines = statement_lines(payouts, "R01", "2026-03", lang="ru")
     assert any(line.startswith("Условие «пропущенные звонки не больше 5» не выполнено; не начисляется: бонус за "
-                               "звонки → −10") for line in lines)
+                               "работу по телефону → −10") for line in lines)
 
 
 _AMOUNT = re.compile(r"(?:→ |: )([+−]?\d[\d\u00a0]*(?:,\d\d)?)\u00a0₽$")

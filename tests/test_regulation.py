@@ -126,5 +126,5 @@ def test_kpilab_regulation_writes_the_docx_and_refuses_a_plan_the_data_cannot_pa
     assert main(["regulation", "tiered_commission", "--team", str(EXPORT), "--profile", str(PROFILE),
                  "--lang", "ru", "-o", str(out)]) == 0
     document = docx.Document(str(out))
-    assert "Схема оплаты: «Ступенчатый процент»" in _text(document)  # the bundled plan's Russian name
+    assert "Схема оплаты: «Ступенчатый процент с выручки»" in _text(document)  # the plan file's own Russian name
     assert "ООО «Пример»" in _text(document)                          # the employer from the profile

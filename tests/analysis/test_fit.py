@@ -98,6 +98,7 @@ def test_kpilab_fit_writes_the_fitted_plan(tmp_path: Path, capsys: pytest.Captur
     text = capsys.readouterr().out.replace("\u00a0", " ")
     assert "«Письма», «Повторные касания»" in text and "«Звонки» 30 % → 50 %; «Встречи» 30 % → 50 %" in text
     written = load_plan(out)
-    assert written.name == "Сбалансированные KPI (под данные клиента)"
+    assert written.name == "Balanced KPI matrix (fitted to the client's data)"
+    assert written.names["ru"].name == "Сбалансированная матрица KPI (под данные клиента)"  # the plan file's own words
     expected = fit_plan(datasets.load_plan("balanced_kpi"), client_team).fitted
     assert np.array_equal(evaluate(written, client_team).table["total"], evaluate(expected, client_team).table["total"])
