@@ -7,13 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpilab-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test test-fast contract dashboard bench notebooks clean
+.PHONY: help install demo test test-fast contract dashboard bench bench-dashboard notebooks clean
 
 help:
 	@echo "make demo       set up, then compare the bundled plans on the sample team (reports/demo/)"
 	@echo "make test       set up, then run every test (unit, contract, notebooks, browser)"
 	@echo "make dashboard  serve the owners' bonus tuner on http://127.0.0.1:8866"
 	@echo "make bench      run the benchmarks"
+	@echo "make bench-dashboard  time slider release -> verdict in Chromium (needs /usr/bin/chromium)"
 
 # The venv: python's venv module, or virtualenv where the distribution ships python without it.
 $(BIN)/python:
@@ -52,6 +53,9 @@ bench: $(STAMP)
 # Notebooks are edited as jupytext percent sources (notebooks/NN_name.py); this writes the paired .ipynb.
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python benchmarks/dashboard_latency.py
 
 clean:
 	rm -rf $(VENV) reports artifacts .pytest_cache

@@ -4,8 +4,14 @@ Prints rows per second of ``kpilab.evaluate`` (best of 5, validation and the
 output table included) and the ratio to the per-row reference evaluator of
 ``tests/reference.py`` (timed on a subsample, since it is plain Python).
 
-Run: ``.venv/bin/python benchmarks/engine.py [--rows N]``
+Then the speed with carried state (issue 14, pay across months): the same plan with a recoverable
+draw, with a quarterly bonus, with a quarterly true-up, and with every carried mechanic at once
+(draw, sanction, clawback, holdback), each against the plan paid row by row on the same rows
+(runs interleaved, best of N, so a busy machine slows both alike).
+
+Run: ``.venv/bin/python benchmarks/engine.py [--rows N] [--carried-repeat N]``
 Goal (issue 2): >= 5,000,000 rows/s and >= 100x the reference on 2 cores.
+Goal (issue 14): carried state within 1.5x of the per-row time on 1,000,000 rows.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reference-rows", type=int, default=5_000)
+    parser.add_argument("--carried-repeat", type=int, default=5)
     args = parser.parse_args()
 
     plan_dict = yaml.safe_load(PLAN.read_text())
@@ -82,6 +89,38 @@ def main() -> None:
     print(f"ratio engine/reference: {engine_rate / ref_rate:,.0f}x")
     print(f"goal: >= 5,000,000 rows/s and >= 100x: "
           f"{'met' if engine_rate >= 5e6 and engine_rate / ref_rate >= 100 else 'NOT met'}")
+    carried_state(plan_dict, frame, args.carried_repeat)
+
+
+def carried_state(plan_dict: dict, frame: pd.DataFrame, repeat: int) -> None:
+    """Per-row pay against pay with carried state (contract section 10) on the same rows."""
+    rng = np.random.default_rng(1)
+    frame = frame.assign(sanction=(rng.random(len(frame)) < 0.02).astype(float),
+                         cancelled_revenue=np.where(rng.random(len(frame)) < 0.05, frame["revenue"] * 0.3, 0.0))
+    quarterly = {"name": "sales_quarter", "kind": "bonus", "metric": "revenue", "amount": 20000,
+                 "curve": {"points": [[0.8, 0.5], [1, 1], [1.5, 2]]}, "period": "quarter"}
+    variants = {
+        "draw (recoverable)": {**plan_dict, "draw": {"amount": 20000, "recoverable": True}},
+        "quarterly bonus": {**plan_dict, "components": plan_dict["components"] + [quarterly]},
+        "quarterly true-up": {**plan_dict, "components": plan_dict["components"] + [{**quarterly, "true_up": True}]},
+        "draw+sanction+clawback+holdback": {**plan_dict, "draw": {"amount": 20000}, "sanction": {"per_sanction": 0.5},
+                                           "clawback": {"rate": 0.03}, "holdback": {"share": 0.2, "release_after": 2}},
+    }
+    plans = {"per row": kpilab.Plan.from_dict(plan_dict)}
+    plans.update({name: kpilab.Plan.from_dict(v) for name, v in variants.items()})
+    best = {name: np.inf for name in plans}
+    for _ in range(repeat):
+        for name, p in plans.items():
+            start = time.perf_counter()
+            kpilab.evaluate(p, frame)
+            best[name] = min(best[name], time.perf_counter() - start)
+    print(f"carried state on {len(frame):,} rows (best of {repeat}, interleaved):")
+    for name, seconds in best.items():
+        ratio = seconds / best["per row"]
+        print(f"  {name:<34} {seconds * 1000:7.0f} ms  ratio {ratio:4.2f}x")
+    worst_single = max(best[n] for n in ("draw (recoverable)", "quarterly bonus")) / best["per row"]
+    print(f"goal: one carried mechanic within 1.5x of per-row: {'met' if worst_single <= 1.5 else 'NOT met'} "
+          f"({worst_single:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ message on standard error and exits with status 2, having written nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -273,20 +274,21 @@ class _Progress:
 
 def _run_comparison(plans: list[tuple[str, Any]], team: Any, *, baseline: str | None, scenarios: int | None,
                     seed: int, lang: str, report_dir: str, quiet: bool, criteria: dict[str, Any] | None,
-                    source: str, force: bool = False, inputs: Sequence[str | Path] = ()) -> Any:
-    """Build the comparison, write the report folder; returns (report, path of report.html)."""
+                    source: str, force: bool = False, inputs: Sequence[str | Path] = (),
+                    branding: dict[str, Any] | None = None, slides: str | None = None) -> Any:
+    """Build the comparison, write the report folder (and slides); returns (report, path of report.html)."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # a command line draws into files, never a window
-    from .report import _unique_names, build_report, check_report_dir, write_report
+    from .report import build_report, check_report_dir, unique_names, write_report
 
     check_report_dir(report_dir, force=force, inputs=inputs)  # before any work: a file in the way is reported at once
     _check_scenario_rows(scenarios, len(team))
-    named = _unique_names(plans)
+    named = unique_names(plans)
     n = len(named)
     progress = _Progress(total=2 * n + 3 + (n + 4) + 2 + (1 if scenarios else 0), quiet=quiet)
     try:
         report = build_report(named, team, baseline=baseline, n_scenarios=scenarios, seed=seed, lang=lang,
-                              criteria=criteria, source=source, step=progress.step)
-        path = write_report(report, report_dir, step=progress.step, force=force, inputs=inputs)
+                              criteria=criteria, source=source, step=progress.step, **(branding or {}))
+        path = write_report(report, report_dir, step=progress.step, force=force, inputs=inputs, slides=slides)
     finally:
         progress.close()
     return report, path
@@ -305,9 +307,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         else:
             plans.insert(0, (base_file.stem, load_plan(base_file)))
     inputs = [*files, args.team] + ([_plan_file(args.baseline)] if args.baseline is not None else [])
-    from .report import check_report_dir
+    if args.logo is not None:
+        inputs.append(args.logo)
+    from .report import check_report_dir, check_slides_path
 
     check_report_dir(args.report, force=args.force, inputs=inputs)  # before reading: nothing is at risk
+    if args.slides is not None:
+        check_slides_path(args.slides, inputs)
+    branding = {"client": args.client, "author": args.author, "date": args.date, "logo": args.logo,
+                "guarantee_months": args.guarantee_months}
     team = _read_team(args, args.team)
     where = {f.stem: str(f) for f in [*files, *([_plan_file(args.baseline)] if args.baseline else [])]}
     for name, plan in plans:
@@ -316,11 +324,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     # the baseline leads the list, and compare() measures against the first plan
     report, path = _run_comparison(plans, team, baseline=None, scenarios=args.scenarios, seed=args.seed,
                                    lang=args.lang, report_dir=args.report, quiet=args.quiet, criteria=criteria,
-                                   source=args.team, force=args.force, inputs=inputs)
+                                   source=args.team, force=args.force, inputs=inputs, branding=branding,
+                                   slides=args.slides)
     print(report.table_text())
     print()
+    print(report.comparison.robustness_text(args.lang))  # each criterion: value (90 % interval), robustness word
+    print()
     print(report.summary_line())
+    print()
+    print(report.transition_text())
     print(f"kpilab: report written to {path}", file=sys.stderr)
+    if args.slides is not None:
+        print(f"kpilab: slides written to {args.slides}", file=sys.stderr)
     return 0
 
 
@@ -720,6 +735,13 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
     p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH",
                    help="acceptable payroll/revenue, e.g. 0.03,0.09 (default: not assessed)")
+    p.add_argument("--client", metavar="NAME", help="client's name, shown in the report's header")
+    p.add_argument("--author", metavar="NAME", help="author, shown in the report's header")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the report (default: today)")
+    p.add_argument("--logo", metavar="FILE", help="logo image (PNG, JPEG or GIF), embedded in the report")
+    p.add_argument("--slides", metavar="OUT.pptx", help="also write the analysts' slides (PowerPoint)")
+    p.add_argument("--guarantee-months", type=_positive_int, default=3, metavar="N",
+                   help="months of the transition guarantee priced under winners and losers (default 3)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command("simulate", cmd_simulate, "Generate a synthetic sales team (one row per rep per month) as CSV.",
@@ -862,10 +884,8 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     _check_plan_fits(plan, team, args, str(spec), args.team)
     scenarios = None
     if args.scenarios:
-        try:
-            from .data.scenarios import bootstrap_years
-        except ImportError:  # the scenario rule still lives with the report in this release
-            from .report import bootstrap_years
+        from .data.scenarios import bootstrap_years
+
         scenarios = bootstrap_years(team, args.scenarios, args.seed)
     client: Any = "inline"
     if args.scheduler:
@@ -1029,8 +1049,15 @@ def _clean_up() -> None:
     remove_temporaries()
 
 
+@functools.lru_cache(maxsize=4)
+def _cached_parser(lang: str) -> argparse.ArgumentParser:
+    """The parser in ``lang``, built once per process (building it costs more than most commands on a
+    small table)."""
+    return build_parser(lang)
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser(_help_lang(argv))
+    parser = _cached_parser(_help_lang(argv))
     stdout = sys.stdout
     try:
         args = parser.parse_args(argv)

@@ -72,6 +72,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
         "cost_of_sales_p50": "share", "cost_of_sales_p90": "share", "share_gaining": "share",
         "share_losing": "share",
         "n_reps": "count", "n_minimum_doers": "count", "inversions": "count",
+        "comparable_pairs": "count", "windfall_months": "count",
+        "inverted_share": "share", "worst_inversion_gap": "share",
         "rho": "ratio", "top_to_minimum": "ratio", "p90_target_multiple": "ratio", "p90_p10_variable": "ratio",
         "strength_coverage": "ratio",
         "rho_pvalue": "pvalue"}),

@@ -234,7 +234,8 @@ def applies(applies_to: Any, comp: dict) -> bool:
 # ----------------------------------------------------------------------------- one row (section 7)
 
 
-def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = None) -> dict[str, float]:
+def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = None, *,
+                  raw: Any = None, settle: Any = None) -> dict[str, float]:
     """The payout of one row, following section 7 step by step.
 
     Parameters
@@ -246,6 +247,11 @@ def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = Non
     team_rows
         For ``team`` components: every row of the same team and period (and
         scenario), this row included. ``None`` = this row alone.
+    raw, settle
+        Pay across months (section 10, see :func:`reference_periods`): ``raw(comp)`` gives a
+        component's raw pay read on its period's totals (None = read this row), and
+        ``settle(pay)`` changes the pay after gates and modifiers (a period part pays only in
+        its closing month; a true-up pays its settlement).
 
     Returns
     -------
@@ -261,7 +267,10 @@ def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = Non
     base = row_base(plan, row)
 
     # 2. each component's raw pay
-    pay = {c["name"]: raw_pay(plan_dict, plan, row, c, tb, team_rows) for c in comps}
+    pay = {}
+    for c in comps:
+        own = raw(c) if raw is not None else None
+        pay[c["name"]] = own if own is not None else raw_pay(plan_dict, plan, row, c, tb, team_rows)
 
     # 3. gates (zero), then modifiers (multiply), in file order
     for gate in plan.get("gates") or []:
@@ -274,6 +283,9 @@ def reference_row(plan_dict: dict, row: dict, team_rows: list[dict] | None = Non
         for c in comps:
             if applies(mod["applies_to"], c):
                 pay[c["name"]] = pay[c["name"]] * factor
+
+    if settle is not None:
+        settle(pay)
 
     # 4. earned and cap_adjustment
     earned = sum(pay[c["name"]] for c in comps if c["kind"] != "penalty")
@@ -317,3 +329,210 @@ def reference_table(plan_dict: dict, rows: list[dict]) -> list[dict[str, float]]
     for r in rows:
         groups.setdefault(team_key(r), []).append(r)
     return [reference_row(plan_dict, r, groups[team_key(r)]) for r in rows]
+
+
+# ----------------------------------------------------------------------------- pay across months (section 10)
+
+PERIOD_LENGTH = {"month": 1, "quarter": 3, "year": 12}
+
+
+def month_number(label: str) -> int:
+    """``2026-03`` -> 2026 * 12 + 2."""
+    year, month = label.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _cell(row: dict, column: str, default: float) -> float:
+    return default if column not in row or _empty(row[column]) else float(row[column])
+
+
+def _row_local(plan: dict, row: dict) -> dict:
+    """Proration and the ramp, as the contract's additions say: salary × days worked / days in the period;
+    every target × that share × the ramp's factor for the row's tenure month."""
+    out = dict(row)
+    share = 1.0
+    if plan.get("proration") is not None and not _empty(row.get("days_worked")):
+        share = float(row["days_worked"]) / float(row["days_in_period"])
+    factor = share
+    ramp = plan.get("ramp")
+    if ramp is not None:
+        tenure = _cell(row, "tenure_months", math.inf)
+        if tenure < len(ramp["schedule"]):  # tenure_months: whole months before this one (0 = the first)
+            factor *= float(ramp["schedule"][int(tenure)])
+    if share != 1.0:
+        out["base"] = row_base(plan, row) * share
+    if factor != 1.0:
+        metrics = set((plan.get("targets") or {})) | {k[5:] for k in row if k.startswith("plan_")}
+        for m in metrics:
+            if f"plan_{m}" in row and not _empty(row[f"plan_{m}"]) or m in (plan.get("targets") or {}):
+                out[f"plan_{m}"] = target(plan, row, m) * factor
+    return out
+
+
+def _aggregate(values: list[float], how: str) -> float:
+    if how == "mean":
+        return sum(values) / len(values)
+    if how == "last":
+        return values[-1]
+    if how == "min":
+        return min(values)
+    if how == "max":
+        return max(values)
+    return sum(values)
+
+
+def _metrics_of(comp: dict) -> list[str]:
+    return list(comp["kpis"]) if comp["kind"] == "scorecard" else [comp["metric"]]
+
+
+def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float]]:
+    """The payout table of a plan that pays across months, one (scenario, rep) history at a time.
+
+    Plain Python, month after month in calendar order, from the additions to the contract:
+
+    1. proration and ramp scale the row's salary and targets;
+    2. a component with ``period: quarter | year`` reads its period's totals so far (``aggregation``:
+       sum, mean, last, min or max of the months; targets the same way; a share × the period's target
+       bonuses; an amount per period) and pays only in the period's closing month; with ``true_up`` it
+       reads the year's totals so far, its amount (and a value-tiered commission's tiers and cap) ×
+       the periods closed this year, and pays that minus what it already paid this year (never below
+       zero unless ``allow_negative``);
+    3. section 7 (gates and modifiers on the month's own row);
+    4. the ramp's guarantee, the sanction cut, the holdback, the clawback, the draw.
+    """
+    plan_of = lambda r: plan_for_row(plan_dict, r)  # noqa: E731
+    histories: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        histories.setdefault((r.get("scenario"), r["rep_id"]), []).append(i)
+    local = [_row_local(plan_of(r), r) for r in rows]
+    results: list[dict[str, float] | None] = [None] * len(rows)
+    for positions in histories.values():
+        positions.sort(key=lambda i: month_number(rows[i]["period"]))
+        paid: dict[str, tuple[int, float]] = {}      # true-up: (year, paid this year)
+        held: list[tuple[int, float]] = []           # holdback: (month held, amount)
+        clawback_owed = 0.0
+        draw_owed = 0.0
+        seen: list[int] = []
+        for i in positions:
+            row, plan = local[i], plan_of(rows[i])
+            m = month_number(row["period"])
+            seen.append(i)
+            comps = {c["name"]: c for c in plan.get("components") or []}
+            agg = plan.get("aggregation") or {}
+
+            def period_rows(comp: dict) -> list[dict]:
+                # a true-up reads the year so far; a quarterly or annual part its quarter or year so far
+                length = 12 if comp.get("true_up", False) is not False else PERIOD_LENGTH[comp.get("period", "month")]
+                start = m - m % length
+                return [local[j] for j in seen if start <= month_number(rows[j]["period"]) <= m]
+
+            def closing(comp: dict) -> bool:
+                return (m % 12 + 1) % PERIOD_LENGTH[comp.get("period", "month")] == 0
+
+            def carried(comp: dict) -> bool:
+                return comp.get("period", "month") != "month" or comp.get("true_up", False) is not False
+
+            def raw(comp: dict) -> float | None:
+                if not carried(comp):
+                    return None
+                rs = period_rows(comp)
+                ptd = {"rep_id": row["rep_id"], "period": row["period"]}
+                for metric in _metrics_of(comp):
+                    how = agg.get(metric, "sum")
+                    ptd[metric] = _aggregate([float(r[metric]) for r in rs], how)
+                    if metric in (plan.get("targets") or {}) or f"plan_{metric}" in row:
+                        try:
+                            ptd[f"plan_{metric}"] = _aggregate([target(plan, r, metric) for r in rs], how)
+                        except KeyError:
+                            pass
+                ptd["target_bonus"] = sum(row_target_bonus(plan, r) for r in rs)
+                c = dict(comp)
+                if comp.get("true_up", False) is not False:
+                    k = (m % 12 + 1) // PERIOD_LENGTH[comp.get("period", "month")]
+                    if c.get("amount") is not None:
+                        c["amount"] = float(c["amount"]) * k
+                    if c["kind"] == "commission":
+                        if c.get("tiers") and c.get("tiers_on", "value") == "value":
+                            c["tiers"] = [{**t, "from": float(t["from"]) * k} for t in c["tiers"]]
+                        if c.get("cap") is not None:
+                            c["cap"] = float(c["cap"]) * k
+                return raw_pay(plan_dict, plan, ptd, c, ptd["target_bonus"], None)
+
+            def settle(pay: dict) -> None:
+                for name, comp in comps.items():
+                    if not carried(comp):
+                        continue
+                    if not closing(comp):
+                        pay[name] = 0.0
+                        continue
+                    mode = comp.get("true_up", False)
+                    if mode is False:
+                        continue
+                    year, before = paid.get(name, (m // 12, 0.0))
+                    before = before if year == m // 12 else 0.0
+                    due = pay[name] - before
+                    if mode is True:
+                        due = max(0.0, due)
+                    paid[name] = (m // 12, before + due)
+                    pay[name] = due
+
+            out = reference_row(plan_dict, row, None, raw=raw, settle=settle)
+            variable = out["variable"]
+            base = out["base"]
+            # 4. the ramp's guaranteed bonus, in the ramp's months
+            ramp = plan.get("ramp")
+            guarantee = float((ramp or {}).get("guarantee", 0) or 0)
+            if guarantee > 0:  # a ramp without a guarantee only scales targets (no column)
+                top = 0.0
+                if _cell(row, "tenure_months", math.inf) < len(ramp["schedule"]):
+                    top = max(0.0, guarantee - variable)
+                out["ramp_guarantee"] = top
+                variable += top
+            # 5. the sanction cut: the month's bonus only, at most limit × wage (or salary)
+            sanction = plan.get("sanction")
+            if sanction is not None:
+                count = _cell(row, "sanction", 0.0)
+                bonus = max(variable, 0.0)
+                wage = base + bonus if sanction.get("limit_of", "wage") == "wage" else base
+                cut = min(float(sanction.get("per_sanction", 1.0)) * count * bonus,
+                          float(sanction.get("limit", 0.2)) * wage, bonus)
+                out["sanction_cut"] = -cut
+                variable -= cut
+            # 6. the holdback: share of the bonus held, released after N months
+            holdback = plan.get("holdback")
+            if holdback is not None:
+                after = int(holdback["release_after"])
+                released = sum(a for when, a in held if when <= m - after)
+                held = [(when, a) for when, a in held if when > m - after]
+                keep = float(holdback["share"]) * max(variable, 0.0)
+                if keep > 0:
+                    held.append((m, keep))
+                out["holdback"] = released - keep
+                out["holdback_balance"] = sum(a for _, a in held)
+                variable += released - keep
+            # 7. the clawback: recovered from variable pay only, never below salary or floor
+            clawback = plan.get("clawback")
+            if clawback is not None:
+                clawback_owed += float(clawback["rate"]) * _cell(row, "cancelled_revenue", 0.0)
+                floor_spec = (plan.get("limits") or {}).get("floor", "base")
+                floor = float(floor_spec) if floor_spec not in ("base", None, "none") else 0.0
+                available = max(0.0, variable - max(0.0, floor - base))
+                recovered = min(clawback_owed, available)
+                clawback_owed -= recovered
+                out["clawback"] = -recovered
+                out["clawback_balance"] = clawback_owed
+                variable -= recovered
+            # 8. the draw
+            draw = plan.get("draw")
+            if draw is not None:
+                recoverable = draw.get("recoverable", True)
+                owed = draw_owed if recoverable else 0.0
+                pay_now = max(float(draw["amount"]), variable - owed)
+                draw_owed = owed + pay_now - variable if recoverable else 0.0
+                out["draw_adjustment"] = pay_now - variable
+                out["draw_balance"] = draw_owed
+                variable = pay_now
+            out["variable"] = variable
+            out["total"] = base + variable
+            results[i] = out
+    return results  # type: ignore[return-value]

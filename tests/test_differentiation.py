@@ -13,6 +13,9 @@ from kpilab.plan import Plan
 
 ARCH = ["laggard", "minimum_doer", "minimum_doer", "phone_specialist", "paperwork_specialist",
         "account_manager", "star", "star"]
+#: The same reps labelled by hand (the ``segment`` column overrides the rule).
+SEGMENT = ["laggard", "minimum_doer", "minimum_doer", "specialist", "specialist", "specialist", "hard_worker",
+           "hard_worker"]
 
 
 def linear_plan(**extra) -> Plan:
@@ -31,6 +34,7 @@ def team8(archetypes: bool = True, periods: int = 1) -> pd.DataFrame:
             row = {"rep_id": f"R{i + 1}", "period": f"2026-{p + 1:02d}", "revenue": 10.0 * (i + 1)}
             if archetypes:
                 row["archetype"] = ARCH[i]
+                row["segment"] = SEGMENT[i]
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -51,13 +55,13 @@ def test_known_answers_linear_plan() -> None:
     assert m["payroll"] == pytest.approx(11600.0)
     assert m["variable_share"] == pytest.approx(3600.0 / 11600.0)
     assert m["cost_of_sales"] == pytest.approx(11600.0 / 360.0)
-    assert r.minimum_doer_definition.startswith("archetype")
+    assert r.minimum_doer_definition.startswith("Segments: 8 reps labelled by hand")
     status = r.verdict.set_index("criterion")["status"]
     assert status["rho"] == "pass"
     assert status["top_to_minimum"] == "fail"
     assert status["p90_target_multiple"] == "fail"
     assert status["inversions"] == "pass"
-    assert status["cost_of_sales"] == "not assessed"
+    assert status["cost_of_sales"] == "fail"  # 3 222 % of revenue, far outside the default 3-9 % band
     assert not r.passed
     # quartiles: two reps each, the top quartile is R7, R8
     assert list(r.per_rep.sort_values("rep_id")["quartile"]) == [1, 1, 2, 2, 3, 3, 4, 4]
@@ -96,6 +100,12 @@ def test_rho_fail_and_flat_pay() -> None:
 
 
 def test_inversions_listed_pair_by_pair() -> None:
+    """Revenue 10, 20, ..., 80; R8 earns 1400 (its plan is 200), R6 1600, R5 1500.
+
+    Comparable pairs (A has >= 1.2 x B's revenue): for A = 20..80 the B's at most
+    A / 1.2 number 1, 2, 3, 4, 5, 5, 6 = 26. Inverted: (R8, R6) and (R8, R5),
+    so 2 / 26 = 7.7 % > 2 %; the worst gap is (1600 - 1400) / 1400 = 14.3 %.
+    """
     team = team8()
     team["plan_revenue"] = [100.0] * 7 + [200.0]  # R8: 80 of 200 -> 400 variable, total 1400
     r = differentiation(kpilab.evaluate(linear_plan(), team))
@@ -104,7 +114,15 @@ def test_inversions_listed_pair_by_pair() -> None:
     assert list(zip(inv["rep_hi"], inv["rep_lo"])) == [("R8", "R6"), ("R8", "R5")]
     assert list(inv["pay_gap"]) == pytest.approx([200.0, 100.0])
     assert inv["output_ratio"].iloc[0] == pytest.approx(80 / 60)
+    assert r.metrics["comparable_pairs"] == 26
+    assert r.metrics["inverted_share"] == pytest.approx(2 / 26)
+    assert r.metrics["worst_inversion_gap"] == pytest.approx(200 / 1400)
     assert r.verdict.set_index("criterion").loc["inversions", "status"] == "fail"
+    loose = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"max_inverted_share": 0.08})
+    assert loose.verdict.set_index("criterion").loc["inversions", "status"] == "pass"
+    tight = differentiation(kpilab.evaluate(linear_plan(), team),
+                            criteria={"max_inverted_share": 0.08, "max_inversion_gap": 0.14})
+    assert tight.verdict.set_index("criterion").loc["inversions", "status"] == "fail"
     # 20 % more is the default; asking for 60 % more leaves one pair (80 >= 1.6 × 50)
     r2 = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"inversion_output_ratio": 1.6})
     assert r2.metrics["inversions"] == 1
@@ -117,33 +135,48 @@ def test_p10_zero_gives_inf_and_says_why() -> None:
     assert r.metrics["p90_p10_variable"] == np.inf
 
 
-def test_strength_coverage_flags_unpaid_specialist() -> None:
+def test_strength_coverage_flags_an_unpaid_strength() -> None:
+    """Variable pay is 10 x revenue: R1..R8 earn 100..800; minimum-doers R2, R3 (by hand): median 250.
+
+    Phone work (calls): the top quarter is R4 (200 calls) and R7 (190): median
+    variable (400 + 700) / 2 = 550, ratio 2.2. Written work (emails): the top
+    quarter is R1 (300) and R3 (250); R3 is a minimum-doer, so only R1: 100,
+    ratio 100 / 250 = 0.4 -> written work goes unpaid.
+    """
     team = team8()
-    team.loc[team["rep_id"] == "R5", "plan_revenue"] = 1000.0  # paperwork specialist: 50 of 1000 -> 50 variable
+    team["calls"] = [50.0, 60, 60, 200, 70, 80, 190, 90]
+    team["emails"] = [300.0, 40, 250, 40, 50, 60, 70, 80]
     r = differentiation(kpilab.evaluate(linear_plan(), team))
     sc = r.strength_coverage
-    assert bool(sc.loc["paperwork_specialist", "flagged"]) and not bool(sc.loc["phone_specialist", "flagged"])
-    assert sc.loc["paperwork_specialist", "ratio"] == pytest.approx(50 / 250)
+    assert list(sc.index) == ["phone", "paperwork"]
+    assert sc.loc["phone", "ratio"] == pytest.approx(2.2) and not sc.loc["phone", "flagged"]
+    assert sc.loc["paperwork", "ratio"] == pytest.approx(0.4) and sc.loc["paperwork", "flagged"]
     v = r.verdict.set_index("criterion").loc["strength_coverage"]
-    # named as a person reads it, in the sentence's language
-    assert v["status"] == "not assessed" and "paperwork specialist" in v["explanation"]
+    assert v["status"] == "fail" and "written work" in v["explanation"]
     ru = differentiation(kpilab.evaluate(linear_plan(), team), lang="ru").verdict.set_index("criterion")
-    assert "документалист" in ru.loc["strength_coverage", "explanation"]
-    assert "phone" not in v["explanation"]
-    strict = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"require_strength_coverage": True})
-    assert strict.verdict.set_index("criterion").loc["strength_coverage", "status"] == "fail"
+    assert "письменная работа" in ru.loc["strength_coverage", "explanation"]
+    info = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"require_strength_coverage": False})
+    assert info.verdict.set_index("criterion").loc["strength_coverage", "status"] == "not assessed"
 
 
-def test_minimum_doers_by_activity_and_none() -> None:
+def test_minimum_doers_by_the_rule_and_none() -> None:
+    """calls / plan 100: 0.9, 1.05, 1.05, 1.5, 1.0, 1.0, 1.0, 1.5; R1 misses the minimum.
+
+    Of the 7 who clear it the median effort is 1.05; results (no revenue plan)
+    are revenue / team median 45, at most 1 for R1..R4. Minimum-doers: effort
+    <= 1.05 and results <= 1 -> R2, R3 (R4 works 1.5). Top quarter R7, R8:
+    median 1750; R2, R3: 1250 -> 1.4.
+    """
     team = team8(archetypes=False)
     team["calls"] = [90.0, 105, 105, 150, 100, 100, 100, 150]
     team["plan_calls"] = 100.0
     r = differentiation(kpilab.evaluate(linear_plan(), team))
-    assert r.minimum_doer_definition.startswith("activity")
+    assert r.minimum_doer_definition.startswith("Minimum-doers: reps who clear every required activity minimum")
     assert sorted(r.per_rep.loc[r.per_rep["minimum_doer"], "rep_id"]) == ["R2", "R3"]
+    assert r.per_rep.set_index("rep_id").loc["R1", "segment"] == "laggard"
     assert r.metrics["top_to_minimum"] == pytest.approx(1.4)
     none = differentiation(kpilab.evaluate(linear_plan(), team8(archetypes=False)))
-    assert none.minimum_doer_definition.startswith("none")
+    assert none.minimum_doer_definition.startswith("No activity columns")
     assert none.verdict.set_index("criterion").loc["top_to_minimum", "status"] == "not assessed"
 
 
@@ -170,7 +203,8 @@ def test_per_period_and_scenarios_budget() -> None:
     assert r.per_period["payroll"].tolist() == pytest.approx([11600.0, 11600.0])
     s0, s1 = team8().assign(scenario=0), team8().assign(scenario=1)
     s1["revenue"] *= 2
-    scen = pd.concat([s0, s1], ignore_index=True)[["scenario", "rep_id", "period", "revenue", "archetype"]]
+    scen = pd.concat([s0, s1], ignore_index=True)[["scenario", "rep_id", "period", "revenue", "archetype",
+                                                   "segment"]]
     rs = differentiation(kpilab.evaluate(linear_plan(), scen))
     assert rs.budget["payroll"].tolist() == pytest.approx([11600.0, 15200.0])
     assert rs.metrics["budget_p10"] == pytest.approx(11960.0)
@@ -218,18 +252,53 @@ def test_salary_only_fails_on_sample_team(sample) -> None:
 def test_salary_fines_fails_on_sample_team(sample) -> None:
     r = sample["salary_fines"]
     assert not r.passed
-    assert r.metrics["rho"] == pytest.approx(0.577, abs=5e-3)
-    assert r.metrics["top_to_minimum"] == pytest.approx(1.024, abs=5e-3)
+    # regenerated sample (issue 11, item 9): a bonus for 100 % of the deal plan ranks pay weakly
+    assert r.metrics["rho"] == pytest.approx(0.207, abs=5e-3)
+    assert r.metrics["top_to_minimum"] == pytest.approx(1.015, abs=5e-3)
     assert r.metrics["p90_target_multiple"] < 1.0
     assert r.metrics["inversions"] > 0
 
 
-def test_balanced_kpi_passes_on_sample_team(sample) -> None:
+def test_balanced_kpi_on_the_regenerated_sample_team(sample) -> None:
+    """On the regenerated sample (heavier deal tails, no one defending the 80 % line) Balanced KPI still ranks pay
+    by revenue (rho 0.97) and pays the top quarter 2.2x the minimum-doers, but its P90 upside (1.91x) and
+    its inverted pairs (3.1 % of comparable pairs, worst gap 20 %) fail: a verdict the old generator flattered."""
     r = sample["balanced_kpi"]
-    assert r.passed
     m = r.metrics
-    assert m["rho"] == pytest.approx(0.981, abs=5e-3)
-    assert m["top_to_minimum"] == pytest.approx(1.632, abs=5e-3)
-    assert m["p90_target_multiple"] == pytest.approx(2.119, abs=5e-3)
-    assert m["inversions"] == 0
-    assert r.minimum_doer_definition.startswith("archetype")
+    assert m["rho"] == pytest.approx(0.971, abs=5e-3)
+    assert m["top_to_minimum"] == pytest.approx(2.211, abs=5e-3)
+    assert m["p90_target_multiple"] == pytest.approx(1.910, abs=5e-3)
+    assert m["inverted_share"] == pytest.approx(0.031, abs=1e-3)
+    assert m["worst_inversion_gap"] == pytest.approx(0.202, abs=1e-3)
+    status = r.verdict.set_index("criterion")["status"]
+    assert status["p90_target_multiple"] == "fail" and status["inversions"] == "fail" and not r.passed
+    assert r.minimum_doer_definition.startswith("Minimum-doers: reps who clear")
+    assert status["cost_of_sales"] == "pass"  # 8.8 % in 3-9 %
+
+
+def test_tripled_target_bonus_fails_on_cost_by_default() -> None:
+    """Balanced KPI with the target bonus tripled (55 000 -> 165 000) costs well over 9 % of revenue."""
+    from dataclasses import replace
+
+    from kpilab.data.datasets import load_plan, load_sample_team
+
+    plan = load_plan("balanced_kpi")
+    r = differentiation(kpilab.evaluate(replace(plan, target_bonus=3 * plan.target_bonus), load_sample_team()),
+                        n_boot=0)
+    v = r.verdict.set_index("criterion").loc["cost_of_sales"]
+    assert v["status"] == "fail" and v["value"] > 0.09 and not r.passed
+
+
+def test_bootstrap_interval_share_and_word() -> None:
+    """200 resamples, seeded: the interval holds the point value, the same seed gives the same figures."""
+    po = kpilab.evaluate(linear_plan(), team8(periods=3))
+    a = differentiation(po, criteria={"cost_of_sales_band": None})
+    b = differentiation(po, criteria={"cost_of_sales_band": None})
+    pd.testing.assert_frame_equal(a.verdict, b.verdict)
+    v = a.verdict.set_index("criterion")
+    # pay is 1000 + 10 x revenue: every resample ranks pay exactly as revenue
+    assert v.loc["rho", "low"] == pytest.approx(1.0) and v.loc["rho", "share_passing"] == 1.0
+    assert v.loc["rho", "robustness"] == "robust"
+    assert v.loc["p90_target_multiple", "robustness"] == "fails"  # 0.73 < 2 in every resample
+    assert a.robustness == "fails" and a.share_passing == 0.0
+    assert set(a.robustness_table("ru")["robustness"]) <= {"устойчиво", "на грани", "не проходит", "не оценивался", ""}

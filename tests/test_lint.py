@@ -36,13 +36,26 @@ def test_finds_the_retroactive_cliff_at_70_percent() -> None:
     assert "70.0%" in f.message
 
 
+DESIGN = {"cliff", "flat_zone", "early_cap", "cap_hit", "gate_zeroes", "unlawful_fine", "fine_over_wage",
+          "activity_outweighs_sales"}
+
+
 def test_smooth_plan_finds_nothing() -> None:
-    rep = lint(SMOOTH)
-    assert not rep and len(rep.table) == 0
+    """A linear, uncapped revenue bonus on one plan for everyone: no design risk, no timing gain.
+
+    Moving revenue between months leaves the two-month pay unchanged (pay is linear
+    in revenue); the only finding is that the plan pays for no activity.
+    """
+    team = pd.DataFrame({"rep_id": ["A"] * 3 + ["B"] * 3, "period": ["2026-01", "2026-02", "2026-03"] * 2,
+                         "revenue": [900_000.0, 1_100_000, 1_000_000, 700_000, 1_300_000, 800_000]})
+    rep = lint(SMOOTH, team)
+    assert [f.kind for f in rep.findings] == ["no_activity_kpi"]
+    assert rep.gaming["timing"]["gain"].max() == pytest.approx(0.0, abs=1e-6)
+    assert not rep.kinds() & DESIGN
     smooth_commission = Plan.from_dict({"name": "m", "base": 1, "targets": {"revenue": 1_000_000}, "components": [
         {"name": "c", "kind": "commission", "metric": "revenue", "tiers_on": "attainment",
          "tiers": [{"from": 0, "rate": 0.02}, {"from": 0.8, "rate": 0.03}, {"from": 1.0, "rate": 0.05}]}]})
-    assert not lint(smooth_commission)
+    assert not lint(smooth_commission).kinds() & DESIGN
 
 
 def test_payout_curve_is_the_engine() -> None:

@@ -47,6 +47,29 @@ def test_tail_with_scenarios_majority() -> None:
     assert row["share_flagged"] == pytest.approx(0.5) and bool(row["flagged"])
 
 
+def test_tail_knows_tenure_and_own_plans() -> None:
+    """4 reps x 6 months. N joined in month 1 (tenure 0..5) and sells 20, 30, ... while ramping;
+    S sells 40 every month on a small territory (plan 40); L sells 50 of a 100 plan; B sells 100 of 100.
+
+    By revenue N and S are the bottom two every month (quantile 0.5). By attainment of their own
+    plan (the default with plan_revenue) S is at 100 % and L at 50 % is the bottom with N; N is on
+    ramp (tenure 0 < 6 at the window's start), so it is reported apart and only L is flagged.
+    """
+    rows = []
+    for m in range(6):
+        for rep, rev, plan, ten in (("N", 20.0 + 10 * m, 100.0, m), ("S", 40.0, 40.0, 30 + m),
+                                    ("L", 50.0, 100.0, 30 + m), ("B", 100.0, 100.0, 30 + m)):
+            rows.append({"rep_id": rep, "period": f"2026-{m + 1:02d}", "revenue": rev, "plan_revenue": plan,
+                         "tenure_months": ten})
+    team = pd.DataFrame(rows)
+    by_revenue = tail(team.drop(columns=["plan_revenue", "tenure_months"]), k=3, n=6, quantile=0.5)
+    assert set(by_revenue.reps) == {"N", "S"} and by_revenue.measure == "revenue"
+    t = tail(team, k=3, n=6, quantile=0.5)
+    assert t.measure == "attainment"
+    assert t.reps == ("L",) and t.newcomers == ("N",)
+    assert not t.table.set_index("rep_id").loc["N", "flagged"]
+
+
 def const_team() -> pd.DataFrame:
     return pd.DataFrame({"rep_id": np.repeat(["R1", "R2"], 3), "period": ["2026-01", "2026-02", "2026-03"] * 2,
                          "revenue": [10.0] * 3 + [20.0] * 3})

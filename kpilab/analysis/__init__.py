@@ -24,6 +24,11 @@ from .tail import ReplacementResult, TailReport, simulate_replacement, tail
 
 __all__ += ["compare", "Comparison", "tail", "TailReport", "simulate_replacement", "ReplacementResult",
             "fines_vs_bonuses", "FinesVsBonuses", "bonus_twin", "call_economics", "CallEconomics"]
+from .gaming import padding_gains, skipped_activity, timing_gains, windfall_months
+from .segments import Segments, segment_recovery, segment_reps
+
+__all__ += ["segment_reps", "Segments", "segment_recovery", "timing_gains", "padding_gains", "windfall_months",
+            "skipped_activity"]
 from .budget import budget_quantiles
 
 __all__ += ["budget_quantiles"]
@@ -33,3 +38,7 @@ __all__ += ["sweep", "Sweeper", "SweepResult"]
 from .optimize import OptimizeResult, optimize
 
 __all__ += ["optimize", "OptimizeResult"]
+from .recommend import recommend
+from .transition import Transition, transition
+
+__all__ += ["recommend", "transition", "Transition"]

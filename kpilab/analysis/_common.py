@@ -20,7 +20,7 @@ from ..plan import Plan, Scheme
 
 __all__ = ["Result", "Measure", "ACTIVITY_METRICS", "SALES_METRICS", "SPECIALISTS", "LANGS",
            "check_lang", "resolve_measure", "measure_label", "align_team", "same_values", "percentile",
-           "row_targets", "on_target_variable", "scenario_column"]
+           "row_targets", "on_target_variable", "scenario_column", "quartiles"]
 
 #: Specialist archetypes of kpilab.data.synth: strong at one thing, not star closers.
 SPECIALISTS: tuple[str, ...] = ("phone_specialist", "paperwork_specialist", "account_manager")
@@ -184,6 +184,20 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     for k in keys:  # keep the payouts' own key values and dtypes
         merged[k] = table[k].to_numpy()
     return merged
+
+
+def quartiles(values: np.ndarray) -> np.ndarray:
+    """Quartile 1..4 (4 = top) of each value, by rank; ties broken by position.
+
+    ``ceil(4 * rank / n)`` with ranks 1..n, so 8 values give two per quartile
+    and the top quartile is never empty.
+    """
+    values = np.asarray(values, dtype=float)
+    n = values.size
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    rank = pd.Series(values).rank(method="first").to_numpy()
+    return np.ceil(4.0 * rank / n).astype(int)
 
 
 def percentile(values: np.ndarray, q: float) -> float:

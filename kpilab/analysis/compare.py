@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..engine import Payouts, evaluate
+from ..i18n import label, t
 from ..errors import KpilabError
 from ..plan import Plan, Scheme
 from ._common import Measure, Result, check_lang
@@ -53,9 +54,40 @@ class Comparison(Result):
     reports: Mapping[str, DifferentiationReport] = field(default_factory=dict)
     payouts: Mapping[str, Payouts] = field(default_factory=dict)
     baseline: str = ""
+    lang: str = "en"
 
     def _html_parts(self) -> list[tuple[str, pd.DataFrame]]:
-        return [("verdict", self.verdict), ("metrics", self.table)]
+        return [("verdict", self.verdict), ("metrics", self.table), ("robustness", self.robustness())]
+
+    def robustness(self, lang: str | None = None) -> pd.DataFrame:
+        """Criterion (and ``overall``) × plan: "value (low to high), word" in ``lang``.
+
+        The interval is the 5th-95th percentile of the bootstrap resamples and
+        the word "robust", "borderline" or "fails" (see :mod:`kpilab.analysis.criteria`).
+        """
+        cols = {}
+        lang_ = lang or self.lang
+        index = pd.Index([])
+        for name, r in self.reports.items():
+            tab = r.robustness_table(lang_)
+            cells = []
+            for row in tab.itertuples():
+                value = f"{row.value} ({row.interval})" if row.interval else row.value
+                share = t("verdict.share_passing", lang_, share=row.share_passing) if row.share_passing != "—" else ""
+                cells.append(", ".join(x for x in (value, row.robustness, share) if x))
+            cols[name] = cells
+            index = tab.index
+        out = pd.DataFrame(cols, index=index)
+        out.index = [t("verdict.overall", lang or self.lang) if c == "overall" else label(c, lang or self.lang)
+                     for c in out.index]
+        return out
+
+    def robustness_text(self, lang: str | None = None) -> str:
+        """:meth:`robustness` as aligned plain text (what ``kpilab compare`` prints)."""
+        frame = self.robustness(lang)
+        rows = [["", *frame.columns]] + [[i, *v] for i, v in zip(frame.index, frame.to_numpy().tolist())]
+        widths = [max(len(str(r[k])) for r in rows) for k in range(len(rows[0]))]
+        return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
 def _named(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme]) -> dict[str, Plan | Scheme]:
@@ -125,4 +157,4 @@ def compare(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], team: 
     verdict = pd.DataFrame({name: r.verdict.set_index("criterion")["status"] for name, r in reports.items()})
     verdict.loc["overall"] = ["pass" if r.passed else "fail" for r in reports.values()]
     return Comparison(table=table, verdict=verdict, passed={n: r.passed for n, r in reports.items()},
-                      deltas=deltas, pay=pay, reports=reports, payouts=payouts, baseline=base_name)
+                      deltas=deltas, pay=pay, reports=reports, payouts=payouts, baseline=base_name, lang=lang)

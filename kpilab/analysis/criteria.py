@@ -23,16 +23,38 @@ Sources (read 2026; quoted in substance, not verbatim)
   WorldatWork Workspan Daily, "Why Compensation Cost of Sales Is a Metric That
   Deserves Your Attention" (2024); ZS, "Putting CCOS to work for your incentive
   program": "generally between 3 and 9 %", but measured differently by company
-  and industry. kpilab therefore sets **no default band**: the user gives one
-  (``cost_of_sales_band=(0.03, 0.09)`` reproduces the ZS range), otherwise the
-  criterion is reported "not assessed".
+  and industry (see the default band below).
+- **Inversions, as a share of comparable pairs and by the worst gap.** A
+  pair is comparable when one rep has at least 20 % more output; it is
+  inverted when that rep earns less. The criterion reads the *share* of
+  comparable pairs inverted (at most 2 %) and the largest gap, as a share of
+  the better rep's pay (at most 25 %), so it does not fail a large team for a
+  handful of pairs among tens of thousands (a count of inversions grows with
+  the square of the team). 2 %: with pay ranking output at Spearman rho 0.8
+  (Kendall tau about 0.6) about 20 % of *all* pairs are discordant; among
+  pairs at least 20 % apart in output, a pay-for-performance plan should
+  invert a tenth of that. 25 %: a smaller gap is within one month's
+  bonus noise in a 50/50 mix; Mitra, Gupta and Jenkins, "A drop in the
+  bucket: when is a pay raise a pay raise?" (J. Organizational Behavior,
+  1997) found pay differences under about 7 % go unnoticed, so a gap above
+  25 % (3-4 times that) is one a rep will see and resent. Windfall months
+  (revenue over 3x the rep's median month) are kept out.
+- **Compensation cost of sales, default band 3-9 %.** ZS, "Putting CCOS to
+  work for your incentive program": sales compensation "generally between 3
+  and 9 %" of revenue; WorldatWork Workspan Daily (2024). The band is a
+  default, not a law: set ``cost_of_sales_band`` to the client's industry, or
+  None to switch the criterion off.
 - **Spearman rho >= 0.8 between pay and output, top-quartile / minimum-doer
-  total pay >= 1.5, no inversions.** Practitioner rules of thumb used by
+  total pay >= 1.5.** Practitioner rules of thumb used by
   kpilab; we found no published benchmark with these exact numbers. The idea
   (similar performance -> similar pay, very different performance -> pay that
   reflects the difference) is the "pay for performance" test described by
   Marketing Advantage, "Does Your Sales Compensation Plan Really Pay for
   Performance?" (2021), without numeric thresholds.
+- **Robustness.** A criterion is *robust* when it passes and passes in at
+  least 90 % of bootstrap resamples of the reps (and of each rep's months),
+  *fails* when it fails and passes in under half of them, *borderline*
+  otherwise (the usual 90 % confidence convention).
 - **Russia, lawful bonus cuts (used by lint).** Federal law of 7 June 2025
   No. 144-FZ (in force 1 September 2025, amending the Labour Code): a bonus cut
   for a disciplinary breach applies only to bonuses of the period in which the
@@ -55,9 +77,9 @@ SOURCES: dict[str, str] = {
     "rho": "practitioner rule of thumb (kpilab); pay-for-performance idea: Marketing Advantage 2021",
     "top_to_minimum": "practitioner rule of thumb (kpilab)",
     "p90_target_multiple": "SalesGlobe (Donnolo): 200 % of target incentive at P90; ZS 'Great Compression' 2022",
-    "inversions": "practitioner rule of thumb (kpilab)",
-    "cost_of_sales": "user-given band; ZS: CCOS generally 3-9 %; WorldatWork Workspan 2024",
-    "strength_coverage": "kpilab design goal (several roads to a bonus); informational by default",
+    "inversions": "share of comparable pairs (Kendall-tau reasoning) and worst gap (Mitra, Gupta, Jenkins 1997)",
+    "cost_of_sales": "default band 3-9 %: ZS, CCOS generally 3-9 %; WorldatWork Workspan 2024",
+    "strength_coverage": "kpilab design goal (several roads to a bonus)",
 }
 
 
@@ -73,16 +95,24 @@ class Criteria:
         Minimum ratio of median total pay, top output quartile / minimum-doers (1.5).
     p90_target_multiple_min
         Minimum P90 of variable pay as a multiple of the target bonus (2.0).
-    max_inversions
-        Most rep pairs allowed where the rep with clearly more output earns less (0).
+    max_inverted_share
+        Largest share of comparable pairs (one rep with at least
+        ``inversion_output_ratio`` × the other's output) in which the rep with
+        more output earns less (0.02).
+    max_inversion_gap
+        Largest pay gap of an inverted pair, as a share of the pay of the rep
+        with more output (0.25).
     cost_of_sales_band
-        ``(low, high)`` for total pay / revenue; None: the criterion is not assessed.
+        ``(low, high)`` for total pay / revenue (default 3-9 %); None switches
+        the criterion off ("not assessed"). Without revenue it is not assessed.
     inversion_output_ratio
         "Clearly more output" means at least this ratio (1.2 = 20 % more).
     require_strength_coverage
-        When True, a specialist archetype whose median variable pay is no more
-        than the minimum-doers' fails the verdict; by default it is reported
-        but does not decide pass/fail.
+        When True (default), reps strong in an activity family whose median
+        variable pay is no more than the minimum-doers' fail the verdict; False
+        reports it without deciding.
+    robust_share
+        Share of bootstrap resamples that must pass for "robust" (0.9).
 
     See the module docstring for sources.
     """
@@ -90,10 +120,12 @@ class Criteria:
     rho_min: float = 0.8
     top_to_minimum_min: float = 1.5
     p90_target_multiple_min: float = 2.0
-    max_inversions: int = 0
-    cost_of_sales_band: tuple[float, float] | None = None
+    max_inverted_share: float = 0.02
+    max_inversion_gap: float = 0.25
+    cost_of_sales_band: tuple[float, float] | None = (0.03, 0.09)
     inversion_output_ratio: float = 1.2
-    require_strength_coverage: bool = False
+    require_strength_coverage: bool = True
+    robust_share: float = 0.9
 
     def __post_init__(self) -> None:
         band = self.cost_of_sales_band
@@ -104,6 +136,10 @@ class Criteria:
             object.__setattr__(self, "cost_of_sales_band", band)
         if self.inversion_output_ratio < 1.0:
             raise KpilabError("inversion_output_ratio must be >= 1")
+        if not 0 <= self.max_inverted_share <= 1 or self.max_inversion_gap < 0:
+            raise KpilabError("max_inverted_share must be in [0, 1] and max_inversion_gap >= 0")
+        if not 0.5 <= self.robust_share <= 1:
+            raise KpilabError("robust_share must be in [0.5, 1]")
 
     @classmethod
     def from_any(cls, value: "Criteria | Mapping[str, Any] | None") -> "Criteria":

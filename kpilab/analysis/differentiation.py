@@ -25,11 +25,13 @@ from scipy import stats
 
 from ..engine import Payouts
 from ..errors import KpilabError
-from ..i18n import has_label, label
+from ..i18n import fmt_percent, t
 from ..plan import Curve
-from ._common import SPECIALISTS, Measure, Result, align_team, check_lang, on_target_variable, percentile
+from . import bootstrap as _bs
+from ._common import Measure, Result, align_team, check_lang, on_target_variable, percentile
 from .criteria import SOURCES, Criteria
 from .profile import TeamProfile, build_profile, group_reduce, minimum_doers, profile_team, quartiles
+from .segments import Segments
 from .verdict import fmt, sentence
 
 __all__ = ["differentiation", "DifferentiationReport", "excellence_to_threshold", "quartiles", "spearman",
@@ -87,6 +89,17 @@ def count_inversions(output: np.ndarray, pay: np.ndarray, ratio: float = 1.2) ->
         more = (o[sl, None] >= ratio * o[None, :]) & (o[sl, None] > o[None, :])
         total += int((more & (p[sl, None] < p[None, :] - _PAY_EPS)).sum())
     return total
+
+
+def _inversion_figures(output: np.ndarray, pay: np.ndarray, ratio: float) -> dict[str, float]:
+    """inversions (count), comparable_pairs, inverted_share and worst_inversion_gap of one set of reps."""
+    fig = _bs.batch_figures(np.asarray(output, float)[None, :], np.asarray(pay, float)[None, :],
+                            np.zeros((1, len(output))), np.ones((1, len(output))), np.zeros((1, len(output)), bool),
+                            {}, None, None, ratio)
+    comparable = float(fig["comparable_pairs"][0])
+    share = float(fig["inverted_share"][0])
+    return {"inversions": float(round(share * comparable)), "comparable_pairs": comparable,
+            "inverted_share": share, "worst_inversion_gap": float(fig["worst_inversion_gap"][0])}
 
 
 def list_inversions(per_rep: pd.DataFrame, ratio: float = 1.2) -> pd.DataFrame:
@@ -147,7 +160,7 @@ def _core(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.
         "top_to_minimum": _ratio(top_med, min_med),
         "p10_variable": p10, "p50_variable": p50, "p90_variable": p90,
         "p90_target_multiple": percentile(mult, 90), "p90_p10_variable": p90_p10,
-        "inversions": float(count_inversions(perf, total, ratio)),
+        **_inversion_figures(perf, total, ratio),
     }
 
 
@@ -260,7 +273,17 @@ class DifferentiationReport(Result):
         Metric name -> ``value`` (the same numbers as :attr:`metrics`).
     verdict
         criterion, value, threshold, status ("pass"/"fail"/"not assessed"),
-        passed (nullable boolean), explanation (one sentence), source.
+        passed (nullable boolean), explanation (one sentence), source, unit
+        (of value and threshold: "ratio" or "share"; inversions are the share
+        of comparable pairs inverted), and with the bootstrap low, high (90 %
+        interval), share_passing and robustness ("robust", "borderline",
+        "fails"; "" when not assessed).
+    robustness, share_passing
+        The plan's word and the share of resamples in which every deciding criterion passes.
+    segments, windfalls, notes, measure_check
+        The classification of reps, the windfall rows kept out of the rank
+        criteria, plain sentences (measure that decided, windfalls, bootstrap),
+        and the revenue-vs-attainment check.
     passed
         True when every assessed criterion passes.
     per_rep, by_archetype, by_quartile, per_period, inversions, strength_coverage, budget
@@ -282,6 +305,39 @@ class DifferentiationReport(Result):
     measure: str = "revenue"
     criteria: Criteria = field(default_factory=Criteria)
     lang: str = "en"
+    segments: Segments | None = None
+    robustness: str = ""
+    share_passing: float = float("nan")
+    bootstrap: pd.DataFrame | None = None
+    n_boot: int = 0
+    seed: int = 0
+    windfalls: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: tuple[str, ...] = ()
+    measure_check: Mapping[str, Any] = field(default_factory=dict)
+    by_segment: pd.DataFrame | None = None
+
+    def robustness_table(self, lang: str | None = None) -> pd.DataFrame:
+        """Criterion -> value, interval, share of resamples passing and the robustness word (words in ``lang``)."""
+        lang = self.lang if lang is None else lang
+        v = self.verdict.set_index("criterion")
+        kind = {"cost_of_sales": "pct", "inversions": "pct"}
+        rows = {}
+        for c, r in v.iterrows():
+            k = kind.get(c, "num")
+            word = r.get("robustness", "")
+            rows[c] = {"value": fmt(r["value"], k, lang),
+                       "interval": t("verdict.interval", lang, low=fmt(r.get("low"), k, lang),
+                                     high=fmt(r.get("high"), k, lang)),
+                       "share_passing": fmt_percent(r["share_passing"], lang, 0)
+                       if pd.notna(r.get("share_passing")) else "—",
+                       "robustness": t(f"verdict.{word}", lang) if word else t("common.not_assessed", lang)}
+        out = pd.DataFrame(rows).T
+        out.loc["overall"] = {"value": t("verdict.pass_word" if self.passed else "verdict.fail_word", lang),
+                              "interval": "", "share_passing": fmt_percent(self.share_passing, lang, 0)
+                              if not np.isnan(self.share_passing) else "—",
+                              "robustness": t(f"verdict.{self.robustness}", lang) if self.robustness else ""}
+        out.index.name = "criterion"
+        return out
 
     def _html_parts(self) -> list[tuple[str, pd.DataFrame]]:
         return [("verdict: " + ("PASS" if self.passed else "FAIL"), self.verdict[["criterion", "value",
@@ -293,6 +349,7 @@ class DifferentiationReport(Result):
         for row in self.verdict.itertuples():
             lines.append(f"  [{row.status}] {row.explanation}")
         lines.append(f"  Minimum-doers: {self.minimum_doer_definition}")
+        lines.extend(f"  {n}" for n in self.notes)
         return "\n".join(lines)
 
 
@@ -310,7 +367,8 @@ def _group_table(per_rep: pd.DataFrame, key: str, min_median_total: float) -> pd
 
 def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure: Measure = None,
                     criteria: Criteria | Mapping[str, Any] | None = None, lang: str = "en", *,
-                    profile: TeamProfile | None = None) -> DifferentiationReport:
+                    profile: TeamProfile | None = None, labels: Any = None, n_boot: int = 200, seed: int = 0,
+                    check_measures: bool = True) -> DifferentiationReport:
     """Judge how well a plan separates strong reps from minimum-doers, over all periods and per period.
 
     Parameters
@@ -332,6 +390,17 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
         Sources: see :mod:`kpilab.analysis.criteria`.
     lang
         "en" or "ru" for the verdict sentences.
+    labels
+        Manual segments overriding the rule (see :func:`~kpilab.analysis.segment_reps`):
+        a mapping rep -> segment, a DataFrame or a CSV/XLSX file; a ``segment``
+        column of the team is read too.
+    n_boot, seed
+        Bootstrap resamples (0: none) and their seed: each criterion gets a
+        90 % interval (``low``, ``high``), the share of resamples that pass and
+        a robustness word ("robust", "borderline", "fails"); so does the plan.
+    check_measures
+        With the default measure on a team with revenue plans, also judge on
+        attainment of the rep's own plan and say whether the verdict changes.
     profile
         What the team alone decides, from :func:`~kpilab.analysis.profile_team`
         (``team`` and ``measure`` then come from it: leave them out or pass the
@@ -358,7 +427,7 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     crit = Criteria.from_any(criteria)
     if not isinstance(payouts, Payouts):
         raise KpilabError(f"differentiation() needs the Payouts of kpilab.evaluate, got {type(payouts).__name__}")
-    t = payouts.table
+    t_ = payouts.table
     if profile is not None:
         if not isinstance(profile, TeamProfile):
             raise KpilabError(f"profile must come from profile_team(), got {type(profile).__name__}")
@@ -366,13 +435,13 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
             raise KpilabError("pass the team either to profile_team() or to differentiation(), not both")
         if measure is not None and measure is not profile.measure_arg and measure != profile.measure:
             raise KpilabError(f"measure {measure!r} differs from the profile's ({profile.measure!r})")
-        if not profile.matches(t):  # other rows: align and profile them as without a profile
+        if not profile.matches(t_):  # other rows: align and profile them as without a profile
             profile = build_profile(align_team(payouts, profile.team), profile.measure_arg,
-                                    {k: t[k].to_numpy() for k in profile.keys})
+                                    {k: t_[k].to_numpy() for k in profile.keys}, labels=labels)
     else:
         frame = align_team(payouts, team)
-        profile = build_profile(frame, measure, {k: t[k].to_numpy() for k in ("scenario", "rep_id", "period")
-                                                 if k in t.columns})
+        profile = build_profile(frame, measure, {k: t_[k].to_numpy() for k in ("scenario", "rep_id", "period")
+                                                 if k in t_.columns}, labels=labels)
     tb = np.asarray(payouts.target_bonus, float)
     if np.any(tb <= 0):
         on_target = on_target_variable(payouts)
@@ -382,22 +451,38 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     else:
         target_rows = tb
         target_definition = "target bonus of the plan (or the row's target_bonus override)"
-    pay = {"total": t["total"].to_numpy(float), "variable": t["variable"].to_numpy(float), "target": target_rows}
+    pay = {"total": t_["total"].to_numpy(float), "variable": t_["variable"].to_numpy(float), "target": target_rows}
 
     # Per rep: monthly means over all rows (the team's part is in the profile).
     means = group_reduce(profile.rep_codes, pay, "mean")
     is_min, min_def = minimum_doers(profile, payouts)
+    segments = profile.segments
+    min_def = segments.describe(lang)
     reps = profile.reps
+    windfall = profile.windfall
+    has_windfall = windfall is not None and bool(windfall.any())
+    if has_windfall:
+        clean_total = group_reduce(profile.rep_codes, {"x": np.where(windfall, np.nan, pay["total"])},
+                                   "mean")["x"].to_numpy()
+        clean_total = np.where(np.isnan(clean_total), means["total"].to_numpy(), clean_total)
+    else:
+        clean_total = means["total"].to_numpy()
+    seg_tab = segments.table.set_index(segments.table["rep_id"].astype(str))
+    seg_rows = seg_tab.reindex(reps["rep_id"].astype(str))
     per_rep = pd.DataFrame({
         **{c: reps[c] for c in reps.columns},
         "total": means["total"].to_numpy(), "variable": means["variable"].to_numpy(),
-        "target_variable": means["target"].to_numpy(), "quartile": profile.quartile,
+        "target_variable": means["target"].to_numpy(), "quartile": profile.clean_quartile,
         "minimum_doer": is_min, "n_rows": profile.n_rows,
+        "segment": seg_rows["segment"].to_numpy(), "effort_index": seg_rows["effort_index"].to_numpy(),
+        "results_index": seg_rows["results_index"].to_numpy(),
+        "performance_ranked": profile.clean_performance, "total_ranked": clean_total,
     })
+    strong = {f: segments.strong(f)[seg_tab.index.get_indexer(reps["rep_id"].astype(str))]
+              for f in segments.families}
 
-    core = _core(profile.reps["performance"].to_numpy(), per_rep["total"].to_numpy(),
-                 per_rep["variable"].to_numpy(), per_rep["target_variable"].to_numpy(), is_min,
-                 crit.inversion_output_ratio, q=profile.quartile)
+    core = _core(profile.clean_performance, clean_total, per_rep["variable"].to_numpy(),
+                 per_rep["target_variable"].to_numpy(), is_min, crit.inversion_output_ratio, q=profile.clean_quartile)
 
     # Cost.
     n_scen = profile.n_scenarios
@@ -411,11 +496,12 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
                                  "n_minimum_doers": float(is_min.sum()), "top_to_minimum": core["top_to_minimum"],
                                  "target_variable": float(np.mean(target_rows)) if len(target_rows) else np.nan}
     for k in ("p10_variable", "p50_variable", "p90_variable", "p90_target_multiple", "p90_p10_variable",
-              "inversions"):
+              "inversions", "comparable_pairs", "inverted_share", "worst_inversion_gap"):
         metrics[k] = core[k]
     metrics.update({"payroll": float(payroll), "variable_payroll": float(var_payroll),
                     "variable_share": _ratio(var_payroll, payroll), "output": profile.output, "revenue": revenue,
-                    "cost_of_sales": _ratio(payroll, revenue)})
+                    "cost_of_sales": _ratio(payroll, revenue),
+                    "windfall_months": float(windfall.sum()) if windfall is not None else 0.0})
     budget = None
     if profile.scenario_codes is not None:
         b = pd.DataFrame({"payroll": group_reduce(profile.scenario_codes, {"p": pay["total"]}, "sum")["p"].to_numpy(),
@@ -431,37 +517,189 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     min_med_total = core["minimum_median_total"]
     by_quartile = _group_table(per_rep, "quartile", min_med_total)
     by_archetype = _group_table(per_rep, "archetype", min_med_total) if "archetype" in per_rep else None
+    by_segment = _group_table(per_rep, "segment", min_med_total)
 
-    # Strength coverage.
+    # Strengths: the top quarter of each activity family (minimum-doers excluded) against minimum-doers.
     strength = None
-    if by_archetype is not None and is_min.any():
+    if strong and is_min.any():
         min_var = float(np.median(per_rep.loc[is_min, "variable"]))
-        present = [a for a in SPECIALISTS if a in by_archetype.index]
-        if present:
-            strength = pd.DataFrame({
-                "n_reps": by_archetype.loc[present, "n_reps"],
-                "median_variable": by_archetype.loc[present, "median_variable"],
-                "minimum_median_variable": min_var,
-            })
-            with np.errstate(divide="ignore", invalid="ignore"):
-                strength["ratio"] = [_ratio(v, min_var) for v in strength["median_variable"]]
-            strength["flagged"] = strength["median_variable"] <= min_var + _PAY_EPS
-            strength.index.name = "archetype"
+        lines = {}
+        for f, mask in strong.items():
+            if mask.any():
+                med = float(np.median(per_rep.loc[mask, "variable"]))
+                lines[f] = {"n_reps": int(mask.sum()), "median_variable": med, "minimum_median_variable": min_var,
+                            "ratio": _ratio(med, min_var), "flagged": med <= min_var + _PAY_EPS}
+        if lines:
+            strength = pd.DataFrame(lines).T.astype({"n_reps": int, "median_variable": float,
+                                                     "minimum_median_variable": float, "ratio": float,
+                                                     "flagged": bool})
+            strength.index.name = "family"
+            metrics["strength_coverage"] = float(strength["ratio"].min())
 
     # Per period (scenarios pooled: a rep's mean over scenarios in that period).
     per_period = _per_period(profile, pay, is_min, crit.inversion_output_ratio)
 
-    inversions = list_inversions(per_rep, crit.inversion_output_ratio)
+    ranked = per_rep[["rep_id", "performance_ranked", "total_ranked"] + (["archetype"] if "archetype" in per_rep
+                                                                            else [])]
+    inversions = list_inversions(ranked.rename(columns={"performance_ranked": "performance",
+                                                        "total_ranked": "total"}), crit.inversion_output_ratio)
     verdict = _verdict(metrics, strength, crit, profile.measure, lang, has_revenue=has_revenue)
+
+    # Uncertainty: the same figures on resampled teams.
+    boot = None
+    if n_boot:
+        boot = _bootstrap(profile, pay, is_min, strong, crit, n_boot, seed)
+        verdict = _robustness(verdict, boot, crit, metrics)
     assessed = verdict["passed"].dropna()
     passed = bool(len(assessed)) and bool(assessed.all())
+    share_all = float("nan")
+    word = ""
+    if boot is not None:
+        deciding = [c for c in verdict["criterion"] if f"pass_{c}" in boot and
+                    verdict.set_index("criterion").loc[c, "status"] in ("pass", "fail")]
+        if deciding:
+            share_all = float(boot[[f"pass_{c}" for c in deciding]].all(axis=1).mean())
+            word = _word(passed, share_all, crit.robust_share)
+
+    # Notes: windfalls kept out, and whether another output measure would change the verdict.
+    notes: list[str] = [t("verdict.measure_decided", lang, measure=_measure_word(profile.measure, lang))]
+    windfalls = pd.DataFrame(columns=["rep_id", "period", "revenue"])
+    if has_windfall:
+        rows = np.flatnonzero(windfall)
+        windfalls = pd.DataFrame({"rep_id": profile.team["rep_id"].to_numpy()[rows],
+                                  "period": profile.team["period"].to_numpy()[rows],
+                                  "revenue": profile.revenue[rows]})
+        listed = ", ".join(f"{r} {p}" for r, p in zip(windfalls["rep_id"].head(5), windfalls["period"].head(5)))
+        notes.append(t("verdict.windfall_note", lang, count=len(rows), factor=fmt(3, "int", lang), rows=listed))
+    check: dict[str, Any] = {}
+    if check_measures and measure is None and profile.measure == "revenue" and "plan_revenue" in profile.team:
+        plan_rev = pd.to_numeric(profile.team["plan_revenue"], errors="coerce").to_numpy(float)
+        if np.all(plan_rev > 0):
+            alt = differentiation(payouts, profile.team, measure=_attainment, criteria=crit, lang=lang, n_boot=0,
+                                  check_measures=False)
+            rho_m = spearman(profile.performance, profile.team["revenue"].to_numpy(float) / plan_rev)[0]
+            check = {"measure": profile.measure, "other": "attainment", "passed": passed, "other_passed": alt.passed,
+                     "agree": alt.passed == passed, "rho": rho_m}
+            key = "verdict.measure_agree" if alt.passed == passed else "verdict.measure_disagree"
+            notes.append(t(key, lang, measure=_measure_word(profile.measure, lang),
+                           other=t("verdict.measure.attainment", lang),
+                           other_verdict=t("verdict.pass_word" if alt.passed else "verdict.fail_word", lang),
+                           rho=fmt(rho_m, "num", lang)))
+    if boot is not None:
+        notes.append(t("verdict.bootstrap_note", lang, n=n_boot, seed=seed))
+
     table = pd.DataFrame({"value": pd.Series(metrics, dtype=float)})
     table.index.name = "metric"
     return DifferentiationReport(
         table=table, verdict=verdict, passed=passed, metrics=dict(metrics), per_rep=per_rep,
         by_archetype=by_archetype, by_quartile=by_quartile, per_period=per_period, inversions=inversions,
         strength_coverage=strength, budget=budget, minimum_doer_definition=min_def,
-        target_definition=target_definition, measure=profile.measure, criteria=crit, lang=lang)
+        target_definition=target_definition, measure=profile.measure, criteria=crit, lang=lang,
+        segments=segments, robustness=word, share_passing=share_all,
+        bootstrap=boot, n_boot=int(n_boot), seed=int(seed), windfalls=windfalls, notes=tuple(notes),
+        measure_check=check, by_segment=by_segment)
+
+
+def _attainment(frame: pd.DataFrame) -> np.ndarray:
+    """Revenue over the row's own revenue plan."""
+    return frame["revenue"].to_numpy(float) / pd.to_numeric(frame["plan_revenue"], errors="coerce").to_numpy(float)
+
+
+def _measure_word(measure: str, lang: str) -> str:
+    from ..i18n import has_label, label
+
+    if measure == "attainment":
+        return t("verdict.measure.attainment", lang)
+    return label(measure, lang).lower() if has_label(measure) else measure
+
+
+def _word(passed: bool, share: float, robust_share: float) -> str:
+    if np.isnan(share):
+        return ""
+    if passed and share >= robust_share - 1e-12:
+        return "robust"
+    if not passed and share < 0.5:
+        return "fails"
+    return "borderline"
+
+
+def _bootstrap(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.ndarray,
+               strong: Mapping[str, np.ndarray], crit: Criteria, n_boot: int, seed: int) -> pd.DataFrame:
+    """Each criterion's figure and pass/fail on ``n_boot`` resampled teams (reps, and each rep's months).
+
+    Months are resampled within each drawn rep when the table has no
+    ``scenario`` column (with scenarios, each rep's rows already span many
+    possible years); windfall rows stay out of the rank figures as in the point estimate.
+    """
+    rng = np.random.default_rng(seed)
+    n = profile.n_reps
+    months = profile.scenario_codes is None
+    reps, rows, valid = _bs.resample(rng, profile.rep_codes, n, n_boot, months)
+    rev = profile.revenue
+    keep = None if profile.windfall is None else ~profile.windfall
+    if months:
+        m = lambda x, k=None: _bs.per_rep_means(np.asarray(x, float), rows, valid, k)  # noqa: E731
+        total, variable, target = m(pay["total"]), m(pay["variable"]), m(pay["target"])
+        perf_c = m(profile.performance, keep)
+        total_c = m(pay["total"], keep)
+        perf_c = np.where(np.isnan(perf_c), m(profile.performance), perf_c)
+        total_c = np.where(np.isnan(total_c), total, total_c)
+        count = profile.n_rows[reps]
+        pay_sum = total * count
+        rev_sum = m(rev) * count if rev is not None else None
+    else:
+        means = group_reduce(profile.rep_codes, pay, "mean")
+        total, variable, target = (means[c].to_numpy()[reps] for c in ("total", "variable", "target"))
+        if keep is not None:
+            tc = group_reduce(profile.rep_codes, {"x": np.where(keep, pay["total"], np.nan)}, "mean")["x"].to_numpy()
+            tc = np.where(np.isnan(tc), means["total"].to_numpy(), tc)
+        else:
+            tc = means["total"].to_numpy()
+        perf_c, total_c = profile.clean_performance[reps], tc[reps]
+        count = profile.n_rows[reps]
+        pay_sum = total * count
+        rev_sum = (group_reduce(profile.rep_codes, {"r": rev}, "mean")["r"].to_numpy()[reps] * count
+                   if rev is not None else None)
+    fig = _bs.batch_figures(perf_c, total_c, variable, target, is_min[reps], {f: s[reps] for f, s in strong.items()},
+                            pay_sum, rev_sum, crit.inversion_output_ratio)
+    out = pd.DataFrame(fig)
+    out["pass_rho"] = out["rho"] >= crit.rho_min
+    out["pass_top_to_minimum"] = out["top_to_minimum"] >= crit.top_to_minimum_min
+    out["pass_p90_target_multiple"] = (out["p90_target_multiple"] >= crit.p90_target_multiple_min) & (
+        out["p90_variable"] > _PAY_EPS)
+    out["pass_inversions"] = (out["inverted_share"] <= crit.max_inverted_share + 1e-12) & (
+        out["worst_inversion_gap"] <= crit.max_inversion_gap + 1e-12)
+    band = crit.cost_of_sales_band
+    if band is not None:
+        out["pass_cost_of_sales"] = (out["cost_of_sales"] >= band[0]) & (out["cost_of_sales"] <= band[1])
+    out["pass_strength_coverage"] = out["strength_ok"] > 0.5
+    return out
+
+
+#: The bootstrap column holding each criterion's figure.
+_BOOT_VALUE = {"rho": "rho", "top_to_minimum": "top_to_minimum", "p90_target_multiple": "p90_target_multiple",
+               "inversions": "inverted_share", "cost_of_sales": "cost_of_sales", "strength_coverage": "strength_coverage"}
+
+
+def _robustness(verdict: pd.DataFrame, boot: pd.DataFrame, crit: Criteria, metrics: Mapping[str, float]
+                ) -> pd.DataFrame:
+    """The verdict with low/high (5th-95th percentile of resamples), share_passing and robustness columns."""
+    ci = _bs.summary(boot[list(_BOOT_VALUE.values())])
+    out = verdict.copy()
+    lows, highs, shares, words = [], [], [], []
+    for row in out.itertuples():
+        col = _BOOT_VALUE[row.criterion]
+        lows.append(float(ci.loc[col, "low"]))
+        highs.append(float(ci.loc[col, "high"]))
+        if row.status in ("pass", "fail") and f"pass_{row.criterion}" in boot:
+            share = float(boot[f"pass_{row.criterion}"].mean())
+            shares.append(share)
+            words.append(_word(row.status == "pass", share, crit.robust_share))
+        else:
+            shares.append(float("nan"))
+            words.append("")
+    out["low"], out["high"], out["share_passing"], out["robustness"] = lows, highs, shares, words
+    return out
 
 
 def _period_figures(profile: TeamProfile, unit: pd.DataFrame, is_min: np.ndarray, ratio: float,
@@ -503,6 +741,11 @@ def _per_period(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.
     return out.set_index("period")
 
 
+#: The unit of each criterion's value and threshold (kpilab.metrics units), for renderers.
+_UNITS = {"rho": "ratio", "top_to_minimum": "ratio", "p90_target_multiple": "ratio", "inversions": "share",
+          "cost_of_sales": "share", "strength_coverage": "ratio"}
+
+
 def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criteria, measure: str, lang: str,
              has_revenue: bool) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
@@ -510,7 +753,14 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     def add(criterion: str, value: float, threshold: Any, status: str, text: str) -> None:
         passed = {"pass": True, "fail": False}.get(status, pd.NA)
         rows.append({"criterion": criterion, "value": value, "threshold": threshold, "status": status,
-                     "passed": passed, "explanation": text, "source": SOURCES[criterion]})
+                     "passed": passed, "explanation": text, "source": SOURCES[criterion],
+                     "unit": _UNITS[criterion]})
+
+    def num(v: float) -> str:
+        return fmt(v, "num", lang)
+
+    def pct(v: Any) -> str:
+        return fmt(v, "pct", lang)
 
     rho = m["rho"]
     if np.isnan(rho):
@@ -518,7 +768,7 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     else:
         ok = rho >= crit.rho_min
         add("rho", rho, crit.rho_min, "pass" if ok else "fail",
-            sentence("rho", "pass" if ok else "fail", lang, measure=measure, value=fmt(rho), threshold=fmt(crit.rho_min)))
+            sentence("rho", "pass" if ok else "fail", lang, measure=measure, value=num(rho), threshold=num(crit.rho_min)))
 
     ttm = m["top_to_minimum"]
     if m["n_minimum_doers"] == 0:
@@ -526,8 +776,8 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     else:
         ok = bool(ttm >= crit.top_to_minimum_min)
         add("top_to_minimum", ttm, crit.top_to_minimum_min, "pass" if ok else "fail",
-            sentence("top_to_minimum", "pass" if ok else "fail", lang, measure=measure, value=fmt(ttm),
-                     threshold=fmt(crit.top_to_minimum_min)))
+            sentence("top_to_minimum", "pass" if ok else "fail", lang, measure=measure, value=num(ttm),
+                     threshold=num(crit.top_to_minimum_min)))
 
     mult = m["p90_target_multiple"]
     if np.isnan(mult) or m["p90_variable"] <= _PAY_EPS:
@@ -536,42 +786,47 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     else:
         ok = mult >= crit.p90_target_multiple_min
         add("p90_target_multiple", mult, crit.p90_target_multiple_min, "pass" if ok else "fail",
-            sentence("p90_target_multiple", "pass" if ok else "fail", lang, value=fmt(mult),
-                     threshold=fmt(crit.p90_target_multiple_min)))
+            sentence("p90_target_multiple", "pass" if ok else "fail", lang, value=num(mult),
+                     threshold=num(crit.p90_target_multiple_min)))
 
-    inv = int(m["inversions"])
-    ok = inv <= crit.max_inversions
-    add("inversions", float(inv), float(crit.max_inversions), "pass" if ok else "fail",
-        sentence("inversions", "pass" if ok else "fail", lang, value=inv, threshold=crit.max_inversions,
-                 measure=measure, ratio=fmt(crit.inversion_output_ratio - 1.0, "pct")))
+    share, gap, pairs = m["inverted_share"], m["worst_inversion_gap"], m["comparable_pairs"]
+    ratio = pct(crit.inversion_output_ratio - 1.0)
+    if pairs == 0:
+        add("inversions", 0.0, crit.max_inverted_share, "pass",
+            sentence("inversions", "none", lang, measure=measure, ratio=ratio))
+    else:
+        ok = share <= crit.max_inverted_share + 1e-12 and gap <= crit.max_inversion_gap + 1e-12
+        add("inversions", share, crit.max_inverted_share, "pass" if ok else "fail",
+            sentence("inversions", "pass" if ok else "fail", lang, pairs=fmt(int(pairs), "int", lang),
+                     value=pct(share), threshold=pct(crit.max_inverted_share), measure=measure, ratio=ratio,
+                     gap=pct(gap), gap_threshold=pct(crit.max_inversion_gap)))
 
     cos = m["cost_of_sales"]
     band = crit.cost_of_sales_band
     if not has_revenue or np.isnan(cos):
         add("cost_of_sales", cos, band, "not assessed", sentence("cost_of_sales", "norevenue", lang))
     elif band is None:
-        add("cost_of_sales", cos, None, "not assessed", sentence("cost_of_sales", "na", lang, value=fmt(cos, "pct")))
+        add("cost_of_sales", cos, None, "not assessed", sentence("cost_of_sales", "na", lang, value=pct(cos)))
     else:
         ok = band[0] <= cos <= band[1]
         add("cost_of_sales", cos, band, "pass" if ok else "fail",
-            sentence("cost_of_sales", "pass" if ok else "fail", lang, value=fmt(cos, "pct"),
-                     threshold=fmt(band, "pct")))
+            sentence("cost_of_sales", "pass" if ok else "fail", lang, value=pct(cos), threshold=pct(band)))
 
     if strength is None or strength.empty:
         add("strength_coverage", float("nan"), None, "not assessed", sentence("strength_coverage", "na", lang))
     else:
         flagged = strength[strength["flagged"]]
-        low = float(strength["ratio"].min())
+        deciding = crit.require_strength_coverage
         if flagged.empty:
-            key = "pass" if crit.require_strength_coverage else "infopass"
-            add("strength_coverage", low, 1.0, "pass" if crit.require_strength_coverage else "not assessed",
-                sentence("strength_coverage", key, lang, value=fmt(low)))
+            low = float(strength["ratio"].min())
+            who = ", ".join(t(f"verdict.family.{f}", lang) for f in strength.index)
+            add("strength_coverage", low, 1.0, "pass" if deciding else "not assessed",
+                sentence("strength_coverage", "pass", lang, who=who, value=num(low)))
         else:
-            who = ", ".join(label(a, lang).lower() if has_label(a) else str(a) for a in flagged.index)
+            who = ", ".join(t(f"verdict.family.{f}", lang) for f in flagged.index)
             low = float(flagged["ratio"].min())
-            key = "fail" if crit.require_strength_coverage else "info"
-            add("strength_coverage", low, 1.0, "fail" if crit.require_strength_coverage else "not assessed",
-                sentence("strength_coverage", key, lang, who=who, value=fmt(low)))
+            add("strength_coverage", low, 1.0, "fail" if deciding else "not assessed",
+                sentence("strength_coverage", "fail", lang, who=who, value=num(low)))
     out = pd.DataFrame(rows)
     out["passed"] = out["passed"].astype("boolean")
     return out

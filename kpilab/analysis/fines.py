@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Payouts, evaluate
+from ..i18n import fmt_money, fmt_number, fmt_percent, label, t
 from ..errors import KpilabError
 from ..plan import Bonus, Curve, Penalty, Plan
 from ._common import Measure, Result, check_lang
@@ -81,7 +82,7 @@ def bonus_twin(fines_plan: Plan, team: pd.DataFrame, scale: float) -> Plan:
     spans = _spans(fines_plan, team)
     amount = scale * sum(m for _, _, m in spans)
     if amount > fines_plan.base + 1e-9:
-        raise KpilabError(f"the discipline bonus ({amount:,.0f}) would exceed the salary ({fines_plan.base:,.0f})")
+        raise KpilabError(f"the discipline bonus ({amount:.0f}) would exceed the salary ({fines_plan.base:.0f})")
     keep = tuple(c for c in fines_plan.components if not isinstance(c, Penalty))
     bonuses = tuple(Bonus(name=f"discipline_{p.name}", metric=p.metric, basis="value", amount=scale * money,
                           curve=Curve("points", (p.free, p.free + span), (1.0, 0.0), below=1.0))
@@ -182,7 +183,8 @@ def fines_vs_bonuses(fines_plan: Plan, team: pd.DataFrame, bonus_plan: Plan | No
         n_scen = tf["scenario"].nunique() if "scenario" in tf.columns else 1
         return {"payroll": payroll, "lost_pay": float(lost.sum() / n_scen), "share_reps_losing": share_losing,
                 "rho": m["rho"], "top_to_minimum": m["top_to_minimum"], "p90_target_multiple": m["p90_target_multiple"],
-                "inversions": m["inversions"], "cost_of_sales": m["cost_of_sales"], "passed": float(r.passed)}
+                "inversions": m["inversions"], "inverted_share": m["inverted_share"],
+                "cost_of_sales": m["cost_of_sales"], "passed": float(r.passed)}
 
     payroll_b = _payroll(bonus_plan, team)
     table = pd.DataFrame({
@@ -201,16 +203,10 @@ def _summary(table: pd.DataFrame, by_arch: pd.DataFrame | None, amount: float, l
     f, b = table["fines"], table["bonus"]
     worst_f = worst_b = "—"
     if by_arch is not None and len(by_arch):
-        worst_f = str(by_arch["lost_fines"].idxmax())
-        worst_b = str(by_arch["lost_bonus"].idxmax())
-    if lang == "ru":
-        return (f"При равном ФОТ ({f['payroll']:,.0f} и {b['payroll']:,.0f} руб.) дисциплинарная премия составляет "
-                f"{amount:,.0f} руб. в месяц. Штрафы снимают деньги у {f['share_reps_losing']:.0%} сотрудников "
-                f"(больше всего теряют: {worst_f}), снижение премии — у {b['share_reps_losing']:.0%} "
-                f"(больше всего: {worst_b}). ρ Спирмена: {f['rho']:.2f} при штрафах и {b['rho']:.2f} при премии; "
-                f"инверсий: {f['inversions']:.0f} и {b['inversions']:.0f}.").replace(",", " ")
-    return (f"At equal payroll ({f['payroll']:,.0f} vs {b['payroll']:,.0f} RUB) the discipline bonus is "
-            f"{amount:,.0f} RUB a month. Fines take money from {f['share_reps_losing']:.0%} of reps (most from: "
-            f"{worst_f}); the bonus reduction from {b['share_reps_losing']:.0%} (most from: {worst_b}). "
-            f"Spearman ρ is {f['rho']:.2f} with fines and {b['rho']:.2f} with the bonus; inversions "
-            f"{f['inversions']:.0f} vs {b['inversions']:.0f}.")
+        worst_f = label(str(by_arch["lost_fines"].idxmax()), lang).lower()
+        worst_b = label(str(by_arch["lost_bonus"].idxmax()), lang).lower()
+    return t("verdict.fines_summary", lang, payroll_f=fmt_money(f["payroll"], lang), payroll_b=fmt_money(b["payroll"], lang),
+             amount=fmt_money(amount, lang), share_f=fmt_percent(f["share_reps_losing"], lang, 0), worst_f=worst_f,
+             share_b=fmt_percent(b["share_reps_losing"], lang, 0), worst_b=worst_b,
+             rho_f=fmt_number(f["rho"], lang, 2), rho_b=fmt_number(b["rho"], lang, 2),
+             inv_f=fmt_percent(f["inverted_share"], lang, 1), inv_b=fmt_percent(b["inverted_share"], lang, 1))

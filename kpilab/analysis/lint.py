@@ -22,8 +22,11 @@ from ..engine import evaluate
 from ..errors import KpilabError
 from ..plan import (Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
                     TeamBonus)
+from ..i18n import fmt_number, fmt_percent, t
+from ..metrics import MANDATORY_ACTIVITY
+from . import gaming
 from ._common import ACTIVITY_METRICS, SALES_METRICS, Result, check_lang
-from .verdict import fmt, lint_sentence
+from .verdict import fmt, lint_sentence, money
 
 __all__ = ["lint", "LintReport", "Finding", "payout_curve", "GRID"]
 
@@ -55,6 +58,8 @@ class LintReport(Result):
     findings: tuple[Finding, ...] = ()
     plan_name: str = ""
     notes: tuple[str, ...] = ()
+    lang: str = "en"
+    gaming: dict = None  # type: ignore[assignment]  # check name -> its table (timing, padding, windfall, activity)
 
     def __bool__(self) -> bool:
         return len(self.findings) > 0
@@ -67,10 +72,13 @@ class LintReport(Result):
         return {f.kind for f in self.findings}
 
     def __str__(self) -> str:
+        lang = self.lang
         if not self.findings:
-            return f"lint {self.plan_name}: nothing found"
-        return "\n".join([f"lint {self.plan_name}: {len(self.findings)} finding(s)"]
-                         + [f"  [{f.severity}] {f.message}" for f in self.findings])
+            return t("lint.nothing", lang, plan=self.plan_name)
+        head = t("lint.header", lang, plan=self.plan_name,
+                 findings=t("common.findings", lang, count=len(self.findings)))
+        return "\n".join([head] + [f"  [{t('lint.severity.' + f.severity, lang)}] {f.message}"
+                                   for f in self.findings])
 
 
 # --------------------------------------------------------------------------- the synthetic sweep
@@ -109,6 +117,7 @@ def _value_span(plan: Plan, metric: str) -> float:
             xs.append(c.free + (c.cap / c.per_unit if c.cap else 10.0))
         if isinstance(c, Commission) and c.metric == metric:
             xs.extend(t.start for t in c.tiers)
+    xs.extend(x for m in plan.modifiers if m.metric == metric and m.basis == "value" for x in m.curve.xs)
     xs.extend(v for m, v in _gate_values(plan).items() if m == metric)
     return max(2.0, 2.0 * max(xs)) if xs else 2.0
 
@@ -218,8 +227,8 @@ def _kind_of(metric: str) -> str:
     return "activity" if metric in ACTIVITY_METRICS else "sales" if metric in SALES_METRICS else "other"
 
 
-def _money(v: float) -> str:
-    return f"{v:,.0f}".replace(",", " ")
+def _money(v: float, lang: str = "en") -> str:
+    return money(v, lang)
 
 
 def _locate_jump(plan: Plan, metric: str, component: str, lo: float, hi: float, rounds: int = 4) -> float:
@@ -250,8 +259,8 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
         x = curve["attainment"].to_numpy()
         step = x[1] - x[0]
         window = max(1, int(round((0.01 if metric in targets else x[-1] / 200.0) / step)))
-        of_plan = "плана" if lang == "ru" else "of plan"
-        shown = (lambda v: f"{v:.1%} {of_plan}") if metric in targets else (lambda v: f"{v:g}")
+        shown = ((lambda v: t("lint.of_plan", lang, value=fmt_percent(v, lang, 1))) if metric in targets
+                 else (lambda v: fmt_number(v, lang, 0 if float(v).is_integer() else 2)))
         for comp in comps:
             pay = curve[comp.name].to_numpy()
             if ref > 0 and pay.size > window:
@@ -264,10 +273,9 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                     at = _locate_jump(plan, metric, comp.name, float(x[k]), float(x[k + 1]))
                     findings.append(Finding(
                         f"{prefix}{comp.name}", "cliff", metric, at, jump, "warning",
-                        lint_sentence("cliff", lang, component=f"{prefix}{comp.name}",
-                                      direction="jumps up" if jump > 0 else "drops",
-                                      direction_ru="вырастает" if jump > 0 else "падает",
-                                      amount=_money(abs(jump)), share=fmt(abs(jump) / ref, "pct"),
+                        lint_sentence("cliff_up" if jump > 0 else "cliff_down", lang,
+                                      component=f"{prefix}{comp.name}",
+                                      amount=_money(abs(jump), lang), share=fmt(abs(jump) / ref, "pct", lang),
                                       metric=metric, x=shown(at))))
             if metric not in _component_metrics(comp):
                 continue
@@ -290,7 +298,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                         findings.append(Finding(
                             f"{prefix}{comp.name}", "early_cap", metric, float(x[s]), float(pay[-1]), severity,
                             lint_sentence("early_cap", lang, component=f"{prefix}{comp.name}", x=shown(x[s]),
-                                          metric=metric, limit=fmt(early_cap_at, "pct"))))
+                                          metric=metric, limit=fmt(early_cap_at, "pct", lang))))
                 elif span >= width - 1e-9:
                     findings.append(Finding(
                         f"{prefix}{comp.name}", "flat_zone", metric, float(x[s]), float(span), severity,
@@ -305,8 +313,9 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
             at = float(allc["attainment"].iloc[hit[0]])
             findings.append(Finding(
                 f"{prefix}variable_cap", "early_cap", "all", at, float(allc["variable"].iloc[hit[0]]), "warning",
-                lint_sentence("early_cap", lang, component=f"{prefix}variable_cap", x=f"{at:.1%}",
-                              metric="all targets", limit=fmt(early_cap_at, "pct"))))
+                lint_sentence("early_cap", lang, component=f"{prefix}variable_cap",
+                              x=t("lint.of_plan", lang, value=fmt_percent(at, lang, 1)),
+                              metric=t("lint.all_targets", lang), limit=fmt(early_cap_at, "pct", lang))))
     return findings, caps
 
 
@@ -322,37 +331,50 @@ def _reference(plan: Plan) -> float:
 
 
 def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
-    at = payout_curve(plan, None, np.array([1.0])).iloc[0]
+    """Activity KPIs against sales along the whole range (every metric at x of plan, x = 0.5 .. 2)."""
     from ..curves import curve_values
 
-    money = {"activity": 0.0, "sales": 0.0}
-    names = {"activity": [], "sales": []}
+    xs = np.round(np.arange(0.5, 2.0001, 0.05), 10)
+    curve = payout_curve(plan, None, xs)
+    money_ = {"activity": np.zeros(xs.size), "sales": np.zeros(xs.size)}
+    names: dict[str, list[str]] = {"activity": [], "sales": []}
     for comp in plan.components:
         if isinstance(comp, Penalty):
             continue
-        pay = float(at[comp.name])
+        pay = curve[comp.name].to_numpy(float)
         if isinstance(comp, Scorecard):
-            parts = np.array([k.weight * float(curve_values(k.curve, [1.0])[0]) for k in comp.kpis])
-            shares = parts / parts.sum() if parts.sum() > 0 else np.zeros(len(parts))
-            for k, s in zip(comp.kpis, shares):
+            parts = np.vstack([k.weight * curve_values(k.curve, xs if k.basis == "attainment"
+                                                       else xs * float(plan.targets.get(k.metric, 1.0)))
+                               for k in comp.kpis])
+            tot = parts.sum(axis=0)
+            shares = np.divide(parts, tot, out=np.zeros_like(parts), where=tot > 0)
+            for k, sh in zip(comp.kpis, shares):
                 kind = _kind_of(k.metric)
-                if kind in money:
-                    money[kind] += pay * s
+                if kind in money_:
+                    money_[kind] += pay * sh
                     if comp.name not in names[kind]:
                         names[kind].append(comp.name)
         else:
             kind = _kind_of(comp.metric)
-            if kind in money:
-                money[kind] += pay
+            if kind in money_:
+                money_[kind] += pay
                 names[kind].append(comp.name)
-    if money["activity"] > money["sales"] + _EPS:
-        comp = ", ".join(f"{prefix}{n}" for n in names["activity"])
-        return [Finding(comp, "activity_outweighs_sales", ",".join(sorted({m for c in plan.components
-                        if not isinstance(c, Penalty) for m in _component_metrics(c) if m in ACTIVITY_METRICS})),
-                        1.0, money["activity"] / money["sales"] if money["sales"] > 0 else np.inf, "warning",
-                        lint_sentence("activity_outweighs_sales", lang, amount=_money(money["activity"]),
-                                      limit=_money(money["sales"]), component=comp))]
-    return []
+    over = money_["activity"] > money_["sales"] + _EPS
+    if not over.any() or not names["activity"]:
+        return []
+    # the worst point: at or above plan if any (activity outweighing sales there is a design flaw), else below
+    at_plan = over & (xs >= 1.0 - 1e-9)
+    pick = at_plan if at_plan.any() else over
+    k = int(np.flatnonzero(pick)[np.argmax((money_["activity"] - money_["sales"])[pick])])
+    comp = ", ".join(f"{prefix}{n}" for n in names["activity"])
+    act, sales = float(money_["activity"][k]), float(money_["sales"][k])
+    metrics = ",".join(sorted({m for c in plan.components if not isinstance(c, Penalty)
+                               for m in _component_metrics(c) if m in ACTIVITY_METRICS}))
+    return [Finding(comp, "activity_outweighs_sales", metrics, float(xs[k]), act / sales if sales > 0 else np.inf,
+                    "warning" if at_plan.any() else "info",
+                    lint_sentence("activity_outweighs_sales", lang, amount=_money(act, lang),
+                                  limit=_money(sales, lang), component=comp,
+                                  x=t("lint.of_plan", lang, value=fmt_percent(float(xs[k]), lang, 0))))]
 
 
 def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float, lang: str) -> list[Finding]:
@@ -374,7 +396,8 @@ def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float
         if worst > limit + _EPS:
             out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
                                lint_sentence("unlawful_fine", lang, component=f"{prefix}{p.name}",
-                                             amount=_money(worst), limit=_money(limit), share=fmt(lawful_cut, "pct"))))
+                                             amount=_money(worst, lang), limit=_money(limit, lang),
+                                             share=fmt(lawful_cut, "pct", lang))))
         if plan.limits.floor != "base" and not (isinstance(plan.limits.floor, (int, float))
                                                 and plan.limits.floor >= plan.base):
             out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
@@ -382,8 +405,8 @@ def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float
     if len(pens) > 1 and total > limit + _EPS and not any(f.kind == "unlawful_fine" for f in out):
         names = "+".join(f"{prefix}{p.name}" for p in pens)
         out.append(Finding(names, "unlawful_fine", ",".join(p.metric for p in pens), np.nan, total, "error",
-                           lint_sentence("unlawful_fine", lang, component=names, amount=_money(total),
-                                         limit=_money(limit), share=fmt(lawful_cut, "pct"))))
+                           lint_sentence("unlawful_fine", lang, component=names, amount=_money(total, lang),
+                                         limit=_money(limit, lang), share=fmt(lawful_cut, "pct", lang))))
     return out
 
 
@@ -406,12 +429,12 @@ def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, 
     out: list[Finding] = []
     missing = sorted(m for m in plan.metrics_needed() if m not in team.columns)
     if missing:
-        notes.append(f"{prefix or plan.name}: team checks skipped, the team lacks {', '.join(missing)}")
+        notes.append(t("lint.missing_columns", lang, plan=prefix or plan.name, columns=", ".join(missing)))
         return out
     try:
         pay = evaluate(plan, team).table
     except KpilabError as exc:
-        notes.append(f"{prefix or plan.name}: team checks skipped ({exc})")
+        notes.append(t("lint.team_error", lang, plan=prefix or plan.name, error=str(exc)))
         return out
     n = len(pay)
     # caps reached in practice (the P90 rep-month at the component's maximum)
@@ -428,7 +451,7 @@ def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, 
             metric = comp.metric if comp is not None and hasattr(comp, "metric") else "all"
             sev = "warning" if _kind_of(metric) == "sales" or col == "variable_cap" else "info"
             out.append(Finding(name, "cap_hit", metric, np.nan, share, sev,
-                               lint_sentence("cap_hit", lang, component=name, share=fmt(share, "pct"))))
+                               lint_sentence("cap_hit", lang, component=name, share=fmt(share, "pct", lang))))
     # gates: how often each stays closed (a probe component that pays 1 wherever the gate opens)
     for gate in plan.gates:
         probe_metric = _first_metric(gate.when)
@@ -442,13 +465,101 @@ def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, 
             names = "all" if gate.applies_to == "all" else ", ".join(f"{prefix}{a}" for a in gate.applies_to)
             out.append(Finding(names, "gate_zeroes", probe_metric, _threshold(gate.when), closed, "warning",
                                lint_sentence("gate_zeroes", lang, condition=_describe(gate.when),
-                                             share=fmt(closed, "pct"), component=names)))
+                                             share=fmt(closed, "pct", lang), component=names)))
+    out += _wage_cuts(plan, prefix, pay, 0.2, lang)
     return out
+
+
+def _wage_cuts(plan: Plan, prefix: str, pay: pd.DataFrame, lawful_cut: float, lang: str) -> list[Finding]:
+    """Fines actually taken in each rep-month against ``lawful_cut`` of that month's wage (144-FZ).
+
+    The wage is the month's pay before the cut (what the rep would have got
+    without it): total + fines actually taken (after the floor).
+    """
+    pens = [c.name for c in plan.components if isinstance(c, Penalty)]
+    if not pens:
+        return []
+    cut = -pay[pens].fillna(0.0).sum(axis=1).to_numpy(float) - pay["floor_adjustment"].to_numpy(float)
+    cut = np.maximum(cut, 0.0)
+    wage = pay["total"].to_numpy(float) + cut
+    over = cut > lawful_cut * wage + _EPS
+    if not over.any():
+        return []
+    i = np.flatnonzero(over)
+    worst = int(i[np.argmax((cut - lawful_cut * wage)[i])])
+    names = "+".join(f"{prefix}{p}" for p in pens)
+    return [Finding(names, "fine_over_wage", ",".join(c.metric for c in plan.components if isinstance(c, Penalty)),
+                    np.nan, float(cut[worst]), "error",
+                    lint_sentence("fine_over_wage", lang, count=int(over.sum()), component=names,
+                                  share=fmt_percent(lawful_cut, lang, 0), rep=str(pay["rep_id"].iloc[worst]),
+                                  period=str(pay["period"].iloc[worst]), amount=_money(cut[worst], lang),
+                                  wage=_money(wage[worst], lang)))]
+
+
+def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: str, *, shift: float,
+                     padding_share: float, mandatory_share: float) -> tuple[list[Finding], dict[str, pd.DataFrame]]:
+    """Timing, padding, windfall and skipped-activity findings, with the roubles at stake in ``value``.
+
+    Their ``attainment`` is NaN: they are not a point on a payout curve (the tables behind them are in
+    ``LintReport.gaming``).
+    """
+    out: list[Finding] = []
+    tables: dict[str, pd.DataFrame] = {}
+    plans = list(plan.plans().values())
+    reads = set().union(*(p.metrics_needed() for p in plans))
+    if "revenue" in team.columns and "revenue" in reads:
+        tg = gaming.timing_gains(plan, team, shift=shift)
+        tables["timing"] = tg
+        if len(tg) and tg["gain"].max() > _EPS:
+            k = int(tg["gain"].to_numpy().argmax())
+            row = tg.iloc[k]
+            gamers = int((tg.groupby("rep_id")["gain_share"].max() > 0.05).sum())
+            sev = "warning" if row["gain_share"] > 0.05 else "info"
+            out.append(Finding("revenue", "timing", "revenue", np.nan, float(row["gain"]), sev,
+                               lint_sentence("timing", lang, count=gamers, shift=fmt_percent(shift, lang, 0),
+                                             rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
+                                             share=fmt_percent(row["gain_share"], lang, 1),
+                                             periods=f"{row['period_a']}–{row['period_b']}")))
+    pg = gaming.padding_gains(plan, team, share=padding_share)
+    tables["padding"] = pg
+    if len(pg) and ref > 0 and pg["gain"].max() > 0.02 * ref:
+        k = int(pg["gain"].to_numpy().argmax())
+        row = pg.iloc[k]
+        sev = "warning" if row["gain"] > 0.1 * ref else "info"
+        out.append(Finding(str(row["metric"]), "padding", str(row["metric"]), np.nan, float(row["gain"]), sev,
+                           lint_sentence("padding", lang, units=fmt_number(row["units"], lang, 0),
+                                         metric=str(row["metric"]),
+                                         share=fmt_percent(row["units"] / row["plan"], lang, 0) if row["plan"] > 0
+                                         else "—", rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
+                                         period=str(row["period"]), per_unit=_money(row["per_unit"], lang))))
+    wf = gaming.windfall_months(plan, team)
+    tables["windfall"] = wf
+    if len(wf):
+        rows = ", ".join(f"{r} {p}" for r, p in zip(wf["rep_id"].head(5), wf["period"].head(5)))
+        out.append(Finding("revenue", "windfall", "revenue", np.nan, float(wf["extra_pay"].sum()), "warning",
+                           lint_sentence("windfall", lang, count=len(wf), factor=fmt_number(3, lang),
+                                         rows=rows, amount=_money(wf["extra_pay"].sum(), lang))))
+    paid_activity = reads & set(MANDATORY_ACTIVITY)
+    if not paid_activity:
+        out.append(Finding("activity", "no_activity_kpi", "", np.nan, 0.0, "info",
+                           lint_sentence("no_activity_kpi", lang)))
+    else:
+        sk = gaming.skipped_activity(plan, team)
+        tables["activity"] = sk
+        share = float(np.nanmedian(sk["lost_share"])) if sk["lost_share"].notna().any() else 0.0
+        lost = float(np.median(sk["lost"]))
+        if share < mandatory_share:
+            out.append(Finding("activity", "not_mandatory", ",".join(sorted(paid_activity)), np.nan, lost, "warning",
+                               lint_sentence("not_mandatory", lang, amount=_money(lost, lang),
+                                             share=fmt_percent(share, lang, 0),
+                                             limit=fmt_percent(mandatory_share, lang, 0))))
+    return out, tables
 
 
 def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: float = 0.1,
          flat_width: float = 0.2, early_cap_at: float = 1.5, gate_zero_share: float = 0.5,
-         lawful_cut: float = 0.2, seed: int = 0, lang: str = "en") -> LintReport:
+         lawful_cut: float = 0.2, seed: int = 0, lang: str = "en", timing_shift: float = 0.3,
+         padding_share: float = 0.1, mandatory_share: float = 0.5) -> LintReport:
     """Find design risks of a plan without real data.
 
     Parameters
@@ -470,16 +581,27 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
         A gate closed in at least this share of rep-months is reported (50 %).
     lawful_cut
         Largest lawful bonus cut as a share of base + target bonus (144-FZ: 0.2).
+        Each rep-month's fines are also checked against this share of that
+        month's actual wage (kind ``fine_over_wage``).
     seed
         Seed of the generated team.
     lang
         "en" or "ru".
+    timing_shift
+        Largest share of a month's revenue a rep may move to the adjacent month (timing check).
+    padding_share
+        Largest extra activity, as a share of its plan, the padding check adds.
+    mandatory_share
+        Activity plans are mandatory in effect when skipping all activity while
+        selling at plan costs at least this share of variable pay at plan (0.5).
 
     Returns
     -------
     LintReport
         ``findings`` with kinds cliff, flat_zone, early_cap, cap_hit,
-        gate_zeroes, unlawful_fine, activity_outweighs_sales; ``table``.
+        gate_zeroes, unlawful_fine, fine_over_wage, activity_outweighs_sales,
+        timing, padding, windfall, not_mandatory, no_activity_kpi (see
+        :mod:`kpilab.analysis.gaming`); ``table``; ``gaming`` (the tables behind them).
     """
     check_lang(lang)
     if not isinstance(plan, (Plan, Scheme)):
@@ -503,8 +625,17 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
         if len(rows):
             findings += _team_findings(p, prefix, rows, caps, gate_zero_share, lang, notes)
         else:
-            notes.append(f"{prefix or p.name}: no team rows for this role; team checks skipped")
+            notes.append(t("lint.no_rows", lang, plan=prefix or p.name))
+    tables: dict[str, pd.DataFrame] = {}
+    try:
+        ref = _reference(next(iter(plan.plans().values())))
+        found, tables = _gaming_findings(plan, team, ref, lang, shift=timing_shift, padding_share=padding_share,
+                                         mandatory_share=mandatory_share)
+        findings += found
+    except KpilabError as exc:
+        notes.append(t("lint.team_error", lang, plan=plan.name, error=str(exc)))
     cols = ["component", "kind", "metric", "attainment", "value", "severity", "message"]
     table = pd.DataFrame([f.__dict__ for f in findings], columns=cols)
     name = plan.name
-    return LintReport(table=table, findings=tuple(findings), plan_name=name, notes=tuple(notes))
+    return LintReport(table=table, findings=tuple(findings), plan_name=name, notes=tuple(notes), lang=lang,
+                      gaming=tables)

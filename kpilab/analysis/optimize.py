@@ -477,7 +477,8 @@ def _path_kind(path: str) -> str:
 
 
 def describe_path(path: str, plan: Plan | Scheme, lang: str = "en") -> str:
-    """A key path in plain words: «Порог 1-й точки кривой: «Бонус за выручку»», not ``components[2].curve.points[0][0]``."""
+    """A key path in plain words ("Bonus on Revenue: where point 1 of the payout curve starts"), not
+    ``components[2].curve.points[0][0]``; the words come from the optimize catalog."""
     keys = parse_path(path)
     prefix = ""
     if keys and keys[0] == "plans" and len(keys) > 2:
@@ -521,7 +522,7 @@ def describe_path(path: str, plan: Plan | Scheme, lang: str = "en") -> str:
 
 
 def _component_words(item: Mapping[str, Any], lang: str) -> str:
-    """A component named by what it is and what it reads («Бонус за показатель «Выручка»»), not by its id."""
+    """A component named by what it is and what it reads ("Bonus on Revenue"), not by its id."""
     kind = str(item.get("kind", ""))
     if kind not in ("bonus", "scorecard", "commission", "team", "penalty"):
         return label(str(item.get("name", "")), lang)

@@ -25,25 +25,15 @@ import pandas as pd
 from ..engine import Payouts
 from ..errors import KpilabError
 from ..plan import Plan, Scheme
-from ._common import MANDATORY_ACTIVITY, Measure, resolve_measure, row_targets
+from ._common import Measure, quartiles, resolve_measure
+from .segments import Segments, segment_reps
 
-__all__ = ["TeamProfile", "profile_team", "quartiles", "group_reduce", "minimum_doers"]
+__all__ = ["TeamProfile", "profile_team", "quartiles", "group_reduce", "minimum_doers", "windfall_rows",
+           "WINDFALL_FACTOR"]
 
 _KEYS: tuple[str, ...] = ("scenario", "rep_id", "period")
-
-
-def quartiles(values: np.ndarray) -> np.ndarray:
-    """Quartile 1..4 (4 = top) of each value, by rank; ties broken by position.
-
-    ``ceil(4 * rank / n)`` with ranks 1..n, so 8 values give two per quartile
-    and the top quartile is never empty.
-    """
-    values = np.asarray(values, dtype=float)
-    n = values.size
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    rank = pd.Series(values).rank(method="first").to_numpy()
-    return np.ceil(4.0 * rank / n).astype(int)
+#: A month with revenue over this many times the rep's median month is a windfall (see :func:`windfall_rows`).
+WINDFALL_FACTOR = 3.0
 
 
 def group_reduce(codes: np.ndarray, columns: Mapping[str, np.ndarray], how: str) -> pd.DataFrame:
@@ -96,9 +86,15 @@ class TeamProfile:
         (monthly mean), the leading columns of ``DifferentiationReport.per_rep``.
     n_rows, quartile, bottom_half
         Per rep: rows, output quartile 1..4, output in the bottom half (average ranks).
-    minimum_doer, minimum_doer_definition
-        Per rep, when the definition reads only the team (archetype labels, or
-        complete ``plan_<metric>`` columns); None when it reads the plan's targets.
+    minimum_doer, minimum_doer_definition, segments
+        Per rep, minimum-doers by :func:`~kpilab.analysis.segment_reps` (the
+        team's activity against its own plans or role medians; never a
+        synthetic archetype), the rule in English, and the whole classification.
+    windfall
+        Per row: a windfall month (:func:`windfall_rows`); None without revenue.
+    clean_performance, clean_quartile
+        Per rep: mean output and its quartile without windfall rows (what the
+        rank and inversion criteria read).
     n_scenarios, output, total_revenue
         Scenarios (1 without a ``scenario`` column); output and revenue per scenario.
     scenario_codes, budget_index, budget_revenue
@@ -128,8 +124,12 @@ class TeamProfile:
     n_rows: np.ndarray
     quartile: np.ndarray
     bottom_half: np.ndarray
-    minimum_doer: np.ndarray | None
-    minimum_doer_definition: str | None
+    minimum_doer: np.ndarray
+    minimum_doer_definition: str
+    segments: Segments
+    windfall: np.ndarray | None
+    clean_performance: np.ndarray
+    clean_quartile: np.ndarray
     n_scenarios: int
     output: float
     total_revenue: float
@@ -174,7 +174,7 @@ def _keys_of(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(k for k in _KEYS if k in frame.columns)
 
 
-def profile_team(team: pd.DataFrame, measure: Measure = None) -> TeamProfile:
+def profile_team(team: pd.DataFrame, measure: Measure = None, labels: Any = None) -> TeamProfile:
     """Compute once what :func:`~kpilab.analysis.differentiation` reads from ``team`` alone.
 
     Parameters
@@ -203,11 +203,31 @@ def profile_team(team: pd.DataFrame, measure: Measure = None) -> TeamProfile:
     if missing:
         raise KpilabError(f"team lacks key column(s) {', '.join(missing)}")
     frame = team.reset_index(drop=True)
-    return build_profile(frame, measure, {k: frame[k].to_numpy() for k in _keys_of(frame)})
+    return build_profile(frame, measure, {k: frame[k].to_numpy() for k in _keys_of(frame)}, labels=labels)
+
+
+def windfall_rows(rep_codes: np.ndarray, revenue: np.ndarray | None, factor: float = WINDFALL_FACTOR
+                  ) -> np.ndarray | None:
+    """Rows whose revenue is far above the rep's own norm: a windfall (one freak deal), not steady performance.
+
+    A row is a windfall when its revenue is more than ``factor`` × the median
+    of the rep's rows (reps with at least 3 rows) and above the team's 90th
+    percentile of rows, so a newcomer's first good month is not one. None
+    without revenue.
+    """
+    if revenue is None:
+        return None
+    rev = np.asarray(revenue, float)
+    s = pd.Series(rev).groupby(rep_codes)
+    med = s.transform("median").to_numpy(float)
+    n = s.transform("size").to_numpy()
+    team_p90 = float(np.percentile(rev, 90)) if rev.size else 0.0
+    return (n >= 3) & (rev > factor * med) & (rev > team_p90)
 
 
 def build_profile(frame: pd.DataFrame, measure: Measure, key_values: Mapping[str, np.ndarray],
-                  plan: Plan | Scheme | None = None) -> TeamProfile:
+                  plan: Plan | Scheme | None = None, labels: Any = None,
+                  windfall_factor: float = WINDFALL_FACTOR) -> TeamProfile:
     """The profile of ``frame`` (index 0..n-1) grouped by ``key_values`` (numpy arrays, one per key).
 
     ``differentiation`` without a profile calls this on the team aligned to
@@ -237,15 +257,17 @@ def build_profile(frame: pd.DataFrame, measure: Measure, key_values: Mapping[str
     quartile = quartiles(perf_mean)
     bottom_half = reps["performance"].rank(method="average").to_numpy() <= len(reps) / 2.0
 
-    is_min, min_def = None, None
-    if "archetype" in reps and (reps["archetype"] == "minimum_doer").any():
-        is_min = (reps["archetype"] == "minimum_doer").to_numpy()
-        min_def = "archetype: reps labelled 'minimum_doer' in the team table"
+    segments = segment_reps(frame.assign(rep_id=key_values["rep_id"]), labels=labels, measure=measure)
+    seg_pos = pd.Index(segments.table["rep_id"].astype(str)).get_indexer(reps["rep_id"].astype(str))
+    is_min = segments.minimum_doer[seg_pos]
+    min_def = segments.describe("en")
+    windfall = windfall_rows(rep_codes, revenue_rows, windfall_factor)
+    if windfall is not None and windfall.any():
+        clean = group_reduce(rep_codes, {"p": np.where(windfall, np.nan, perf_rows)}, "mean")["p"].to_numpy()
+        clean = np.where(np.isnan(clean), perf_mean, clean)
     else:
-        metrics = _team_activity_metrics(frame)
-        complete = all(pd.to_numeric(frame[f"plan_{m}"], errors="coerce").notna().all() for m in metrics)
-        if metrics and complete:  # the targets are the team's own: no plan needed
-            is_min, min_def = _activity_minimum_doers(frame, rep_codes, len(reps), bottom_half, metrics, None)
+        clean = perf_mean
+    clean_quartile = quartiles(clean)
 
     # Scenarios and cost.
     has_scen = "scenario" in key_values
@@ -286,7 +308,9 @@ def build_profile(frame: pd.DataFrame, measure: Measure, key_values: Mapping[str
         key_values={k: ro(v) for k, v in key_values.items()}, performance=ro(perf_rows),
         revenue=None if revenue_rows is None else ro(revenue_rows), rep_codes=ro(rep_codes), reps=reps,
         n_rows=ro(n_rows), quartile=ro(quartile), bottom_half=ro(bottom_half),
-        minimum_doer=None if is_min is None else ro(is_min), minimum_doer_definition=min_def,
+        minimum_doer=ro(is_min), minimum_doer_definition=min_def, segments=segments,
+        windfall=None if windfall is None else ro(windfall), clean_performance=ro(clean),
+        clean_quartile=ro(clean_quartile),
         n_scenarios=n_scen, output=output, total_revenue=total_revenue,
         scenario_codes=None if scen_codes is None else ro(scen_codes), budget_index=budget_index,
         budget_revenue=None if budget_revenue is None else ro(budget_revenue),
@@ -296,49 +320,10 @@ def build_profile(frame: pd.DataFrame, measure: Measure, key_values: Mapping[str
         panel=None if panel is None else ro(panel), panel_quartile=None if panel_q is None else ro(panel_q))
 
 
-def _team_activity_metrics(frame: pd.DataFrame) -> list[str]:
-    return [m for m in MANDATORY_ACTIVITY if f"plan_{m}" in frame.columns and m in frame.columns]
+def minimum_doers(profile: TeamProfile, payouts: Payouts | None = None) -> tuple[np.ndarray, str]:
+    """Which reps are minimum-doers and the rule used (English); the same for every plan.
 
-
-def _activity_minimum_doers(frame: pd.DataFrame, rep_codes: np.ndarray, n_reps: int, bottom_half: np.ndarray,
-                            metrics: list[str], plan: Plan | Scheme | None) -> tuple[np.ndarray, str]:
-    """Reps meeting every activity plan at 100-110 % (sum of facts / sum of targets) with bottom-half output.
-
-    ``plan`` None: the targets are the ``plan_<metric>`` columns (complete).
+    The classification reads the team only (:func:`~kpilab.analysis.segment_reps`),
+    so comparing plans never moves a rep between segments.
     """
-    ok = np.ones(n_reps, bool)
-    for m in metrics:
-        if plan is None:
-            target = pd.to_numeric(frame[f"plan_{m}"], errors="coerce").to_numpy(dtype=float)
-        else:
-            target = row_targets(plan, frame, m)
-        sums = group_reduce(rep_codes, {"f": frame[m].to_numpy(float), "t": target}, "sum")
-        att = (sums["f"] / sums["t"]).to_numpy()
-        ok &= (att >= 1.0 - 1e-9) & (att <= 1.10 + 1e-9)
-    return ok & bottom_half, (
-        f"activity: reps who meet every mandatory activity plan ({', '.join(metrics)}) at 100-110 % "
-        "(sum of facts / sum of targets over their rows) while their output is in the bottom half")
-
-
-def minimum_doers(profile: TeamProfile, payouts: Payouts) -> tuple[np.ndarray, str]:
-    """Which reps are minimum-doers under ``payouts.plan``, and the definition used (one sentence).
-
-    Archetype labels ``minimum_doer`` when the team has them; else the activity
-    definition (every mandatory activity plan met at 100-110 % while output is
-    in the bottom half), with the team's ``plan_<metric>`` columns or, without
-    them, the activity KPIs the plan reads and its targets.
-    """
-    if profile.minimum_doer is not None:
-        return profile.minimum_doer, str(profile.minimum_doer_definition)
-    frame = profile.team
-    metrics = _team_activity_metrics(frame)
-    if not metrics:
-        plans = payouts.plan.plans()
-        used = set().union(*(p.attainment_metrics() for p in plans.values()))
-        metrics = [m for m in MANDATORY_ACTIVITY if m in used and m in frame.columns]
-    if not metrics:
-        return np.zeros(profile.n_reps, bool), (
-            "none: no archetype labels and no mandatory activity plans (plan_calls, plan_meetings, plan_emails, "
-            "plan_follow_ups or activity KPIs) to identify minimum-doers")
-    return _activity_minimum_doers(frame, profile.rep_codes, profile.n_reps, profile.bottom_half, metrics,
-                                   payouts.plan)
+    return profile.minimum_doer, profile.minimum_doer_definition

@@ -26,6 +26,7 @@ import dataclasses
 import math
 import os
 import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,10 +93,8 @@ def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, see
         return scenarios
     if isinstance(scenarios, bool) or not isinstance(scenarios, (int, np.integer)) or scenarios < 1:
         raise KpilabError(f"scenarios must be None, a scenario table or a whole number >= 1, got {scenarios!r}")
-    try:
-        from ..data.scenarios import bootstrap_years
-    except ImportError as exc:  # pragma: no cover - the rule moves into data/ in this release
-        raise KpilabError("simulated years need kpilab.data.scenarios; pass a scenario table instead") from exc
+    from ..data.scenarios import bootstrap_years
+
     return bootstrap_years(team, int(scenarios), seed)
 
 
@@ -157,7 +156,9 @@ class Sweeper:
                               f"{INLINE!r}, got {type(client).__name__}")
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._view = self.client.scatter(_light(view), broadcast=True)
-        self._reduce = reduce  # small: it travels with each task
+        # A plain function travels with each task; a reducer holding arrays (the optimizer's scorer) goes once.
+        self._reduce = reduce if isinstance(reduce, types.FunctionType) else \
+            self.client.scatter(reduce, broadcast=True, hash=False)
 
     def run(self, candidates: Sequence[Plan | Scheme], progress: Callable[[int], None] | None = None
             ) -> list[tuple[dict[str, float], dict[str, np.ndarray]]]:

@@ -31,8 +31,11 @@ class TailReport(Result):
 
     ``table``: one row per rep: rep_id, [archetype], periods_in_tail (mean over
     scenarios with a scenario column), last_n, share_flagged (share of
-    scenarios where the rep is flagged; 0/1 without scenarios), flagged.
-    ``reps``: the flagged rep ids, worst first.
+    scenarios where the rep is flagged; 0/1 without scenarios), newcomer
+    (on ramp: fewer than ``ramp_months`` months of tenure at the start of the
+    window), flagged (never a newcomer). ``reps``: the flagged rep ids, worst
+    first; ``newcomers``: the reps on ramp, reported apart (their place in the
+    tail is their ramp, not their performance). ``measure``: what was ranked.
     """
 
     reps: tuple[str, ...] = ()
@@ -40,6 +43,9 @@ class TailReport(Result):
     n: int = 6
     quantile: float = 0.25
     periods: tuple[str, ...] = ()
+    newcomers: tuple[str, ...] = ()
+    measure: str = "revenue"
+    ramp_months: int = 6
 
 
 def _team_of(payouts_or_team: Payouts | pd.DataFrame) -> pd.DataFrame:
@@ -50,8 +56,13 @@ def _team_of(payouts_or_team: Payouts | pd.DataFrame) -> pd.DataFrame:
     raise KpilabError(f"tail() needs Payouts or a team DataFrame, got {type(payouts_or_team).__name__}")
 
 
+def _attainment(frame: pd.DataFrame) -> np.ndarray:
+    """Revenue over the row's own revenue plan."""
+    return frame["revenue"].to_numpy(float) / pd.to_numeric(frame["plan_revenue"], errors="coerce").to_numpy(float)
+
+
 def tail(payouts_or_team: Payouts | pd.DataFrame, k: int = 3, n: int = 6, quantile: float = 0.25,
-         measure: Measure = None) -> TailReport:
+         measure: Measure = None, ramp_months: int = 6) -> TailReport:
     """Reps in the bottom ``quantile`` of output in at least ``k`` of the last ``n`` periods.
 
     Parameters
@@ -65,7 +76,12 @@ def tail(payouts_or_team: Payouts | pd.DataFrame, k: int = 3, n: int = 6, quanti
         Bottom share of the period: a rep is in the tail when its output's
         percentile rank within its period (and scenario) is <= quantile.
     measure
-        As in :func:`differentiation` (default margin, else revenue).
+        As in :func:`differentiation`; default: attainment of the rep's own
+        plan (revenue / ``plan_revenue``) when the team has a revenue plan on
+        every row, so a small territory is not a weak rep; else margin, else revenue.
+    ramp_months
+        With a ``tenure_months`` column, reps with fewer months than this at the
+        start of the window are newcomers on ramp: reported apart, never flagged.
 
     Returns
     -------
@@ -76,7 +92,11 @@ def tail(payouts_or_team: Payouts | pd.DataFrame, k: int = 3, n: int = 6, quanti
     if not 0 < quantile < 1:
         raise KpilabError(f"quantile must be in (0, 1), got {quantile}")
     team = _team_of(payouts_or_team)
-    perf, _ = resolve_measure(team, measure)
+    if measure is None and {"revenue", "plan_revenue"} <= set(team.columns) and bool(
+            (pd.to_numeric(team["plan_revenue"], errors="coerce") > 0).all()):
+        perf, name = _attainment(team), "attainment"
+    else:
+        perf, name = resolve_measure(team, measure)
     has_scen = "scenario" in team.columns
     f = pd.DataFrame({"rep_id": team["rep_id"].astype(str).to_numpy(), "period": team["period"].astype(str).to_numpy(),
                       "perf": perf, "scenario": team["scenario"].to_numpy() if has_scen else 0})
@@ -88,14 +108,23 @@ def tail(payouts_or_team: Payouts | pd.DataFrame, k: int = 3, n: int = 6, quanti
     per["flag"] = per["count"] >= k
     reps = per.groupby("rep_id", sort=False).agg(periods_in_tail=("count", "mean"), share_flagged=("flag", "mean"))
     reps["last_n"] = len(periods)
-    reps["flagged"] = reps["share_flagged"] >= 0.5
+    if "tenure_months" in team.columns:
+        ten = pd.DataFrame({"rep_id": f["rep_id"], "period": f["period"],
+                            "tenure": pd.to_numeric(team["tenure_months"], errors="coerce").to_numpy(float)})
+        start = ten[ten["period"].isin(periods)].groupby("rep_id")["tenure"].min()
+        reps["newcomer"] = (start.reindex(reps.index) < ramp_months).fillna(False).to_numpy(bool)
+    else:
+        reps["newcomer"] = False
+    reps["flagged"] = (reps["share_flagged"] >= 0.5) & ~reps["newcomer"]
     if "archetype" in team.columns:
         arch = team.assign(rep_id=team["rep_id"].astype(str)).groupby("rep_id")["archetype"].first()
         reps.insert(0, "archetype", arch.reindex(reps.index))
     reps = reps.reset_index().sort_values(["flagged", "periods_in_tail", "rep_id"], ascending=[False, False, True])
     reps = reps.reset_index(drop=True)
     flagged = tuple(reps.loc[reps["flagged"], "rep_id"])
-    return TailReport(table=reps, reps=flagged, k=k, n=n, quantile=quantile, periods=periods)
+    ramp = tuple(reps.loc[reps["newcomer"], "rep_id"])
+    return TailReport(table=reps, reps=flagged, k=k, n=n, quantile=quantile, periods=periods, newcomers=ramp,
+                      measure=name, ramp_months=ramp_months)
 
 
 @dataclass(frozen=True, eq=False)

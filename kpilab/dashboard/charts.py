@@ -21,14 +21,14 @@ import numpy as np
 
 from ..i18n import currency_symbol
 from ..metrics import is_money
-from .specs import name_of, words
+from .specs import name_of, plan_name, words
 from .state import TunerState
 
 __all__ = ["Charts", "THOUSAND", "hex_colour"]
 
 THOUSAND = 1000.0
 _GREY = "#8c8c8c"
-_MARGIN = {"top": 40, "bottom": 48, "left": 78, "right": 16}
+_MARGIN = {"top": 40, "bottom": 48, "left": 90, "right": 16}
 
 
 def hex_colour(rgb: tuple[float, float, float]) -> str:
@@ -60,7 +60,7 @@ class Charts:
         ``"curve"``, ``"scatter"``, ``"budget"``, ``"groups"`` -> :class:`bqplot.Figure`.
     marks : dict
         The marks updated on every change (``"curve"``, ``"curve_base"``, ``"scatter:<archetype>"``,
-        ``"band"``, ``"p50"``, ``"base_p50"``, ``"bars"``).
+        ``"band"``, ``"p50"``, ``"base_p50"``, ``"groups_now"``, ``"groups_base"``).
     widget : ipywidgets.GridBox
     """
 
@@ -87,7 +87,7 @@ class Charts:
         marks = []
         if y_base is not None:
             base = bq.Lines(x=x, y=y_base / THOUSAND, scales={"x": xs, "y": ys}, colors=[_GREY], line_style="dashed",
-                            labels=[words("baseline", lang, name=state.baseline.name)], display_legend=True)
+                            labels=[words("baseline", lang, name=plan_name(state.baseline, lang))], display_legend=True)
             self.marks["curve_base"] = base
             marks.append(base)
         line = bq.Lines(x=x, y=y / THOUSAND, scales={"x": xs, "y": ys}, colors=["#0072b2"], stroke_width=2.5,
@@ -138,7 +138,7 @@ class Charts:
                        colors=["#0072b2"], stroke_width=2.5, labels=[words("budget_p50", lang)], display_legend=True)
         base = bq.Lines(x=periods, y=q["base_p50"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                         colors=[_GREY], line_style="dashed", display_legend=True,
-                        labels=[words("baseline", lang, name=state.baseline.name)])
+                        labels=[words("baseline", lang, name=plan_name(state.baseline, lang))])
         self.marks.update(band=band, p50=p50, base_p50=base)
         step = max(1, len(periods) // 6)
         axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
@@ -147,19 +147,21 @@ class Charts:
         self.figures["budget"] = _figure(words("budget_title", lang), [band, base, p50], axes, "kp-chart-budget")
 
     def _build_groups(self, lang: str, unit: str) -> None:
+        """Median pay by type of rep as a dot plot: tuned (blue dots) against the baseline (grey diamonds)."""
         state = self.state
         frame, kind = state.groups()
         names = [name_of(k, lang) if kind == "archetype" else words("quartile_n", lang, n=k) for k in frame.index]
         xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale()
-        bars = bq.Bars(x=names, y=[frame["now"].to_numpy(float) / THOUSAND, frame["base"].to_numpy(float) / THOUSAND],
-                       scales={"x": xs, "y": ys}, type="grouped",
-                       colors=["#0072b2", "#c8c8c8"], display_legend=True,
-                       labels=[words("now", lang), words("baseline", lang, name=state.baseline.name)])
-        self.marks["bars"] = bars
+        base = bq.Scatter(x=names, y=frame["base"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
+                          colors=["#a0a0a0"], marker="diamond", default_size=90, display_legend=True,
+                          labels=[words("baseline", lang, name=plan_name(state.baseline, lang))])
+        now = bq.Scatter(x=names, y=frame["now"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
+                         colors=["#0072b2"], default_size=70, display_legend=True, labels=[words("now", lang)])
+        self.marks.update(groups_now=now, groups_base=base)
         axes = [bq.Axis(scale=xs, tick_rotate=-20, tick_style={"font-size": "10px"}),
                 bq.Axis(scale=ys, side="left", label=words("groups_x", lang, unit=unit), tick_format=",.0f",
                         num_ticks=4)]
-        self.figures["groups"] = _figure(words("groups_title", lang), [bars], axes, "kp-chart-groups")
+        self.figures["groups"] = _figure(words("groups_title", lang), [base, now], axes, "kp-chart-groups")
         self.figures["groups"].fig_margin = {**_MARGIN, "bottom": 78}
 
     # ------------------------------------------------------------------ updating
@@ -184,7 +186,7 @@ class Charts:
         self.marks["band"].y = [q["p10"].to_numpy(float) / THOUSAND, q["p90"].to_numpy(float) / THOUSAND]
         self.marks["p50"].y = q["p50"].to_numpy(float) / THOUSAND
         frame, _kind = state.groups()
-        self.marks["bars"].y = [frame["now"].to_numpy(float) / THOUSAND, frame["base"].to_numpy(float) / THOUSAND]
+        self.marks["groups_now"].y = frame["now"].to_numpy(float) / THOUSAND
 
 
 def _ordered(archetypes: Any) -> list[str]:

@@ -1,7 +1,7 @@
 """Plans side by side: pick plans, see a table of key figures and verdicts and the payroll per plan.
 
 The numbers are :func:`kpilab.analysis.compare`'s own; the table comes from a
-Jinja2 template, the payroll bars are drawn in the browser (bqplot).
+Jinja2 template, the payroll per plan is drawn in the browser (bqplot).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..analysis import Criteria, compare
 from ..errors import KpilabError
-from ..i18n import check_lang, currency_symbol, fmt_money, fmt_number, label
+from ..i18n import check_lang, currency_symbol, fmt_money, fmt_number
 from ..plan import Plan, Scheme
 from . import render as R
 from .charts import THOUSAND
@@ -52,8 +52,8 @@ class PlanComparison:
         The latest :func:`kpilab.analysis.compare` result.
     table_html : ipywidgets.HTML
         Key figures and verdicts, plans in columns.
-    bars : bqplot.Bars
-        Payroll per plan (thousands).
+    dots : bqplot.Scatter
+        Payroll per plan (thousands), one dot per plan.
     widget : ipywidgets.Widget
     """
 
@@ -74,10 +74,10 @@ class PlanComparison:
         self.select.add_class("kp-compare-select")
         self.table_html = W.HTML()
         self.table_html.add_class("kp-compare")
-        xs, ys = bq.OrdinalScale(), bq.LinearScale(min=0.0)
-        self.bars = bq.Bars(x=[], y=[], scales={"x": xs, "y": ys}, colors=["#0072b2"])
+        xs, ys = bq.OrdinalScale(), bq.LinearScale()
+        self.dots = bq.Scatter(x=[], y=[], scales={"x": xs, "y": ys}, colors=["#0072b2"], default_size=90)
         unit = words("thousand_money", lang, symbol=currency_symbol(self.currency) or self.currency)
-        self.figure = bq.Figure(marks=[self.bars], title=words("compare_payroll_title", lang),
+        self.figure = bq.Figure(marks=[self.dots], title=words("compare_payroll_title", lang),
                                 axes=[bq.Axis(scale=xs), bq.Axis(scale=ys, side="left", label=unit,
                                                                  tick_format=",.0f")],
                                 fig_margin={"top": 40, "bottom": 60, "left": 70, "right": 16},
@@ -94,16 +94,16 @@ class PlanComparison:
         if not chosen:
             self.comparison = None
             self.table_html.value = R.message_html(words("compare_none", self.lang))
-            with self.bars.hold_sync():
-                self.bars.x, self.bars.y = [], []
+            with self.dots.hold_sync():
+                self.dots.x, self.dots.y = [], []
             return
         self.comparison = compare({n: self.plans[n] for n in chosen}, self.team, lang=self.lang,
                                   criteria=self.criteria)
         self.table_html.value = self._table()
         payroll = self.comparison.table.loc["payroll"]
-        with self.bars.hold_sync():
-            self.bars.x = [str(n) for n in payroll.index]
-            self.bars.y = payroll.to_numpy(float) / THOUSAND
+        with self.dots.hold_sync():
+            self.dots.x = [str(n) for n in payroll.index]
+            self.dots.y = payroll.to_numpy(float) / THOUSAND
 
     def _cell(self, value: float, kind: str) -> str:
         lang = self.lang
@@ -123,7 +123,7 @@ class PlanComparison:
         for key, kind in _ROWS:
             if key not in c.table.index:
                 continue
-            name = words(_OWN_NAMES[key], lang) if key in _OWN_NAMES else label(key, lang)
+            name = words(_OWN_NAMES[key], lang) if key in _OWN_NAMES else R.criterion_name(key, lang)
             rows.append({"name": name, "bold": False,
                          "cells": [{"text": self._cell(v, kind), "colour": None}
                                    for v in c.table.loc[key].to_numpy(float)]})
@@ -133,7 +133,7 @@ class PlanComparison:
                 colour = {"pass": R.GREEN, "fail": R.RED}.get(status, R.GREY)
                 text = {"pass": words("status_pass", lang), "fail": words("status_fail", lang)}.get(status, "—")
                 cells.append({"text": text, "colour": colour})
-            name = words("overall", lang) if crit == "overall" else label(crit, lang)
+            name = words("overall", lang) if crit == "overall" else R.criterion_name(str(crit), lang)
             rows.append({"name": name, "bold": crit == "overall", "cells": cells})
         return R.render("comparison", metric_word=words("metric", lang), columns=[str(n) for n in c.table.columns],
                         rows=rows)
@@ -146,7 +146,7 @@ class PlanComparison:
 
 def comparison(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], team: pd.DataFrame,
                lang: str = "en", selected: Sequence[str] | None = None, **kwargs: Any) -> PlanComparison:
-    """A plan comparison widget: pick plans (SelectMultiple), see the table and the payroll bars.
+    """A plan comparison widget: pick plans (SelectMultiple), see the table and the payroll per plan.
 
     Parameters
     ----------

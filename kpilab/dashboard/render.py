@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from ..i18n import fmt_money, fmt_number, fmt_percent
-from .specs import name_of, words
+from .specs import plan_name, words
 from .state import CostSummary, TunerState, WhatIf
 
 __all__ = ["render", "verdict_html", "cost_html", "message_html", "header_html", "label_html", "whatif_html",
@@ -54,11 +54,12 @@ def message_html(text: str, tone: str = "info") -> str:
     return render("message", text=text, tone=tone, colour={"ok": GREEN, "error": RED}.get(tone, GREY))
 
 
-def _criterion_name(criterion: str, lang: str) -> str:
-    from ..i18n import has_text
+def criterion_name(criterion: str, lang: str) -> str:
+    """A verdict criterion (or metric) as the dashboard names it; the label catalog for the rest."""
+    from ..i18n import has_text, label
 
     key = f"dashboard.crit_{criterion}"
-    return words(f"crit_{criterion}", lang) if has_text(key, lang) else name_of(criterion, lang)
+    return words(f"crit_{criterion}", lang) if has_text(key, lang) else label(criterion, lang)
 
 
 def verdict_html(state: TunerState, revision: int = 0) -> str:
@@ -72,7 +73,7 @@ def verdict_html(state: TunerState, revision: int = 0) -> str:
                                                          total=fmt_number(len(assessed), lang, 0))
     rows, notes = [], []
     for r in v.itertuples():
-        name = _criterion_name(str(r.criterion), lang)
+        name = criterion_name(str(r.criterion), lang)
         if r.status == "not assessed":
             notes.append({"criterion": r.criterion, "name": name, "sentence": r.explanation})
             continue
@@ -107,12 +108,12 @@ def cost_html(state: TunerState) -> str:
         rows.append({"name": name, "value": value, "css": "kp-cost-of-sales",
                      "colour": RED if c.out_of_band else (GREEN if c.cost_status == "pass" else None)})
     if abs(c.delta) < 0.5:
-        rows.append({"name": words("vs_baseline", lang, name=state.baseline.name), "value": words("no_change", lang),
+        rows.append({"name": words("vs_baseline", lang, name=plan_name(state.baseline, lang)), "value": words("no_change", lang),
                      "css": "kp-delta"})
     else:
         share = f" ({'+' if c.delta > 0 else ''}{pct(c.delta_share, lang)})" if math.isfinite(c.delta_share) else ""
         sign = "+" if c.delta > 0 else ""
-        rows.append({"name": words("vs_baseline", lang, name=state.baseline.name),
+        rows.append({"name": words("vs_baseline", lang, name=plan_name(state.baseline, lang)),
                      "value": f"{sign}{money(c.delta)} {words('per_year', lang)}{share}", "css": "kp-delta",
                      "colour": RED if c.delta > 0 else GREEN})
     for row in rows:
@@ -133,5 +134,5 @@ def whatif_html(state: TunerState, result: WhatIf) -> str:
         change_text = ("+" if change > 0 else "") + fmt_money(change, lang, currency)
     summary = words("whatif_summary", lang, rep=result.rep_id, period=result.period,
                     tuned=fmt_money(result.tuned, lang, currency), tuned_change=change_text,
-                    base=fmt_money(result.baseline, lang, currency), baseline=state.baseline.name)
+                    base=fmt_money(result.baseline, lang, currency), baseline=plan_name(state.baseline, lang))
     return render("whatif", summary=summary, why=words("whatif_why", lang), explanation=result.explanation)

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..explain import component_title, plan_title
 from ..i18n import label, t
 from ..plan import Bonus, Commission, Penalty, Plan, Scorecard, TeamBonus
 
-__all__ = ["ControlSpec", "control_specs", "section_title", "control_class", "name_of", "words"]
+__all__ = ["ControlSpec", "control_specs", "section_title", "control_class", "name_of", "words", "plan_name"]
 
 
 def words(key: str, lang: str, **fields: Any) -> str:
@@ -28,6 +29,11 @@ def name_of(key: Any, lang: str) -> str:
     """A metric / component / archetype name in ``lang``; unknown names humanised, first letter up."""
     text = label(str(key), lang)
     return text[:1].upper() + text[1:] if text else text
+
+
+def plan_name(plan: Any, lang: str) -> str:
+    """A plan's name in ``lang``: the plan file's own word for it when it has one (:func:`kpilab.explain.plan_title`)."""
+    return plan_title(plan, lang)
 
 
 def control_class(path: str) -> str:
@@ -128,10 +134,12 @@ def _leaf_conditions(node: Mapping[str, Any], path: str) -> list[tuple[str, str,
     return [(f"{path}.{op}", op, node["metric"], float(node[op]))]
 
 
-def _applies_text(applies: Any, lang: str) -> str:
+def _applies_text(applies: Any, lang: str, plan: Plan) -> str:
+    """The pay parts a gate or modifier applies to, as a rep reads them (never the plan's internal names)."""
     if isinstance(applies, str):
         return words("all_components", lang)
-    return ", ".join(name_of(n, lang) for n in applies)
+    by_name = {c.name: c for c in plan.components}
+    return ", ".join(component_title(by_name[n], lang, plan) if n in by_name else name_of(n, lang) for n in applies)
 
 
 def _component_specs(i: int, comp: Any, cd: Mapping[str, Any], lang: str) -> list[ControlSpec]:
@@ -191,7 +199,7 @@ def control_specs(plan: Plan, lang: str = "en") -> list[ControlSpec]:
     for i, (comp, cd) in enumerate(zip(plan.components, d["components"])):
         specs += _component_specs(i, comp, cd, lang)
     for i, gd in enumerate(d.get("gates", [])):
-        names = _applies_text(gd["applies_to"], lang)
+        names = _applies_text(gd["applies_to"], lang, plan)
         for path, op, metric, value in _leaf_conditions(gd["when"], f"gates[{i}].when"):
             mname = name_of(metric, lang).lower()
             if op == "attainment_at_least":
@@ -219,11 +227,9 @@ def control_specs(plan: Plan, lang: str = "en") -> list[ControlSpec]:
 def section_title(key: str, plan: Plan, lang: str) -> str:
     """The heading of a group of controls (``"section_pay"``, ``"component:2"``, ``"modifier:0"``)."""
     if key.startswith("component:"):
-        comp = plan.components[int(key.split(":")[1])]
-        metric = name_of(getattr(comp, "metric", ""), lang).lower()
-        return words(f"kind_{comp.kind}", lang, name=name_of(comp.name, lang), metric=metric)
+        return component_title(plan.components[int(key.split(":")[1])], lang, plan)
     if key.startswith("modifier:"):
         mod = plan.modifiers[int(key.split(":")[1])]
-        return words("modifier", lang, names=_applies_text(mod.applies_to, lang),
+        return words("modifier", lang, names=_applies_text(mod.applies_to, lang, plan),
                      metric=name_of(mod.metric, lang).lower())
     return words(key, lang)

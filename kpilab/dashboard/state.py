@@ -40,10 +40,7 @@ def simulated_years(team: pd.DataFrame, n_scenarios: int, seed: int) -> pd.DataF
     The dashboard never has a rule of its own: the same team, count and seed
     give the same frame here, in the report and in the CLI.
     """
-    try:  # the one scenario rule, once it has its own module
-        from ..data.scenarios import bootstrap_years  # type: ignore[import-not-found]
-    except ImportError:  # until then it lives in the report
-        from ..report import bootstrap_years
+    from ..data.scenarios import bootstrap_years
     return bootstrap_years(team, int(n_scenarios), seed)
 
 

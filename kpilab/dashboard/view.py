@@ -30,7 +30,7 @@ from ..plan.paths import numeric_paths
 from . import render as R
 from .charts import Charts
 from .controls import ControlPanel
-from .specs import control_specs, name_of, nice_ceiling, words
+from .specs import control_specs, name_of, nice_ceiling, plan_name, words
 from .state import TunerState
 from .story import Outcome, log_entry, renamed, save_plan
 from .upload import UploadError, describe_error, read_mapping, read_upload
@@ -189,7 +189,7 @@ class Tuner:
         self.panel = ControlPanel(list(self.specs.values()), state.plan, numeric_paths(state.plan) | {
             p: state.value(p) for p in self.specs}, lang, self._on_control)
         self.charts = Charts(state)
-        self.title = W.HTML(R.header_html(state.plan.name, state.plan.description))
+        self.title = W.HTML(R.header_html(plan_name(state.plan, lang), state.plan.description))
         self.title.add_class("kp-title")
         intro = W.HTML(R.message_html(words("intro", lang)))
         intro.add_class("kp-intro")
@@ -206,9 +206,9 @@ class Tuner:
         toolbar = [W.HTML(R.label_html(words("language", lang))), self.language]
         if self._plans:
             current = next((n for n, p in self._plans.items() if p == state.original), None)
-            options = [(p.name, n) for n, p in self._plans.items()]
+            options = [(plan_name(p, lang), n) for n, p in self._plans.items()]
             if current is None:
-                options.insert(0, (state.original.name, "__start__"))
+                options.insert(0, (plan_name(state.original, lang), "__start__"))
             self.plan_pick = W.Dropdown(options=options, value=current or "__start__", description="",
                                         layout=W.Layout(width="320px"))
             self.plan_pick.add_class("kp-plan-pick")
@@ -403,7 +403,7 @@ class Tuner:
             return None
         lang = self.state.lang
         columns = ", ".join(words("quoted", lang, text=name_of(m, lang).lower()) for m in missing)
-        return words("upload_missing", lang, plan=plan.name, columns=columns)
+        return words("upload_missing", lang, plan=plan_name(plan, lang), columns=columns)
 
     def use_team(self, team: pd.DataFrame, plan: Plan | None = None, text: str | None = None) -> bool:
         """Tune on ``team`` (the sample or an upload); False, with the reason shown, when it cannot be used."""
@@ -500,8 +500,8 @@ class Tuner:
         from .comparison import PlanComparison
 
         lang = self.state.lang
-        start = words("compare_start_name", lang, name=self.state.original.name)
-        tuned = words("compare_tuned_name", lang, name=self.name_box.value.strip() or self.state.plan.name)
+        start = words("compare_start_name", lang, name=plan_name(self.state.original, lang))
+        tuned = words("compare_tuned_name", lang, name=self.name_box.value.strip() or plan_name(self.state.plan, lang))
         view = PlanComparison({start: self.state.original, tuned: self.state.plan}, self.state.data, lang=lang,
                               criteria=self._settings["criteria"])
         self.comparison = view

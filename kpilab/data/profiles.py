@@ -381,26 +381,32 @@ def load_client_team(path: str | Path, profile: ClientProfile | None = None, *, 
     try:
         team = load_team(path, **kwargs)
     except DataError as exc:
-        raise _explained(exc, path, profile, lang) from None
+        raise _explained(exc, path, profile, lang, kwargs) from None
     return profile.apply_units(team)
 
 
-def _row_kind(exc: DataError) -> str | None:
+def _row_kind(exc: DataError, path: str | Path, kwargs: Mapping[str, Any]) -> str | None:
     """``"blank"`` or ``"total"`` when :func:`load_team` refused a blank line or a total row, else None.
 
-    Read from the error's place (a row with no column, rep or period is a blank line; a row whose rep is
-    «Итого», «Total»… is a total row), not from its wording.
+    Read from the error's place, not its wording: a row whose rep is «Итого», «Total»… is a total row;
+    a row with no column, rep or period is a blank line if reading again with ``drop_blank_rows``
+    gets past it (a line that cannot be split is placed the same way, and is not blank).
     """
     if exc.row is None:
         return None
-    if exc.column is None and exc.rep is None and exc.period is None:
-        return "blank"
     if exc.column == "rep_id" and str(exc.rep or "").casefold().rstrip(":. ") in _TOTAL_WORDS:
         return "total"
+    if exc.column is None and exc.rep is None and exc.period is None and not kwargs.get("drop_blank_rows"):
+        try:
+            load_team(path, **{**kwargs, "drop_blank_rows": True})
+        except DataError as again:
+            return "blank" if again.row != exc.row else None
+        return "blank"
     return None
 
 
-def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: str) -> DataError:
+def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: str,
+               kwargs: Mapping[str, Any]) -> DataError:
     """The same error, with the command-line option that fixes it (and the likely column)."""
     message = exc.message
     if exc.column in KEY_COLUMNS and exc.row is None and message.startswith("missing"):
@@ -418,7 +424,7 @@ def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: s
             text += " " + t("client.missing_key_guess", lang, header=header, column=exc.column, pairs=pairs)
         text += " " + t("client.missing_key_fix", lang, path=str(path))
         return DataError(text, file=exc.file, column=exc.column)
-    kind = _row_kind(exc)
+    kind = _row_kind(exc, path, kwargs)
     if kind == "blank":
         return DataError(t("client.blank_row", lang), file=exc.file, row=exc.row)
     if kind == "total":
@@ -447,7 +453,7 @@ def propose_profile(path: str | Path, sheet: str | int | None = None, header_row
             load_team(path, **profile.load_kwargs(), empty_metrics_ok=True)
             break
         except DataError as exc:
-            kind = _row_kind(exc)
+            kind = _row_kind(exc, path, {**profile.load_kwargs(), "empty_metrics_ok": True})
             if kind == "blank" and not profile.drop_blank_rows:
                 profile = dataclasses.replace(profile, drop_blank_rows=True)
             elif kind == "total" and exc.row not in profile.skip_rows:

@@ -63,27 +63,27 @@ Archetypes (trait means; every trait also varies within an archetype):
 - ``deals ~ Binomial(meetings, 0.40 * skill * ramp * (follow-up ratio)^0.15 *
   meeting quality)``, less deals already pulled into the previous month.
 - new revenue is the exact sum of one log-normal draw per deal (mean
-  122,000 RUB x ``deal_size`` x seasonal demand x market, sigma 0.40);
+  122,000 RUB x ``deal_size`` x seasonal demand x market, sigma 0.70: a heavy
+  right tail), and one deal in 250 is a windfall worth 4-12 typical deals;
+  ``deal_size`` itself varies from rep to rep (territory, segment: log-normal,
+  sigma 0.70), which is what concentrates revenue in the top fifth of reps;
+- 3 % of a month's deals are cancelled the next month: their count and
+  value come off that month's new business (never below zero);
 - repeat orders ``~ Poisson(10 * accounts * book(tenure) * (follow-up ratio)^0.3
   * demand * wd)``, each a log-normal order (mean 24,000 RUB, sigma 0.5);
   ``book`` grows over the first 18 months as a rep builds a client base.
   ``revenue = new revenue + repeat_revenue``.
-- plan chasing: at the end of the month a rep who is short compares the gap
-  with the typical deal. If the gap to ``chase_to`` x plan (1.0; 0.85 for
-  minimum-doers, 0.8 for laggards) is within reach (at most 50 % of plan and
-  five deals) the rep chases the plan with probability ``0.6 x chase``;
-  otherwise, or when not chasing the plan, the rep defends the 80 % line
-  (where bonus gates and performance reviews start) with probability
-  ``chase``, if that gap is within reach. Pulled deals come from the
-  pipeline one by one, and the rep sees what each is worth, so pulling stops
-  as soon as the gap is covered (or after five deals). 30 % of the pulled
-  deals are then missing next month (the rest would have closed later, or
-  not at all). This is the well-known bunching of sales just above targets
-  (Oyer 1998, "Fiscal year ends and nonlinear incentive contracts", QJE;
-  Larkin 2014, J. Labor Economics); reps defend the threshold below which
-  pay and standing drop more reliably than they chase the full plan. It is
-  why ``deals`` may exceed ``meetings`` in a month: the pulled deals come from
-  earlier meetings.
+- plan chasing: at the end of the month a rep who is short of ``chase_to`` x
+  its own plan (1.0; 0.85 for minimum-doers, 0.8 for laggards) compares the
+  gap with the typical deal; within reach (at most 50 % of plan and five
+  deals) it pulls deals from the pipeline with probability ``0.6 x chase``,
+  one by one until the gap is covered. 30 % of the pulled deals are then
+  missing next month. This is the bunching of sales just above a rep's own
+  quota (Oyer 1998, "Fiscal year ends and nonlinear incentive contracts",
+  QJE; Larkin 2014, J. Labor Economics). No other line is defended: the
+  generator knows no plan's gates, so a gate at 80 % of plan is judged on
+  reps who do not manage to it. It is why ``deals`` may exceed ``meetings``
+  in a month: the pulled deals come from earlier meetings.
 - ``crm_quality ~ Beta`` with mean rising with discipline and paperwork.
 - a market shock per scenario and month (log-normal, sigma 0.05) is shared by
   every rep: good and bad years differ for the whole department.
@@ -104,7 +104,15 @@ the start; every newcomer is junior) carry 80 % of the senior result plans and
 the same activity plans. Activity plans scale with working days; result plans
 with working days and the seasonal demand index. Newcomers get reduced plans
 while ramping: results at 30, 60, 85, 95 % in their first four months,
-activities at 60, 80, 90 %. Roles are fixed over the generated horizon.
+activities at 60, 80, 90 %. Result plans are set at 90 % of that blend
+(``_PLAN_STRETCH``), so about half the reps make their annual plan. Roles are
+fixed over the generated horizon.
+
+**Joiners and leavers** (``turnover`` > 0): each rep leaves during the
+horizon with probability ``1 - (1 - turnover)^(months / 12)`` in a month drawn
+uniformly; its seat stays empty for a month and a newcomer (new ``rep_id``,
+tenure 0-2, junior, ramped plans) takes it. The default 0 keeps a closed
+panel (every rep every month).
 Counts are whole numbers, plans of calls are rounded to tens and money plans
 to 10,000 RUB.
 """
@@ -174,7 +182,12 @@ _P_CLOSE = 0.40
 _EMAILS = 150.0
 _FOLLOW_UPS = 60.0
 _DEAL_MEAN = 122_000.0
-_DEAL_SIGMA = 0.40
+_DEAL_SIGMA = 0.70          # deal-to-deal spread: a heavy right tail (log-normal)
+_BIG_DEAL_P = 0.004         # chance that a deal is a windfall ...
+_BIG_DEAL_X = (4.0, 12.0)   # ... of this many typical deals (uniform)
+_DEAL_SIZE_SPREAD = 0.70    # rep-to-rep spread of the typical deal (territory, segment): revenue concentration
+_CANCEL_P = 0.03            # share of a month's deals cancelled the next month (value and count reversed)
+_PLAN_STRETCH = 0.90        # result plans relative to expected capacity
 _REPEAT_ORDERS = 10.0
 _ORDER_MEAN = 24_000.0
 _ORDER_SIGMA = 0.5
@@ -183,7 +196,6 @@ _FORM_SIGMA = 0.08
 _CHASE_REACH = 0.50
 _CHASE_MAX = 5
 _CHASE_LOST = 0.3    # share of pulled deals that next month would have closed anyway
-_CHASE_FLOOR = 0.8   # the 80 % line reps defend first (bonus gates, performance reviews)
 _PLAN_CHASE_SHARE = 0.6   # chasing the full plan: this share of the chase probability
 _CRM_CONCENTRATION = 40.0
 
@@ -302,7 +314,7 @@ def _team_labels(n: int) -> list[str]:
 
 
 def _sum_lognormal(rng: np.random.Generator, counts: np.ndarray, mean: np.ndarray,
-                   sigma: float) -> np.ndarray:
+                   sigma: float, big_p: float = 0.0) -> np.ndarray:
     """Exact sum of ``counts[i]`` independent log-normal draws with mean ``mean[i]``.
 
     One draw per unit (deal or order), summed per cell with ``np.bincount``;
@@ -312,6 +324,9 @@ def _sum_lognormal(rng: np.random.Generator, counts: np.ndarray, mean: np.ndarra
     cell = np.repeat(np.arange(flat_counts.size), flat_counts)
     mu = np.log(mean.ravel()) - 0.5 * sigma * sigma
     draws = np.exp(mu[cell] + sigma * rng.standard_normal(cell.size))
+    if big_p > 0:  # an occasional windfall deal: several typical deals in one
+        big = rng.random(cell.size) < big_p
+        draws = np.where(big, draws * rng.uniform(*_BIG_DEAL_X, cell.size), draws)
     return np.bincount(cell, weights=draws, minlength=flat_counts.size).reshape(counts.shape)
 
 
@@ -365,7 +380,7 @@ class _Department:
 
 
 def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
-                     shares: np.ndarray, start: str) -> _Department:
+                     shares: np.ndarray, start: str, join: np.ndarray | None = None) -> _Department:
     year, month = _parse_start(start)
     counts = _allocate(n_reps, shares)
     codes = rng.permutation(np.repeat(np.arange(len(ARCHETYPES)), counts))
@@ -384,7 +399,8 @@ def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
     phone = per_rep(lambda p: p.phone) * wobble()
     paper = per_rep(lambda p: p.paper) * wobble()
     accounts = per_rep(lambda p: p.accounts) * wobble()
-    deal_size = per_rep(lambda p: p.deal_size) * np.exp(0.08 * rng.standard_normal(n_reps))
+    deal_size = per_rep(lambda p: p.deal_size) * np.exp(_DEAL_SIZE_SPREAD * rng.standard_normal(n_reps)
+                                                        - 0.5 * _DEAL_SIZE_SPREAD ** 2)
     chase = per_rep(lambda p: p.chase)
     chase_to = per_rep(lambda p: p.chase_to)
     quality = per_rep(lambda p: p.meeting_quality)
@@ -395,7 +411,9 @@ def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
     team = np.array(_team_labels(n_teams), dtype=object)[rng.permutation(np.arange(n_reps) % n_teams)]
 
     role = np.where(tenure0 < 12, "junior", "senior").astype(object)
-    tenure = tenure0[:, None] + np.arange(periods)[None, :]
+    # a rep joining in month j (joiners) has its drawn tenure at j; before that the months are not its own
+    shift = np.zeros(n_reps, dtype=np.int64) if join is None else np.asarray(join, dtype=np.int64)
+    tenure = np.maximum(0, tenure0[:, None] + np.arange(periods)[None, :] - shift[:, None])
     cal = (month - 1 + np.arange(periods)) % 12
     labels = [f"{year + (month - 1 + k) // 12:04d}-{(month - 1 + k) % 12 + 1:02d}"
               for k in range(periods)]
@@ -417,7 +435,8 @@ def _draw_department(rng: np.random.Generator, n_reps: int, periods: int,
     # The grade scales the norm only: the rep's own level is already the rep's
     # (a lead's history is not inflated by the lead grade a second time).
     g = grade[:, 0]
-    fit = (np.where(has_history, g * (1.0 - _HISTORY_WEIGHT) + _HISTORY_WEIGHT * history, g) / g)[:, None]
+    fit = _PLAN_STRETCH * (np.where(has_history, g * (1.0 - _HISTORY_WEIGHT) + _HISTORY_WEIGHT * history, g)
+                           / g)[:, None]
     fit_repeat = (np.where(has_history, g * (1.0 - _HISTORY_WEIGHT) + _HISTORY_WEIGHT * accounts, g)
                   / g)[:, None]
     plans = {
@@ -502,27 +521,29 @@ def _simulate(rng: np.random.Generator, dep: _Department, n_scenarios: int) -> d
     new_rev = np.empty(shape)
     debt = np.zeros((S, R), dtype=np.int64)
     chase_plan = _PLAN_CHASE_SHARE * t["chase"][None, :]
-    chase_floor = t["chase"][None, :]
+    cancel = np.zeros((S, R), dtype=np.int64)
+    cancel_value = np.zeros((S, R))
     for m in range(P):
         plan_m, mean_m, u = pl["revenue"][:, :, m], deal_mean[:, :, m], chase_u[:, :, m]
         d = np.maximum(0, natural[:, :, m] - debt)
-        rev = _sum_lognormal(rng, d, mean_m, _DEAL_SIGMA)
+        rev = _sum_lognormal(rng, d, mean_m, _DEAL_SIGMA, _BIG_DEAL_P)
+        # last month's cancelled deals come off this month's new business (never below zero)
+        taken = np.minimum(cancel_value, rev)
+        rev = rev - taken
+        d = np.maximum(0, d - cancel)
         total = rev + repeat[:, :, m]
-        # The rep judges a gap by the typical deal: within reach if it is at most
-        # _CHASE_REACH of the plan and _CHASE_MAX deals.
-        gap_plan = plan_m * t["chase_to"][None, :] - total
-        gap_floor = plan_m * np.minimum(t["chase_to"][None, :], _CHASE_FLOOR) - total
-
-        def reachable(gap: np.ndarray) -> np.ndarray:
-            return (gap > 0) & (gap <= _CHASE_REACH * plan_m) & (np.ceil(gap / mean_m) <= _CHASE_MAX)
-
-        to_plan = reachable(gap_plan) & (u < chase_plan)
-        to_floor = ~to_plan & reachable(gap_floor) & (u < chase_floor)
-        gap = np.where(to_plan, gap_plan, gap_floor)
-        pulled, extra = _pull_until(rng, to_plan | to_floor, gap, mean_m, _DEAL_SIGMA, _CHASE_MAX)
+        # The rep judges a gap to its own plan by the typical deal: within reach if it is
+        # at most _CHASE_REACH of the plan and _CHASE_MAX deals. No other line is defended.
+        gap = plan_m * t["chase_to"][None, :] - total
+        reach = (gap > 0) & (gap <= _CHASE_REACH * plan_m) & (np.ceil(gap / mean_m) <= _CHASE_MAX)
+        to_plan = reach & (u < chase_plan)
+        pulled, extra = _pull_until(rng, to_plan, gap, mean_m, _DEAL_SIGMA, _CHASE_MAX)
         deals[:, :, m] = d + pulled
         new_rev[:, :, m] = np.round(rev + extra)
         debt = rng.binomial(pulled, _CHASE_LOST)
+        cancel = rng.binomial(deals[:, :, m], _CANCEL_P)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cancel_value = np.where(deals[:, :, m] > 0, cancel * new_rev[:, :, m] / np.maximum(deals[:, :, m], 1), 0.0)
 
     crm_mean = np.clip(0.30 + 0.55 * col["discipline"] + 0.25 * (col["paper"] - 1.0), 0.05, 0.98)
     crm_mean = np.broadcast_to(crm_mean, shape)
@@ -559,24 +580,71 @@ def _frame(dep: _Department, out: dict[str, np.ndarray], n_scenarios: int,
     return pd.DataFrame(data)
 
 
+def _merge(a: _Department, b: _Department) -> _Department:
+    """Department ``a`` with the reps of ``b`` after it, numbered on (R01... over both)."""
+    cat = np.concatenate
+    n = a.rep_id.size + b.rep_id.size
+    return _Department(rep_id=np.array(_labels("R", n), dtype=object), archetype=cat([a.archetype, b.archetype]),
+                       role=cat([a.role, b.role]), team=cat([a.team, b.team]), tenure=cat([a.tenure, b.tenure]),
+                       periods=a.periods, traits={k: cat([v, b.traits[k]]) for k, v in a.traits.items()},
+                       plans={k: cat([v, b.plans[k]]) for k, v in a.plans.items()}, wd=a.wd, season=a.season)
+
+
+def _turnover(rng: np.random.Generator, dep: _Department, turnover: float, start: str
+              ) -> tuple[_Department, np.ndarray]:
+    """Leavers and the joiners who take their seats; returns the department and the (reps, months) active mask.
+
+    Each rep leaves during the horizon with probability ``1 - (1 - turnover) ** (months / 12)``,
+    in a month drawn uniformly (not the first); the seat is empty for a month and then a
+    newcomer joins (tenure 0-2 at joining, junior, reduced plans while ramping).
+    """
+    R, P = dep.tenure.shape
+    active = np.ones((R, P), bool)
+    if turnover <= 0 or P < 3:
+        return dep, active
+    p_leave = 1.0 - (1.0 - turnover) ** (P / 12.0)
+    leaves = rng.random(R) < p_leave
+    leave_at = rng.integers(1, P - 1, size=R)
+    leavers = np.flatnonzero(leaves)
+    active[leavers[:, None], np.arange(P)[None, :]] = np.arange(P)[None, :] < leave_at[leavers][:, None]
+    if leavers.size == 0:
+        return dep, active
+    join = np.minimum(leave_at[leavers] + 1, P - 1)
+    newcomers = _normalise_mix({"newcomer": 1.0})
+    joiners = _draw_department(rng, leavers.size, P, newcomers, start, join=join)
+    joiners = _Department(rep_id=joiners.rep_id, archetype=joiners.archetype, role=joiners.role,
+                          team=dep.team[leavers], tenure=joiners.tenure, periods=joiners.periods,
+                          traits=joiners.traits, plans=joiners.plans, wd=joiners.wd, season=joiners.season)
+    joined = np.arange(P)[None, :] >= join[:, None]
+    return _merge(dep, joiners), np.vstack([active, joined])
+
+
 def _generate(n_reps: int, periods: int, n_scenarios: int, seed: int | np.random.Generator | None,
               mix: Mapping[str, float] | None, start: str, rng: np.random.Generator | None,
-              with_scenario: bool) -> pd.DataFrame:
+              with_scenario: bool, turnover: float = 0.0) -> pd.DataFrame:
     n_reps = _check_int("n_reps", n_reps, 1)
     periods = _check_int("periods", periods, 1)
     n_scenarios = _check_int("n_scenarios", n_scenarios, 1)
+    if not (isinstance(turnover, (int, float)) and 0.0 <= float(turnover) < 1.0):
+        raise KpilabError(f"turnover must be a share in [0, 1), got {turnover!r}")
     shares = _normalise_mix(mix)
     trait_rng, outcome_rng = _as_rng(seed, rng).spawn(2)
     dep = _draw_department(trait_rng, n_reps, periods, shares, start)
+    active = None
+    if turnover > 0:
+        dep, active = _turnover(np.random.default_rng(trait_rng.integers(2**63)), dep, float(turnover), start)
     out = _simulate(outcome_rng, dep, n_scenarios)
-    return _frame(dep, out, n_scenarios, with_scenario)
+    frame = _frame(dep, out, n_scenarios, with_scenario)
+    if active is not None:
+        frame = frame[np.tile(active.ravel(), n_scenarios)].reset_index(drop=True)
+    return frame
 
 
 # --------------------------------------------------------------------------- public API
 
 def make_team(n_reps: int, periods: int = 12, mix: Mapping[str, float] | None = None,
               seed: int | np.random.Generator | None = None, start: str = "2026-01",
-              rng: np.random.Generator | None = None) -> pd.DataFrame:
+              rng: np.random.Generator | None = None, turnover: float = 0.0) -> pd.DataFrame:
     """Generate a synthetic sales department: one row per rep per month.
 
     Parameters
@@ -596,11 +664,16 @@ def make_team(n_reps: int, periods: int = 12, mix: Mapping[str, float] | None = 
         First period, ``"YYYY-MM"``.
     rng
         A ``numpy.random.Generator`` (alternative to ``seed``; not both).
+    turnover
+        Annual share of reps who leave (0 by default: a closed panel). A leaver's
+        rows stop in the month it leaves; a newcomer joins its seat a month later
+        (new ``rep_id`` after the others, rows from the month it joins). 0.15-0.3
+        is typical for sales teams.
 
     Returns
     -------
     pandas.DataFrame
-        ``n_reps * periods`` rows ordered by rep then period, columns
+        ``n_reps * periods`` rows (fewer/more with ``turnover``) ordered by rep then period, columns
         :data:`TEAM_COLUMNS`: text ``rep_id`` (``R01``...), ``period``
         (``2026-01``...), ``role`` (junior/senior), ``team`` (A, B, ...),
         ``archetype``; integer counts; revenue in whole RUB; ``crm_quality`` in
@@ -620,12 +693,13 @@ def make_team(n_reps: int, periods: int = 12, mix: Mapping[str, float] | None = 
     >>> team.shape
     (360, 23)
     """
-    return _generate(n_reps, periods, 1, seed, mix, start, rng, with_scenario=False)
+    return _generate(n_reps, periods, 1, seed, mix, start, rng, with_scenario=False, turnover=turnover)
 
 
 def make_scenarios(n_reps: int, periods: int, n_scenarios: int,
                    seed: int | np.random.Generator | None, mix: Mapping[str, float] | None = None,
-                   start: str = "2026-01", rng: np.random.Generator | None = None) -> pd.DataFrame:
+                   start: str = "2026-01", rng: np.random.Generator | None = None,
+                   turnover: float = 0.0) -> pd.DataFrame:
     """The same department in ``n_scenarios`` possible years (Monte Carlo).
 
     The reps, their archetypes, traits, roles, teams, tenure and plans are drawn
@@ -637,8 +711,8 @@ def make_scenarios(n_reps: int, periods: int, n_scenarios: int,
 
     Parameters
     ----------
-    n_reps, periods, mix, start
-        As in :func:`make_team`.
+    n_reps, periods, mix, start, turnover
+        As in :func:`make_team` (who leaves and joins is the same in every scenario).
     n_scenarios
         Number of simulated years (>= 1).
     seed, rng
@@ -651,4 +725,4 @@ def make_scenarios(n_reps: int, periods: int, n_scenarios: int,
         period: an int ``scenario`` column (0...) first, then
         :data:`TEAM_COLUMNS`. ``(scenario, rep_id, period)`` is unique.
     """
-    return _generate(n_reps, periods, n_scenarios, seed, mix, start, rng, with_scenario=True)
+    return _generate(n_reps, periods, n_scenarios, seed, mix, start, rng, with_scenario=True, turnover=turnover)

@@ -176,7 +176,7 @@ def _to_numbers(values: pd.Series, whole_units: bool = False) -> tuple[np.ndarra
         return arr, np.isnan(arr), none
     out = np.full(n, np.nan)
     bad = none.copy()
-    empty = values.isna().to_numpy()
+    empty = values.isna().to_numpy().copy()  # written below: never a read-only view
     if kind == "string":
         fast = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         # Finite results of the C reader are plain numerals (it also reads 'inf'

@@ -86,6 +86,24 @@ def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> P
                    list(plan.penalty_names), cols, {r: np.zeros(0, bool) for r in plan.plans()})
 
 
+def _evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator, carried: Any) -> Payouts:
+    """A plan that pays across months (section 10): the period-aware pass, same table shape plus the ledger."""
+    from .periods import BALANCES, evaluate_periods
+
+    with _pool(len(frame)) as pool:
+        result, extra, cols, row_plan, trace = evaluate_periods(plan, frame, loc, carried, pool)
+    names = list(plan.component_names) if isinstance(plan, Plan) else []  # a scheme's columns may be empty
+    _check_money({c: result[c] for c in ["base", *names, *extra, *OUTPUT_TAIL]}, None, loc)
+    table: dict[str, Any] = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
+    for col in ["base", *plan.component_names, *extra, *OUTPUT_TAIL]:
+        table[col] = result[col]
+    out = pd.DataFrame(table, copy=False)
+    parts = tuple(c for c in extra if c not in BALANCES)
+    balances = tuple(c for c in extra if c in BALANCES)
+    return Payouts(out, plan, frame, cols.target_bonus, list(plan.component_names), list(plan.penalty_names),
+                   trace.paid_cols, row_plan, carried_parts=parts, balance_columns=balances, _periods=trace)
+
+
 #: The largest amount of one pay column in one row: floats hold every kopeck exactly below 2**53 kopecks.
 MAX_EXACT_MONEY = 2.0**53 / 100
 
@@ -111,7 +129,7 @@ def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _L
 
 
 def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame, *,
-             source: str | None = None) -> Payouts:
+             source: str | None = None, carried: Any = None) -> Payouts:
     """Pay every rep in every period (and scenario) under a plan or a scheme.
 
     Parameters
@@ -124,6 +142,10 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
         ``scenario`` column evaluates many simulated years in the same pass.
     source
         A file name for error messages (default: ``performance.attrs["source"]``).
+    carried
+        For a plan that pays across months (contract section 10): the
+        :class:`~kpilab.engine.periods.CarriedState` of the months before
+        (``Payouts.carried`` of their evaluation), to go on from.
 
     Returns
     -------
@@ -148,6 +170,8 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     loc = _Locator(frame, source)
     if len(frame) == 0:
         return _empty_payouts(plan, frame, loc)
+    if any(p.periods.active for p in plan.plans().values()):
+        return _evaluate_periods(plan, frame, loc, carried)
     plans = plan.plans()
     names = plan.component_names
     n = len(frame)

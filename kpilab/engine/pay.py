@@ -18,7 +18,10 @@ Note = Callable[[dict[str, Any]], None] | None
 
 
 def _amount(comp: Any, cols: _Columns) -> np.ndarray:
-    """The component's money at 100 %: ``amount``, or ``share`` × the row's target bonus."""
+    """The component's money at 100 %: ``amount``, or ``share`` × the row's target bonus
+    (or, for a quarterly, annual or settled component, the opportunity of its period)."""
+    if comp.name in cols.money:
+        return cols.money[comp.name]
     return np.full(cols.n, comp.amount) if comp.amount is not None else comp.share * cols.target_bonus
 
 
@@ -131,8 +134,16 @@ def _applies(names: tuple[str, ...] | str, plan: Plan) -> list[str]:
     return list(names)
 
 
-def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = None) -> dict[str, np.ndarray]:
-    """Section 7 for every row of ``cols`` under one plan; ``trace`` collects the steps of an explanation."""
+Adjust = Callable[[dict[str, np.ndarray]], None] | None
+
+
+def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = None,
+              adjust: Adjust = None) -> dict[str, np.ndarray]:
+    """Section 7 for every row of ``cols`` under one plan; ``trace`` collects the steps of an explanation.
+
+    ``adjust`` (the period-aware pass) changes the components' pay in place after the modifiers and
+    before the limits: a quarterly part pays only in its closing month, a true-up pays its settlement.
+    """
     def noter(step: str, **fixed: Any) -> Note:
         if trace is None:
             return None
@@ -158,6 +169,10 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
                           "before": {n: pay[n].copy() for n in names}})
         for name in names:
             pay[name] *= factor
+    if adjust is not None:
+        adjust(pay)
+        if trace is not None:
+            trace.append({"step": "settled", "pay": {n: v.copy() for n, v in pay.items()}})
     penalties = set(plan.penalty_names)
     earned = np.zeros(cols.n)
     for name, value in pay.items():

@@ -11,7 +11,7 @@ import pandas as pd
 from ..plan import Plan, Scheme
 from .pay import _plan_pay
 from .resolve import _Columns
-from .rounding import _round_parts
+from .rounding import _round_parts, round_money
 
 # --------------------------------------------------------------------------- results
 
@@ -108,6 +108,10 @@ class Payouts:
     penalty_names: list[str]
     _cols: _Columns = field(repr=False)
     _row_plan: dict[Any, np.ndarray] = field(repr=False)
+    #: Money columns of the pay-across-months mechanics (parts of the total) and the balances they carry.
+    carried_parts: tuple[str, ...] = ()
+    balance_columns: tuple[str, ...] = ()
+    _periods: Any = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The payout table (same as :attr:`table`)."""
@@ -132,8 +136,11 @@ class Payouts:
 
     def rounded(self) -> pd.DataFrame:
         """The table rounded to kopecks, with the parts adding up to the total (section 8)."""
-        parts = ["base", *self.component_names, "cap_adjustment", "floor_adjustment"]
-        return _round_parts(self.table, parts)
+        parts = ["base", *self.component_names, *self.carried_parts, "cap_adjustment", "floor_adjustment"]
+        out = _round_parts(self.table, parts)
+        for col in self.balance_columns:
+            out[col] = round_money(self.table[col].to_numpy(dtype=float))
+        return out
 
     def to_csv(self, path_or_buf: Any = None) -> str | None:
         """Write the rounded table as CSV (``None``: return the text).
@@ -167,6 +174,32 @@ class Payouts:
                            + (f", scenario {scenario}" if "scenario" in t.columns else ""))
         return int(hits[0])
 
+    # -- pay across months (contract section 10)
+    @property
+    def carried(self) -> Any:
+        """What these months leave to the next (a :class:`~kpilab.engine.periods.CarriedState`), or None
+        for a plan that pays each month on its own. Pass it to ``evaluate(..., carried=...)``."""
+        return None if self._periods is None else self._periods.carried
+
+    def ledger(self, rep_id: Any, scenario: Any = None) -> pd.DataFrame:
+        """One rep's carried balances month by month: earned, the ramp's guarantee, the sanction cut, the
+        holdback held and released, the clawback owed and recovered, the draw, each balance after the
+        month, and the total paid (unrounded; columns of the mechanics the plan uses)."""
+        from .periods import ledger_frame
+
+        t = self.table
+        mask = t["rep_id"].astype(str).to_numpy() == str(rep_id)
+        if "scenario" in t.columns:
+            if scenario is None:
+                scenario = t["scenario"].iloc[0]
+            mask &= t["scenario"].astype(str).to_numpy() == str(scenario)
+        rows = np.flatnonzero(mask)
+        if rows.size == 0:
+            raise KeyError(f"no rows for rep {rep_id}" + (f", scenario {scenario}" if "scenario" in t.columns else ""))
+        if self._periods is None:
+            raise ValueError("this plan pays each month on its own: it carries no balance (contract section 10)")
+        return ledger_frame(t, self._periods, rows)
+
     def explain(self, rep_id: Any, period: Any, scenario: Any = None) -> Explanation:
         """A line-by-line statement of why this rep got this pay in this period.
 
@@ -181,6 +214,15 @@ class Payouts:
         role = next(r for r, rows in self._row_plan.items() if rows[pos])
         plan = self.plan if isinstance(self.plan, Plan) else self.plan.plans()[role]
         trace: list[dict[str, Any]] = []
+        if self._periods is not None:  # re-run the month as the period pass paid it, then narrate the carry
+            from ..explain_periods import with_period_lines
+            from .periods import explain_inputs
+
+            paid_plan, adjust = explain_inputs(self._periods, role, pos)
+            one = _plan_pay(paid_plan, self._cols.take(slice(pos, pos + 1)), trace, adjust)
+            month = build_explanation(paid_plan, self.table.iloc[pos], self._cols.take(slice(pos, pos + 1)),
+                                      trace, one)
+            return with_period_lines(month, self, pos)
         one = _plan_pay(plan, self._cols.take(slice(pos, pos + 1)), trace)
         return build_explanation(plan, self.table.iloc[pos], self._cols.take(slice(pos, pos + 1)), trace, one)
 

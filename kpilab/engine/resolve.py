@@ -6,7 +6,7 @@ Every input problem is found here, in one pass, and reported with file, row, rep
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,12 +28,15 @@ class _Columns:
     team_attainment: dict[str, np.ndarray]
     base: np.ndarray
     target_bonus: np.ndarray
+    #: A component's money at 100 % per row, where it is not the plan's (a quarter's or a year-to-date
+    #: opportunity, section 10 "Pay across months"); empty for a plan that pays each month on its own.
+    money: dict[str, np.ndarray] = field(default_factory=dict)
 
     def take(self, rows: np.ndarray | slice) -> "_Columns":
         pick = lambda d: {k: v[rows] for k, v in d.items()}  # noqa: E731
         base = self.base[rows]
         return _Columns(len(base), pick(self.facts), pick(self.targets), pick(self.team_attainment),
-                        base, self.target_bonus[rows])
+                        base, self.target_bonus[rows], pick(self.money))
 
     def attainment(self, metric: str) -> np.ndarray:
         return self.facts[metric] / self.targets[metric]

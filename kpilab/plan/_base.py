@@ -120,7 +120,7 @@ def _check_number(problems: Problems, path: str, value: Any, *, minimum: float |
                   strict: bool = False, what: str = "") -> None:
     """Append a problem unless ``value`` is a finite number within bounds."""
     if _is_numeric(value) and not _in_range(value):
-        problems.append((path, msg("errors.number_too_large", what=what or "value", value=_fmt(value),
+        problems.append((path, msg("errors.number_too_large", value=_fmt(value),
                                    limit=f"{MAX_PLAN_NUMBER:.0e}")))
     elif isinstance(value, str) and any(ch.isdigit() for ch in value):
         problems.append((path, msg("errors.number_is_text", value=_fmt(value))))

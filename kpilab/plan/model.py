@@ -11,7 +11,53 @@ from typing import Any
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
 from .components import Component
+from .periods import PeriodRules
 from .rules import Gate, Limits, Modifier
+
+# --------------------------------------------------------------------------- names in other languages
+
+@dataclass(frozen=True)
+class Names:
+    """A plan's words in one language, from the plan file's ``names`` map (contract additions, 1.2).
+
+    ``name`` and ``description`` replace the plan's own in that language;
+    ``components`` names the component columns as a reader says them
+    («Бонус за выручку» for ``revenue_bonus``).
+    """
+
+    name: str = ""
+    description: str = ""
+    components: Mapping[str, str] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.components, FrozenMap):
+            object.__setattr__(self, "components", FrozenMap(self.components))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.name:
+            out["name"] = self.name
+        if self.description:
+            out["description"] = self.description
+        if self.components:
+            out["components"] = dict(self.components)
+        return out
+
+
+def _names_problems(names: Mapping[str, Names], components: list[str]) -> Problems:
+    """Component names in the ``names`` map that the plan does not have."""
+    out: Problems = []
+    for lang, entry in names.items():
+        for comp in entry.components:
+            if comp not in components:
+                out.append((f"names.{lang}.components.{comp}", f"no component named '{comp}'"
+                                                               f"{_suggest(comp, components)}"))
+    return out
+
+
+def _names_out(names: Mapping[str, Names]) -> dict[str, Any]:
+    return {lang: entry.to_dict() for lang, entry in names.items()}
+
 
 # --------------------------------------------------------------------------- plan
 
@@ -40,8 +86,13 @@ class Plan:
     limits: Limits = field(default_factory=Limits)
     currency: str = "RUB"
     description: str = ""
+    names: Mapping[str, Names] = field(default_factory=FrozenMap)
+    #: What the plan says about time (section 10, "Pay across months"); empty = each rep-month on its own.
+    periods: PeriodRules = field(default_factory=PeriodRules)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.names, FrozenMap):
+            object.__setattr__(self, "names", FrozenMap(self.names))
         object.__setattr__(self, "components", tuple(self.components))
         object.__setattr__(self, "gates", tuple(self.gates))
         object.__setattr__(self, "modifiers", tuple(self.modifiers))
@@ -65,6 +116,9 @@ class Plan:
                 out.append((f"components[{i}].name", f"duplicate component name '{comp.name}' "
                                                      f"(also components[{names[comp.name]}])"))
             names.setdefault(comp.name, i)
+        for name in self.periods.timing:
+            if name not in names:
+                out.append(("components", f"period rules name no component '{name}'{_suggest(name, names)}"))
         penalties = {c.name for c in self.components if c.kind == "penalty"}
         for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
             for i, item in enumerate(items):
@@ -81,7 +135,24 @@ class Plan:
                         out.append((f"{path}[{j}]", f"'{name}' is a penalty; a {what} never applies to a penalty"))
                     elif name not in names:
                         out.append((f"{path}[{j}]", f"no component named '{name}'{_suggest(name, names)}"))
+        out.extend(_names_problems(self.names, list(names)))
         return out
+
+    # -- words in other languages
+    def title(self, lang: str | None = None) -> str:
+        """The plan's name in ``lang`` (its ``names`` map), else its own name."""
+        entry = self.names.get(lang) if lang else None
+        return entry.name if entry is not None and entry.name else self.name
+
+    def describe(self, lang: str | None = None) -> str:
+        """The plan's description in ``lang`` (its ``names`` map), else its own description."""
+        entry = self.names.get(lang) if lang else None
+        return entry.description if entry is not None and entry.description else self.description
+
+    def component_title(self, component: str, lang: str | None = None) -> str | None:
+        """How the plan file names ``component`` in ``lang``; None when it does not say."""
+        entry = self.names.get(lang) if lang else None
+        return entry.components.get(component) if entry is not None else None
 
     # -- what it reads
     def metrics_needed(self) -> set[str]:
@@ -154,7 +225,7 @@ class Plan:
         out["target_bonus"] = _num_out(self.target_bonus)
         if self.targets:
             out["targets"] = {k: _num_out(v) for k, v in self.targets.items()}
-        out["components"] = [c.to_dict() for c in self.components]
+        out["components"] = [{**c.to_dict(), **self.periods.timing_of(c.name).to_dict()} for c in self.components]
         if self.gates:
             out["gates"] = [g.to_dict() for g in self.gates]
         if self.modifiers:
@@ -162,6 +233,9 @@ class Plan:
         limits = self.limits.to_dict()
         if limits:
             out["limits"] = limits
+        if self.names:
+            out["names"] = _names_out(self.names)
+        out.update(self.periods.to_dict())
         return out
 
     @classmethod
@@ -192,10 +266,14 @@ class Scheme:
 
     name: str
     plans_by_role: Mapping[str, Plan]
+    description: str = ""
+    names: Mapping[str, Names] = field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
         if not isinstance(self.plans_by_role, FrozenMap):
             object.__setattr__(self, "plans_by_role", FrozenMap(self.plans_by_role))
+        if not isinstance(self.names, FrozenMap):
+            object.__setattr__(self, "names", FrozenMap(self.names))
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             out.append(("scheme", "a scheme needs a non-empty name"))
@@ -205,6 +283,24 @@ class Scheme:
 
     def plans(self) -> dict[str, Plan]:
         return dict(self.plans_by_role)
+
+    def title(self, lang: str | None = None) -> str:
+        """The scheme's name in ``lang`` (its ``names`` map), else its own name."""
+        entry = self.names.get(lang) if lang else None
+        return entry.name if entry is not None and entry.name else self.name
+
+    def describe(self, lang: str | None = None) -> str:
+        """The scheme's description in ``lang`` (its ``names`` map), else its own description."""
+        entry = self.names.get(lang) if lang else None
+        return entry.description if entry is not None and entry.description else self.description
+
+    def component_title(self, component: str, lang: str | None = None) -> str | None:
+        """How the role plans name ``component`` in ``lang`` (the first that does)."""
+        for plan in self.plans_by_role.values():
+            found = plan.component_title(component, lang)
+            if found:
+                return found
+        return None
 
     @property
     def component_names(self) -> list[str]:
@@ -234,7 +330,13 @@ class Scheme:
         return scheme
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scheme": self.name, "plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}}
+        out: dict[str, Any] = {"scheme": self.name}
+        if self.description:
+            out["description"] = self.description
+        out["plans"] = {role: p.to_dict() for role, p in self.plans_by_role.items()}
+        if self.names:
+            out["names"] = _names_out(self.names)
+        return out
 
     def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
         """The scheme as YAML text; also written to ``path`` when given (see :meth:`Plan.to_yaml`)."""

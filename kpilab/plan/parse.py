@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from ..i18n.messages import msg
 from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _suggest
 from .components import _KIND_KEYS, _KINDS, Component, Curve, Kpi, Tier, _check_basis, _check_metric
 from .rules import _OPS, AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
-from .model import Plan, Scheme
+from .model import Names, Plan, Scheme
+from .periods import PLAN_KEYS as _PERIOD_PLAN_KEYS, parse_period_rules, split_component_timing
 
 # --------------------------------------------------------------------------- parsing
 
@@ -221,7 +223,45 @@ def _parse_limits(data: Any, problems: Problems) -> Limits | None:
 
 
 _PLAN_KEYS = {"name", "currency", "description", "base", "target_bonus", "targets", "components",
-              "gates", "modifiers", "limits"}
+              "gates", "modifiers", "limits", "names"} | _PERIOD_PLAN_KEYS
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _parse_names(data: Any, path: str, problems: Problems, *, components: bool = True) -> FrozenMap:
+    """The ``names`` map: ``{lang: {name, description, components: {component: text}}}`` (additions, 1.2)."""
+    if data is None:
+        return FrozenMap()
+    here = _join(path, "names")
+    if not isinstance(data, Mapping):
+        problems.append((here, "must be a mapping {language: {name, description, components}}"))
+        return FrozenMap()
+    out: dict[str, Names] = {}
+    for lang, entry in data.items():
+        at = _join(here, str(lang))
+        if not isinstance(lang, str) or not _LANG_RE.match(lang):
+            problems.append((at, f"must be a language code such as 'ru' or 'en', got {_fmt(lang)}"))
+            continue
+        if not isinstance(entry, Mapping):
+            problems.append((at, "must be a mapping with name, description or components"))
+            continue
+        _check_keys(entry, {"name", "description", "components"} if components else {"name", "description"},
+                    at, problems)
+        n = len(problems)
+        for key in ("name", "description"):
+            if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):
+                problems.append((_join(at, key), f"must be non-empty text, got {_fmt(entry[key])}"))
+        comps = entry.get("components") or {}
+        if not isinstance(comps, Mapping):
+            problems.append((_join(at, "components"), "must be a mapping {component: text}"))
+            comps = {}
+        for comp, text in comps.items():
+            if not isinstance(text, str) or not text.strip():
+                problems.append((_join(_join(at, "components"), str(comp)), f"must be non-empty text, got {_fmt(text)}"))
+        if len(problems) == n:
+            out[lang] = Names(str(entry.get("name", "")).strip(), str(entry.get("description", "")).strip(),
+                              FrozenMap({str(k): str(v).strip() for k, v in comps.items()}))
+    return FrozenMap(out)
+
 
 
 def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
@@ -253,6 +293,7 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     if not isinstance(comps_raw, list):
         problems.append((_join(path, "components"), "must be a list"))
         comps_raw = []
+    comps_raw, timing = split_component_timing(comps_raw, path, problems)  # section 10: pay across months
     comps = [_parse_component(c, f"{_join(path, 'components')}[{i}]", problems) for i, c in enumerate(comps_raw)]
     gates, mods = [], []
     for label, parsed in (("gates", gates), ("modifiers", mods)):
@@ -292,16 +333,21 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     for key in ("currency", "description"):
         if key in data and not isinstance(data[key], str):
             problems.append((_join(path, key), f"must be text, got {_fmt(data[key])}"))
+    names = _parse_names(data.get("names"), path, problems)
+    periods = parse_period_rules(data, path, timing, problems)
     if len(problems) > start:
         return None
     kwargs: dict[str, Any] = {"name": data["name"], "components": tuple(comps), "targets": FrozenMap(targets),
-                              "gates": tuple(gates), "modifiers": tuple(mods), "limits": limits}
+                              "gates": tuple(gates), "modifiers": tuple(mods), "limits": limits,
+                              "periods": periods}
     for key in ("base", "target_bonus"):
         if key in data:
             kwargs[key] = float(data[key])
     for key in ("currency", "description"):
         if key in data:
             kwargs[key] = data[key]
+    if names:
+        kwargs["names"] = names
     try:
         return Plan(**kwargs)
     except PlanError as exc:
@@ -320,7 +366,11 @@ def _parse_scheme(data: Any, problems: Problems, base_dir: Path | None) -> Schem
     if not isinstance(data, Mapping):
         problems.append(("", "a scheme is a mapping {scheme: NAME, plans: {role: plan}}"))
         return None
-    _check_keys(data, {"scheme", "plans", "description"}, "", problems)
+    _check_keys(data, {"scheme", "plans", "description", "names"}, "", problems)
+    names = _parse_names(data.get("names"), "", problems, components=False)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.append(("description", f"must be text, got {_fmt(description)}"))
     plans_raw = data.get("plans")
     if not isinstance(plans_raw, Mapping) or not plans_raw:
         problems.append(("plans", "is required: a mapping {role: plan file or plan}"))
@@ -342,5 +392,5 @@ def _parse_scheme(data: Any, problems: Problems, base_dir: Path | None) -> Schem
             plans[str(role)] = plan
     if problems:
         return None
-    return Scheme(data.get("scheme"), plans)
+    return Scheme(data.get("scheme"), plans, description=description, names=names)
 

@@ -132,3 +132,15 @@ def test_a_local_process_cluster_of_its_own(candidates, years) -> None:
     assert got.workers == 1
     for kept, plan in zip(got.kept, candidates[:3]):
         assert np.array_equal(kept["total"], kpilab.evaluate(plan, years).table["total"].to_numpy())
+
+
+def test_the_optimizer_evaluates_its_population_on_the_cluster(client) -> None:
+    """The same seed gives the same search in this process and on two workers (its scorer scattered once)."""
+    from kpilab.analysis.optimize import optimize
+
+    team = kpilab.make_scenarios(10, 6, 3, seed=9)
+    plan = datasets.load_plan("balanced_kpi")
+    free = {"target_bonus": [30000, 70000], "gates[0].when.at_least": [800000, 1100000]}
+    here = optimize(plan, team, free, seed=4, budget=60)
+    there = optimize(plan, team, free, seed=4, budget=60, client=client)
+    pd.testing.assert_frame_equal(here.table, there.table, check_exact=True)

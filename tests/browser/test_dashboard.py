@@ -98,6 +98,11 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             assert "НЕ ПРОЙДЕНО" in page.inner_text(".kp-verdict")
             assert page.inner_text(".kp-verdict") != verdict
 
+            # the starting plan and the tuned plan side by side
+            page.locator(".kp-compare-start").click()
+            page.wait_for_selector(".kp-compare-table", timeout=120_000)
+            assert "Общий вердикт" in page.inner_text(".kp-compare-table")
+
             # save: the file keeps the plan's comments and gets a change log in Russian
             path_box = page.locator(".kp-save-path input")
             path_box.fill(str(saved))

@@ -100,9 +100,9 @@ def test_charts_carry_the_engine_numbers(tuner: widgets.Tuner) -> None:
     stars = per_rep[per_rep["archetype"] == "star"]
     np.testing.assert_allclose(np.asarray(marks["scatter:star"].x, float) * 1000, stars["performance"].to_numpy(float))
     np.testing.assert_allclose(np.asarray(marks["scatter:star"].y, float) * 1000, stars["total"].to_numpy(float))
-    bars = np.asarray(marks["bars"].y, float)
+    dots = np.asarray(marks["groups_now"].y, float)
     by_arch = tuner.report.by_archetype["median_total"]
-    assert bars[0][0] * 1000 == pytest.approx(by_arch["star"])
+    assert list(marks["groups_now"].x)[0] == "Star" and dots[0] * 1000 == pytest.approx(by_arch["star"])
     q = kpilab.plots.budget_quantiles(tuner.payouts)
     np.testing.assert_allclose(np.asarray(marks["p50"].y, float) * 1000, q["p50"].to_numpy(float))
     assert {"evaluate", "analysis", "view", "total"} <= set(tuner.timings)
@@ -141,7 +141,10 @@ def test_typed_values_beyond_the_range_extend_it_or_say_they_were_clipped(tuner:
 
 
 def test_cost_out_of_band_fails_the_verdict_in_red(balanced: Plan, team: pd.DataFrame) -> None:
-    t = widgets.tuner(balanced, team, criteria={"cost_of_sales_band": (0.03, 0.09)})
+    # the regenerated sample (issue 11) fails Balanced KPI on upside and inversions: relax those two so
+    # that cost alone decides what this test watches
+    t = widgets.tuner(balanced, team, criteria={"cost_of_sales_band": (0.03, 0.09), "p90_target_multiple_min": 1.5,
+                                                "max_inverted_share": 0.05})
     assert t.report.passed is True
     assert "kp-cost-of-sales" in t.cost_html.value and "#b42318;font-weight:bold\">8" not in t.cost_html.value
     t.type_value("target_bonus", 300000)
@@ -209,7 +212,8 @@ def test_baseline_scenarios_and_russian(balanced: Plan, team: pd.DataFrame) -> N
     assert "scenario" in t.data.columns and t.data["scenario"].nunique() == 3
     assert t.data["rep_id"].nunique() == 24
     assert "Вердикт" in t.verdict_html.value
-    assert "P10–P90" in t.cost_html.value and "Salary only" in t.cost_html.value
+    assert "от 10-го до 90-го процентиля по 3 смоделированным годам" in t.cost_html.value
+    assert "Salary only" in t.cost_html.value
     assert t.report.metrics["payroll"] != t.baseline_report.metrics["payroll"]
     with pytest.raises(kpilab.KpilabError):
         widgets.tuner(datasets.load_plan("roles_scheme"), team)
@@ -221,7 +225,7 @@ def test_language_switch_translates_every_panel(balanced: Plan, team: pd.DataFra
     t.language.value = "ru"
     assert t.lang == "ru" and t.plan.target_bonus == 60000.0  # the tuning survives
     assert "Вердикт" in t.verdict_html.value and "Сколько это стоит" in t.cost_html.value
-    assert t.charts.figures["budget"].title == "ФОТ с начала года (P10–P90)"
+    assert t.charts.figures["budget"].title == "ФОТ с начала года (10–90-й процентили)"
     assert t.controls["target_bonus"].value == 60000.0
     assert "Verdict" not in t.verdict_html.value
 
@@ -297,7 +301,7 @@ def test_comparison_widget(team: pd.DataFrame) -> None:
     assert payroll in w.table_html.value
     w.select.value = ("salary_only", "balanced_kpi")
     assert list(w.comparison.table.columns) == ["salary_only", "balanced_kpi"]
-    np.testing.assert_allclose(np.asarray(w.bars.y, float) * 1000,
+    np.testing.assert_allclose(np.asarray(w.dots.y, float) * 1000,
                                w.comparison.table.loc["payroll"].to_numpy(float))
     w.select.value = ()
     assert w.comparison is None and "Pick at least one" in w.table_html.value
@@ -311,3 +315,30 @@ def test_compare_with_the_starting_plan(balanced: Plan, team: pd.DataFrame) -> N
     assert view.comparison.table.loc["payroll", tuned] == t.report.metrics["payroll"]
     assert view.comparison.table.loc["payroll", start] == t.baseline_report.metrics["payroll"]
     assert view.widget in t.compare_box.children
+
+
+def test_the_russian_page_has_no_english_word(team: pd.DataFrame) -> None:
+    """Every word the dashboard itself writes on a Russian page is Russian (plan names are the owner's data)."""
+    from tests.test_russian_text import latin_problems
+
+    plan = datasets.load_plan("balanced_kpi")
+    t = widgets.tuner(plan, team, lang="ru", n_scenarios=3, seed=0, criteria={"cost_of_sales_band": (0.03, 0.09)},
+                      plans={n: datasets.plan_path(n) for n in ("balanced_kpi", "tiered_commission")})
+    t.type_value("target_bonus", 300000)
+    t.compare_with_start()
+    texts = [t.cost_html.value, t.verdict_html.value, t.status.value, t.team_html.value, t.whatif_html.value,
+             t.comparison.table_html.value]
+    texts += [spec.text for spec in t.specs.values()]
+    texts += [str(f.title) for f in t.charts.figures.values()]
+    texts += [str(a.label) for f in t.charts.figures.values() for a in f.axes if a.label]
+    texts += [label for m in t.charts.marks.values() for label in (m.labels or [])]
+    import re
+
+    problems = []
+    for html in texts:
+        text = re.sub(r"<[^>]+>", " ", html)  # tags and their attributes are markup, not words
+        for name in (plan.name, "Tiered revenue commission", "Balanced KPI matrix", *team["rep_id"].unique()):
+            text = text.replace(name, " ")  # the plan's and the reps' own names are the owner's data
+        text = text.replace("&#39;", "'").replace("&amp;", "&")
+        problems += [p for p in latin_problems(text) if p not in ("latin 'UTC'",)]
+    assert not problems, problems

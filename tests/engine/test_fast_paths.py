@@ -77,8 +77,7 @@ def reference_figures(payouts: kpilab.Payouts, team: pd.DataFrame | None = None)
     if "scenario" in t.columns:
         rows["scenario"] = t["scenario"].to_numpy()
     per_rep = rows.groupby("rep_id", sort=False)[["performance", "total", "variable", "target"]].mean()
-    arch = frame.assign(rep_id=t["rep_id"].to_numpy()).groupby("rep_id", sort=False)["archetype"].first()
-    is_min = (arch.reindex(per_rep.index) == "minimum_doer").to_numpy()
+    is_min = profile_team(frame).minimum_doer  # the segments rule reads the team only
     n_scen = rows["scenario"].nunique() if "scenario" in rows else 1
     unit = rows.groupby(["period", "rep_id"], sort=False)[["performance", "total", "variable", "target"]].mean()
     unit = unit.reset_index()
@@ -157,12 +156,12 @@ def test_profile_with_measure_and_without_archetypes(team: pd.DataFrame) -> None
     profile = profile_team(bare)
     assert profile.minimum_doer is not None
     assert_same_report(differentiation(po, profile=profile), differentiation(po))
-    # ... or with gaps the plan's targets fill: decided per plan, still the same report
+    # ... or with gaps in a plan column: that activity drops out of the rule (team only), same report
     gaps = bare.copy()
     gaps.loc[gaps.index[::5], "plan_calls"] = np.nan
     po = kpilab.evaluate(plan, gaps)
     profile = profile_team(gaps)
-    assert profile.minimum_doer is None
+    assert "calls" not in profile.segments.activities
     assert_same_report(differentiation(po, profile=profile), differentiation(po))
 
 

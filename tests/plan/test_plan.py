@@ -44,9 +44,10 @@ def test_every_bundled_plan_round_trips(path: Path) -> None:
     assert load_plan(plan.to_yaml()) == plan  # through YAML text too
 
 
-def test_bundled_plans_are_the_six_promised() -> None:
+def test_bundled_plans_are_the_seven_promised() -> None:
     assert {p.stem for p in PLAN_FILES} == {"salary_only", "salary_fines", "tiered_commission",
-                                            "balanced_kpi", "multi_condition", "roles_scheme"}
+                                            "balanced_kpi", "multi_condition", "roles_scheme",
+                                            "quarterly_trueup"}  # issue 14: pay across months
     assert isinstance(load_plan(ROOT / "data/plans/roles_scheme.yaml"), Scheme)
 
 

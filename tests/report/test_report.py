@@ -23,6 +23,7 @@ import pytest  # noqa: E402
 
 from kpilab import KpilabError, datasets, make_team  # noqa: E402
 from kpilab import report as rp  # noqa: E402
+from kpilab.i18n import fmt_money  # noqa: E402
 from kpilab.plan import Plan  # noqa: E402
 
 EVIL_REP = "<script>alert(1)</script>"
@@ -106,8 +107,9 @@ def test_html_holds_every_number_of_the_comparison_table_formatted(built) -> Non
     table = report.comparison.table
     assert cells.plans == list(report.names)
     shown = set(cells.rows)
-    # every metric is shown, except 'output' which is the revenue row again when the measure is revenue
-    assert shown == set(table.index) - {"output"}
+    # every metric is shown, except 'output' (the revenue row again when the measure is revenue) and the
+    # analysts' rows a client table leaves to the workbook (the p-value)
+    assert shown == set(table.index) - {"output"} - set(rp.build.CLIENT_HIDDEN)
     assert report.measure == "revenue"
     for metric, row in cells.rows.items():
         assert len(row) == len(report.names)
@@ -117,7 +119,9 @@ def test_html_holds_every_number_of_the_comparison_table_formatted(built) -> Non
                 assert raw == "" and text == "—"
                 continue
             assert float(raw) == value  # the exact number behind the cell
-            assert text == rp.format_value(value, rp.metric_kind(metric), "en", "RUB")
+            assert text == report.cell(metric, name)
+            if metric not in ("max_gain", "max_loss") and name != report.baseline:
+                assert text == rp.format_value(value, rp.metric_kind(metric), "en", "RUB")
 
 
 def test_html_numbers_read_like_money_and_shares(built) -> None:
@@ -167,14 +171,18 @@ def test_summary_recommends_and_states_its_score_and_payroll(built) -> None:
     report, path = built
     text = path.read_text(encoding="utf-8")
     n, m = report.score(report.recommended)
-    payroll = rp.format_money(float(report.comparison.table.loc["payroll", report.recommended]) / 6, "en", "RUB")
-    line = f"Recommended: {report.recommended} — passes {n} of {m} criteria at {payroll} payroll/month"
+    payroll = fmt_money(float(report.comparison.table.loc["payroll", report.recommended]) / 6, "en", "RUB")
+    line = f"Recommended: {report.recommended} — meets {n} of {m} criteria, payroll {payroll} a month"
     assert report.summary_line() == line
+    assert m == len(report.criteria) == 6  # the score counts every criterion the verdict table shows
     import html
 
     assert html.escape(line) in text
     statuses = report.comparison.verdict.drop(index="overall")
     best = max((statuses[c] == "pass").sum() for c in statuses.columns)
+    statuses = [report.status(report.recommended, c) for c in report.criteria]
+    assert ("could not be assessed on this data" in text) == ("not_assessed" in statuses)
+    assert ("shown for information only" in text) == ("info" in statuses)
     assert n == best
 
 
@@ -184,7 +192,7 @@ def test_verdict_badges_match_the_comparison_verdict(built) -> None:
     verdict_html = text[text.index('id="verdict-table"'):]
     verdict_html = verdict_html[:verdict_html.index("</table>")]
     found = re.findall(r'data-status="([^"]+)"><span class="badge (\w+)">', verdict_html)
-    expected = [str(report.comparison.verdict.loc[c, n]) for c in report.comparison.verdict.index for n in report.names]
+    expected = [str(report.comparison.verdict.loc[c, n]) for c in report.criteria for n in report.names]
     assert [s for s, _ in found] == expected
     assert {b for s, b in found if s == "pass"} <= {"pass"} and {b for s, b in found if s == "fail"} <= {"fail"}
 
@@ -201,10 +209,11 @@ def test_russian_report_uses_russian_words_and_number_format(tmp_path: Path) -> 
     team = make_team(8, periods=4, seed=5)
     report = rp.build_report({"A": datasets.load_plan("tiered_commission")}, team, lang="ru")
     text = rp.render_html(report, {})
-    assert "Рекомендуем: A — выполнено" in text and "Вердикт" in text and "Методика и источники" in text
+    assert "Рекомендуем схему «Ступенчатый процент с выручки»: выполнено критериев" in text  # the plan file's own name
+    assert "Методика и источники" in text
     payroll = float(report.comparison.table.loc["payroll", "A"])
-    assert rp.format_money(payroll, "ru", "RUB") in text
-    assert "\u00a0" in rp.format_money(payroll, "ru", "RUB")  # 1 234 567 ₽ with no-break spaces
+    assert fmt_money(payroll, "ru", "RUB") in text
+    assert "\u00a0" in fmt_money(payroll, "ru", "RUB")  # 1 234 567 ₽ with no-break spaces
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -217,12 +226,12 @@ def _sheet_frame(ws) -> pd.DataFrame:
 def test_xlsx_plan_sheets_are_the_rounded_payouts_to_the_kopeck(built) -> None:
     report, path = built
     wb = openpyxl.load_workbook(path.parent / "payouts.xlsx")
-    names = rp.sheet_names(report.names, taken=[rp._t(k, "en") for k in
-                                               ("sh_summary", "sh_verdict", "sh_pay", "sh_statements", "sh_findings")])
+    names = rp.sheet_names(report.titles, taken=[rp.word(k, "en") for k in rp.xlsx.FIXED_SHEETS])
     for name, sheet in zip(report.names, names):
         frame = _sheet_frame(wb[sheet])
         csv = pd.read_csv(io.StringIO(report.payouts[name].to_csv()), dtype={"rep_id": str, "period": str})
-        assert list(frame.columns) == list(csv.columns)
+        assert list(frame.columns) == [report.part_title(name, c) for c in csv.columns]
+        frame.columns = list(csv.columns)
         assert len(frame) == len(csv) == len(report.team)
         for col in ("base", "variable", "total"):
             kopecks_xlsx = np.rint(frame[col].astype(float).to_numpy() * 100)
@@ -240,10 +249,12 @@ def test_xlsx_summary_is_the_comparison_table_with_real_number_formats(built) ->
     wb = openpyxl.load_workbook(path.parent / "payouts.xlsx")
     ws = wb["Summary"]
     header = [c.value for c in ws[1]]
-    assert header[1:1 + len(report.names)] == list(report.names)
+    assert header[1:1 + len(report.names)] == list(report.titles)
+    keys = list(report.comparison.table.index)  # every metric, in the table's order, under its label
+    rows = list(ws.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == [rp.metric_label(k, "en") for k in keys]
     seen = set()
-    for row in ws.iter_rows(min_row=2):
-        key = row[-1].value
+    for key, row in zip(keys, rows):
         seen.add(key)
         for cell, name in zip(row[1:1 + len(report.names)], report.names):
             value = float(report.comparison.table.loc[key, name])
@@ -253,7 +264,7 @@ def test_xlsx_summary_is_the_comparison_table_with_real_number_formats(built) ->
                 assert cell.value == pytest.approx(value)
             assert cell.number_format == rp.XLSX_FORMATS[rp.metric_kind(key)]
     assert seen == set(report.comparison.table.index)
-    fmt = {row[-1].value: row[1].number_format for row in ws.iter_rows(min_row=2)}
+    fmt = {key: row[1].number_format for key, row in zip(keys, rows)}
     assert fmt["payroll"] == "#,##0.00" and fmt["variable_share"] == "0.0%" and fmt["cost_of_sales"] == "0.0%"
 
 
@@ -261,14 +272,17 @@ def test_xlsx_statements_add_up_to_each_reps_total(built) -> None:
     report, path = built
     wb = openpyxl.load_workbook(path.parent / "payouts.xlsx")
     rows = list(wb["Statements"].iter_rows(values_only=True))
-    assert report.recommended in str(rows[0][0])
+    assert report.title(report.recommended) in str(rows[0][0])
     frame = pd.DataFrame(rows[2:], columns=rows[1])
     table = report.payouts[report.recommended].rounded()
     last = table[table["period"] == report.statement_period].set_index("rep_id")
     assert set(frame["Rep"]) == set(last.index)
-    totals = frame[frame["Step"] == "total"].groupby("Rep")["Amount"].max()
+    totals = frame[frame["Pay part"] == "Total pay"].set_index("Rep")["Amount"]
+    parts = frame[frame["Pay part"] != "Total pay"].groupby("Rep")["Amount"].sum()
+    assert len(totals) == len(last)
     for rep, total in totals.items():
-        assert total == pytest.approx(float(last.loc[rep, "total"]), abs=0.005)
+        assert total == float(last.loc[rep, "total"])  # the rounded total, to the kopeck
+        assert round(parts[rep], 2) == total  # and the lines add up to it
 
 
 def test_xlsx_sheet_names_are_valid_and_unique(built) -> None:
@@ -334,7 +348,7 @@ def test_a_failed_write_leaves_nothing_and_keeps_the_old_report(built, tmp_path:
     def boom(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rp, "write_xlsx", boom)
+    monkeypatch.setattr(rp.xlsx, "write_xlsx", boom)
     with pytest.raises(RuntimeError):
         rp.write_report(report, target)
     assert list(tmp_path.iterdir()) == []  # no folder, no temporary left behind
@@ -364,3 +378,35 @@ def test_build_report_refuses_an_unknown_baseline_and_language() -> None:
         rp.build_report({"A": datasets.load_plan("salary_only")}, team, baseline="B")
     with pytest.raises(ValueError, match="language"):
         rp.build_report({"A": datasets.load_plan("salary_only")}, team, lang="de")
+
+
+def test_a_change_nobody_suffers_reads_nobody_not_a_positive_loss() -> None:
+    """Salary 80 000 -> 90 000: every rep gains 10 000, so the largest loss is 'nobody', not '+10 000'."""
+    team = make_team(6, periods=2, seed=3)
+    low = Plan.from_dict({"name": "Low", "base": 80_000})
+    high = Plan.from_dict({"name": "High", "base": 90_000})
+    report = rp.build_report([low, high], team, lang="en")
+    assert float(report.comparison.table.loc["max_loss", "High"]) == pytest.approx(10_000)
+    assert report.cell("max_loss", "High") == "nobody" and report.cell("max_gain", "High") == "10,000\u00a0₽"
+    assert report.cell("max_loss", "Low") == "—"  # the baseline against itself
+    # both plans meet the same criteria, so the lower payroll is recommended: the baseline itself
+    assert report.recommended == "Low" and report.transition.counts == {"gains": 0, "loses": 0, "same": 6}
+    assert report.transition_text() == "The recommended plan is the baseline itself; nobody's pay changes."
+    page = rp.render_html(report, {})
+    assert ">nobody<" in page and 'id="transition-table"' not in page
+
+
+def test_templates_and_styles_ship_with_the_package() -> None:
+    """The page needs its template and CSS at run time: they sit inside kpilab/ (hatch puts every file of the
+    package in the wheel), and the wheel target names the package without excluding them."""
+    import tomllib
+
+    from kpilab.report.html import TEMPLATES
+
+    assert (TEMPLATES / "report.html.j2").is_file() and (TEMPLATES / "report.css").is_file()
+    root = Path(__file__).resolve().parents[2]
+    assert TEMPLATES.resolve().is_relative_to(root / "kpilab")
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert "kpilab" in wheel["packages"] and not wheel.get("exclude")
+    assert not config["tool"]["hatch"]["build"].get("exclude") if "build" in config["tool"]["hatch"] else True

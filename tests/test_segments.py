@@ -1,0 +1,92 @@
+"""Segments from what a client export has, the verdict on the client's own file, and the rule against
+the generator's archetypes (which it never reads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpilab
+from kpilab import load_team
+from kpilab.analysis import differentiation
+from kpilab.analysis.segments import SEGMENTS, segment_recovery, segment_reps
+from kpilab.data import datasets
+from kpilab.data.synth import make_team
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MAPPING = {"Менеджер": "rep_id", "Месяц": "period", "Звонки": "calls", "Пропущенные": "missed_calls",
+           "Встречи": "meetings", "Сделки": "deals", "Выручка": "revenue", "План выручки": "plan_revenue"}
+
+
+@pytest.fixture(scope="module")
+def client() -> pd.DataFrame:
+    return load_team(DATA / "client_export.xlsx", columns=MAPPING, skip_rows=[20, 21])
+
+
+def test_indices_without_activity_plans() -> None:
+    """No activity plans: each activity against the team median (no role column), revenue against plan.
+
+    calls per month 60, 80, 100, 120, 140 (median 100); meetings 6, 8, 10, 12, 14 (median 10):
+    effort 0.6, 0.8, 1.0, 1.2, 1.4. A (0.6) is under the 70 % minimum: below the minimums.
+    Of B..E (who clear it) the median effort is 1.1; results (revenue / plan) 0.9, 0.8, 1.0,
+    1.3, 1.2, team median 1.0. Minimum-doers: effort <= 1.1 and results <= 1.0 -> B, C.
+    Hard workers: effort > 1.0 (team median) and results > 1.0 -> D, E.
+    """
+    team = pd.DataFrame({"rep_id": list("ABCDE"), "period": "2026-01", "calls": [60.0, 80, 100, 120, 140],
+                         "meetings": [6.0, 8, 10, 12, 14], "revenue": [90.0, 80, 100, 130, 120],
+                         "plan_revenue": 100.0})
+    s = segment_reps(team)
+    tab = s.table.set_index("rep_id")
+    assert tab["effort_index"].tolist() == pytest.approx([0.6, 0.8, 1.0, 1.2, 1.4])
+    assert tab["results_index"].tolist() == pytest.approx([0.9, 0.8, 1.0, 1.3, 1.2])
+    assert tab["segment"].tolist() == ["laggard", "minimum_doer", "minimum_doer", "hard_worker", "hard_worker"]
+    assert s.effort_basis == "median" and s.results_basis == "attainment"
+    assert s.effort_median == pytest.approx(1.1)
+    assert "70\u00a0%" in s.describe("ru") and "70%" in s.describe("en")
+    # a labels file overrides the rule rep by rep
+    labelled = segment_reps(team, labels={"D": "minimum_doer"})
+    assert labelled.table.set_index("rep_id").loc["D", "segment"] == "minimum_doer"
+    assert labelled.table.set_index("rep_id").loc["D", "source"] == "label"
+    with pytest.raises(kpilab.KpilabError, match="segment"):
+        segment_reps(team, labels={"D": "star"})
+
+
+def test_labels_file_and_segment_column(tmp_path: Path) -> None:
+    team = pd.DataFrame({"rep_id": list("ABCD"), "period": "2026-01", "calls": [50.0, 100, 100, 150],
+                         "revenue": [1.0, 2, 3, 4], "segment": [None, "hard_worker", None, None]})
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"rep_id": ["A"], "segment": ["specialist"]}).to_csv(path, index=False)
+    s = segment_reps(team, labels=path).table.set_index("rep_id")
+    assert s.loc["A", "segment"] == "specialist" and s.loc["B", "segment"] == "hard_worker"
+    assert (s["source"] == "label").sum() == 2
+
+
+@pytest.mark.parametrize("plan_name", ["salary_only", "salary_fines", "tiered_commission"])
+def test_every_criterion_assessed_on_the_client_export(client: pd.DataFrame, plan_name: str) -> None:
+    """The client's file has calls, meetings and a revenue plan, no archetypes: every criterion still gets a status.
+
+    Effort is against the team median (6 reps, no role): Смирнов Д. (effort 0.95) clears 70 % of it, does
+    no more than the median of those who clear it (1.05) and sells under the team median of attainment
+    (0.59 of plan); Иванов А. works as little but sells 2.08 of plan, so he is efficient, not a minimum-doer.
+    """
+    r = differentiation(kpilab.evaluate(datasets.load_plan(plan_name), client))
+    assert set(r.verdict["status"]) <= {"pass", "fail"}
+    assert sorted(r.per_rep.loc[r.per_rep["minimum_doer"], "rep_id"]) == ["Смирнов Д."]
+    assert r.verdict["robustness"].isin(["robust", "borderline", "fails"]).all()
+    assert ((r.verdict["low"] <= r.verdict["value"] + 1e-12) | r.verdict["value"].isna()).all()
+
+
+def test_rule_recovers_generated_archetypes_without_reading_them() -> None:
+    """Precision and recall of the minimum-doer rule on 3 generated teams of 120 reps (the rule reads no archetype)."""
+    tables = [segment_recovery(segment_reps(make_team(120, 12, seed=s).drop(columns="archetype")),
+                               make_team(120, 12, seed=s).groupby("rep_id")["archetype"].first())
+              for s in range(3)]
+    mean = sum(tables) / len(tables)
+    assert mean.loc["minimum_doer", "precision"] >= 0.8
+    assert mean.loc["minimum_doer", "recall"] >= 0.5
+    assert set(mean.index) == {"minimum_doer", "hard_worker", "specialist", "laggard"}
+    assert set(SEGMENTS) >= set(mean.index)
+    assert np.isfinite(mean["precision"]).all()
