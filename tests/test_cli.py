@@ -108,7 +108,7 @@ def test_compare_in_russian(tmp_path: Path, small_team: Path) -> None:
     result = run(tmp_path, "compare", TIERED, "--team", small_team, "--report", "ru", "--lang", "ru", "-q")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("Показатель")
-    assert any(line.startswith("Оплата следует за результатом") and "(от " in line and " до " in line
+    assert any(line.startswith("Связь выплаты с результатом") and "(от " in line and " до " in line
                and any(w in line for w in ("устойчиво", "на грани", "не проходит"))
                for line in result.stdout.splitlines())
     text = (tmp_path / "ru" / "report.html").read_text(encoding="utf-8")
