@@ -46,12 +46,6 @@ class Explanation:
         return self.table
 
 
-def _read_only(values: np.ndarray) -> np.ndarray:
-    out = values.view()
-    out.setflags(write=False)
-    return out
-
-
 def _money(value: float) -> str:
     """12 345.67 (a thin space between thousands, as Russian statements print it)."""
     text = f"{value:,.2f}".replace(",", " ")

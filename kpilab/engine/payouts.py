@@ -17,6 +17,12 @@ from .rounding import _round_parts, round_money
 
 # --------------------------------------------------------------------------- results
 
+def _read_only(values: np.ndarray) -> np.ndarray:
+    out = values.view()
+    out.setflags(write=False)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class ResolvedView:
     """What the engine resolved for every row before paying it: read-only, in the payout table's order.
