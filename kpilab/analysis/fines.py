@@ -87,8 +87,13 @@ def bonus_twin(fines_plan: Plan, team: pd.DataFrame, scale: float) -> Plan:
     bonuses = tuple(Bonus(name=f"discipline_{p.name}", metric=p.metric, basis="value", amount=scale * money,
                           curve=Curve("points", (p.free, p.free + span), (1.0, 0.0), below=1.0))
                     for p, span, money in spans)
+    renamed = {p.name: f"discipline_{p.name}" for p, _, _ in spans}
+    names = {lang: replace(entry, components=type(entry.components)(
+                 {renamed.get(k, k): v for k, v in entry.components.items()
+                  if k in renamed or any(c.name == k for c in keep)}))
+             for lang, entry in getattr(fines_plan, "names", {}).items()}
     return replace(fines_plan, name=f"{fines_plan.name} (bonus reduction twin)", base=fines_plan.base - amount,
-                   components=keep + bonuses)
+                   components=keep + bonuses, **({"names": names} if names else {}))
 
 
 def _payroll(plan: Plan, team: pd.DataFrame) -> float:

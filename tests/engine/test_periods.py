@@ -395,7 +395,7 @@ def test_ledger_month_by_month() -> None:
 
 def test_ledger_narrated_in_russian_and_english() -> None:
     """The narration uses the table's own numbers, in the words of a Russian payroll document."""
-    from kpilab.explain_periods import narrate_ledger
+    from kpilab.engine.explain_periods import narrate_ledger
 
     plan, frame = ledger_case()
     p = kpilab.evaluate(plan, frame)
