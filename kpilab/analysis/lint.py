@@ -184,9 +184,11 @@ def payout_curve(plan: Plan, metric: str | None = None, attainments: np.ndarray 
         attainments = np.round(np.linspace(0.0, _value_span(plan, metric), 2001), 10) if by_value else GRID
     x = np.asarray(attainments, dtype=float)
     n = x.size
-    frame: dict[str, Any] = {"rep_id": np.full(n, "scan", dtype=object),
-                             "period": np.array([f"p{i:05d}" for i in range(n)], dtype=object)}
-    frame["team"] = frame["period"]  # every row its own team: team attainment = the row's own
+    # One synthetic rep per point, each in one calendar month, so a plan that pays across months reads
+    # every point as its own first month (no state carried from one point to the next).
+    frame: dict[str, Any] = {"rep_id": np.array([f"scan{i:05d}" for i in range(n)], dtype=object),
+                             "period": np.full(n, "2026-01", dtype=object)}
+    frame["team"] = frame["rep_id"]  # every row its own team: team attainment = the row's own
     for m, v in typical.items():
         frame[m] = np.full(n, v * others if m in targets else v)
     for m, t in targets.items():
