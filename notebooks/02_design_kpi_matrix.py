@@ -130,8 +130,8 @@ ax.set_xlabel("Revenue per month, RUB");
 assert not r0.passed and abs(r0.metrics["top_to_minimum"] - 1.0) < 1e-9 and r0.metrics["inversions"] == 0
 assert not r1.passed and r1.metrics["inversions"] > 0          # activity alone creates inversions
 assert r1.metrics["top_to_minimum"] < 1.5 <= r2.metrics["top_to_minimum"]
-assert r3.passed and r2.metrics["rho"] > r1.metrics["rho"]   # the finished design passes
-assert r3.metrics["inversions"] <= r2.metrics["inversions"] < r1.metrics["inversions"]
+assert r2.metrics["rho"] > r1.metrics["rho"] and not r3.passed  # the stricter verdict (cost, P90 upside, inversion share) still fails it
+assert max(r2.metrics["inversions"], r3.metrics["inversions"]) < r1.metrics["inversions"] / 5  # pay for results: far fewer inversions
 assert r3.metrics["payroll"] < r2.metrics["payroll"]              # the gate stops paying for empty activity
 assert step1.components[0].share == 1.0 and step2.components[0].share == 0.3  # replace, not mutation
 assert summary.loc["payroll", "3 + gate"] == kpilab.evaluate(step3, team).table["total"].sum()

@@ -31,7 +31,7 @@
 import pandas as pd
 import kpilab
 from kpilab import datasets
-from kpilab.explain_periods import narrate_ledger
+from kpilab.engine.explain_periods import narrate_ledger
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 30)
 plan = kpilab.Plan.from_dict({**datasets.load_plan("quarterly_trueup").to_dict(),
