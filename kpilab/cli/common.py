@@ -1,0 +1,274 @@
+"""What every command shares: argument types, limits, the client-data options, plan and team loading, atomic writes."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import KpilabError
+
+
+_SHEET_HELP = "Excel sheet to read (default: the only visible sheet)"
+_FORCE_HELP = ("write into a report folder that also holds files kpilab did not write "
+               "(they are kept; only kpilab's own files are replaced)")
+
+
+class UsageError(KpilabError):
+    """A command line that cannot be carried out (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and status 2 like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()
+                     ) -> None:
+    """Write through a temporary file, then rename; refuses an input, a device or a read-only file.
+
+    See :func:`kpilab.safe_write.write_file_atomically`.
+    """
+    from ..safe_write import write_file_atomically
+
+    write_file_atomically(path, write, inputs=inputs)
+
+
+def _load(plan_path: str, data_path: str, args: argparse.Namespace) -> tuple[Any, Any]:
+    from ..plan import load_plan
+
+    plan = load_plan(_plan_file(plan_path))
+    team = _read_team(args, data_path)  # the engine checks what each row's plan reads
+    _check_plan_fits(plan, team, args, plan_path, data_path)
+    return plan, team
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """argparse type: an integer >= ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive_int = _whole_number(1)
+_seed = _whole_number(0)
+#: Resource limits of the command line (stated in the README), refused before any work starts.
+MAX_SCENARIOS = 10_000            # simulated years in one comparison
+MAX_SCENARIO_ROWS = 2_000_000     # scenarios x team rows evaluated in one comparison
+MAX_SIMULATED_ROWS = 2_000_000    # reps x months of `kpilab simulate` (the table limit of load_team)
+
+
+def _bounded(minimum: int, maximum: int) -> Callable[[str], int]:
+    """argparse type: an integer in [minimum, maximum]; the limit is named, nothing is attempted."""
+    whole = _whole_number(minimum)
+
+    def parse(text: str) -> int:
+        value = whole(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"{value:,} is over kpilab's limit of {maximum:,}")
+        return value
+
+    return parse
+
+
+def _check_scenario_rows(scenarios: int | None, team_rows: int) -> None:
+    """Refuse a comparison whose simulated table would exceed :data:`MAX_SCENARIO_ROWS`, before any work."""
+    if scenarios and scenarios * team_rows > MAX_SCENARIO_ROWS:
+        raise UsageError(f"--scenarios {scenarios:,} on a team of {team_rows:,} rows simulates "
+                         f"{scenarios * team_rows:,} rows, over kpilab's limit of {MAX_SCENARIO_ROWS:,}; "
+                         f"use at most {max(1, MAX_SCENARIO_ROWS // max(team_rows, 1)):,} scenarios")
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """``"star=0.1,laggard=0.2"`` -> ``{"star": 0.1, "laggard": 0.2}``.
+
+    The archetype names and the weights themselves are checked by
+    :func:`kpilab.make_team` (unknown archetype, negative or all-zero weights).
+
+    Raises
+    ------
+    UsageError
+        A part that is not ``name=number``, or a name given twice.
+    """
+    mix: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--mix: {part!r} is not archetype=weight (example: --mix star=0.1,laggard=0.2)")
+        try:
+            weight = float(value)
+        except ValueError:
+            raise UsageError(f"--mix: the weight of {name!r} is not a number: {value.strip()!r}") from None
+        if name in mix:
+            raise UsageError(f"--mix: {name!r} is given twice")
+        if not math.isfinite(weight):
+            raise UsageError(f"--mix: the weight of {name!r} is not a finite number: {value.strip()!r}")
+        mix[name] = weight
+    if not mix:
+        raise UsageError("--mix is empty (example: --mix star=0.1,laggard=0.2)")
+    top = max(mix.values())
+    if top > 0 and not math.isfinite(sum(abs(w) for w in mix.values())):
+        # only the ratios matter: scale so that normalising 1e308 + 1e308 cannot overflow to inf
+        mix = {name: w / top for name, w in mix.items()}
+    return mix
+
+
+def _band(text: str) -> tuple[float, float]:
+    """argparse type: ``0.03,0.09`` (or ``3%,9%``) -> (0.03, 0.09)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        low, high = (float(p[:-1]) / 100 if p.endswith("%") else float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH such as 0.03,0.09, got {text!r}") from None
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError(f"expected 0 <= LOW <= HIGH, got {text!r}")
+    return low, high
+
+
+def _plan_file(spec: str) -> Path:
+    """A plan file, or the name of a bundled plan (``balanced_kpi``) when no such file exists."""
+    path = Path(spec)
+    if path.exists() or path.suffix:
+        return path
+    from ..data import datasets
+
+    if spec in datasets.plan_names():
+        return datasets.plan_path(spec)
+    return path
+
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    from ..i18n import t
+
+    return t(key, lang, **fields)
+
+
+def _help_lang(argv: Sequence[str] | None) -> str:
+    """The language of help and messages: ``--lang`` on the command line, else ``KPILAB_LANG``, else English."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in ("en", "ru"):
+            return value
+    env = os.environ.get("KPILAB_LANG", "")
+    return env if env in ("en", "ru") else "en"
+
+
+def _rows(text: str) -> list[int]:
+    """argparse type: ``20,21`` or ``20-22`` -> file row numbers (the header is row 1)."""
+    out: list[int] = []
+    try:
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            low, sep, high = part.partition("-")
+            first, last = int(low), int(high) if sep else int(low)
+            if first < 1 or last < first:
+                raise ValueError
+            out += range(first, last + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_t("cli.data.bad_rows", _help_lang(None), text=text)) from None
+    return out
+
+
+def _add_data_options(p: argparse.ArgumentParser, lang: str) -> None:
+    """The options of every command that reads a team: how to read a client's export."""
+    group = p.add_argument_group(_t("cli.data.group", lang))
+    group.add_argument("--profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.data.profile", lang))
+    group.add_argument("--map", dest="mapping", metavar=_t("cli.metavar.mapping", lang), help=_t("cli.data.map", lang))
+    group.add_argument("--sheet", metavar=_t("cli.metavar.sheet", lang), help=_t("cli.data.sheet", lang))
+    group.add_argument("--skip-rows", type=_rows, metavar=_t("cli.metavar.rows", lang), help=_t("cli.data.skip_rows", lang))
+    group.add_argument("--drop-blank-rows", action="store_true", default=None,
+                       help=_t("cli.data.drop_blank_rows", lang))
+
+
+def _client_profile(args: argparse.Namespace) -> Any:
+    """The client profile the options describe: ``--profile``, overridden by ``--map``, ``--sheet``..."""
+    from ..data.profiles import ClientProfile, load_mapping, load_profile
+
+    lang = getattr(args, "lang", "en")
+    profile = load_profile(args.profile, lang) if getattr(args, "profile", None) else ClientProfile()
+    mapping = load_mapping(args.mapping, lang) if getattr(args, "mapping", None) else None
+    return profile.merged(columns=mapping, sheet=getattr(args, "sheet", None),
+                          skip_rows=getattr(args, "skip_rows", None),
+                          drop_blank_rows=getattr(args, "drop_blank_rows", None))
+
+
+def _read_team(args: argparse.Namespace, path: str) -> Any:
+    """The team table read as the client-data options say (see :mod:`kpilab.data.profiles`)."""
+    from ..data.profiles import load_client_team
+
+    return load_client_team(path, _client_profile(args), lang=getattr(args, "lang", "en"), empty_metrics_ok=True)
+
+
+def _data_flags(args: argparse.Namespace) -> str:
+    """The client-data options as typed, to repeat them in a suggested command."""
+    parts = []
+    if getattr(args, "profile", None):
+        parts.append(f"--profile {args.profile}")
+    if getattr(args, "mapping", None):
+        parts.append(f"--map {args.mapping}")
+    if getattr(args, "sheet", None):
+        parts.append(f"--sheet {args.sheet}")
+    if getattr(args, "skip_rows", None):
+        parts.append("--skip-rows " + ",".join(map(str, args.skip_rows)))
+    if getattr(args, "drop_blank_rows", None):
+        parts.append("--drop-blank-rows")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: str, data_path: str) -> None:
+    """Refuse a plan that reads metrics the data lacks, naming them and the command that fits the plan."""
+    from ..analysis.fit import _metric_list, missing_metrics
+
+    missing, _ = missing_metrics(plan, team)
+    if not missing:
+        return
+    lang = getattr(args, "lang", "en")
+    command = f"kpilab fit {plan_path} --team {data_path}{_data_flags(args)} -o FITTED.yaml"
+    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan_path, plan, lang), data=data_path, count=len(missing),
+                        metrics=_metric_list(missing, lang), command=command))
+
+
+def _plan_title(spec: str, plan: Any, lang: str) -> str:
+    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
+    from ..data import datasets
+    from ..engine.explain import plan_title
+    from ..i18n import has_label, label
+
+    own = plan_title(plan, lang)
+    if own != plan.name:
+        return own
+    stem = Path(spec).stem
+    if has_label(stem) and stem in datasets.plan_names():
+        return label(stem, lang)
+    return plan.name
+
+
+#: Signals received during this run: an exception raised by a signal handler inside an import is turned
+#: into an ImportError by Python, and this list still says that the run was interrupted.
+_RECEIVED: list[int] = []
+
+
+def _on_sigint(signum: int, _frame: Any) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt

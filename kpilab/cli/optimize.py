@@ -1,0 +1,171 @@
+"""`kpilab optimize`: the best plan for a budget."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .common import (
+    _add_data_options,
+    _band,
+    _check_plan_fits,
+    _FORCE_HELP,
+    _plan_file,
+    _positive_int,
+    _read_team,
+    _seed,
+    _t,
+    write_atomically,
+)
+
+
+def _read_free(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """FREE.yaml: ``{key path: [low, high]}``, or sections ``free:`` (and optional ``constraints:``)."""
+    from ..errors import PlanError
+    from ..plan.yaml_io import _read_file, read_plan_yaml
+
+    data = read_plan_yaml(_read_file(Path(path), path), path)
+    if not isinstance(data, dict) or not data:
+        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+    if "free" not in data:
+        return data, {}
+    unknown = sorted(set(data) - {"free", "constraints"})
+    if unknown:
+        raise PlanError([(k, "unknown section (known: free, constraints)") for k in unknown], source=path)
+    constraints = data.get("constraints") or {}
+    if not isinstance(constraints, dict):
+        raise PlanError([("constraints", "must be a mapping (max_loss: 0.1, payroll_max: ...)")], source=path)
+    known = {"max_loss", "payroll_max", "monotone", "criteria"}
+    bad = sorted(set(constraints) - known)
+    if bad:
+        raise PlanError([(f"constraints.{k}", f"unknown constraint (known: {', '.join(sorted(known))})")
+                         for k in bad], source=path)
+    return data["free"] or {}, constraints
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+    return value
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from ..analysis.optimize import optimize, parse_free
+    from ..plan import load_plan
+    from ..safe_write import check_output_path, check_report_folder
+
+    lang = args.lang
+    spec = _plan_file(args.plan)
+    output = args.output or f"{Path(str(spec)).stem}_optimized.yaml"
+    inputs = (spec, args.team, args.free)
+    check_output_path(output, inputs=inputs)  # refuse a bad output before any work
+    if args.report:
+        check_report_folder(args.report, force=args.force, inputs=inputs)
+    plan = load_plan(spec)
+    free, constraints = _read_free(args.free)
+    items = parse_free(free, plan, source=args.free)  # every bad key path, located, before the team is read
+    if args.max_loss is not None:
+        constraints["max_loss"] = args.max_loss
+    if args.payroll_max is not None:
+        constraints["payroll_max"] = args.payroll_max
+    team = _read_team(args, args.team)
+    _check_plan_fits(plan, team, args, str(spec), args.team)
+    scenarios = None
+    if args.scenarios:
+        from ..data.scenarios import bootstrap_years
+
+        scenarios = bootstrap_years(team, args.scenarios, args.seed)
+    client: Any = "inline"
+    if args.scheduler:
+        client = args.scheduler
+    elif args.workers:
+        client = None
+    criteria = {"cost_of_sales_band": args.cost_band} if args.cost_band else None
+    from tqdm import tqdm
+
+    bar = tqdm(total=args.budget, desc=_t("optimize.cli.progress", lang), unit="", file=sys.stderr,
+               disable=args.quiet, leave=False)
+    try:
+        result = optimize(plan, team, items, objective=tuple(args.objective or ("payroll",)),
+                          constraints=constraints, criteria=criteria, scenarios=scenarios, seed=args.seed,
+                          budget=args.budget, client=client, workers=args.workers,
+                          robust_share=args.robust, progress=bar.update, lang=lang)
+    finally:
+        bar.close()
+    print(result.summary(lang))
+    if result.best is not None:
+        write_atomically(output, lambda p: result.best.to_yaml(p), inputs=inputs)
+        print(_t("optimize.cli.written", lang, path=output), file=sys.stderr)
+    if args.report:
+        _write_optimize_report(result, args.report, lang, force=args.force, inputs=inputs)
+        print(_t("optimize.cli.report", lang, path=args.report), file=sys.stderr)
+    return 0
+
+
+def _write_optimize_report(result: Any, folder: str, lang: str, *, force: bool, inputs: Sequence[Any]) -> None:
+    """The search in a folder: summary.txt, candidates.csv (every plan tried), pareto.csv, pareto.png/svg, best.yaml."""
+    from ..safe_write import write_folder_atomically
+
+    def fill(tmp: Path) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        from ..plots import plot_pareto, save
+
+        (tmp / "summary.txt").write_text(result.summary(lang) + "\n", encoding="utf-8")
+        result.table.to_csv(tmp / "candidates.csv")
+        if result.pareto is not None:
+            result.pareto.to_csv(tmp / "pareto.csv")
+        if result.best is not None:
+            result.best.to_yaml(tmp / "best.yaml")
+        ax = plot_pareto(result, lang=lang)
+        save(ax.figure, tmp / "pareto.png")
+        save(ax.figure, tmp / "pareto.svg")
+        plt.close(ax.figure)
+
+    write_folder_atomically(folder, fill, force=force, inputs=inputs)
+
+
+def _add_optimize_command(sub: Any, lang: str) -> None:
+    """``kpilab optimize``: the best plan for a budget (issue 16)."""
+    from ..analysis.optimize import OBJECTIVES
+
+    text = ("Search a plan's free numbers for the cheapest plan (or a Pareto front) that still passes the "
+            "verdict; writes the best plan as YAML.")
+    p = sub.add_parser("optimize", help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n  kpilab optimize data/plans/balanced_kpi.yaml --team data/sample_team.csv "
+                              "--free free.yaml --max-loss 0.15 --seed 1 -o cheaper.yaml --report reports/optimize")
+    p.set_defaults(func=cmd_optimize)
+    p.add_argument("plan", metavar="PLAN", help="plan or scheme YAML file (or a bundled plan name)")
+    p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
+    p.add_argument("--free", required=True, metavar="FREE.yaml",
+                   help="key paths of the plan with bounds, e.g. 'target_bonus: [30000, 90000]'")
+    p.add_argument("--objective", action="append", choices=list(OBJECTIVES), metavar="NAME",
+                   help=f"what to optimise (repeat for a Pareto front): {', '.join(OBJECTIVES)}; default payroll")
+    p.add_argument("-o", "--output", metavar="OUT.yaml", help="best plan file (default PLAN_optimized.yaml)")
+    p.add_argument("--report", metavar="DIR", help="folder for the candidates, the Pareto table and chart")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, metavar="N", help="local Dask worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of a cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--scenarios", type=_positive_int, metavar="N", help="score every plan over N simulated years")
+    p.add_argument("--robust", type=_share, metavar="SHARE",
+                   help="each criterion must also hold in this share of the simulated years (e.g. 0.9)")
+    p.add_argument("--max-loss", type=_share, metavar="SHARE",
+                   help="no rep's monthly pay may fall more than this share below the current plan's")
+    p.add_argument("--payroll-max", type=float, metavar="RUB", help="payroll ceiling")
+    p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH", help="acceptable payroll/revenue, e.g. 0.03,0.09")
+    p.add_argument("--budget", type=_positive_int, default=2000, metavar="N", help="most plans to try (default 2000)")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the search (default 0)")
+    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_data_options(p, lang)
