@@ -61,8 +61,26 @@ def _names_out(names: Mapping[str, Names]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- plan
 
+class _Worded:
+    """A plan's or a scheme's name and description in a language: its ``names`` map, else its own."""
+
+    name: str
+    description: str
+    names: Mapping[str, Names]
+
+    def title(self, lang: str | None = None) -> str:
+        """The name in ``lang`` (the ``names`` map), else the own name."""
+        entry = self.names.get(lang) if lang else None
+        return entry.name if entry is not None and entry.name else self.name
+
+    def describe(self, lang: str | None = None) -> str:
+        """The description in ``lang`` (the ``names`` map), else the own description."""
+        entry = self.names.get(lang) if lang else None
+        return entry.description if entry is not None and entry.description else self.description
+
+
 @dataclass(frozen=True)
-class Plan:
+class Plan(_Worded):
     """A compensation plan: salary, target bonus, targets and components.
 
     Build one with :meth:`from_dict` / :meth:`from_yaml` / :func:`load_plan`, or
@@ -139,16 +157,6 @@ class Plan:
         return out
 
     # -- words in other languages
-    def title(self, lang: str | None = None) -> str:
-        """The plan's name in ``lang`` (its ``names`` map), else its own name."""
-        entry = self.names.get(lang) if lang else None
-        return entry.name if entry is not None and entry.name else self.name
-
-    def describe(self, lang: str | None = None) -> str:
-        """The plan's description in ``lang`` (its ``names`` map), else its own description."""
-        entry = self.names.get(lang) if lang else None
-        return entry.description if entry is not None and entry.description else self.description
-
     def component_title(self, component: str, lang: str | None = None) -> str | None:
         """How the plan file names ``component`` in ``lang``; None when it does not say."""
         entry = self.names.get(lang) if lang else None
@@ -261,7 +269,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Scheme:
+class Scheme(_Worded):
     """Plans by role: every row's ``role`` picks its plan (contract section 7)."""
 
     name: str
@@ -283,16 +291,6 @@ class Scheme:
 
     def plans(self) -> dict[str, Plan]:
         return dict(self.plans_by_role)
-
-    def title(self, lang: str | None = None) -> str:
-        """The scheme's name in ``lang`` (its ``names`` map), else its own name."""
-        entry = self.names.get(lang) if lang else None
-        return entry.name if entry is not None and entry.name else self.name
-
-    def describe(self, lang: str | None = None) -> str:
-        """The scheme's description in ``lang`` (its ``names`` map), else its own description."""
-        entry = self.names.get(lang) if lang else None
-        return entry.description if entry is not None and entry.description else self.description
 
     def component_title(self, component: str, lang: str | None = None) -> str | None:
         """How the role plans name ``component`` in ``lang`` (the first that does)."""
