@@ -14,213 +14,30 @@ different numbers of months compare fairly. Payroll is the sum over the rows
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..engine import Payouts
 from ..errors import KpilabError
 from ..i18n import fmt_percent, t
 from ..plan import Curve
-from . import bootstrap as _bs
 from ._common import Measure, Result, align_team, check_lang, on_target_variable, percentile
-from .criteria import SOURCES, Criteria
+from .assessment import _bootstrap, _robustness, _verdict, _word
+from .criteria import Criteria
 from .profile import TeamProfile, build_profile, group_reduce, minimum_doers, profile_team, quartiles
+# The building blocks live in .ranking; their names stay importable from here.
+from .ranking import (_PANEL_MAX_PAIRS, _PAY_EPS, _PERIOD_CORE, _core, _core_panel, _inversion_figures,  # noqa: F401
+                      _inversion_mask, _ratio, _ratios, _row_percentiles, _spearman_rhos, count_inversions,
+                      list_inversions, spearman)
 from .segments import Segments
-from .verdict import fmt, sentence
+from .verdict import fmt
 
 __all__ = ["differentiation", "DifferentiationReport", "excellence_to_threshold", "quartiles", "spearman",
            "count_inversions", "list_inversions", "TeamProfile", "profile_team"]
-
-_PAY_EPS = 0.005  # half a kopeck: smaller pay differences are ties
-
-
-# --------------------------------------------------------------------------- building blocks
-
-def spearman(pay: np.ndarray, output: np.ndarray) -> tuple[float, float]:
-    """Spearman rho and its p-value (scipy); NaN when either side is constant or n < 3."""
-    pay, output = np.asarray(pay, float), np.asarray(output, float)
-    if pay.size < 3 or np.ptp(pay) <= _PAY_EPS or np.ptp(output) == 0:
-        return float("nan"), float("nan")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = stats.spearmanr(pay, output)
-    return float(res.statistic), float(res.pvalue)
-
-
-def _spearman_rhos(pay: np.ndarray, output: np.ndarray) -> np.ndarray:
-    """The rho of :func:`spearman` for every row of two (rows × n) arrays, n >= 3, no row constant, no NaN.
-
-    scipy's own arithmetic (average ranks, then ``np.corrcoef`` of the two
-    rank vectors), so each value is bit for bit ``spearman(pay[i], output[i])[0]``,
-    without the p-value the per-period figures do not use. The ranks are
-    computed for all rows at once; the correlation row by row (one small
-    ``corrcoef`` per period, to keep numpy's exact summation).
-    """
-    rp, ro = stats.rankdata(pay, axis=1), stats.rankdata(output, axis=1)
-    return np.array([np.corrcoef(np.vstack((a, b)))[1, 0] for a, b in zip(rp, ro)], dtype=float)
-
-
-def _inversion_mask(output: np.ndarray, pay: np.ndarray, ratio: float) -> np.ndarray:
-    """mask[i, j]: rep i has >= ``ratio`` × rep j's output (and more of it) but less pay."""
-    o = np.asarray(output, float)
-    p = np.asarray(pay, float)
-    more = (o[:, None] >= ratio * o[None, :]) & (o[:, None] > o[None, :])
-    less = p[:, None] < p[None, :] - _PAY_EPS
-    return more & less
-
-
-def count_inversions(output: np.ndarray, pay: np.ndarray, ratio: float = 1.2) -> int:
-    """Number of ordered rep pairs (A, B) where A's output >= ratio × B's and A earns less.
-
-    Memory is chunked so a few thousand units stay cheap.
-    """
-    o = np.asarray(output, float)
-    p = np.asarray(pay, float)
-    total = 0
-    step = max(1, 2_000_000 // max(1, o.size))
-    for start in range(0, o.size, step):
-        sl = slice(start, start + step)
-        more = (o[sl, None] >= ratio * o[None, :]) & (o[sl, None] > o[None, :])
-        total += int((more & (p[sl, None] < p[None, :] - _PAY_EPS)).sum())
-    return total
-
-
-def _inversion_figures(output: np.ndarray, pay: np.ndarray, ratio: float) -> dict[str, float]:
-    """inversions (count), comparable_pairs, inverted_share and worst_inversion_gap of one set of reps."""
-    fig = _bs.batch_figures(np.asarray(output, float)[None, :], np.asarray(pay, float)[None, :],
-                            np.zeros((1, len(output))), np.ones((1, len(output))), np.zeros((1, len(output)), bool),
-                            {}, None, None, ratio)
-    comparable = float(fig["comparable_pairs"][0])
-    share = float(fig["inverted_share"][0])
-    return {"inversions": float(round(share * comparable)), "comparable_pairs": comparable,
-            "inverted_share": share, "worst_inversion_gap": float(fig["worst_inversion_gap"][0])}
-
-
-def list_inversions(per_rep: pd.DataFrame, ratio: float = 1.2) -> pd.DataFrame:
-    """Every inverted pair of reps, the biggest pay gap first.
-
-    Reads ``per_rep`` (rep_id, performance, total, optional archetype) and
-    returns columns rep_hi, rep_lo, archetype_hi, archetype_lo, performance_hi,
-    performance_lo, output_ratio, total_hi, total_lo, pay_gap.
-    """
-    cols = ["rep_hi", "rep_lo", "archetype_hi", "archetype_lo", "performance_hi", "performance_lo",
-            "output_ratio", "total_hi", "total_lo", "pay_gap"]
-    if per_rep.empty:
-        return pd.DataFrame(columns=cols)
-    mask = _inversion_mask(per_rep["performance"].to_numpy(), per_rep["total"].to_numpy(), ratio)
-    i, j = np.nonzero(mask)
-    arch = per_rep["archetype"].to_numpy() if "archetype" in per_rep else np.full(len(per_rep), None)
-    perf = per_rep["performance"].to_numpy(float)
-    tot = per_rep["total"].to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio_v = np.where(perf[j] > 0, perf[i] / np.where(perf[j] > 0, perf[j], 1.0), np.inf)
-    out = pd.DataFrame({
-        "rep_hi": per_rep["rep_id"].to_numpy()[i], "rep_lo": per_rep["rep_id"].to_numpy()[j],
-        "archetype_hi": arch[i], "archetype_lo": arch[j],
-        "performance_hi": perf[i], "performance_lo": perf[j], "output_ratio": ratio_v,
-        "total_hi": tot[i], "total_lo": tot[j], "pay_gap": tot[j] - tot[i],
-    }, columns=cols)
-    return out.sort_values(["pay_gap", "rep_hi", "rep_lo"], ascending=[False, True, True]).reset_index(drop=True)
-
-
-def _ratio(num: float, den: float) -> float:
-    if np.isnan(num) or np.isnan(den):
-        return float("nan")
-    if den == 0:
-        return float("inf") if num > 0 else float("nan")
-    return float(num / den)
-
-
-def _core(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.ndarray,
-          is_min: np.ndarray, ratio: float, q: np.ndarray | None = None) -> dict[str, float]:
-    """The differentiation figures of one set of units (reps, or reps in one period).
-
-    ``q``: the quartiles of ``perf`` when already known.
-    """
-    q = quartiles(perf) if q is None else q
-    rho, p = spearman(total, perf)
-    top_med = float(np.median(total[q == 4])) if (q == 4).any() else float("nan")
-    min_med = float(np.median(total[is_min])) if is_min.any() else float("nan")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mult = np.where(target > 0, variable / np.where(target > 0, target, 1.0), np.nan)
-    p10, p50, p90 = (percentile(variable, k) for k in (10, 50, 90))
-    if p10 > _PAY_EPS:
-        p90_p10 = p90 / p10
-    else:
-        p90_p10 = float("inf") if p90 > _PAY_EPS else float("nan")
-    return {
-        "rho": rho, "rho_pvalue": p,
-        "top_quartile_median_total": top_med, "minimum_median_total": min_med,
-        "top_to_minimum": _ratio(top_med, min_med),
-        "p10_variable": p10, "p50_variable": p50, "p90_variable": p90,
-        "p90_target_multiple": percentile(mult, 90), "p90_p10_variable": p90_p10,
-        **_inversion_figures(perf, total, ratio),
-    }
-
-
-#: The per-period figures (the columns of ``per_period`` that ``_core`` gives).
-_PERIOD_CORE = ("rho", "top_to_minimum", "p90_target_multiple", "p90_p10_variable", "inversions")
-_PANEL_MAX_PAIRS = 4_000_000  # periods × reps² compared at once by the vectorised inversion count
-
-
-def _row_percentiles(values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
-    """:func:`percentile` of every row of ``values`` (NaN ignored): shape ``(len(qs), rows)``."""
-    if not np.isnan(values).any():
-        return np.percentile(values, qs, axis=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # an all-NaN row is NaN, as percentile() says
-        return np.nanpercentile(values, qs, axis=1)
-
-
-def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """:func:`_ratio` element by element."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plain = num / np.where(den == 0, 1.0, den)
-    out = np.where(den == 0, np.where(num > 0, np.inf, np.nan), plain)
-    return np.where(np.isnan(num) | np.isnan(den), np.nan, out)
-
-
-def _core_panel(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, target: np.ndarray,
-                is_min: np.ndarray, ratio: float, q: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`_core`'s per-period figures for every row of periods × reps arrays at once.
-
-    Row ``i`` of each result equals ``_core(perf[i], total[i], ...)``: the same
-    quantile, median and comparison arithmetic, run along an axis. Needs a
-    balanced panel (every period has every rep, so each row has as many
-    top-quartile reps and minimum-doers) without NaN in ``perf``, ``total``
-    and ``variable``; :func:`_period_figures` checks that.
-    """
-    n_per, n = perf.shape
-    top = q == 4
-    nan = np.full(n_per, np.nan)
-    top_med = np.median(total[top].reshape(n_per, -1), axis=1) if top.any() else nan
-    min_med = np.median(total[is_min].reshape(n_per, -1), axis=1) if is_min.any() else nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mult = np.where(target > 0, variable / np.where(target > 0, target, 1.0), np.nan)
-        p10, _p50, p90 = _row_percentiles(variable, (10, 50, 90))
-        p90_p10 = np.where(p10 > _PAY_EPS, p90 / np.where(p10 > _PAY_EPS, p10, 1.0),
-                           np.where(p90 > _PAY_EPS, np.inf, np.nan))
-    # Spearman: the flat cases are NaN as in spearman(); the others use scipy's arithmetic period by period.
-    rho = nan.copy()
-    if n >= 3:
-        live = (np.ptp(total, axis=1) > _PAY_EPS) & (np.ptp(perf, axis=1) != 0)
-        if live.any():
-            rho[live] = _spearman_rhos(total[live], perf[live])
-    if n_per * n * n <= _PANEL_MAX_PAIRS:
-        more = (perf[:, :, None] >= ratio * perf[:, None, :]) & (perf[:, :, None] > perf[:, None, :])
-        less = total[:, :, None] < total[:, None, :] - _PAY_EPS
-        inversions = (more & less).sum(axis=(1, 2)).astype(float)
-    else:  # bounded memory: one period at a time
-        inversions = np.array([count_inversions(o, p, ratio) for o, p in zip(perf, total)], dtype=float)
-    return {"rho": rho, "top_to_minimum": _ratios(top_med, min_med),
-            "p90_target_multiple": _row_percentiles(mult, (90,))[0], "p90_p10_variable": p90_p10,
-            "inversions": inversions}
 
 
 def excellence_to_threshold(mix: float | Sequence[float], curve: Curve | Mapping[str, Any] | Sequence[Sequence[float]],
@@ -613,95 +430,6 @@ def _measure_word(measure: str, lang: str) -> str:
     return label(measure, lang).lower() if has_label(measure) else measure
 
 
-def _word(passed: bool, share: float, robust_share: float) -> str:
-    if np.isnan(share):
-        return ""
-    if passed and share >= robust_share - 1e-12:
-        return "robust"
-    if not passed and share < 0.5:
-        return "fails"
-    return "borderline"
-
-
-def _bootstrap(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.ndarray,
-               strong: Mapping[str, np.ndarray], crit: Criteria, n_boot: int, seed: int) -> pd.DataFrame:
-    """Each criterion's figure and pass/fail on ``n_boot`` resampled teams (reps, and each rep's months).
-
-    Months are resampled within each drawn rep when the table has no
-    ``scenario`` column (with scenarios, each rep's rows already span many
-    possible years); windfall rows stay out of the rank figures as in the point estimate.
-    """
-    rng = np.random.default_rng(seed)
-    n = profile.n_reps
-    months = profile.scenario_codes is None
-    reps, rows, valid = _bs.resample(rng, profile.rep_codes, n, n_boot, months)
-    rev = profile.revenue
-    keep = None if profile.windfall is None else ~profile.windfall
-    if months:
-        m = lambda x, k=None: _bs.per_rep_means(np.asarray(x, float), rows, valid, k)  # noqa: E731
-        total, variable, target = m(pay["total"]), m(pay["variable"]), m(pay["target"])
-        perf_c = m(profile.performance, keep)
-        total_c = m(pay["total"], keep)
-        perf_c = np.where(np.isnan(perf_c), m(profile.performance), perf_c)
-        total_c = np.where(np.isnan(total_c), total, total_c)
-        count = profile.n_rows[reps]
-        pay_sum = total * count
-        rev_sum = m(rev) * count if rev is not None else None
-    else:
-        means = group_reduce(profile.rep_codes, pay, "mean")
-        total, variable, target = (means[c].to_numpy()[reps] for c in ("total", "variable", "target"))
-        if keep is not None:
-            tc = group_reduce(profile.rep_codes, {"x": np.where(keep, pay["total"], np.nan)}, "mean")["x"].to_numpy()
-            tc = np.where(np.isnan(tc), means["total"].to_numpy(), tc)
-        else:
-            tc = means["total"].to_numpy()
-        perf_c, total_c = profile.clean_performance[reps], tc[reps]
-        count = profile.n_rows[reps]
-        pay_sum = total * count
-        rev_sum = (group_reduce(profile.rep_codes, {"r": rev}, "mean")["r"].to_numpy()[reps] * count
-                   if rev is not None else None)
-    fig = _bs.batch_figures(perf_c, total_c, variable, target, is_min[reps], {f: s[reps] for f, s in strong.items()},
-                            pay_sum, rev_sum, crit.inversion_output_ratio)
-    out = pd.DataFrame(fig)
-    out["pass_rho"] = out["rho"] >= crit.rho_min
-    out["pass_top_to_minimum"] = out["top_to_minimum"] >= crit.top_to_minimum_min
-    out["pass_p90_target_multiple"] = (out["p90_target_multiple"] >= crit.p90_target_multiple_min) & (
-        out["p90_variable"] > _PAY_EPS)
-    out["pass_inversions"] = (out["inverted_share"] <= crit.max_inverted_share + 1e-12) & (
-        out["worst_inversion_gap"] <= crit.max_inversion_gap + 1e-12)
-    band = crit.cost_of_sales_band
-    if band is not None:
-        out["pass_cost_of_sales"] = (out["cost_of_sales"] >= band[0]) & (out["cost_of_sales"] <= band[1])
-    out["pass_strength_coverage"] = out["strength_ok"] > 0.5
-    return out
-
-
-#: The bootstrap column holding each criterion's figure.
-_BOOT_VALUE = {"rho": "rho", "top_to_minimum": "top_to_minimum", "p90_target_multiple": "p90_target_multiple",
-               "inversions": "inverted_share", "cost_of_sales": "cost_of_sales", "strength_coverage": "strength_coverage"}
-
-
-def _robustness(verdict: pd.DataFrame, boot: pd.DataFrame, crit: Criteria, metrics: Mapping[str, float]
-                ) -> pd.DataFrame:
-    """The verdict with low/high (5th-95th percentile of resamples), share_passing and robustness columns."""
-    ci = _bs.summary(boot[list(_BOOT_VALUE.values())])
-    out = verdict.copy()
-    lows, highs, shares, words = [], [], [], []
-    for row in out.itertuples():
-        col = _BOOT_VALUE[row.criterion]
-        lows.append(float(ci.loc[col, "low"]))
-        highs.append(float(ci.loc[col, "high"]))
-        if row.status in ("pass", "fail") and f"pass_{row.criterion}" in boot:
-            share = float(boot[f"pass_{row.criterion}"].mean())
-            shares.append(share)
-            words.append(_word(row.status == "pass", share, crit.robust_share))
-        else:
-            shares.append(float("nan"))
-            words.append("")
-    out["low"], out["high"], out["share_passing"], out["robustness"] = lows, highs, shares, words
-    return out
-
-
 def _period_figures(profile: TeamProfile, unit: pd.DataFrame, is_min: np.ndarray, ratio: float,
                     vectorised: bool = True) -> dict[str, np.ndarray]:
     """:func:`_core`'s per-period figures (``_PERIOD_CORE``), one value per period of ``profile.periods``.
@@ -739,94 +467,3 @@ def _per_period(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.
     out = pd.DataFrame({"period": list(profile.periods), **{k: figures[k] for k in _PERIOD_CORE[:5]},
                         "payroll": payroll, "variable_share": _ratios(variable, payroll), "cost_of_sales": cost})
     return out.set_index("period")
-
-
-#: The unit of each criterion's value and threshold (kpilab.metrics units), for renderers.
-_UNITS = {"rho": "ratio", "top_to_minimum": "ratio", "p90_target_multiple": "ratio", "inversions": "share",
-          "cost_of_sales": "share", "strength_coverage": "ratio"}
-
-
-def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criteria, measure: str, lang: str,
-             has_revenue: bool) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
-
-    def add(criterion: str, value: float, threshold: Any, status: str, text: str) -> None:
-        passed = {"pass": True, "fail": False}.get(status, pd.NA)
-        rows.append({"criterion": criterion, "value": value, "threshold": threshold, "status": status,
-                     "passed": passed, "explanation": text, "source": SOURCES[criterion],
-                     "unit": _UNITS[criterion]})
-
-    def num(v: float) -> str:
-        return fmt(v, "num", lang)
-
-    def pct(v: Any) -> str:
-        return fmt(v, "pct", lang)
-
-    rho = m["rho"]
-    if np.isnan(rho):
-        add("rho", rho, crit.rho_min, "fail", sentence("rho", "flat", lang))
-    else:
-        ok = rho >= crit.rho_min
-        add("rho", rho, crit.rho_min, "pass" if ok else "fail",
-            sentence("rho", "pass" if ok else "fail", lang, measure=measure, value=num(rho), threshold=num(crit.rho_min)))
-
-    ttm = m["top_to_minimum"]
-    if m["n_minimum_doers"] == 0:
-        add("top_to_minimum", ttm, crit.top_to_minimum_min, "not assessed", sentence("top_to_minimum", "na", lang))
-    else:
-        ok = bool(ttm >= crit.top_to_minimum_min)
-        add("top_to_minimum", ttm, crit.top_to_minimum_min, "pass" if ok else "fail",
-            sentence("top_to_minimum", "pass" if ok else "fail", lang, measure=measure, value=num(ttm),
-                     threshold=num(crit.top_to_minimum_min)))
-
-    mult = m["p90_target_multiple"]
-    if np.isnan(mult) or m["p90_variable"] <= _PAY_EPS:
-        add("p90_target_multiple", mult, crit.p90_target_multiple_min, "fail",
-            sentence("p90_target_multiple", "none", lang))
-    else:
-        ok = mult >= crit.p90_target_multiple_min
-        add("p90_target_multiple", mult, crit.p90_target_multiple_min, "pass" if ok else "fail",
-            sentence("p90_target_multiple", "pass" if ok else "fail", lang, value=num(mult),
-                     threshold=num(crit.p90_target_multiple_min)))
-
-    share, gap, pairs = m["inverted_share"], m["worst_inversion_gap"], m["comparable_pairs"]
-    ratio = pct(crit.inversion_output_ratio - 1.0)
-    if pairs == 0:
-        add("inversions", 0.0, crit.max_inverted_share, "pass",
-            sentence("inversions", "none", lang, measure=measure, ratio=ratio))
-    else:
-        ok = share <= crit.max_inverted_share + 1e-12 and gap <= crit.max_inversion_gap + 1e-12
-        add("inversions", share, crit.max_inverted_share, "pass" if ok else "fail",
-            sentence("inversions", "pass" if ok else "fail", lang, pairs=fmt(int(pairs), "int", lang),
-                     value=pct(share), threshold=pct(crit.max_inverted_share), measure=measure, ratio=ratio,
-                     gap=pct(gap), gap_threshold=pct(crit.max_inversion_gap)))
-
-    cos = m["cost_of_sales"]
-    band = crit.cost_of_sales_band
-    if not has_revenue or np.isnan(cos):
-        add("cost_of_sales", cos, band, "not assessed", sentence("cost_of_sales", "norevenue", lang))
-    elif band is None:
-        add("cost_of_sales", cos, None, "not assessed", sentence("cost_of_sales", "na", lang, value=pct(cos)))
-    else:
-        ok = band[0] <= cos <= band[1]
-        add("cost_of_sales", cos, band, "pass" if ok else "fail",
-            sentence("cost_of_sales", "pass" if ok else "fail", lang, value=pct(cos), threshold=pct(band)))
-
-    if strength is None or strength.empty:
-        add("strength_coverage", float("nan"), None, "not assessed", sentence("strength_coverage", "na", lang))
-    else:
-        flagged = strength[strength["flagged"]]
-        deciding = crit.require_strength_coverage
-        if flagged.empty:
-            low = float(strength["ratio"].min())
-            who = ", ".join(t(f"verdict.family.{f}", lang) for f in strength.index)
-            add("strength_coverage", low, 1.0, "pass" if deciding else "not assessed",
-                sentence("strength_coverage", "pass", lang, who=who, value=num(low)))
-        else:
-            who = ", ".join(t(f"verdict.family.{f}", lang) for f in flagged.index)
-            low = float(flagged["ratio"].min())
-            add("strength_coverage", low, 1.0, "fail" if deciding else "not assessed",
-                sentence("strength_coverage", "fail", lang, who=who, value=num(low)))
-    out = pd.DataFrame(rows)
-    out["passed"] = out["passed"].astype("boolean")
-    return out
