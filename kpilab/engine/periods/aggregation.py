@@ -32,13 +32,31 @@ class _Part:
     metrics: dict[str, str]     # metric -> the period-to-date column the internal plan reads
     team: bool = False
     scalable: Commission | Penalty | None = None  # a commission whose value tiers and cap scale with a true-up
+    version: int = 0            # the plan version it belongs to (0 without versions)
+    start: int | None = None    # that version's first month (None: no versions)
+    end: int | None = None      # that version's last month (None: the last version, or no versions)
 
-    def closing(self, month: int) -> bool:
-        return (month % 12 + 1) % self.every == 0
+    @property
+    def key(self) -> str:
+        """Its name in the carried state: a version settles its own months."""
+        return f"{self.version}:{self.name}"
 
-    def periods_to_date(self, month: int) -> int:
-        """How many of its periods the year has closed by ``month`` (for a true-up's opportunity)."""
-        return (month % 12 + 1) // self.every if self.timing.true_up is not False else 1
+    def closing(self, month: Any) -> Any:
+        """True in the period's closing month, and in the last month of its version (a change closes it)."""
+        shut = (month % 12 + 1) % self.every == 0
+        return shut if self.end is None else shut | (month == self.end)
+
+    def periods_to_date(self, month: Any) -> Any:
+        """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
+        version's first month, whole periods or a part), an annual part's months of its version / 12,
+        else one period."""
+        if self.timing.true_up is False and self.every != 12:
+            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        year_start = month - month % 12
+        first = year_start if self.start is None else np.maximum(year_start, self.start)
+        if self.start is None and self.timing.true_up is False:
+            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        return (month - first + 1) / self.every
 
 
 @dataclass
@@ -48,14 +66,14 @@ class _Internal:
     plan: Plan
     original: Plan
     parts: list[_Part]
-    scaled: dict[int, Plan] = field(default_factory=dict)
+    scaled: dict[Any, Plan] = field(default_factory=dict)
 
     def plan_for(self, month: int) -> Plan:
         """The internal plan of ``month``: a true-up commission's value tiers and cap × periods to date."""
         scal = [p for p in self.parts if p.scalable is not None]
         if not scal:
             return self.plan
-        key = month % 12
+        key = tuple(float(p.periods_to_date(month)) for p in scal)
         if key not in self.scaled:
             plan = self.plan
             for part in scal:
@@ -81,8 +99,10 @@ def _column_name(metric: str, scope: str, taken: set[str]) -> str:
     return name
 
 
-def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str]) -> _Internal:
-    """The plan with every quarterly, annual or settled component reading period-to-date columns."""
+def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str], version: int = 0,
+              start: int | None = None, end: int | None = None) -> _Internal:
+    """The plan with every quarterly, annual or settled component reading period-to-date columns
+    (``version``, ``start``, ``end``: the plan version it is and its months, for plan versions over time)."""
     parts: list[_Part] = []
     comps = []
     for comp in plan.components:
@@ -107,7 +127,8 @@ def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str]) 
             new = dataclasses.replace(comp, metric=metrics[comp.metric])
         scalable = comp if isinstance(comp, Commission) and timing.true_up is not False else None
         parts.append(_Part(comp.name, timing, scope, every, getattr(comp, "share", None),
-                           getattr(comp, "amount", None), metrics, isinstance(comp, TeamBonus), scalable))
+                           getattr(comp, "amount", None), metrics, isinstance(comp, TeamBonus), scalable,
+                           version, start, end))
         comps.append(new)
     internal = dataclasses.replace(plan, components=tuple(comps))
     return _Internal(internal, plan, parts)
@@ -170,8 +191,8 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
                     continue
                 if part.timing.true_up is False:
                     continue
-                paid = state.get(f"paid:{part.name}")
-                paid_year = state.get(f"paid_year:{part.name}", -1)
+                paid = state.get(f"paid:{part.key}")
+                paid_year = state.get(f"paid_year:{part.key}", -1)
                 before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
                 settle = pay[part.name] - before
                 if part.timing.true_up is True:

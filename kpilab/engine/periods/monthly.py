@@ -9,20 +9,25 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from ...plan import Plan, Scheme
+from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, SANCTION_COLUMN
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
 from .aggregation import _accumulate, _internal, _pay_role
 from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
+from .versions import version_bounds, version_of, version_rows
 from .state import (BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
                     _months, _series_codes, _State)
 
-def uses_periods(plan: Plan | Scheme) -> bool:
+#: Period ids of different plan versions never meet: a version's periods restart at its first month.
+_VERSION_STRIDE = 1_000_000
+
+
+def uses_periods(plan: Plan | Scheme | PlanVersions) -> bool:
     """True when any plan of ``plan`` says something about time (section 10)."""
-    return any(p.periods.active for p in plan.plans().values())
+    return isinstance(plan, PlanVersions) or any(p.periods.active for p in plan.plans().values())
 
 
-def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
+def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, loc: _Locator,
                      carried: CarriedState | None = None, pool: ThreadPoolExecutor | None = None
                      ) -> tuple[dict[str, np.ndarray], list[str], _Columns, dict[Any, np.ndarray], PeriodTrace]:
     """Pay every rep month by month with carried state; returns the money columns and what the ledger needs.
@@ -35,7 +40,12 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
     plans = plan.plans()
     columns: dict[tuple[str, str], str] = {}
     taken = set().union(*(p.metrics_needed() for p in plans.values()))
-    internal = {role: _internal(p, columns, taken) for role, p in plans.items()}
+    versioned = isinstance(plan, PlanVersions)
+    if versioned:  # a version's parts settle its own months (contract additions, 1.3)
+        bounds = version_bounds(plan)
+        internal = {key: _internal(p, columns, taken, key[0], *bounds[key[0]]) for key, p in plans.items()}
+    else:
+        internal = {role: _internal(p, columns, taken) for role, p in plans.items()}
     names = plan.component_names
 
     def pay_all(pay_cols: _Columns, month: np.ndarray | None, blocks: list[_Month] | None,
@@ -47,6 +57,8 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
+            if rows is not None and rows.size == 0:
+                continue  # a role, or a plan version, with no row in this table
             role_cols = pay_cols if rows is None else pay_cols.take(rows)
             role_month = month if rows is None or month is None else month[rows]
             result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
@@ -63,7 +75,9 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
     early = None
     try:
         keys = _check_keys(frame, loc) if keys_job is None else None
-        cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys)
+        given = version_rows(plan, frame, loc) if versioned else None
+        cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys,
+                                  given)
         # ---- 1. row-local rules: proration and the ramp scale salary and targets
         cols = _row_local(plans, row_plan, frame, loc, cols)
         if not columns:
@@ -94,7 +108,9 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
             rows, si, m = blk.rows, blk.s, blk.m
             for scope in scopes:
                 pid = state.get(f"period_id:{scope}", -1)
-                reset = pid[si] != m // _SCOPE_LEN[scope]
+                # a period restarts with its quarter or year, and at a change of plan version
+                here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
+                reset = pid[si] != here
                 for (metric, sc), name in columns.items():
                     if sc != scope:
                         continue
@@ -105,17 +121,24 @@ def evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator,
                                                               cols.targets[metric][rows], how, reset)
                 ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
                                                      "sum", reset)
-                pid[si] = m // _SCOPE_LEN[scope]
+                pid[si] = here
 
     # ---- 3. section 7 on the period-to-date columns
     money: dict[str, np.ndarray] = {}
     ptd_team: dict[str, np.ndarray] = {}
-    for it in internal.values():
+    for key, it in internal.items():
         for part in it.parts:
             if part.share is not None:
-                money[part.name] = part.share * ptd_bonus[part.scope]
+                value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                money[part.name] = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+                value = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+            else:
+                value = None
+            if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
+                if len(internal) == 1:
+                    money[part.name] = value
+                else:
+                    np.copyto(money.setdefault(part.name, np.zeros(n)), value, where=row_plan[key])
             if part.team:
                 name = next(iter(part.metrics.values()))
                 coded = [keys[c] if c in keys else _codes(frame[c]) for c in ("scenario", "team")
