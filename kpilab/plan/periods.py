@@ -75,6 +75,7 @@ DAYS_WORKED_COLUMN = "days_worked"
 DAYS_IN_PERIOD_COLUMN = "days_in_period"
 TENURE_COLUMN = "tenure_months"
 COLLECTED_COLUMN = "collected_revenue"
+CANCELLED_PERIOD_COLUMN = "cancelled_period"
 HIRE_DATE_COLUMN = "hire_date"
 LEAVE_DATE_COLUMN = "leave_date"
 #: The metric whose collection releases a holdback (``release_on: collection``) and that a clawback on

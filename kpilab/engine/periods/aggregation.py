@@ -231,3 +231,58 @@ def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, 
     counted = np.where(reset, 0.0, count[s]) + 1.0
     count[s] = counted
     return new / counted if how == "mean" else new
+
+
+def settled_adjust(it: _Internal, m: int, before: dict[str, np.ndarray]) -> Any:
+    """Step 3's adjustment of month ``m`` as it was paid, from what each true-up had paid before the rows
+    (``before``, by component): to pay those rows again (an explanation, a clawback on earnings) without
+    touching the carried state. None when the plan has no period part."""
+    if not it.parts:
+        return None
+
+    def adjust(pay: dict[str, np.ndarray]) -> None:
+        for part in it.parts:
+            if not part.closing(m):
+                pay[part.name][:] = 0.0
+            elif part.timing.true_up is not False:
+                settle = pay[part.name] - before[part.name]
+                pay[part.name][:] = np.maximum(settle, 0.0) if part.timing.true_up is True else settle
+
+    return adjust
+
+
+def earnings_of_cancelled(internal: dict[Any, _Internal], row_plan: dict[Any, np.ndarray], cols: _Columns,
+                          month: np.ndarray, cancelled: np.ndarray, booked: np.ndarray, variable: np.ndarray,
+                          columns: dict[tuple[str, str], str], aggregation: dict[str, str],
+                          paid_before: dict[str, np.ndarray], revenue: str) -> np.ndarray:
+    """What the cancelled revenue earned (``clawback: {basis: earnings}``), owed in each cancelling row: the
+    variable pay of section 7 of the month it was booked in (row ``booked``, by default the row itself),
+    minus that month paid again, under the plan that paid it, with its revenue, and the period-to-date
+    revenue its parts read when summed, less the cancelled amount (at least 0). One vectorised call per
+    plan and booked month; the carried state is not touched."""
+    owed = np.zeros(len(month))
+    if revenue not in cols.facts:
+        return owed  # the plan pays nothing on revenue: cancelled revenue earned nothing
+    hit = np.flatnonzero(cancelled > 0)
+    at = booked[hit]
+    for key, it in internal.items():
+        clawback = it.original.periods.clawback
+        if clawback is None or clawback.basis != "earnings":
+            continue
+        pick = np.ones(len(hit), bool) if len(internal) == 1 else row_plan[key][at]
+        mine, where = hit[pick], at[pick]
+        for m in np.unique(month[where]):
+            same = month[where] == m
+            cancelling, rows = mine[same], where[same]
+            sub = cols.take(rows)
+            cut = cancelled[cancelling]
+            facts = dict(sub.facts)
+            facts[revenue] = np.maximum(0.0, facts[revenue] - cut)
+            for (metric, _), name in columns.items():
+                if metric == revenue and aggregation.get(metric, "sum") == "sum" and name in facts:
+                    facts[name] = np.maximum(0.0, facts[name] - cut)
+            again = _Columns(sub.n, facts, sub.targets, sub.team_attainment, sub.base, sub.target_bonus, sub.money)
+            before = {name: values[rows] for name, values in paid_before.items()}
+            pay = _plan_pay(it.plan_for(int(m)), again, adjust=settled_adjust(it, int(m), before))
+            owed[cancelling] = np.maximum(0.0, variable[rows] - (pay["total"] - pay["base"]))
+    return owed

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...plan import Plan
+from .aggregation import settled_adjust
 from .state import PeriodTrace
 
 
@@ -48,14 +49,5 @@ def explain_inputs(trace: PeriodTrace, role: Any, pos: int) -> tuple[Plan, Any]:
     """The plan and the step-3 adjustment that paid row ``pos``, to re-run it for an explanation."""
     it = trace.internal[role]
     m = int(trace.month[pos])
-
-    def adjust(pay: dict[str, np.ndarray]) -> None:
-        for part in it.parts:
-            if not part.closing(m):
-                pay[part.name][:] = 0.0
-            elif part.timing.true_up is not False:
-                before = trace.paid_before[part.name][pos]
-                settle = pay[part.name] - before
-                pay[part.name][:] = np.maximum(settle, 0.0) if part.timing.true_up is True else settle
-
-    return it.plan_for(m), (adjust if it.parts else None)
+    before = {name: values[pos] for name, values in trace.paid_before.items()}
+    return it.plan_for(m), settled_adjust(it, m, before)

@@ -10,12 +10,12 @@ import pandas as pd
 
 from ...errors import DataError
 from ...plan import Plan, PlanVersions, Scheme
-from ...plan.periods import CANCELLED_COLUMN, SANCTION_COLUMN
+from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role
+from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
 from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
 from .versions import version_bounds, version_of, version_rows
-from .state import (BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
+from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
                     _months, _series_codes, _State)
 
 #: Period ids of different plan versions never meet: a version's periods restart at its first month.
@@ -153,9 +153,28 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     # ---- 4-8. the carried mechanics on each month's variable pay
     par = _parameters(plans, row_plan, n)
     sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
-    cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0) if np.any(par["clawback_on"]) else None
-    if cancelled is None and np.any(par["clawback_on"]):
-        cancelled = np.zeros(n)
+    owed_now = None
+    earned = out["total"] - out["base"]
+    if np.any(par["clawback_on"]):
+        cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
+        cancelled = np.zeros(n) if cancelled is None else cancelled
+        owed_now = np.broadcast_to(par["clawback_rate"] * cancelled, (n,))
+        if np.any(par["clawback_earned"]):
+            booked = _booked_rows(frame, loc, month, sid, n_series, cancelled)
+            by_earnings = earnings_of_cancelled(internal, row_plan, pay_cols, month, cancelled, booked, earned,
+                                                columns, aggregation, paid_before, REVENUE_METRIC)
+            owed_now = np.where(par["clawback_earned"], by_earnings, owed_now)
+    collect = None
+    if np.any(par["holdback_collect"]):
+        revenue = _optional(frame, REVENUE_METRIC, loc, 0.0)
+        if revenue is None:
+            raise loc.error(f"a holdback released on collection needs the {REVENUE_METRIC} column",
+                            column=REVENUE_METRIC)
+        collected = _optional(frame, COLLECTED_COLUMN, loc, 0.0)
+        if collected is None:
+            raise loc.error(f"a holdback released on collection needs the {COLLECTED_COLUMN} column (revenue "
+                            "collected in the month; empty = 0)", column=COLLECTED_COLUMN)
+        collect = (revenue, collected)
     tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
     parts_used = [c for c, on in (("ramp_guarantee", np.any(par["ramp_guarantee"])),
                                   ("sanction_cut", np.any(par["sanction_on"])),
@@ -175,7 +194,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             rows = blk.rows
             p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
             variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
-                                        sanction, cancelled, tenure, tr)
+                                        sanction, owed_now, tenure, tr, collect)
         out["variable"] = variable
         out["total"] = out["base"] + variable
 
@@ -185,3 +204,38 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
+
+
+def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,
+                 cancelled: np.ndarray) -> np.ndarray:
+    """For each row, the row of the same rep (and scenario) in the month its cancelled revenue was booked:
+    the ``cancelled_period`` column (YYYY-MM, not after the row's month), empty or absent = the row itself.
+    That month must be in the table evaluated."""
+    n = len(month)
+    booked = np.arange(n)
+    if CANCELLED_PERIOD_COLUMN not in frame.columns:
+        return booked
+    codes, uniques = pd.factorize(frame[CANCELLED_PERIOD_COLUMN].to_numpy(dtype=object), sort=False)
+    value = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: an empty cell
+    for i, label in enumerate(uniques):
+        text = str(label).strip()
+        if not text or text.lower() == "nan":
+            continue
+        hit = _MONTH_RE.match(text)
+        if hit is None or not 1 <= int(hit.group(2)) <= 12:
+            loc.first(codes == i, f"cancelled_period {text!r} is not a month written YYYY-MM",
+                      CANCELLED_PERIOD_COLUMN)
+        value[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
+    given = value[codes]
+    use = (given >= 0) & (cancelled > 0)
+    loc.first(use & (given > month), "cancelled_period is after the row's own month: revenue is cancelled "
+              "after it was booked", CANCELLED_PERIOD_COLUMN)
+    low, span = int(month.min()), int(month.max() - month.min()) + 1
+    index = np.full(n_series * span, -1, dtype=np.int64)
+    index[sid * span + (month - low)] = np.arange(n)
+    inside = use & (given >= low)
+    found = np.full(n, -1, dtype=np.int64)
+    found[inside] = index[sid[inside] * span + (given[inside] - low)]
+    loc.first(use & (found < 0), "the month of cancelled_period has no row of this rep in the table: "
+              "evaluate the month the revenue was booked in together with this one", CANCELLED_PERIOD_COLUMN)
+    return np.where(use, found, booked)
