@@ -17,7 +17,7 @@ from typing import Any
 
 from .engine import Explanation, Payouts, evaluate
 from .errors import DataError, KpilabError, PlanError
-from .plan import Plan, Scheme, load_plan
+from .plan import Plan, PlanVersions, Scheme, load_plan
 
 __version__ = "0.1.0"
 
@@ -34,7 +34,7 @@ _LAZY = {
     "datasets": "data.datasets", "plots": None, "widgets": None, "analysis": None, "report": None,
 }
 
-__all__ = ["Plan", "Scheme", "load_plan", "evaluate", "Payouts", "Explanation",
+__all__ = ["Plan", "Scheme", "PlanVersions", "load_plan", "evaluate", "Payouts", "Explanation",
            "KpilabError", "PlanError", "DataError", *_LAZY]
 
 

@@ -5,9 +5,14 @@ standard error that names where the problem is, and nothing written.
 For plans the place is the key path (``components[1].tiers[1].from``); for data
 it is the file, row (header = row 1), rep, period and column.
 
-Corpus: ``tests/malformed/plans/*.yaml`` (each run with ``good_data.csv``),
-``tests/malformed/data/*.csv`` (each run with ``good_plan.yaml``, or
-``good_scheme.yaml``), and two ``.xlsx`` files built here with openpyxl.
+Corpora, each a folder with its partner files and its cases (one runner for all):
+
+- ``tests/malformed/plans/*.yaml`` (each run with ``good_data.csv``),
+  ``tests/malformed/data/*.csv`` (each run with ``good_plan.yaml``, or
+  ``good_scheme.yaml``), and two ``.xlsx`` files built here with openpyxl;
+- pay across months (contract section 10): ``tests/malformed/periods/plans/*.yaml``
+  (each with ``good_periods_data.csv``) and ``tests/malformed/periods/data/*.csv``
+  (each with ``good_periods_plan.yaml``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 import openpyxl
@@ -83,6 +89,60 @@ DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {
                                              "column role"]),
 }
 
+PERIODS = HERE / "periods"
+PERIODS_PLAN = PERIODS / "good_periods_plan.yaml"
+PERIODS_DATA = PERIODS / "good_periods_data.csv"
+
+PERIODS_PLAN_CASES: dict[str, list[str]] = {
+    "period_kind_unknown.yaml": ["components[0].period", "quartely", "did you mean 'quarter'"],
+    "true_up_text.yaml": ["components[0].true_up", "sometimes"],
+    "true_up_on_penalty.yaml": ["components[1].true_up", "penalty"],
+    "draw_negative.yaml": ["draw.amount", "-2000"],
+    "draw_key_typo.yaml": ["draw.amout", "did you mean 'amount'"],
+    "draw_recoverable_text.yaml": ["draw.recoverable", "maybe"],
+    "sanction_carried.yaml": ["sanction.carry_over", "month of the sanction", "cannot be carried"],
+    "sanction_limit_above_law.yaml": ["sanction.limit", "0.2", "0.25"],
+    "sanction_limit_of_unknown.yaml": ["sanction.limit_of", "salary", "wage or base"],
+    "sanction_more_than_the_bonus.yaml": ["sanction.per_sanction", "1.5"],
+    "holdback_share_above_one.yaml": ["holdback.share", "1.5"],
+    "holdback_release_text.yaml": ["holdback.release_after", "two"],
+    "clawback_rate_zero.yaml": ["clawback.rate", "> 0"],
+    "ramp_schedule_empty.yaml": ["ramp.schedule"],
+    "ramp_factor_negative.yaml": ["ramp.schedule[1]", "-1"],
+    "aggregation_unknown.yaml": ["aggregation.crm_quality", "average"],
+    "proration_days_unknown.yaml": ["proration.days", "business"],
+}
+
+PERIODS_DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {k: (PERIODS_PLAN, v) for k, v in {
+    "period_not_a_month.csv": ["file period_not_a_month.csv", "row 3", "rep B", "period 2026-Q1", "column period",
+                               "YYYY-MM"],
+    "sanction_negative.csv": ["file sanction_negative.csv", "row 3", "rep B", "period 2026-01", "column sanction"],
+    "cancelled_text.csv": ["file cancelled_text.csv", "row 3", "rep A", "period 2026-02",
+                           "column cancelled_revenue", "a lot"],
+    "days_worked_more_than_days.csv": ["row 3", "rep B", "column days_worked", "days_in_period"],
+    "days_worked_zero.csv": ["row 3", "rep B", "column days_worked", "> 0"],
+    "days_in_period_missing.csv": ["row 2", "rep A", "column days_in_period"],
+    "tenure_negative.csv": ["row 3", "rep B", "column tenure_months", "negative"],
+    "tenure_not_whole.csv": ["row 3", "rep B", "column tenure_months", "whole number"],
+}.items()}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A folder of malformed plans (``plans/``) and data files (``data/``) with their partners."""
+
+    folder: pathlib.Path
+    good_plans: tuple[pathlib.Path, ...]
+    good_data: pathlib.Path
+    plans: dict[str, list[str]]
+    data: dict[str, tuple[pathlib.Path, list[str]]]
+
+
+CORPORA = (Corpus(HERE, (GOOD_PLAN, GOOD_SCHEME), GOOD_DATA, PLAN_CASES, DATA_CASES),
+           Corpus(PERIODS, (PERIODS_PLAN,), PERIODS_DATA, PERIODS_PLAN_CASES, PERIODS_DATA_CASES))
+PLAN_PARAMS = [pytest.param(c, name, id=f"{c.folder.name}/{name}") for c in CORPORA for name in sorted(c.plans)]
+DATA_PARAMS = [pytest.param(c, name, id=f"{c.folder.name}/{name}") for c in CORPORA for name in sorted(c.data)]
+
 XLSX_HEADER = ["rep_id", "period", "team", "calls", "deals", "revenue", "missed_calls"]
 # built by the test: file name -> (rows under the header, substrings)
 XLSX_CASES: dict[str, tuple[list[list[object]], list[str]]] = {
@@ -115,35 +175,48 @@ def check_rejected(proc: subprocess.CompletedProcess, tmp_path: pathlib.Path, ex
         assert text.lower() in proc.stderr.lower(), f"{text!r} not named in: {proc.stderr.strip()}"
 
 
-def test_corpus_is_complete() -> None:
-    """Every corpus file has an expectation, and every expectation a file (at least 25 cases)."""
-    assert sorted(p.name for p in (HERE / "plans").glob("*.yaml")) == sorted(PLAN_CASES)
-    assert sorted(p.name for p in (HERE / "data").glob("*.csv")) == sorted(DATA_CASES)
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda c: c.folder.name)
+def test_corpus_is_complete(corpus: Corpus) -> None:
+    """Every corpus file has an expectation, and every expectation a file."""
+    assert sorted(p.name for p in (corpus.folder / "plans").glob("*.yaml")) == sorted(corpus.plans)
+    assert sorted(p.name for p in (corpus.folder / "data").glob("*.csv")) == sorted(corpus.data)
     assert len(PLAN_CASES) + len(DATA_CASES) + len(XLSX_CASES) >= 25
 
 
-def test_partners_are_valid(tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda c: c.folder.name)
+def test_partners_are_valid(tmp_path: pathlib.Path, corpus: Corpus) -> None:
     """The partner files are fine on their own, so each case fails for its own reason only."""
-    for plan in (GOOD_PLAN, GOOD_SCHEME):
-        proc = run_payout(tmp_path, plan, GOOD_DATA)
+    for plan in corpus.good_plans:
+        proc = run_payout(tmp_path, plan, corpus.good_data)
         assert proc.returncode == 0, proc.stderr
         out = (tmp_path / "out.csv").read_text().splitlines()
-        assert len(out) == 4 and out[0].startswith("rep_id,period")
+        assert out[0].startswith("rep_id,period")
+        assert len(out) == len(corpus.good_data.read_text().strip().splitlines())
         (tmp_path / "out.csv").unlink()
 
 
-@pytest.mark.parametrize("name", sorted(PLAN_CASES))
-def test_malformed_plan_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
-    proc = run_payout(tmp_path, HERE / "plans" / name, GOOD_DATA)
-    check_rejected(proc, tmp_path, PLAN_CASES[name])
+def test_periods_partner_has_every_carried_column(tmp_path: pathlib.Path) -> None:
+    """The periods partner plan uses every carried mechanic: each has its column in the CSV."""
+    proc = run_payout(tmp_path, PERIODS_PLAN, PERIODS_DATA)
+    assert proc.returncode == 0, proc.stderr
+    header = (tmp_path / "out.csv").read_text().splitlines()[0].split(",")
+    for col in ("ramp_guarantee", "sanction_cut", "holdback", "clawback", "draw_adjustment", "holdback_balance",
+                "clawback_balance", "draw_balance"):
+        assert col in header
+
+
+@pytest.mark.parametrize("corpus, name", PLAN_PARAMS)
+def test_malformed_plan_is_rejected(tmp_path: pathlib.Path, corpus: Corpus, name: str) -> None:
+    proc = run_payout(tmp_path, corpus.folder / "plans" / name, corpus.good_data)
+    check_rejected(proc, tmp_path, corpus.plans[name])
     if name == "python_tag.yaml":
         assert not (tmp_path / "pwned.txt").exists(), "the plan file ran code"
 
 
-@pytest.mark.parametrize("name", sorted(DATA_CASES))
-def test_malformed_data_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
-    plan, expected = DATA_CASES[name]
-    proc = run_payout(tmp_path, plan, HERE / "data" / name)
+@pytest.mark.parametrize("corpus, name", DATA_PARAMS)
+def test_malformed_data_is_rejected(tmp_path: pathlib.Path, corpus: Corpus, name: str) -> None:
+    plan, expected = corpus.data[name]
+    proc = run_payout(tmp_path, plan, corpus.folder / "data" / name)
     check_rejected(proc, tmp_path, expected)
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n.messages import msg
-from ..plan import Plan, Scheme, load_plan
+from ..plan import Plan, PlanVersions, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
 from .resolve import _KEY_COLUMNS, _check_keys, _Columns, _Locator, _resolve
@@ -135,7 +135,8 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     Parameters
     ----------
     plan
-        A :class:`~kpilab.plan.Plan`, a :class:`~kpilab.plan.Scheme`, or a
+        A :class:`~kpilab.plan.Plan`, a :class:`~kpilab.plan.Scheme`, plan
+        versions over time (:class:`~kpilab.plan.PlanVersions`), or a
         plan-format mapping.
     performance
         One row per rep per period (contract section 1); an optional
@@ -162,15 +163,15 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     """
     if isinstance(plan, Mapping):
         plan = load_plan(plan)
-    if not isinstance(plan, (Plan, Scheme)):
-        raise TypeError(f"evaluate() needs a Plan or Scheme, got {type(plan).__name__}")
+    if not isinstance(plan, (Plan, Scheme, PlanVersions)):
+        raise TypeError(f"evaluate() needs a Plan, Scheme or PlanVersions, got {type(plan).__name__}")
     if not isinstance(performance, pd.DataFrame):
         raise TypeError(f"evaluate() needs a pandas DataFrame, got {type(performance).__name__}")
     frame = performance
     loc = _Locator(frame, source)
     if len(frame) == 0:
         return _empty_payouts(plan, frame, loc)
-    if any(p.periods.active for p in plan.plans().values()):
+    if isinstance(plan, PlanVersions) or any(p.periods.active for p in plan.plans().values()):
         return _evaluate_periods(plan, frame, loc, carried)
     plans = plan.plans()
     names = plan.component_names

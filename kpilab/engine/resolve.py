@@ -174,13 +174,18 @@ def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarra
 
 
 def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
-             key_codes: Callable[[], dict[str, tuple[np.ndarray, int]]]) -> tuple[_Columns, dict[Any, np.ndarray]]:
+             key_codes: Callable[[], dict[str, tuple[np.ndarray, int]]],
+             row_plan: dict[Any, np.ndarray] | None = None) -> tuple[_Columns, dict[Any, np.ndarray]]:
     """Check the table against what the plans need and resolve every input array.
 
     ``key_codes`` returns the checked key columns' codes (it may still be running in another thread).
+    ``row_plan`` (each plan's rows) is given when something other than the role picks a row's plan
+    (plan versions over time); by default the role does.
     """
     n = len(frame)
-    if None in plans:
+    if row_plan is not None:
+        pass
+    elif None in plans:
         row_plan = {None: np.ones(n, bool)}
     else:
         if "role" not in frame.columns:

@@ -12,6 +12,8 @@ The package, one job per module:
 ``components``  curves and the component kinds (bonus, scorecard, commission, team, penalty)
 ``rules``       gates, modifiers and limits
 ``model``       :class:`Plan` and :class:`Scheme`
+``periods``     what a plan says about time (pay across months)
+``versions``    :class:`PlanVersions`: plans in force one after another
 ``parse``       plan-format mappings into those objects, every problem collected
 ``yaml_io``     strict YAML in and out, :func:`load_plan`
 ``paths``       read and change one number by its key path
@@ -26,12 +28,13 @@ from ._base import RESERVED_NAMES, WEIGHT_TOLERANCE, FrozenMap, Problems
 from .components import Bonus, Commission, Component, Curve, Kpi, Penalty, Scorecard, TeamBonus, Tier
 from .rules import AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
 from .model import Plan, Scheme
+from .versions import PlanVersions
 from .yaml_io import load_plan
 from .paths import format_path, get_at, numeric_paths, parse_path, set_at, set_weight
 
 __all__ = [
     "Curve", "Tier", "Kpi", "Bonus", "Scorecard", "Commission", "TeamBonus", "Penalty",
-    "Condition", "AllOf", "AnyOf", "Gate", "Modifier", "Limits", "Plan", "Scheme",
+    "Condition", "AllOf", "AnyOf", "Gate", "Modifier", "Limits", "Plan", "Scheme", "PlanVersions",
     "load_plan", "RESERVED_NAMES", "WEIGHT_TOLERANCE", "FrozenMap", "Problems", "Component", "Cond",
     "parse_path", "format_path", "get_at", "set_at", "set_weight", "numeric_paths",
 ]

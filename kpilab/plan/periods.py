@@ -18,18 +18,26 @@ plan keys
     ``draw``     ``{amount, recoverable}``: a monthly draw against variable pay.
     ``sanction`` ``{per_sanction, limit, limit_of}``: the lawful bonus cut of the
                  month of a disciplinary sanction (column ``sanction``).
-    ``clawback`` ``{rate}``: cancelled revenue reverses pay (column ``cancelled_revenue``).
-    ``holdback`` ``{share, release_after}``: part of the bonus paid N months later.
-    ``proration`` ``{days}``: salary and targets for the days worked
-                 (columns ``days_worked``, ``days_in_period``).
+    ``clawback`` ``{rate}`` or ``{basis: earnings}``: cancelled revenue reverses
+                 pay (column ``cancelled_revenue``): rate × the amount, or what that
+                 revenue earned (the month paid again without it).
+    ``holdback`` ``{share, release_after}`` or ``{share, release_on: collection}``:
+                 part of the bonus paid N months later, or as the revenue is
+                 collected (column ``collected_revenue``).
+    ``proration`` ``{days, holidays}``: salary and targets for the days worked
+                 (columns ``days_worked``, ``days_in_period``, or ``hire_date`` and
+                 ``leave_date`` counted in calendar or working days).
     ``ramp``     ``{schedule, guarantee}``: newcomers' targets scaled by tenure
-                 month (column ``tenure_months``), with a guaranteed bonus.
+                 month (column ``tenure_months``, or months since ``hire_date``),
+                 with a guaranteed bonus.
 
 Each class checks itself on construction, like every part of a plan.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,8 +51,19 @@ TRUE_UP_VALUES = (False, True, "allow_negative")
 SANCTION_LEGAL_LIMIT = 0.2
 SANCTION_BASES = ("wage", "base")
 PRORATION_DAYS = ("calendar", "working")
+CLAWBACK_BASES = ("rate", "earnings")
+HOLDBACK_RELEASES = ("collection",)
 #: Keys that would carry a sanction into another month: refused by name, with the reason.
 _SANCTION_CARRY_KEYS = ("carry", "carry_over", "carry_forward", "months", "spread")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 COMPONENT_KEYS = frozenset({"period", "true_up"})
 PLAN_KEYS = frozenset({"aggregation", "draw", "sanction", "clawback", "holdback", "proration", "ramp"})
@@ -55,6 +74,13 @@ CANCELLED_COLUMN = "cancelled_revenue"
 DAYS_WORKED_COLUMN = "days_worked"
 DAYS_IN_PERIOD_COLUMN = "days_in_period"
 TENURE_COLUMN = "tenure_months"
+COLLECTED_COLUMN = "collected_revenue"
+CANCELLED_PERIOD_COLUMN = "cancelled_period"
+HIRE_DATE_COLUMN = "hire_date"
+LEAVE_DATE_COLUMN = "leave_date"
+#: The metric whose collection releases a holdback (``release_on: collection``) and that a clawback on
+#: earnings takes the cancelled revenue from.
+REVENUE_METRIC = "revenue"
 
 
 @dataclass(frozen=True)
@@ -141,56 +167,109 @@ class Sanction:
 
 @dataclass(frozen=True)
 class Clawback:
-    """Cancelled revenue reverses ``rate`` × the cancelled amount, recovered from later variable pay only."""
+    """Cancelled revenue reverses pay, recovered from this and later variable pay only.
 
-    rate: float
+    ``basis: rate`` (the default) owes ``rate`` × the cancelled amount; ``basis: earnings`` owes what that
+    revenue earned: the month's pay of section 7 minus the same month paid again with its revenue less
+    the cancelled amount (no ``rate``).
+    """
+
+    rate: float | None = None
+    basis: str = "rate"
 
     def problems(self, path: str) -> Problems:
         out: Problems = []
-        _check_number(out, _join(path, "rate"), self.rate, minimum=0.0, strict=True, what="clawback rate")
+        if self.basis not in CLAWBACK_BASES:
+            out.append((_join(path, "basis"), f"must be rate or earnings, got {_fmt(self.basis)}"
+                                              f"{_suggest(self.basis, CLAWBACK_BASES)}"))
+        elif self.basis == "earnings":
+            if self.rate is not None:
+                out.append((_join(path, "rate"), "basis: earnings reverses what the cancelled revenue earned; "
+                                                 "leave rate out"))
+        elif self.rate is None:
+            out.append((_join(path, "rate"), "is required (or basis: earnings)"))
+        else:
+            _check_number(out, _join(path, "rate"), self.rate, minimum=0.0, strict=True, what="clawback rate")
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        if self.basis == "earnings":
+            return {"basis": "earnings"}
         return {"rate": _num_out(self.rate)}
 
 
 @dataclass(frozen=True)
 class Holdback:
-    """``share`` of each month's bonus is held and paid ``release_after`` months later."""
+    """``share`` of each month's bonus is held and paid ``release_after`` months later, or, with
+    ``release_on: collection``, in the proportion of the outstanding revenue collected each month."""
 
     share: float
-    release_after: int
+    release_after: int | None = None
+    release_on: str | None = None
 
     def problems(self, path: str) -> Problems:
         out: Problems = []
         _check_number(out, _join(path, "share"), self.share, minimum=0.0, strict=True, what="holdback share")
         if _is_number(self.share) and self.share > 1:
             out.append((_join(path, "share"), f"a share of the bonus, at most 1, got {_fmt(self.share)}"))
-        if not (isinstance(self.release_after, int) and not isinstance(self.release_after, bool)
-                and 1 <= self.release_after <= 36):
+        if self.release_on is not None:
+            if self.release_on not in HOLDBACK_RELEASES:
+                out.append((_join(path, "release_on"), f"must be collection, got {_fmt(self.release_on)}"
+                                                        f"{_suggest(self.release_on, HOLDBACK_RELEASES)}"))
+            if self.release_after is not None:
+                out.append((_join(path, "release_after"), "give release_after or release_on, not both"))
+        elif self.release_after is None:
+            out.append((_join(path, "release_after"), "is required (or release_on: collection)"))
+        elif not (isinstance(self.release_after, int) and not isinstance(self.release_after, bool)
+                  and 1 <= self.release_after <= 36):
             out.append((_join(path, "release_after"), f"must be a whole number of months from 1 to 36, got "
                                                        f"{_fmt(self.release_after)}"))
         return out
 
+    @property
+    def on_collection(self) -> bool:
+        return self.release_on == "collection"
+
     def to_dict(self) -> dict[str, Any]:
+        if self.on_collection:
+            return {"share": _num_out(self.share), "release_on": self.release_on}
         return {"share": _num_out(self.share), "release_after": self.release_after}
 
 
 @dataclass(frozen=True)
 class Proration:
-    """Salary and targets × days_worked / days_in_period; ``days`` says which days the columns count."""
+    """Salary and targets × days_worked / days_in_period; ``days`` says which days the columns count, and
+    which days ``hire_date``/``leave_date`` are counted in: ``calendar``, or ``working`` (Monday to Friday
+    less the ``holidays`` listed, ISO dates; none by default)."""
 
     days: str = "calendar"
+    holidays: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.holidays, list):
+            object.__setattr__(self, "holidays", tuple(str(h) if not isinstance(h, str) else h
+                                                       for h in self.holidays))
 
     def problems(self, path: str) -> Problems:
         out: Problems = []
         if self.days not in PRORATION_DAYS:
             out.append((_join(path, "days"), f"must be calendar or working, got {_fmt(self.days)}"
                                              f"{_suggest(self.days, PRORATION_DAYS)}"))
+        if not isinstance(self.holidays, tuple):
+            out.append((_join(path, "holidays"), f"must be a list of dates YYYY-MM-DD, got {_fmt(self.holidays)}"))
+            return out
+        for i, day in enumerate(self.holidays):
+            if not (isinstance(day, str) and _DATE_RE.match(day) and _is_date(day)):
+                out.append((f"{_join(path, 'holidays')}[{i}]", f"must be a date YYYY-MM-DD, got {_fmt(day)}"))
+        if self.holidays and self.days != "working":
+            out.append((_join(path, "holidays"), "holidays are counted only with days: working"))
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"days": self.days}
+        out: dict[str, Any] = {"days": self.days}
+        if self.holidays:
+            out["holidays"] = list(self.holidays)
+        return out
 
 
 @dataclass(frozen=True)
@@ -330,6 +409,13 @@ def _build(cls: type, raw: Any, here: str, keys: dict[str, Any], required: tuple
     return None if sub else obj
 
 
+def _dates_as_text(raw: Any) -> Any:
+    """A YAML date (``2026-01-01`` unquoted) read as its ISO text, so that holidays compare as written."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("holidays"), list):
+        return {**raw, "holidays": [d.isoformat() if isinstance(d, datetime.date) else d for d in raw["holidays"]]}
+    return raw
+
+
 def parse_period_rules(data: Mapping[str, Any], path: str, timing: dict[str, Timing],
                        problems: Problems) -> PeriodRules | None:
     """The plan-level keys of this module, every problem collected with its key path."""
@@ -347,10 +433,10 @@ def parse_period_rules(data: Mapping[str, Any], path: str, timing: dict[str, Tim
     specs = {
         "draw": (Draw, data.get("draw"), {"amount": None, "recoverable": True}, ("amount",)),
         "sanction": (Sanction, sanction, {"per_sanction": 1.0, "limit": SANCTION_LEGAL_LIMIT, "limit_of": "wage"}, ()),
-        "clawback": (Clawback, data.get("clawback"), {"rate": None}, ("rate",)),
-        "holdback": (Holdback, data.get("holdback"), {"share": None, "release_after": None},
-                     ("share", "release_after")),
-        "proration": (Proration, data.get("proration"), {"days": "calendar"}, ()),
+        "clawback": (Clawback, data.get("clawback"), {"rate": None, "basis": "rate"}, ()),
+        "holdback": (Holdback, data.get("holdback"), {"share": None, "release_after": None, "release_on": None},
+                     ("share",)),
+        "proration": (Proration, _dates_as_text(data.get("proration")), {"days": "calendar", "holidays": ()}, ()),
         "ramp": (Ramp, data.get("ramp"), {"schedule": None, "guarantee": 0.0}, ("schedule",)),
     }
     for key, (cls, raw, keys, required) in specs.items():

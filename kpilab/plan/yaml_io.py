@@ -515,7 +515,8 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
     Returns
     -------
     Plan or Scheme
-        A scheme when the mapping has a ``scheme`` key.
+        A scheme when the mapping has a ``scheme`` key; plan versions over time
+        (:class:`~kpilab.plan.versions.PlanVersions`) when it has a ``versions`` key.
 
     Raises
     ------
@@ -543,6 +544,10 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
         data = read_plan_yaml(text, label)
     if isinstance(data, Mapping) and "scheme" in data:
         return Scheme.from_dict(data, source=label, base_dir=base_dir)
+    if isinstance(data, Mapping) and "versions" in data:  # plan versions over time (additions, 1.3)
+        from .versions import PlanVersions
+
+        return PlanVersions.from_dict(data, source=label, base_dir=base_dir)
     if not isinstance(data, Mapping):
         raise PlanError([("", "a plan file must hold a mapping (name, base, components, ...)")], source=label)
     return Plan.from_dict(data, source=label)

@@ -1,0 +1,288 @@
+"""Quarterly, annual and settled parts: the plan as the period pass pays it, period-to-date totals, and
+section 7 month by month (steps 2 and 3 of the pass)."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ...plan import Commission, Penalty, Plan, Scorecard, TeamBonus
+from ...plan.periods import Timing
+from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
+from ..pay import _plan_pay
+from ..resolve import _Columns
+from .state import _Month, _State
+
+# --------------------------------------------------------------------------- the plan as the pass pays it
+
+@dataclass
+class _Part:
+    """One quarterly, annual or settled component of one plan, as the pass pays it."""
+
+    name: str
+    timing: Timing
+    scope: str                  # "quarter" or "year": the totals it reads
+    every: int                  # it closes when (month + 1) % every == 0
+    share: float | None
+    amount: float | None
+    metrics: dict[str, str]     # metric -> the period-to-date column the internal plan reads
+    team: bool = False
+    scalable: Commission | Penalty | None = None  # a commission whose value tiers and cap scale with a true-up
+    version: int = 0            # the plan version it belongs to (0 without versions)
+    start: int | None = None    # that version's first month (None: no versions)
+    end: int | None = None      # that version's last month (None: the last version, or no versions)
+
+    @property
+    def key(self) -> str:
+        """Its name in the carried state: a version settles its own months."""
+        return f"{self.version}:{self.name}"
+
+    def closing(self, month: Any) -> Any:
+        """True in the period's closing month, and in the last month of its version (a change closes it)."""
+        shut = (month % 12 + 1) % self.every == 0
+        return shut if self.end is None else shut | (month == self.end)
+
+    def periods_to_date(self, month: Any) -> Any:
+        """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
+        version's first month, whole periods or a part), an annual part's months of its version / 12,
+        else one period."""
+        if self.timing.true_up is False and self.every != 12:
+            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        year_start = month - month % 12
+        first = year_start if self.start is None else np.maximum(year_start, self.start)
+        if self.start is None and self.timing.true_up is False:
+            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        return (month - first + 1) / self.every
+
+
+@dataclass
+class _Internal:
+    """A plan as the period pass pays it: period parts read period-to-date columns."""
+
+    plan: Plan
+    original: Plan
+    parts: list[_Part]
+    scaled: dict[Any, Plan] = field(default_factory=dict)
+
+    def plan_for(self, month: int) -> Plan:
+        """The internal plan of ``month``: a true-up commission's value tiers and cap × periods to date."""
+        scal = [p for p in self.parts if p.scalable is not None]
+        if not scal:
+            return self.plan
+        key = tuple(float(p.periods_to_date(month)) for p in scal)
+        if key not in self.scaled:
+            plan = self.plan
+            for part in scal:
+                k = part.periods_to_date(month)
+                comp = plan.component(part.name)
+                changes: dict[str, Any] = {}
+                if isinstance(comp, Commission):
+                    if comp.tiers and comp.tiers_on == "value":
+                        changes["tiers"] = tuple(dataclasses.replace(t, start=t.start * k) for t in comp.tiers)
+                    if comp.cap is not None:
+                        changes["cap"] = comp.cap * k
+                if changes:
+                    plan = plan.replace_component(part.name, **changes)
+            self.scaled[key] = plan
+        return self.scaled[key]
+
+
+def _column_name(metric: str, scope: str, taken: set[str]) -> str:
+    name = f"{metric}_{scope}_to_date"
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str], version: int = 0,
+              start: int | None = None, end: int | None = None) -> _Internal:
+    """The plan with every quarterly, annual or settled component reading period-to-date columns
+    (``version``, ``start``, ``end``: the plan version it is and its months, for plan versions over time)."""
+    parts: list[_Part] = []
+    comps = []
+    for comp in plan.components:
+        timing = plan.periods.timing_of(comp.name)
+        if not timing.carried:
+            comps.append(comp)
+            continue
+        scope = "year" if timing.true_up is not False or timing.period == "year" else "quarter"
+        every = {"month": 1, "quarter": 3, "year": 12}[timing.period]
+
+        def col(metric: str) -> str:
+            if (metric, scope) not in columns:
+                columns[(metric, scope)] = _column_name(metric, scope, taken)
+            return columns[(metric, scope)]
+
+        if isinstance(comp, Scorecard):
+            metrics = {k.metric: col(k.metric) for k in comp.kpis}
+            new = dataclasses.replace(comp, kpis=tuple(dataclasses.replace(k, metric=metrics[k.metric])
+                                                       for k in comp.kpis))
+        else:
+            metrics = {comp.metric: col(comp.metric)}
+            new = dataclasses.replace(comp, metric=metrics[comp.metric])
+        scalable = comp if isinstance(comp, Commission) and timing.true_up is not False else None
+        parts.append(_Part(comp.name, timing, scope, every, getattr(comp, "share", None),
+                           getattr(comp, "amount", None), metrics, isinstance(comp, TeamBonus), scalable,
+                           version, start, end))
+        comps.append(new)
+    internal = dataclasses.replace(plan, components=tuple(comps))
+    return _Internal(internal, plan, parts)
+
+
+
+def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,
+              n: int, sid: np.ndarray, state: _State, paid_before: dict[str, np.ndarray],
+              pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """Section 7 for one plan's rows (``rows`` of the table, None = all), every month in one call.
+
+    A period part pays only in its closing month; a true-up pays the settlement to date, month after month
+    in order, each month's series at once (so that call runs on one core). Without a true-up no month
+    depends on another and the call is split over cores, as :func:`~kpilab.engine.evaluate` does.
+    """
+    closing = {part.name: part.closing(month) for part in it.parts}
+    settled = [part for part in it.parts if part.timing.true_up is not False]
+    scaled = [part for part in it.parts if part.scalable is not None]
+
+    def zero_open(pay: dict[str, np.ndarray], where: slice) -> None:
+        for part in it.parts:
+            np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
+
+    if not settled and not scaled:
+        if pool is None or cols.n < _PARALLEL_MIN_ROWS:
+            return _plan_pay(it.plan, cols, adjust=lambda pay: zero_open(pay, slice(None)) if it.parts else None)
+        bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+        jobs = [pool.submit(_plan_pay, it.plan, cols.take(slice(lo, hi)),
+                            None, (lambda pay, w=slice(lo, hi): zero_open(pay, w)) if it.parts else None)
+                for lo, hi in zip(bounds[:-1], bounds[1:])]
+        parts = [job.result() for job in jobs]
+        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+    # A true-up (or a commission whose tiers scale with the periods to date) is paid month by month.
+    if rows is None:
+        local = [(blk, blk.rows) for blk in blocks]
+    else:
+        where = np.full(n, -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        local = []
+        for blk in blocks:
+            block_rows = np.arange(n)[blk.rows] if isinstance(blk.rows, slice) else blk.rows
+            at = where[block_rows]
+            keep = at >= 0
+            if keep.any():
+                mine = block_rows[keep]
+                local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
+    for part in settled:
+        paid_before.setdefault(part.name, np.full(n, np.nan))
+    out: dict[str, np.ndarray] | None = None
+    for blk, here in local:
+        sub = cols.take(here)
+        m = blk.m
+        year = m // 12
+
+        def adjust(pay: dict[str, np.ndarray]) -> None:
+            for part in it.parts:
+                if not part.closing(m):
+                    pay[part.name][:] = 0.0
+                    continue
+                if part.timing.true_up is False:
+                    continue
+                paid = state.get(f"paid:{part.key}")
+                paid_year = state.get(f"paid_year:{part.key}", -1)
+                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+                settle = pay[part.name] - before
+                if part.timing.true_up is True:
+                    settle = np.maximum(settle, 0.0)
+                paid[blk.s] = before + settle
+                paid_year[blk.s] = year
+                paid_before[part.name][blk.rows] = before
+                pay[part.name][:] = settle
+
+        result = _plan_pay(it.plan_for(m), sub, adjust=adjust)
+        if out is None:
+            out = {key: np.full(cols.n, np.nan) for key in result}
+        for key, values in result.items():
+            out[key][here] = values
+    assert out is not None
+    return out
+
+
+def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,
+                reset: np.ndarray) -> np.ndarray:
+    """Add this month's ``x`` to the series' period-to-date ``name`` (restarting where ``reset``); returns the
+    period-to-date value (the mean for ``mean``)."""
+    value = state.get(f"{name}:value")
+    count = state.get(f"{name}:count")
+    fresh = reset | (count[s] == 0)
+    old = np.where(fresh, 0.0, value[s])
+    if how in ("sum", "mean"):
+        new = old + x
+    elif how == "last":
+        new = np.asarray(x, dtype=float).copy()
+    elif how == "min":
+        new = np.where(fresh, x, np.minimum(old, x))
+    else:
+        new = np.where(fresh, x, np.maximum(old, x))
+    value[s] = new
+    counted = np.where(reset, 0.0, count[s]) + 1.0
+    count[s] = counted
+    return new / counted if how == "mean" else new
+
+
+def settled_adjust(it: _Internal, m: int, before: dict[str, np.ndarray]) -> Any:
+    """Step 3's adjustment of month ``m`` as it was paid, from what each true-up had paid before the rows
+    (``before``, by component): to pay those rows again (an explanation, a clawback on earnings) without
+    touching the carried state. None when the plan has no period part."""
+    if not it.parts:
+        return None
+
+    def adjust(pay: dict[str, np.ndarray]) -> None:
+        for part in it.parts:
+            if not part.closing(m):
+                pay[part.name][:] = 0.0
+            elif part.timing.true_up is not False:
+                settle = pay[part.name] - before[part.name]
+                pay[part.name][:] = np.maximum(settle, 0.0) if part.timing.true_up is True else settle
+
+    return adjust
+
+
+def earnings_of_cancelled(internal: dict[Any, _Internal], row_plan: dict[Any, np.ndarray], cols: _Columns,
+                          month: np.ndarray, cancelled: np.ndarray, booked: np.ndarray, variable: np.ndarray,
+                          columns: dict[tuple[str, str], str], aggregation: dict[str, str],
+                          paid_before: dict[str, np.ndarray], revenue: str) -> np.ndarray:
+    """What the cancelled revenue earned (``clawback: {basis: earnings}``), owed in each cancelling row: the
+    variable pay of section 7 of the month it was booked in (row ``booked``, by default the row itself),
+    minus that month paid again, under the plan that paid it, with its revenue, and the period-to-date
+    revenue its parts read when summed, less the cancelled amount (at least 0). One vectorised call per
+    plan and booked month; the carried state is not touched."""
+    owed = np.zeros(len(month))
+    if revenue not in cols.facts:
+        return owed  # the plan pays nothing on revenue: cancelled revenue earned nothing
+    hit = np.flatnonzero(cancelled > 0)
+    at = booked[hit]
+    for key, it in internal.items():
+        clawback = it.original.periods.clawback
+        if clawback is None or clawback.basis != "earnings":
+            continue
+        pick = np.ones(len(hit), bool) if len(internal) == 1 else row_plan[key][at]
+        mine, where = hit[pick], at[pick]
+        for m in np.unique(month[where]):
+            same = month[where] == m
+            cancelling, rows = mine[same], where[same]
+            sub = cols.take(rows)
+            cut = cancelled[cancelling]
+            facts = dict(sub.facts)
+            facts[revenue] = np.maximum(0.0, facts[revenue] - cut)
+            for (metric, _), name in columns.items():
+                if metric == revenue and aggregation.get(metric, "sum") == "sum" and name in facts:
+                    facts[name] = np.maximum(0.0, facts[name] - cut)
+            again = _Columns(sub.n, facts, sub.targets, sub.team_attainment, sub.base, sub.target_bonus, sub.money)
+            before = {name: values[rows] for name, values in paid_before.items()}
+            pay = _plan_pay(it.plan_for(int(m)), again, adjust=settled_adjust(it, int(m), before))
+            owed[cancelling] = np.maximum(0.0, variable[rows] - (pay["total"] - pay["base"]))
+    return owed

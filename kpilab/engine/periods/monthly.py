@@ -1,0 +1,241 @@
+"""The period pass: a loop over months, each month's rep × scenario series in one vectorised step."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError
+from ...plan import Plan, PlanVersions, Scheme
+from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
+from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
+from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
+from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
+from .versions import version_bounds, version_of, version_rows
+from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
+                    _months, _series_codes, _State)
+
+#: Period ids of different plan versions never meet: a version's periods restart at its first month.
+_VERSION_STRIDE = 1_000_000
+
+
+def uses_periods(plan: Plan | Scheme | PlanVersions) -> bool:
+    """True when any plan of ``plan`` says something about time (section 10)."""
+    return isinstance(plan, PlanVersions) or any(p.periods.active for p in plan.plans().values())
+
+
+def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, loc: _Locator,
+                     carried: CarriedState | None = None, pool: ThreadPoolExecutor | None = None
+                     ) -> tuple[dict[str, np.ndarray], list[str], _Columns, dict[Any, np.ndarray], PeriodTrace]:
+    """Pay every rep month by month with carried state; returns the money columns and what the ledger needs.
+
+    Three passes, each a loop over months with every series of a month in one vectorised step: the
+    period-to-date totals (they depend on the facts only); the pay of section 7 (all months in one call of
+    the per-row payer, split over cores, when no true-up feeds a month's pay from the months before; with a
+    true-up, the settlement of each month is taken in month order inside that call); the carried mechanics.
+    """
+    plans = plan.plans()
+    columns: dict[tuple[str, str], str] = {}
+    taken = set().union(*(p.metrics_needed() for p in plans.values()))
+    versioned = isinstance(plan, PlanVersions)
+    if versioned:  # a version's parts settle its own months (contract additions, 1.3)
+        bounds = version_bounds(plan)
+        internal = {key: _internal(p, columns, taken, key[0], *bounds[key[0]]) for key, p in plans.items()}
+    else:
+        internal = {role: _internal(p, columns, taken) for role, p in plans.items()}
+    names = plan.component_names
+
+    def pay_all(pay_cols: _Columns, month: np.ndarray | None, blocks: list[_Month] | None,
+                sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
+        n = pay_cols.n
+        out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable",
+                                               "total"]}
+        paid_before: dict[str, np.ndarray] = {}
+        for role, it in internal.items():
+            rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
+            if rows is not None and rows.size == 0:
+                continue  # a role, or a plan version, with no row in this table
+            role_cols = pay_cols if rows is None else pay_cols.take(rows)
+            role_month = month if rows is None or month is None else month[rows]
+            result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
+            for col, values in result.items():
+                if rows is None:
+                    out[col] = values
+                else:
+                    out[col][rows] = values
+        return out, paid_before
+
+    # The key check (hashing strings, GIL-bound) overlaps the numpy work of resolving, and of paying when no
+    # part of the plan depends on the month, as in evaluate.
+    keys_job = pool.submit(_check_keys, frame, loc) if pool is not None else None
+    early = None
+    try:
+        keys = _check_keys(frame, loc) if keys_job is None else None
+        given = version_rows(plan, frame, loc) if versioned else None
+        cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys,
+                                  given)
+        # ---- 1. row-local rules: proration and the ramp scale salary and targets
+        cols = _row_local(plans, row_plan, frame, loc, cols)
+        if not columns:
+            early = pay_all(cols, None, None, None, None)
+    except DataError:
+        if keys_job is not None:
+            keys_job.result()  # a key problem is reported first, as in a sequential check
+        raise
+    keys = keys_job.result() if keys_job is not None else keys
+    n = cols.n
+    month = _months(frame, loc, keys["period"])
+    sid = _series_codes(frame, keys)
+    n_series = int(sid.max()) + 1
+    labels = _key_labels(frame, sid, n_series)
+    state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
+    blocks = _month_blocks(month, sid, n_series)
+
+    # ---- 2. period-to-date totals of what the period parts read
+    aggregation: dict[str, str] = {}
+    for p in plans.values():
+        aggregation.update(p.periods.aggregation)
+    ptd_facts = {name: np.zeros(n) for name in columns.values()}
+    ptd_targets = {name: np.full(n, np.nan) for (metric, _), name in columns.items() if metric in cols.targets}
+    scopes = sorted({sc for _, sc in columns})
+    ptd_bonus = {scope: np.zeros(n) for scope in scopes}
+    if columns:
+        for blk in blocks:
+            rows, si, m = blk.rows, blk.s, blk.m
+            for scope in scopes:
+                pid = state.get(f"period_id:{scope}", -1)
+                # a period restarts with its quarter or year, and at a change of plan version
+                here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
+                reset = pid[si] != here
+                for (metric, sc), name in columns.items():
+                    if sc != scope:
+                        continue
+                    how = aggregation.get(metric, "sum")
+                    ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
+                    if name in ptd_targets:
+                        ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
+                                                              cols.targets[metric][rows], how, reset)
+                ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
+                                                     "sum", reset)
+                pid[si] = here
+
+    # ---- 3. section 7 on the period-to-date columns
+    money: dict[str, np.ndarray] = {}
+    ptd_team: dict[str, np.ndarray] = {}
+    for key, it in internal.items():
+        for part in it.parts:
+            if part.share is not None:
+                value = part.share * ptd_bonus[part.scope]
+            elif part.amount is not None:
+                value = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+            else:
+                value = None
+            if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
+                if len(internal) == 1:
+                    money[part.name] = value
+                else:
+                    np.copyto(money.setdefault(part.name, np.zeros(n)), value, where=row_plan[key])
+            if part.team:
+                name = next(iter(part.metrics.values()))
+                coded = [keys[c] if c in keys else _codes(frame[c]) for c in ("scenario", "team")
+                         if c in frame.columns] + [(month - month.min(), int(month.max() - month.min()) + 1)]
+                _, g = np.unique(_combine(coded), return_inverse=True)
+                g = g.ravel()
+                ptd_team[name] = (np.bincount(g, weights=ptd_facts[name]) / np.bincount(g, weights=ptd_targets[name]))[g]
+    pay_cols = _Columns(n, {**cols.facts, **ptd_facts}, {**cols.targets, **ptd_targets},
+                        {**cols.team_attainment, **ptd_team}, cols.base, cols.target_bonus, money)
+    out, paid_before = early if early is not None else pay_all(pay_cols, month, blocks, sid, state)
+
+    # ---- 4-8. the carried mechanics on each month's variable pay
+    par = _parameters(plans, row_plan, n)
+    sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
+    owed_now = None
+    earned = out["total"] - out["base"]
+    if np.any(par["clawback_on"]):
+        cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
+        cancelled = np.zeros(n) if cancelled is None else cancelled
+        owed_now = np.broadcast_to(par["clawback_rate"] * cancelled, (n,))
+        if np.any(par["clawback_earned"]):
+            booked = _booked_rows(frame, loc, month, sid, n_series, cancelled)
+            by_earnings = earnings_of_cancelled(internal, row_plan, pay_cols, month, cancelled, booked, earned,
+                                                columns, aggregation, paid_before, REVENUE_METRIC)
+            owed_now = np.where(par["clawback_earned"], by_earnings, owed_now)
+    collect = None
+    if np.any(par["holdback_collect"]):
+        revenue = _optional(frame, REVENUE_METRIC, loc, 0.0)
+        if revenue is None:
+            raise loc.error(f"a holdback released on collection needs the {REVENUE_METRIC} column",
+                            column=REVENUE_METRIC)
+        collected = _optional(frame, COLLECTED_COLUMN, loc, 0.0)
+        if collected is None:
+            raise loc.error(f"a holdback released on collection needs the {COLLECTED_COLUMN} column (revenue "
+                            "collected in the month; empty = 0)", column=COLLECTED_COLUMN)
+        collect = (revenue, collected)
+    tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
+    parts_used = [c for c, on in (("ramp_guarantee", np.any(par["ramp_guarantee"])),
+                                  ("sanction_cut", np.any(par["sanction_on"])),
+                                  ("holdback", np.any(par["holdback_on"])),
+                                  ("clawback", np.any(par["clawback_on"])),
+                                  ("draw_adjustment", np.any(par["draw_on"]))) if on]
+    for c in parts_used:
+        out[c] = np.zeros(n)
+    for c in BALANCES:
+        if np.any(par[c.split("_")[0] + "_on"]):
+            out[c] = np.zeros(n)
+    tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
+    earned = out["total"] - out["base"]
+    if parts_used:
+        variable = earned.copy()
+        for blk in blocks:
+            rows = blk.rows
+            p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
+            variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
+                                        sanction, owed_now, tenure, tr, collect)
+        out["variable"] = variable
+        out["total"] = out["base"] + variable
+
+    carried_out = CarriedState(labels, dict(state.arrays))
+    trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
+                        pay_cols, carried_out)
+    extra = parts_used + [c for c in BALANCES if c in out]
+    return out, extra, cols, row_plan, trace
+
+
+
+def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,
+                 cancelled: np.ndarray) -> np.ndarray:
+    """For each row, the row of the same rep (and scenario) in the month its cancelled revenue was booked:
+    the ``cancelled_period`` column (YYYY-MM, not after the row's month), empty or absent = the row itself.
+    That month must be in the table evaluated."""
+    n = len(month)
+    booked = np.arange(n)
+    if CANCELLED_PERIOD_COLUMN not in frame.columns:
+        return booked
+    codes, uniques = pd.factorize(frame[CANCELLED_PERIOD_COLUMN].to_numpy(dtype=object), sort=False)
+    value = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: an empty cell
+    for i, label in enumerate(uniques):
+        text = str(label).strip()
+        if not text or text.lower() == "nan":
+            continue
+        hit = _MONTH_RE.match(text)
+        if hit is None or not 1 <= int(hit.group(2)) <= 12:
+            loc.first(codes == i, f"cancelled_period {text!r} is not a month written YYYY-MM",
+                      CANCELLED_PERIOD_COLUMN)
+        value[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
+    given = value[codes]
+    use = (given >= 0) & (cancelled > 0)
+    loc.first(use & (given > month), "cancelled_period is after the row's own month: revenue is cancelled "
+              "after it was booked", CANCELLED_PERIOD_COLUMN)
+    low, span = int(month.min()), int(month.max() - month.min()) + 1
+    index = np.full(n_series * span, -1, dtype=np.int64)
+    index[sid * span + (month - low)] = np.arange(n)
+    inside = use & (given >= low)
+    found = np.full(n, -1, dtype=np.int64)
+    found[inside] = index[sid[inside] * span + (given[inside] - low)]
+    loc.first(use & (found < 0), "the month of cancelled_period has no row of this rep in the table: "
+              "evaluate the month the revenue was booked in together with this one", CANCELLED_PERIOD_COLUMN)
+    return np.where(use, found, booked)

@@ -1,0 +1,203 @@
+"""Months, series and the carried state of the period pass (one array slot per (scenario, rep) series)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..resolve import _Columns, _combine, _Locator, _numeric
+
+if TYPE_CHECKING:
+    from .aggregation import _Internal
+
+#: The money columns the carried mechanics add (parts of the total), in the order they apply.
+CARRIED_PARTS = ("ramp_guarantee", "sanction_cut", "holdback", "clawback", "draw_adjustment")
+#: The balances carried to the next month (not parts of the total).
+BALANCES = ("holdback_balance", "clawback_balance", "draw_balance")
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
+_SCOPE_LEN = {"quarter": 3, "year": 12}
+
+# --------------------------------------------------------------------------- months and series
+
+def _months(frame: pd.DataFrame, loc: _Locator, coded: tuple[np.ndarray, int]) -> np.ndarray:
+    """Each row's month as one integer (year × 12 + month − 1); a label that is no YYYY-MM is an error.
+
+    ``coded`` is the period column's codes from the key check: each distinct label is read once.
+    """
+    codes, count = coded
+    first = np.full(count, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    values = np.zeros(count, dtype=np.int64)
+    labels = frame["period"].to_numpy(dtype=object)
+    for i in np.flatnonzero(first >= 0):
+        label = str(labels[first[i]])
+        hit = _MONTH_RE.match(label)
+        if hit is None or not 1 <= int(hit.group(2)) <= 12:
+            raise loc.error(f"period {label!r} is not a month written YYYY-MM: a plan that pays across months "
+                            "(period, true_up, draw, sanction, clawback, holdback, proration, ramp) needs "
+                            "monthly rows", int(first[i]), "period")
+        values[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
+    return values[codes]
+
+
+def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) -> np.ndarray:
+    """One integer per (scenario, rep), numbered in order of first appearance: the index of its carried state."""
+    coded = [keys[c] for c in ("scenario", "rep_id") if c in keys]
+    combined = _combine(coded)
+    n = len(combined)
+    space = int(np.prod([count + 1 for _, count in coded], dtype=float))
+    if space <= 8 * n + 4096:  # dense codes: the first row of each series by one reversed scatter, no sort
+        first = np.full(space, n, dtype=np.int64)
+        first[combined[::-1]] = np.arange(n - 1, -1, -1)
+        present = np.flatnonzero(first < n)
+        number = np.empty(space, dtype=np.int64)
+        number[present[np.argsort(first[present], kind="stable")]] = np.arange(len(present))
+        return number[combined]
+    _, first_at, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    rank = np.empty(len(first_at), dtype=np.int64)
+    rank[np.argsort(first_at, kind="stable")] = np.arange(len(first_at))
+    return rank[inverse.ravel()]
+
+
+def _grid(month: np.ndarray, sid: np.ndarray, n_series: int) -> int | None:
+    """The number of months when the table is a grid (each series' rows together, the same months in the same
+    increasing order for every series), else None. A grid's month j is rows j, j + M, j + 2M, ...: a view."""
+    n = len(month)
+    if n % n_series:
+        return None
+    m = n // n_series
+    ss, mm = sid.reshape(n_series, m), month.reshape(n_series, m)
+    if not (ss == ss[:, :1]).all() or not (mm == mm[:1]).all() or not (np.diff(mm[0]) > 0).all():
+        return None
+    return m
+
+
+def _optional(frame: pd.DataFrame, column: str, loc: _Locator, default: float) -> np.ndarray | None:
+    """An optional number column (``default`` where empty), or None when absent."""
+    if column not in frame.columns:
+        return None
+    values = _numeric(frame, column, None, loc, optional=True)
+    return np.where(np.isnan(values), default, values)
+
+
+
+@dataclass(frozen=True, eq=False)
+class CarriedState:
+    """What the months evaluated leave to the next ones, per (scenario,) rep.
+
+    Pass it to :func:`kpilab.evaluate` (``carried=``) to go on with the
+    following months: evaluating a year month by month with the carried state
+    gives the same payout table as evaluating it whole.
+
+    Attributes
+    ----------
+    keys
+        One row per (scenario,) rep: ``rep_id`` (and ``scenario``).
+    arrays
+        Each carried quantity, one value per row of ``keys`` (balances,
+        period-to-date totals, what each true-up paid this year, held amounts).
+    """
+
+    keys: pd.DataFrame
+    arrays: Mapping[str, np.ndarray]
+
+    def balances(self) -> pd.DataFrame:
+        """The balances owed or held per (scenario,) rep after the last month."""
+        out = self.keys.copy()
+        for name in BALANCES:
+            if name in self.arrays:
+                out[name] = self.arrays[name]
+        return out
+
+
+def _key_labels(frame: pd.DataFrame, sid: np.ndarray, n_series: int) -> pd.DataFrame:
+    first = np.full(n_series, -1, dtype=np.int64)
+    first[sid[::-1]] = np.arange(len(sid))[::-1]
+    cols = [c for c in ("scenario", "rep_id") if c in frame.columns]
+    return frame[cols].iloc[first].reset_index(drop=True)
+
+
+def _adopt(carried: CarriedState, labels: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The carried arrays re-indexed to this table's series (a new rep starts from nothing)."""
+    cols = [c for c in ("scenario", "rep_id") if c in labels.columns]
+    if list(carried.keys.columns) != cols:
+        raise ValueError(f"the carried state is keyed by {', '.join(carried.keys.columns)}, this table by "
+                         f"{', '.join(cols)}")
+    left = labels[cols].astype(str).reset_index(drop=True)
+    right = carried.keys[cols].astype(str).reset_index(drop=True)
+    right["__at"] = np.arange(len(right))
+    at = left.merge(right, how="left", on=cols)["__at"].to_numpy()
+    found = ~np.isnan(at)
+    at = np.where(found, at, 0).astype(np.int64)
+    out = {}
+    for name, values in carried.arrays.items():
+        fill = -1 if values.dtype.kind in "iu" else 0.0
+        shape = (len(labels),) + values.shape[1:]
+        arr = np.full(shape, fill, dtype=values.dtype)
+        arr[found] = values[at[found]]
+        out[name] = arr
+    return out
+
+
+class _State:
+    """Carried arrays by name, created on first use with one slot per series."""
+
+    def __init__(self, n_series: int, start: dict[str, np.ndarray] | None = None) -> None:
+        self.n = n_series
+        self.arrays: dict[str, np.ndarray] = dict(start or {})
+
+    def get(self, name: str, fill: float | int = 0.0, width: int | None = None) -> np.ndarray:
+        if name not in self.arrays:
+            shape = (self.n,) if width is None else (self.n, width)
+            self.arrays[name] = np.full(shape, fill, dtype=np.int64 if isinstance(fill, int) else float)
+        return self.arrays[name]
+
+
+# --------------------------------------------------------------------------- the pass
+
+@dataclass
+class PeriodTrace:
+    """Per-row values of the pass, for the ledger and the explanation (arrays in table order)."""
+
+    month: np.ndarray
+    series: np.ndarray
+    earned: np.ndarray            # variable pay of section 7 (before the carried mechanics)
+    reversed: np.ndarray          # clawback owed this month (rate × cancelled revenue)
+    held: np.ndarray
+    released: np.ndarray
+    paid_before: dict[str, np.ndarray]   # per true-up component: what it had paid this year before the row
+    internal: dict[Any, _Internal]
+    paid_cols: _Columns           # the columns each row was paid on (with period-to-date totals)
+    carried: CarriedState
+
+
+@dataclass
+class _Month:
+    """One month's rows: ``rows`` (a strided slice of a grid table, else positions) and their series ``s``
+    (a slice when every series is present in order, so that its state is read and written as a view)."""
+
+    m: int
+    rows: slice | np.ndarray
+    s: slice | np.ndarray
+
+
+def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int) -> list[_Month]:
+    n = len(month)
+    per_grid = _grid(month, sid, n_series)
+    if per_grid is not None:
+        return [_Month(int(month[j]), slice(j, n, per_grid), slice(None)) for j in range(per_grid)]
+    out = []
+    low = int(month.min())
+    present = np.flatnonzero(np.bincount(month - low))
+    for m in present + low:  # a few dozen months: one comparison pass each beats sorting a million rows
+        rows = np.flatnonzero(month == m)
+        s = sid[rows]
+        full = len(s) == n_series and bool((s == np.arange(n_series)).all())
+        out.append(_Month(int(month[rows[0]]), rows, slice(None) if full else s))
+    return out
