@@ -19,7 +19,8 @@ from ...errors import KpilabError
 from ...plan import Plan, Scheme
 from .._common import percentile, resolve_measure
 from ..criteria import Criteria
-from ..differentiation import _inversion_figures, spearman
+from .. import bootstrap as _bs
+from ..differentiation import _PAY_EPS, _spearman_rhos
 from ..profile import group_reduce, profile_team
 
 __all__ = ["OBJECTIVES", "Scorer", "violations"]
@@ -69,36 +70,74 @@ class Scorer:
             self.scenario_top = np.ceil(4.0 * rank / self.n_reps) == 4
 
     def __call__(self, plan: Plan | Scheme, columns: Mapping[str, np.ndarray], view: Resolved) -> dict[str, float]:
+        """The figures of one candidate (a batch of one)."""
+        return self.finish([self.partial(plan, columns, view)])[0]
+
+    def partial(self, plan: Plan | Scheme, columns: Mapping[str, np.ndarray], view: Resolved) -> dict[str, Any]:
+        """The part of the scoring that reads the candidate's full pay columns: per-rep means, payroll sums
+        and the per-scenario shares; small enough to keep for a whole chunk of candidates.
+
+        The sweep calls ``partial`` per candidate and :meth:`finish` once per chunk, so the verdict
+        figures of a chunk are computed in one vectorised pass across its candidates.
+        """
         total, variable = columns["total"], columns["variable"]
         target = view.columns_for(plan).target_bonus
         means = group_reduce(self.rep_codes, {"total": total, "variable": variable, "target": target}, "mean")
-        rep_total, rep_var, rep_target = (means[c].to_numpy() for c in ("total", "variable", "target"))
-        figures = self.figures(total, variable, rep_total, rep_var, rep_target)
+        out: dict[str, Any] = {c: means[c].to_numpy() for c in ("total", "variable", "target")}
+        out["payroll"] = float(pd.Series(total).sum() / self.n_scenarios)
+        out["variable_payroll"] = float(pd.Series(variable).sum() / self.n_scenarios)
         if self.robust_share is not None:
-            figures.update(self._robust(total, variable, target))
-        return figures
+            out["robust"] = self._robust(total, variable, target)
+        return out
 
-    def figures(self, total: np.ndarray, variable: np.ndarray, rep_total: np.ndarray, rep_var: np.ndarray,
-                rep_target: np.ndarray) -> dict[str, float]:
-        """The figures of one candidate (the arithmetic of :func:`kpilab.differentiation`)."""
-        rho = spearman(rep_total, self.performance)[0]
+    def finish(self, parts: list[dict[str, Any]]) -> list[dict[str, float]]:
+        """The figures of every candidate of a chunk from their :meth:`partial` results, vectorised across
+        candidates; each figure bit for bit the one :func:`kpilab.differentiation` computes."""
+        if not parts:
+            return []
+        rep_total = np.vstack([p["total"] for p in parts])
+        rep_var = np.vstack([p["variable"] for p in parts])
+        rep_target = np.vstack([p["target"] for p in parts])
+        c = len(parts)
+        perf = np.broadcast_to(self.performance, rep_total.shape)
+        # rho: scipy's arithmetic for every candidate whose pay is not flat (one rank pass for all)
+        rho = np.full(c, np.nan)
+        live = (np.ptp(rep_total, axis=1) > _PAY_EPS) if self.n_reps >= 3 and np.ptp(self.performance) != 0 \
+            else np.zeros(c, bool)
+        if live.any():
+            rho[live] = _spearman_rhos(rep_total[live], perf[live])
         top = self.quartile == 4
-        top_med = float(np.median(rep_total[top])) if top.any() else float("nan")
-        min_med = float(np.median(rep_total[self.minimum])) if self.minimum.any() else float("nan")
-        ttm = top_med / min_med if min_med > 0 else float("nan")
+        top_med = np.median(rep_total[:, top], axis=1) if top.any() else np.full(c, np.nan)
+        min_med = np.median(rep_total[:, self.minimum], axis=1) if self.minimum.any() else np.full(c, np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
+            ttm = np.where(min_med > 0, top_med / np.where(min_med > 0, min_med, 1.0), np.nan)
             mult = np.where(rep_target > 0, rep_var / np.where(rep_target > 0, rep_target, 1.0), np.nan)
-        payroll = float(pd.Series(total).sum() / self.n_scenarios)
-        out = {"payroll": payroll, "variable_payroll": float(pd.Series(variable).sum() / self.n_scenarios),
-               "cost_of_sales": payroll / self.revenue if self.revenue > 0 else float("nan"),
-               "rho": float(rho), "top_to_minimum": ttm, "p90_target_multiple": percentile(mult, 90),
-               "p90_variable": percentile(rep_var, 90),
-               **_inversion_figures(self.performance, rep_total, self.criteria.inversion_output_ratio)}
+        inv = _bs.batch_figures(perf, rep_total, np.zeros_like(rep_total), np.ones_like(rep_total),
+                                np.zeros(rep_total.shape, bool), {}, None, None,
+                                self.criteria.inversion_output_ratio)
         if self.baseline_total is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 loss = np.where(self.baseline_total > 0, 1.0 - rep_total / self.baseline_total, 0.0)
-            out["worst_loss"] = float(loss.max()) if loss.size else 0.0
+            worst = loss.max(axis=1) if loss.shape[1] else np.zeros(c)
+        out = []
+        for i, part in enumerate(parts):
+            payroll = part["payroll"]
+            comparable, share = float(inv["comparable_pairs"][i]), float(inv["inverted_share"][i])
+            fig = {"payroll": payroll, "variable_payroll": part["variable_payroll"],
+                   "cost_of_sales": payroll / self.revenue if self.revenue > 0 else float("nan"),
+                   "rho": float(rho[i]), "top_to_minimum": float(ttm[i]),
+                   "p90_target_multiple": percentile(mult[i], 90), "p90_variable": percentile(rep_var[i], 90),
+                   "inversions": float(round(share * comparable)), "comparable_pairs": comparable,
+                   "inverted_share": share, "worst_inversion_gap": float(inv["worst_inversion_gap"][i])}
+            if self.baseline_total is not None:
+                fig["worst_loss"] = float(worst[i])
+            fig.update(part.get("robust", {}))
+            out.append(fig)
         return out
+
+    def baseline(self, total: np.ndarray) -> None:
+        """Set the starting plan's per-rep mean pay (the ``worst_loss`` figure compares against it)."""
+        self.baseline_total = group_reduce(self.rep_codes, {"t": total}, "mean")["t"].to_numpy()
 
     def _robust(self, total: np.ndarray, variable: np.ndarray, target: np.ndarray) -> dict[str, float]:
         """Per criterion, the share of scenarios in which it holds."""

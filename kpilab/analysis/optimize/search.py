@@ -18,7 +18,6 @@ from ...plan.paths import get_at
 from .._common import check_lang
 from ..criteria import Criteria
 from ..differentiation import differentiation
-from ..profile import group_reduce
 from ..sweep import INLINE, Sweeper, scenario_table
 from .free import Free, candidate_plan, falling_segments, parse_free
 from .result import OptimizeResult
@@ -108,8 +107,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     data = scenario_table(team, scenarios, seed)
     view = resolve_team(plan, data)
     scorer = Scorer(data, crit, measure, robust_share=robust_share, labels=labels)
-    scorer.baseline_total = group_reduce(scorer.rep_codes, {"t": pay_resolved(plan, view)["total"]},
-                                         "mean")["t"].to_numpy()
+    scorer.baseline(pay_resolved(plan, view)["total"])
     lows = np.array([f.low for f in items])
     highs = np.array([f.high for f in items])
     x0 = np.clip(np.array([f.start for f in items]), lows, highs)
