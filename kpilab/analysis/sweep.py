@@ -39,16 +39,24 @@ from ..errors import KpilabError
 from ..plan import Plan, Scheme, load_plan
 from ._common import Result
 
-__all__ = ["sweep", "Sweeper", "SweepResult", "payroll_figures", "INLINE", "scenario_table", "WORKER_ENVIRON"]
+__all__ = ["sweep", "Sweeper", "chunk_size", "SweepResult", "payroll_figures", "INLINE", "scenario_table", "WORKER_ENVIRON"]
 
 #: ``client=INLINE`` pays the candidates in this process, without Dask.
 INLINE = "inline"
 
-#: Set in every local worker process before it starts. Dask sets ``MALLOC_TRIM_THRESHOLD_``, which
-#: (glibc) freezes the mmap threshold at 128 KiB: every temporary array of a pay computation is then a
-#: fresh mmap and page faults, measured 3-8x slower than in this process. A 64 MiB mmap threshold gives
-#: the workers this process's speed back. Give workers of a real cluster the same variable.
-WORKER_ENVIRON = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(64 * 2**20)}
+#: Set in every local worker process before it starts (give the workers of a real cluster the same
+#: variables). Dask sets ``MALLOC_TRIM_THRESHOLD_=65536``, which (glibc) freezes the mmap threshold at
+#: 128 KiB and hands every freed megabyte back to the kernel: each temporary array of a pay computation
+#: is then fresh memory, zeroed page by page (about 2,000 page faults per candidate on 120,000 rows,
+#: measured 3-8x slower than in this process, and worse with two workers: the faults serialise in the
+#: kernel). A 64 MiB mmap threshold and a 256 MiB trim threshold keep the freed arrays in the worker for
+#: the next candidate (measured: from 64,000 faults per 32 candidates to under 60). BLAS and OpenMP
+#: stay at one thread per worker (Dask's own setting): one worker per core, no oversubscription.
+WORKER_ENVIRON = {"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(64 * 2**20),
+                  "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
+                  "distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": "1",
+                  "distributed.nanny.pre-spawn-environ.OPENBLAS_NUM_THREADS": "1",
+                  "distributed.nanny.pre-spawn-environ.MKL_NUM_THREADS": "1"}
 
 Reduce = Callable[[Any, Mapping[str, np.ndarray], Resolved], Mapping[str, float]]
 
@@ -71,12 +79,24 @@ def _light(view: Resolved) -> Resolved:
 
 def _pay_chunk(view: Resolved, plans: Sequence[Plan | Scheme], reduce: Reduce, keep: Sequence[str]
                ) -> list[tuple[dict[str, float], dict[str, np.ndarray]]]:
-    """One task: pay each plan of the chunk against the view and reduce it (runs on a worker)."""
-    out = []
+    """One task: pay each plan of the chunk against the view and reduce it (runs on a worker).
+
+    A reducer with ``partial`` and ``finish`` methods (the optimizer's scorer) reduces each candidate's
+    columns with ``partial`` and then the whole chunk at once with ``finish``, vectorised across candidates.
+    """
+    partial = getattr(reduce, "partial", None)
+    if partial is None:
+        out = []
+        for plan in plans:
+            columns = pay_resolved(plan, view)
+            out.append((dict(reduce(plan, columns, view)), {k: columns[k] for k in keep}))
+        return out
+    parts, kept = [], []
     for plan in plans:
         columns = pay_resolved(plan, view)
-        out.append((dict(reduce(plan, columns, view)), {k: columns[k] for k in keep}))
-    return out
+        parts.append(partial(plan, columns, view))
+        kept.append({k: columns[k] for k in keep})
+    return [(dict(figures), k) for figures, k in zip(reduce.finish(parts), kept)]
 
 
 def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, seed: int = 0) -> pd.DataFrame:
@@ -98,6 +118,27 @@ def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, see
     return bootstrap_years(team, int(scenarios), seed)
 
 
+#: A task should pay for at least this long, so that scheduling and moving plans and figures (a few
+#: milliseconds a task) stay under 5 % of its time.
+TASK_SECONDS = 0.25
+#: A rough rate (rows per second per core) and fixed cost (seconds) per candidate, for sizing tasks only.
+_ROWS_PER_SECOND, _PER_CANDIDATE = 5e6, 0.002
+
+
+def chunk_size(candidates: int, workers: int, rows: int) -> int:
+    """Candidates per task: each task long enough to pay for its scheduling (``TASK_SECONDS``), and the
+    tasks a whole multiple of the workers (up to four rounds), so no worker waits for the last one.
+
+    >>> chunk_size(96, 2, 120_000), chunk_size(64, 2, 600), chunk_size(3, 2, 120_000)
+    (12, 32, 2)
+    """
+    if workers <= 1:
+        return max(1, math.ceil(candidates / 4)) if rows * candidates > 0 else 1
+    per_task = max(1, math.ceil(TASK_SECONDS / (rows / _ROWS_PER_SECOND + _PER_CANDIDATE)))
+    rounds = max(1, min(4, candidates // (workers * per_task)))
+    return max(1, math.ceil(candidates / (workers * rounds)))
+
+
 class Sweeper:
     """Pays batch after batch of candidates against one resolved team on one Dask client.
 
@@ -117,7 +158,8 @@ class Sweeper:
     client, workers
         Where to run (see the module docstring).
     chunk
-        Candidates per task (default: about four tasks per worker per batch).
+        Candidates per task (default :func:`chunk_size`: tasks of at least a quarter second, a whole
+        number of rounds over the workers).
     """
 
     def __init__(self, view: Resolved, reduce: Reduce = payroll_figures, keep: Sequence[str] = (), *,
@@ -173,7 +215,7 @@ class Sweeper:
                                   "resolve the team for a plan that reads them")
         if not plans:
             return []
-        size = self.chunk or max(1, math.ceil(len(plans) / (4 * self.n_workers)))
+        size = self.chunk or chunk_size(len(plans), self.n_workers, self.view.n)
         chunks = [plans[i:i + size] for i in range(0, len(plans), size)]
         if self.client is None:
             out: list[Any] = []
@@ -256,7 +298,7 @@ def sweep(candidates: Sequence[Plan | Scheme | Mapping[str, Any]], team: pd.Data
         core); a scheduler address or a ``distributed.Client`` uses that cluster;
         ``"inline"`` runs here without Dask.
     chunk
-        Candidates per task (default: about four tasks per worker).
+        Candidates per task (default :func:`chunk_size`).
     reduce
         ``reduce(plan, columns, view) -> {figure: float}`` per candidate
         (default :func:`payroll_figures`).

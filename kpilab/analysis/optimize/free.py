@@ -1,0 +1,170 @@
+"""The free numbers of a search: key paths of the plan with bounds, and the candidate plan they make.
+
+:func:`parse_free` checks ``{key path: [low, high]}`` against the plan (the
+paths :mod:`kpilab.plan.paths` reads and writes); :func:`candidate_plan`
+rebuilds the plan with the numbers set, through the plan contract (KPI
+weights of a scorecard kept summing to 1); :func:`falling_segments` counts the
+curve segments that fall as their input rises (the ``monotone`` constraint).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import PlanError
+from ...plan import Plan, Scheme
+from ...plan.paths import get_at, parse_path
+
+__all__ = ["Free", "parse_free", "candidate_plan", "falling_segments"]
+
+_WEIGHT = re.compile(r"^(?P<card>.*\.kpis)\.(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\.weight$")
+
+
+@dataclass(frozen=True)
+class Free:
+    """One free number of the plan: its key path, its bounds, its starting value."""
+
+    path: str
+    low: float
+    high: float
+    start: float
+    weight: bool = False  # a scorecard KPI weight (the card's weights are kept summing to 1)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def parse_free(free: Mapping[str, Any], plan: Plan | Scheme, *, source: str | None = None) -> list[Free]:
+    """Check the free numbers against the plan: every path exists and is a number, bounds ``[low, high]``.
+
+    Parameters
+    ----------
+    free
+        ``{key path: [low, high]}``, e.g. ``{"target_bonus": [30000, 90000]}``.
+    plan
+        The starting plan.
+    source
+        The file ``free`` came from, for the message.
+
+    Raises
+    ------
+    PlanError
+        Every problem at once, each under ``free.<key path>``.
+    """
+    if not isinstance(free, Mapping) or not free:
+        raise PlanError([("free", "needs at least one key path with bounds, e.g. target_bonus: [30000, 90000]")],
+                        source=source)
+    problems: list[tuple[str, str]] = []
+    out: list[Free] = []
+    for path, bounds in free.items():
+        where = f"free.{path}"
+        try:
+            parse_path(str(path))
+            value = get_at(plan, str(path))
+        except (ValueError, KeyError) as exc:
+            problems.append((where, str(exc.args[0]) if exc.args else "not a key path of the plan"))
+            continue
+        if not _number(value):
+            problems.append((where, "is not a number of the plan (name a leaf, such as a share or a curve point)"))
+            continue
+        if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2 and all(_number(b) for b in bounds)):
+            problems.append((where, f"bounds must be [low, high], two numbers, got {bounds!r}"))
+            continue
+        low, high = float(bounds[0]), float(bounds[1])
+        if not low < high:
+            problems.append((where, f"low must be below high, got [{low:g}, {high:g}]"))
+            continue
+        is_weight = bool(_WEIGHT.match(str(path)))
+        if is_weight and not (0.0 <= low and high <= 1.0):
+            problems.append((where, f"a KPI weight moves within [0, 1], got [{low:g}, {high:g}]"))
+            continue
+        out.append(Free(str(path), low, high, float(value), is_weight))
+    if problems:
+        raise PlanError(problems, source=source)
+    return out
+
+
+def _set(data: Any, path: str, value: float) -> None:
+    keys = parse_path(path)
+    node = data
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def _get(data: Any, path: str) -> Any:
+    node = data
+    for key in parse_path(path):
+        node = node[key]
+    return node
+
+
+def candidate_plan(plan: Plan | Scheme, free: Sequence[Free], x: Sequence[float]) -> Plan | Scheme:
+    """The plan with the free numbers set to ``x`` (one rebuild, validated by the contract).
+
+    Free KPI weights take their values; the card's other KPIs share what is
+    left of 1 in their starting proportions (all free: the weights are scaled
+    to sum to 1).
+
+    Raises
+    ------
+    PlanError
+        When the values break the contract (the reason names the key path).
+    """
+    data = plan.to_dict()
+    cards: dict[str, list[tuple[str, float]]] = {}
+    for item, value in zip(free, x):
+        value = float(value)
+        if item.weight:
+            match = _WEIGHT.match(item.path)
+            cards.setdefault(match["card"], []).append((match["metric"], value))
+        else:
+            _set(data, item.path, value)
+    for card, chosen in cards.items():
+        kpis = _get(data, card)
+        fixed = [m for m in kpis if m not in dict(chosen)]
+        taken = math.fsum(v for _, v in chosen)
+        if not fixed:
+            for metric, value in chosen:
+                kpis[metric]["weight"] = value / taken if taken > 0 else 1.0 / len(chosen)
+            continue
+        if taken > 1.0 + 1e-12:
+            raise PlanError([(card, f"the free weights sum to {taken:.4g}, more than 1")])
+        rest = 1.0 - taken
+        was = math.fsum(float(kpis[m]["weight"]) for m in fixed)
+        for metric, value in chosen:
+            kpis[metric]["weight"] = value
+        for metric in fixed[:-1]:
+            kpis[metric]["weight"] = float(kpis[metric]["weight"]) / was * rest if was > 0 else rest / len(fixed)
+        kpis[fixed[-1]]["weight"] = max(0.0, 1.0 - math.fsum(float(kpis[m]["weight"]) for m in kpis
+                                                              if m != fixed[-1]))
+    return type(plan).from_dict(data)
+
+
+def _curves(plan: Plan | Scheme) -> list[tuple[str, Any]]:
+    out = []
+    for role, p in plan.plans().items():
+        pre = "" if role is None else f"plans.{role}."
+        for i, comp in enumerate(p.components):
+            for attr in ("curve", "index_curve"):
+                if getattr(comp, attr, None) is not None:
+                    out.append((f"{pre}components[{i}].{attr}", getattr(comp, attr)))
+            for kpi in getattr(comp, "kpis", ()):
+                out.append((f"{pre}components[{i}].kpis.{kpi.metric}.curve", kpi.curve))
+        for i, mod in enumerate(p.modifiers):
+            out.append((f"{pre}modifiers[{i}].curve", mod.curve))
+    return out
+
+
+def falling_segments(plan: Plan | Scheme) -> int:
+    """How many curve segments of the plan fall as their input rises (0: pay is monotone in every input)."""
+    count = 0
+    for _, curve in _curves(plan):
+        ys = (curve.below, *curve.ys)
+        count += sum(1 for a, b in zip(ys, ys[1:]) if b < a - 1e-12)
+    return count
