@@ -49,8 +49,10 @@ Words come from the catalogs (``dashboard.yaml`` or the action's own area) like 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -78,6 +80,9 @@ __all__ = ["Tuner", "tuner", "page_language", "DEFAULT_LANG"]
 
 #: The page's language when neither the address (``?lang=ru``) nor the browser (Accept-Language) says.
 DEFAULT_LANG = "en"
+
+#: Seconds without a move before the verdict's intervals (the bootstrap, the slow part) are computed.
+SETTLE_AFTER = 0.6
 
 
 
@@ -171,6 +176,8 @@ class Tuner:
         self.revision = 0
         self._last_save: tuple[Plan, Outcome] | None = None
         self.actions = _actions(actions)
+        self._settle_handle: asyncio.TimerHandle | None = None
+        self._settle_pool: ThreadPoolExecutor | None = None
         self.widget = W.VBox(layout=W.Layout(width="100%"))
         self.widget.add_class("kp-tuner")
         self._build()
@@ -383,7 +390,8 @@ class Tuner:
             return
         self.update(new)
         done = words("updated", lang, ms=round(self.timings["total"] * 1000))
-        self.status.value = R.message_html(f"{note} {done}" if note else done, "info")
+        self.status.value = R.message_html(f"{note} {done}" if note else done, "info", data={
+            "wall-ms": round(self.timings["total"] * 1000, 1), "cpu-ms": round(self.timings["cpu"] * 1000, 1)})
 
     def set(self, path: str, value: float) -> None:
         """Move the control at ``path`` to ``value``, exactly as a user would (triggers an update)."""
@@ -396,18 +404,72 @@ class Tuner:
         self.typed[path].value = shown
 
     def update(self, plan: Plan) -> None:
-        """Make ``plan`` the tuned plan: evaluate, analyse, re-render panels and charts."""
-        t0 = time.perf_counter()
-        self.state.update(plan)
+        """Make ``plan`` the tuned plan: evaluate, analyse, re-render panels and charts.
+
+        In a running kernel the verdict's intervals (the bootstrap, about ten
+        times the rest) follow :data:`SETTLE_AFTER` seconds after the last move,
+        computed in a worker thread, and the verdict says "intervals updating"
+        meanwhile; the one-rep what-if (below the charts) follows then too;
+        everything else is final at once. Without a running event loop (a
+        script, a test) both are done before this returns.
+        """
+        t0, c0 = time.perf_counter(), time.process_time()
+        self.state.quick_update(plan)
         t1 = time.perf_counter()
         self.panel.show_all(numeric_paths(plan))
         self._render_text()
         self.charts.update()
-        self.what_if_panel.refresh()
         t2 = time.perf_counter()
-        self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0}
+        self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0, "cpu": time.process_time() - c0}
         for action in self.actions:
             action.changed(self)
+        self._settle_later()
+
+    # ------------------------------------------------------------------ the verdict's intervals, after idle
+    def _settle_later(self) -> None:
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self.what_if_panel.refresh()
+            self.settle()
+            return
+        self._settle_handle = loop.call_later(SETTLE_AFTER, self._start_settling, loop)
+
+    def _start_settling(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._settle_handle = None
+        self.what_if_panel.refresh()
+        state, payouts = self.state, self.state.payouts
+        if state.settled:
+            return
+        if self._settle_pool is None:
+            self._settle_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kp-intervals")
+        future = self._settle_pool.submit(state.full_report, payouts)
+        future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finish_settling, state, payouts, f))
+
+    def _finish_settling(self, state: TunerState, payouts: Any, future: Future[Any]) -> None:
+        if state is not self.state or payouts is not state.payouts or state.settled:
+            return  # the owner moved on: that plan's intervals are not wanted
+        try:
+            report = future.result()
+        except Exception as exc:  # noqa: BLE001 - shown in the page, not lost in a thread
+            self.say(str(exc), "error")
+            return
+        state.settle(report)
+        self._render_text()
+
+    def settle(self) -> None:
+        """Compute the verdict's intervals now (if pending) and show them."""
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        if not self.state.settled:
+            self.state.settle()
+            self._render_text()
 
     def apply(self, plan: Plan, message: str | None = None) -> None:
         """Make ``plan`` the tuned plan (controls, panels and charts follow) and say ``message``, if any."""
@@ -617,15 +679,13 @@ def _payroll_of(state: TunerState, plan: Plan) -> float:
         return float(state.baseline_report.metrics["payroll"])
     if plan is state.plan:
         return float(state.report.metrics["payroll"])
-    _payouts, report = state._analyse(plan)
-    return float(report.metrics["payroll"])
+    return float(state._judge(state.pay(plan), quick=True).metrics["payroll"])
 
 
 def _passed_of(state: TunerState, plan: Plan) -> bool:
     if plan is state.baseline:
         return bool(state.baseline_report.passed)
-    _payouts, report = state._analyse(plan)
-    return bool(report.passed)
+    return bool(state._judge(state.pay(plan), quick=True).passed)
 
 
 def tuner(plan: Plan | str | Path, team: pd.DataFrame, baseline: Plan | Scheme | None = None, lang: str = "en",
