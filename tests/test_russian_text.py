@@ -22,8 +22,10 @@ import pytest
 
 from kpilab import evaluate
 from kpilab.analysis.fit import fit_plan
+from kpilab.analysis.optimize import OBJECTIVES
 from kpilab.cli import main
 from kpilab.data import datasets
+from kpilab.data.synth import ARCHETYPES
 from kpilab.data.profiles import TARGET_COLUMNS, UNITS, ClientProfile, load_client_team, load_profile
 from kpilab.errors import KpilabError
 from kpilab.engine.explain import statement_lines
@@ -33,19 +35,24 @@ from kpilab.report.regulation import build_regulation
 EXPORT = datasets.DATA_DIR / "client_export.xlsx"
 PROFILE = datasets.DATA_DIR / "client_export.profile.yaml"
 
+COMMANDS = ("payout", "validate", "explain", "compare", "simulate", "lint", "demo", "inspect", "fit", "regulation",
+            "optimize", "predict")
 ALLOWED = {
     # software, formats, abbreviations used as they are in Russian business text
-    "kpilab", "Excel", "YAML", "DOCX", "XLSX", "CSV", "KPI", "CRM", "KPILAB_LANG",
+    "kpilab", "Excel", "YAML", "DOCX", "XLSX", "CSV", "KPI", "CRM", "KPILAB_LANG", "Dask", "PowerPoint", "PNG",
+    "JPEG", "GIF",
+    # what the user types or reads back on the command line: command names, option values, `validate`'s «ok»
+    *COMMANDS, *OBJECTIVES, *ARCHETYPES, "ok",
     # plan and profile file keys, quoted so that the reader can type them
     *TARGET_COLUMNS, "sheet", "skip_rows", "drop_blank_rows", "columns", "units", "header_row", "period_format",
     "name", "true", *UNITS, *datasets.plan_names(), "junior", "senior",
     # the language switch's own values
     "en", "ru",
 }
-_COMMAND = re.compile(r"kpilab (?:inspect|fit|payout|explain|compare|regulation|lint|validate)\b[^\n«»]*")
-_PATH = re.compile(r"\S*(?:/|\\)\S*|\S*\.(?:yaml|xlsx|docx|csv|pptx|html)\b")
+_COMMAND = re.compile(r"kpilab (?:" + "|".join(COMMANDS) + r")\b[^\n«»]*")
+_PATH = re.compile(r"\S*(?:/|\\)\S*|\S*\.(?:yaml|xlsx|docx|csv|pptx|html|txt)\b")
 _OPTION = re.compile(r"(?<!\w)-{1,2}[a-z][a-z-]*")
-_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _REPR = re.compile(r"np\.\w+|\bNone\b|\bnan\b|\bTrue\b|\bFalse\b|\{'|'\}|\[\]|\\u[0-9a-f]{4}|<[a-z]+[ >]|\bdtype\b")
 
 
@@ -125,11 +132,13 @@ def test_inspect_fit_and_explain_commands_in_russian(capsys: pytest.CaptureFixtu
         _check(" ".join(args[:2]), captured.out + captured.err)
 
 
-@pytest.mark.parametrize("command", ["inspect", "fit", "regulation"])
-def test_help_of_the_new_commands_in_russian(command: str, capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_of_every_command_in_russian(command: str | None, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit):
-        main([command, "--help", "--lang", "ru"])
-    _check(f"{command} --help", capsys.readouterr().out)
+        main([*([command] if command else []), "--help", "--lang", "ru"])
+    text = capsys.readouterr().out
+    assert "вызов:" in text and "пример" in text
+    _check(f"{command} --help", text)
 
 
 def test_errors_reading_the_client_export_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

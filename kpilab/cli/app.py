@@ -6,7 +6,7 @@ import argparse
 import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import KpilabError
@@ -14,7 +14,7 @@ from .common import (
     _add_data_options,
     _band,
     _bounded,
-    _FORCE_HELP,
+    _formatter,
     _help_lang,
     _on_sigint,
     _Parser,
@@ -23,14 +23,14 @@ from .common import (
     _seed,
     _t,
     MAX_SCENARIOS,
+    add_command,
+    localise,
     MAX_SIMULATED_ROWS,
 )
-from .compare import _COMPARE_EXAMPLE, _DEMO_EXAMPLE, cmd_compare, cmd_demo
+from .compare import cmd_compare, cmd_demo
 from .consultant import _add_consultant_commands
 from .optimize import _add_optimize_command
 from .pay import (
-    _LINT_EXAMPLE,
-    _SIMULATE_EXAMPLE,
     cmd_explain,
     cmd_lint,
     cmd_payout,
@@ -44,108 +44,93 @@ EXIT_INTERNAL = 1  # a bug in kpilab, never the user's input
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-_EPILOG = """examples:
-  kpilab payout data/plans/balanced_kpi.yaml data/sample_team.csv -o payouts.csv
-  kpilab validate data/plans/balanced_kpi.yaml
-  kpilab explain data/plans/balanced_kpi.yaml data/sample_team.csv --rep R01 --period 2026-03
-  kpilab compare data/plans/*.yaml --team data/sample_team.csv --scenarios 200 --report reports/client
-  kpilab simulate --reps 30 --months 12 --seed 7 --mix star=0.1,laggard=0.2 -o team.csv
-  kpilab lint data/plans/multi_condition.yaml
-  kpilab demo
-"""
+#: The commands shown, with one example each, at the end of ``kpilab --help``.
+_OVERVIEW = ("payout", "validate", "explain", "compare", "simulate", "lint", "demo")
 
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, every help text in ``lang`` (``--lang``, else ``KPILAB_LANG``, else English)."""
     lang = lang or _help_lang(None)
-    parser = _Parser(prog="kpilab", description="Design and test sales pay schemes: salary + KPI bonus.",
-                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"kpilab {__import__('kpilab').__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    examples = "\n".join("  " + _t(f"cli.{name}.example", lang) for name in _OVERVIEW)
+    parser = _Parser(prog="kpilab", description=_t("cli.description", lang), add_help=False,
+                     epilog=_t("cli.examples", lang) + "\n" + examples, formatter_class=_formatter(lang))
+    localise(parser, lang)
+    parser.add_argument("--version", action="version", version=f"kpilab {__import__('kpilab').__version__}",
+                        help=_t("cli.version", lang))
+    sub = parser.add_subparsers(dest="command", metavar=_t("cli.metavar.command", lang), parser_class=_Parser,
+                                title=_t("cli.commands", lang))
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str, example: str
-                ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.set_defaults(func=func)
-        return p
+    def m(key: str) -> str:
+        return _t(f"cli.metavar.{key}", lang)
 
-    p = command("payout", cmd_payout, "Pay every rep in every period under a plan; writes the payout table as CSV.",
-                "kpilab payout data/plans/balanced_kpi.yaml data/sample_team.csv -o payouts.csv")
-    p.add_argument("plan", help="plan or scheme YAML file")
-    p.add_argument("data", help="performance table, .csv or .xlsx")
-    p.add_argument("-o", "--output", help="CSV file to write (default: standard output)")
-    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
+    def lang_option(p: argparse.ArgumentParser, key: str = "cli.arg.lang") -> None:
+        p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t(key, lang))
+
+    p = add_command(sub, "payout", cmd_payout, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
+    p.add_argument("data", metavar=m("data"), help=_t("cli.arg.data_table", lang))
+    p.add_argument("-o", "--output", metavar=m("csv"), help=_t("cli.payout.output", lang))
+    lang_option(p)
     _add_data_options(p, lang)
 
-    p = command("validate", cmd_validate, "Check a plan file: prints ok, or every problem with its key path.",
-                "kpilab validate data/plans/balanced_kpi.yaml")
-    p.add_argument("plan", help="plan or scheme YAML file")
+    p = add_command(sub, "validate", cmd_validate, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
 
-    p = command("explain", cmd_explain, "Explain one rep's pay in one period, line by line.",
-                "kpilab explain data/plans/balanced_kpi.yaml data/sample_team.csv --rep R01 --period 2026-03")
-    p.add_argument("plan")
-    p.add_argument("data")
-    p.add_argument("--rep", required=True, help="rep_id")
-    p.add_argument("--period", required=True, help="period label, e.g. 2026-03")
-    p.add_argument("--scenario", default=None, help="scenario number, when the data has a scenario column")
-    p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.explain.lang", lang))
+    p = add_command(sub, "explain", cmd_explain, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
+    p.add_argument("data", metavar=m("data"), help=_t("cli.arg.data_table", lang))
+    p.add_argument("--rep", required=True, metavar=m("rep"), help=_t("cli.explain.rep", lang))
+    p.add_argument("--period", required=True, metavar=m("period"), help=_t("cli.explain.period", lang))
+    p.add_argument("--scenario", default=None, metavar=m("n"), help=_t("cli.explain.scenario", lang))
+    lang_option(p, "cli.explain.lang")
     p.add_argument("--detail", action="store_true", help=_t("cli.explain.detail", lang))
     _add_data_options(p, lang)
 
-    p = command("compare", cmd_compare,
-                "Compare plans on a team: prints the metrics x plans table and writes a report folder "
-                "(report.html, charts/*.png|svg, payouts.xlsx).", _COMPARE_EXAMPLE)
-    p.add_argument("plans", nargs="+", metavar="PLAN", help="plan or scheme YAML files (or bundled plan names)")
-    p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
-    p.add_argument("--baseline", metavar="PLAN", help="plan the pay changes are measured against (default: the first)")
-    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), metavar="N",
-                   help="simulate N years by resampling the team's months (department-month bootstrap); "
-                        "adds budget P10/P50/P90")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the simulation (default 0)")
-    p.add_argument("--report", required=True, metavar="DIR",
-                   help="report folder to write; kpilab replaces only the files it wrote there before")
-    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    p = add_command(sub, "compare", cmd_compare, lang)
+    p.add_argument("plans", nargs="+", metavar=m("plans"), help=_t("cli.compare.plans", lang))
+    p.add_argument("--team", required=True, metavar=m("data"), help=_t("cli.arg.data_table", lang))
+    p.add_argument("--baseline", metavar=m("plan"), help=_t("cli.compare.baseline", lang))
+    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), metavar=m("n"),
+                   help=_t("cli.compare.scenarios", lang))
+    p.add_argument("--seed", type=_seed, default=0, metavar=m("seed"), help=_t("cli.compare.seed", lang))
+    p.add_argument("--report", required=True, metavar=m("dir"), help=_t("cli.compare.report", lang))
+    p.add_argument("--force", action="store_true", help=_t("cli.arg.force", lang))
     _add_data_options(p, lang)
-    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
-    p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH",
-                   help="acceptable payroll/revenue, e.g. 0.03,0.09 (default: not assessed)")
-    p.add_argument("--client", metavar="NAME", help="client's name, shown in the report's header")
-    p.add_argument("--author", metavar="NAME", help="author, shown in the report's header")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the report (default: today)")
-    p.add_argument("--logo", metavar="FILE", help="logo image (PNG, JPEG or GIF), embedded in the report")
-    p.add_argument("--slides", metavar="OUT.pptx", help="also write the analysts' slides (PowerPoint)")
-    p.add_argument("--guarantee-months", type=_positive_int, default=3, metavar="N",
-                   help="months of the transition guarantee priced under winners and losers (default 3)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    lang_option(p, "cli.arg.report_lang")
+    p.add_argument("--cost-band", type=_band, metavar=m("band"), help=_t("cli.compare.cost_band", lang))
+    p.add_argument("--client", metavar=m("name"), help=_t("cli.compare.client", lang))
+    p.add_argument("--author", metavar=m("name"), help=_t("cli.compare.author", lang))
+    p.add_argument("--date", metavar=m("date"), help=_t("cli.compare.date", lang))
+    p.add_argument("--logo", metavar=m("file"), help=_t("cli.compare.logo", lang))
+    p.add_argument("--slides", metavar=m("pptx"), help=_t("cli.compare.slides", lang))
+    p.add_argument("--guarantee-months", type=_positive_int, default=3, metavar=m("n"),
+                   help=_t("cli.compare.guarantee_months", lang))
+    p.add_argument("-q", "--quiet", action="store_true", help=_t("cli.arg.quiet", lang))
 
-    p = command("simulate", cmd_simulate, "Generate a synthetic sales team (one row per rep per month) as CSV.",
-                _SIMULATE_EXAMPLE)
-    p.add_argument("--reps", type=_bounded(1, MAX_SIMULATED_ROWS), required=True, metavar="N",
-                   help="number of reps")
-    p.add_argument("--months", type=_bounded(1, 1200), default=12, metavar="M", help="number of months (default 12)")
-    p.add_argument("--seed", type=_seed, default=None, metavar="S", help="seed (default: fresh randomness)")
-    p.add_argument("--mix", metavar="ARCHETYPE=W,...",
-                   help="archetype weights, e.g. star=0.1,laggard=0.2 (others 0; normalised)")
-    p.add_argument("--start", default="2026-01", metavar="YYYY-MM", help="first month (default 2026-01)")
-    p.add_argument("-o", "--output", help="CSV (or .xlsx) file to write (default: standard output)")
+    p = add_command(sub, "simulate", cmd_simulate, lang)
+    p.add_argument("--reps", type=_bounded(1, MAX_SIMULATED_ROWS), required=True, metavar=m("n"),
+                   help=_t("cli.simulate.reps", lang))
+    p.add_argument("--months", type=_bounded(1, 1200), default=12, metavar=m("n"), help=_t("cli.simulate.months", lang))
+    p.add_argument("--seed", type=_seed, default=None, metavar=m("seed"), help=_t("cli.simulate.seed", lang))
+    p.add_argument("--mix", metavar=m("mix"), help=_t("cli.simulate.mix", lang))
+    p.add_argument("--start", default="2026-01", metavar=m("month"), help=_t("cli.simulate.start", lang))
+    p.add_argument("-o", "--output", metavar=m("csv"), help=_t("cli.simulate.output", lang))
 
-    p = command("lint", cmd_lint, "Find design problems in a plan: cliffs, flat zones, early caps, gates that "
-                "zero the bonus, unlawful fines. Exit status 0 with or without findings.", _LINT_EXAMPLE)
-    p.add_argument("plan", help="plan or scheme YAML file (or a bundled plan name)")
-    p.add_argument("--team", metavar="DATA", help="performance table: also check caps and gates on real rows")
+    p = add_command(sub, "lint", cmd_lint, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", metavar=m("data"), help=_t("cli.lint.team", lang))
     _add_data_options(p, lang)
-    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the findings (default en)")
+    lang_option(p, "cli.lint.lang")
 
-    p = command("demo", cmd_demo, "Compare the bundled plans on the bundled sample team with simulated years; "
-                "writes reports/demo/ and prints the verdict.", _DEMO_EXAMPLE)
-    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), default=200, metavar="N",
-                   help="simulated years (default 200)")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed (default 0)")
-    p.add_argument("--report", default=os.path.join("reports", "demo"), metavar="DIR",
-                   help="report folder (default reports/demo)")
-    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
-    p.add_argument("--lang", choices=("en", "ru"), default="en", help="language of the report (default en)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p = add_command(sub, "demo", cmd_demo, lang)
+    p.add_argument("--scenarios", type=_bounded(1, MAX_SCENARIOS), default=200, metavar=m("n"),
+                   help=_t("cli.demo.scenarios", lang))
+    p.add_argument("--seed", type=_seed, default=0, metavar=m("seed"), help=_t("cli.arg.seed", lang))
+    p.add_argument("--report", default=os.path.join("reports", "demo"), metavar=m("dir"),
+                   help=_t("cli.demo.report", lang))
+    p.add_argument("--force", action="store_true", help=_t("cli.arg.force", lang))
+    lang_option(p, "cli.arg.report_lang")
+    p.add_argument("-q", "--quiet", action="store_true", help=_t("cli.arg.quiet", lang))
 
     _add_consultant_commands(sub, lang)
     _add_optimize_command(sub, lang)

@@ -13,13 +13,42 @@ from typing import Any
 from ..errors import KpilabError
 
 
-_SHEET_HELP = "Excel sheet to read (default: the only visible sheet)"
-_FORCE_HELP = ("write into a report folder that also holds files kpilab did not write "
-               "(they are kept; only kpilab's own files are replaced)")
-
 
 class UsageError(KpilabError):
     """A command line that cannot be carried out (exit status 2)."""
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    """argparse's raw-description formatter whose "usage:" is in ``lang``."""
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            super().add_usage(usage, actions, groups, prefix=_t("cli.usage", lang) + " " if prefix is None else prefix)
+
+    return Formatter
+
+
+def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    """Give ``parser`` argparse's own words (section titles, ``-h``) in ``lang``; returns it."""
+    parser._positionals.title = _t("cli.positionals", lang)
+    parser._optionals.title = _t("cli.optionals", lang)
+    parser.add_argument("-h", "--help", action="help", help=_t("cli.help", lang))
+    return parser
+
+
+def add_command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], lang: str
+                ) -> argparse.ArgumentParser:
+    """One subcommand: its help, description and example from the ``cli`` catalog in ``lang``.
+
+    The words are ``cli.<name>.help`` and ``cli.<name>.example``; ``func`` runs
+    the command. Every command is added through here, so each one's help reads
+    in the language asked for and ends with an example to copy.
+    """
+    text = _t(f"cli.{name}.help", lang)
+    p = sub.add_parser(name, help=text, description=text, add_help=False, formatter_class=_formatter(lang),
+                       epilog=_t("cli.example", lang) + "\n  " + _t(f"cli.{name}.example", lang))
+    localise(p, lang)
+    p.set_defaults(func=func)
+    return p
 
 
 class _Parser(argparse.ArgumentParser):

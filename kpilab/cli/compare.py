@@ -12,10 +12,6 @@ from typing import Any
 from .common import _check_plan_fits, _check_scenario_rows, _plan_file, _read_team
 
 
-_COMPARE_EXAMPLE = ("kpilab compare data/plans/balanced_kpi.yaml data/plans/tiered_commission.yaml "
-                    "--team data/sample_team.csv --baseline data/plans/balanced_kpi.yaml --scenarios 200 "
-                    "--seed 1 --report reports/client --lang ru")
-_DEMO_EXAMPLE = "kpilab demo --scenarios 200 --report reports/demo"
 #: The demo judges cost of sales against ZS's "generally 3-9 %" compensation cost of sales (see kpilab.analysis.criteria).
 _DEMO_COST_BAND = (0.03, 0.09)
 _DEMO_ORDER = ("salary_only", "salary_fines", "tiered_commission", "balanced_kpi", "multi_condition", "roles_scheme")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import KpilabError
@@ -17,6 +16,7 @@ from .common import (
     _plan_title,
     _read_team,
     _t,
+    add_command,
     UsageError,
     write_atomically,
 )
@@ -156,28 +156,13 @@ def cmd_regulation(args: argparse.Namespace) -> int:
 
 def _add_consultant_commands(sub: Any, lang: str) -> None:
     """``inspect``, ``fit`` and ``regulation``: help and messages in the language asked for."""
-    class Formatter(argparse.RawDescriptionHelpFormatter):
-        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-            super().add_usage(usage, actions, groups, prefix=prefix or _t("cli.usage", lang) + " ")
-
-    def command(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-        text = _t(f"cli.{name}.help", lang)
-        p = sub.add_parser(name, help=text, description=text, add_help=False,
-                           epilog=_t("cli.example", lang) + "\n  " + _t(f"cli.{name}.example", lang),
-                           formatter_class=Formatter)
-        p._positionals.title = _t("cli.positionals", lang)  # argparse's own words, in the language asked for
-        p._optionals.title = _t("cli.optionals", lang)
-        p.add_argument("-h", "--help", action="help", help=_t("cli.help", lang))
-        p.set_defaults(func=func)
-        return p
-
-    p = command("inspect", cmd_inspect)
+    p = add_command(sub, "inspect", cmd_inspect, lang)
     p.add_argument("data", metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
     p.add_argument("--write-profile", metavar=_t("cli.metavar.profile", lang), help=_t("cli.inspect.write_profile", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
-    p = command("fit", cmd_fit)
+    p = add_command(sub, "fit", cmd_fit, lang)
     p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
     p.add_argument("--team", required=True, metavar=_t("cli.metavar.data", lang), help=_t("cli.arg.data", lang))
     p.add_argument("--role", metavar=_t("cli.metavar.role", lang), help=_t("cli.fit.role", lang))
@@ -185,7 +170,7 @@ def _add_consultant_commands(sub: Any, lang: str) -> None:
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
 
-    p = command("regulation", cmd_regulation)
+    p = add_command(sub, "regulation", cmd_regulation, lang)
     p.add_argument("plan", metavar=_t("cli.metavar.plan", lang), help=_t("cli.arg.plan", lang))
     p.add_argument("--team", metavar=_t("cli.metavar.data", lang), help=_t("cli.regulation.team", lang))
     p.add_argument("-o", "--output", required=True, metavar=_t("cli.metavar.docx", lang), help=_t("cli.regulation.output", lang))

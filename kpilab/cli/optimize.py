@@ -12,12 +12,12 @@ from .common import (
     _add_data_options,
     _band,
     _check_plan_fits,
-    _FORCE_HELP,
     _plan_file,
     _positive_int,
     _read_team,
     _seed,
     _t,
+    add_command,
     write_atomically,
 )
 
@@ -139,33 +139,28 @@ def _add_optimize_command(sub: Any, lang: str) -> None:
     """``kpilab optimize``: the best plan for a budget (issue 16)."""
     from ..analysis.optimize import OBJECTIVES
 
-    text = ("Search a plan's free numbers for the cheapest plan (or a Pareto front) that still passes the "
-            "verdict; writes the best plan as YAML.")
-    p = sub.add_parser("optimize", help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="example:\n  kpilab optimize data/plans/balanced_kpi.yaml --team data/sample_team.csv "
-                              "--free free.yaml --max-loss 0.15 --seed 1 -o cheaper.yaml --report reports/optimize")
-    p.set_defaults(func=cmd_optimize)
-    p.add_argument("plan", metavar="PLAN", help="plan or scheme YAML file (or a bundled plan name)")
-    p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
-    p.add_argument("--free", required=True, metavar="FREE.yaml",
-                   help="key paths of the plan with bounds, e.g. 'target_bonus: [30000, 90000]'")
-    p.add_argument("--objective", action="append", choices=list(OBJECTIVES), metavar="NAME",
-                   help=f"what to optimise (repeat for a Pareto front): {', '.join(OBJECTIVES)}; default payroll")
-    p.add_argument("-o", "--output", metavar="OUT.yaml", help="best plan file (default PLAN_optimized.yaml)")
-    p.add_argument("--report", metavar="DIR", help="folder for the candidates, the Pareto table and chart")
-    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    def m(key: str) -> str:
+        return _t(f"cli.metavar.{key}", lang)
+
+    p = add_command(sub, "optimize", cmd_optimize, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
+    p.add_argument("--team", required=True, metavar=m("data"), help=_t("cli.arg.data_table", lang))
+    p.add_argument("--free", required=True, metavar=m("free"), help=_t("cli.optimize.free", lang))
+    p.add_argument("--objective", action="append", choices=list(OBJECTIVES), metavar=m("objective"),
+                   help=_t("cli.optimize.objective", lang, names=", ".join(OBJECTIVES)))
+    p.add_argument("-o", "--output", metavar=m("best_yaml"), help=_t("cli.optimize.output", lang))
+    p.add_argument("--report", metavar=m("dir"), help=_t("cli.optimize.report", lang))
+    p.add_argument("--force", action="store_true", help=_t("cli.arg.force", lang))
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int, metavar="N", help="local Dask worker processes")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler of a cluster, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--scenarios", type=_positive_int, metavar="N", help="score every plan over N simulated years")
-    p.add_argument("--robust", type=_share, metavar="SHARE",
-                   help="each criterion must also hold in this share of the simulated years (e.g. 0.9)")
-    p.add_argument("--max-loss", type=_share, metavar="SHARE",
-                   help="no rep's monthly pay may fall more than this share below the current plan's")
-    p.add_argument("--payroll-max", type=float, metavar="RUB", help="payroll ceiling")
-    p.add_argument("--cost-band", type=_band, metavar="LOW,HIGH", help="acceptable payroll/revenue, e.g. 0.03,0.09")
-    p.add_argument("--budget", type=_positive_int, default=2000, metavar="N", help="most plans to try (default 2000)")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the search (default 0)")
+    where.add_argument("--workers", type=_positive_int, metavar=m("n"), help=_t("cli.optimize.workers", lang))
+    where.add_argument("--scheduler", metavar=m("address"), help=_t("cli.optimize.scheduler", lang))
+    p.add_argument("--scenarios", type=_positive_int, metavar=m("n"), help=_t("cli.optimize.scenarios", lang))
+    p.add_argument("--robust", type=_share, metavar=m("share"), help=_t("cli.optimize.robust", lang))
+    p.add_argument("--max-loss", type=_share, metavar=m("share"), help=_t("cli.optimize.max_loss", lang))
+    p.add_argument("--payroll-max", type=float, metavar=m("rub"), help=_t("cli.optimize.payroll_max", lang))
+    p.add_argument("--cost-band", type=_band, metavar=m("band"), help=_t("cli.optimize.cost_band", lang))
+    p.add_argument("--budget", type=_positive_int, default=2000, metavar=m("n"), help=_t("cli.optimize.budget", lang))
+    p.add_argument("--seed", type=_seed, default=0, metavar=m("seed"), help=_t("cli.optimize.seed", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help=_t("cli.arg.quiet", lang))
     _add_data_options(p, lang)

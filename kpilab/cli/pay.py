@@ -20,8 +20,6 @@ from .common import (
 )
 
 
-_SIMULATE_EXAMPLE = "kpilab simulate --reps 30 --months 12 --seed 7 --mix star=0.1,laggard=0.2 -o team.csv"
-_LINT_EXAMPLE = "kpilab lint data/plans/multi_condition.yaml --team data/sample_team.csv"
 
 
 def cmd_payout(args: argparse.Namespace) -> int:

@@ -12,12 +12,12 @@ from .common import (
     _add_data_options,
     _bounded,
     _check_plan_fits,
-    _FORCE_HELP,
     _plan_file,
     _plan_title,
     _read_team,
     _seed,
     _t,
+    add_command,
 )
 
 
@@ -66,19 +66,17 @@ def _write_predict_report(result: Any, text: str, folder: str, *, force: bool, i
 
 def _add_predict_command(sub: Any, lang: str) -> None:
     """``kpilab predict``: predicted behaviour under a new plan (issue 15)."""
-    text = ("Predict what reps would do under PLAN instead of the BASELINE plan in force: activity, deals, "
-            "revenue, pay and the verdict, each with its range, and the model's assumptions in plain words.")
-    p = sub.add_parser("predict", help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="example:\n  kpilab predict data/plans/tiered_commission.yaml --baseline "
-                              "data/plans/balanced_kpi.yaml --team data/sample_team.csv --report reports/predict")
-    p.set_defaults(func=cmd_predict)
-    p.add_argument("plan", metavar="PLAN", help="the new plan or scheme YAML file (or a bundled plan name)")
-    p.add_argument("--baseline", required=True, metavar="PLAN", help="the plan in force when the data was recorded")
-    p.add_argument("--team", required=True, metavar="DATA", help="one observed year, .csv or .xlsx")
-    p.add_argument("--scenarios", type=_bounded(1, 2000), default=200, metavar="N",
-                   help="simulated years per prediction (default 200)")
-    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed (default 0)")
-    p.add_argument("--report", metavar="DIR", help="folder for summary.txt and the tables as CSV")
-    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    def m(key: str) -> str:
+        return _t(f"cli.metavar.{key}", lang)
+
+    p = add_command(sub, "predict", cmd_predict, lang)
+    p.add_argument("plan", metavar=m("plan"), help=_t("cli.predict.plan", lang))
+    p.add_argument("--baseline", required=True, metavar=m("plan"), help=_t("cli.predict.baseline", lang))
+    p.add_argument("--team", required=True, metavar=m("data"), help=_t("cli.predict.team", lang))
+    p.add_argument("--scenarios", type=_bounded(1, 2000), default=200, metavar=m("n"),
+                   help=_t("cli.predict.scenarios", lang))
+    p.add_argument("--seed", type=_seed, default=0, metavar=m("seed"), help=_t("cli.arg.seed", lang))
+    p.add_argument("--report", metavar=m("dir"), help=_t("cli.predict.report", lang))
+    p.add_argument("--force", action="store_true", help=_t("cli.arg.force", lang))
     p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t("cli.arg.lang", lang))
     _add_data_options(p, lang)
