@@ -1,11 +1,12 @@
-"""``python -m kpilab``: the same as the ``kpilab`` command."""
+"""``python -m kpilab``: the same as the ``kpilab`` command.
+
+Only light modules load before :func:`kpilab.cli.main` has taken Ctrl-C and SIGTERM in hand
+(``import kpilab`` defers pandas and numpy), so an interruption at any moment is one line and
+exit 130 (143 for SIGTERM), never a traceback.
+"""
 
 import sys
 
-try:
-    from .cli import main
-except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was started, nothing to clean up
-    sys.stderr.write("kpilab: interrupted\n")
-    sys.exit(130)
+from .cli import main
 
 sys.exit(main())
