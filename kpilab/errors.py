@@ -42,16 +42,24 @@ def printable(text: object, keep: str = "") -> str:
     return _CONTROL.sub(escape, str(text))
 
 
-# Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard).
-_CYRILLIC_TO_LATIN = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіјѕІЈЅ", "aeopcyxkmtbhAEOPCYXKMTBHijsIJS")
+# Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard):
+# each Latin letter and the Unicode name of its Cyrillic twin, in both cases (the Cyrillic letters are built
+# from their names, so no Cyrillic is spelled in code).
+_LOOKALIKES = {"a": "A", "e": "IE", "o": "O", "p": "ER", "c": "ES", "y": "U", "x": "HA", "k": "KA", "m": "EM",
+               "t": "TE", "b": "VE", "h": "EN", "i": "BYELORUSSIAN-UKRAINIAN I", "j": "JE", "s": "DZE"}
+_CYRILLIC_TO_LATIN = {
+    ord(unicodedata.lookup(f"CYRILLIC {case} LETTER {name}")): latin.upper() if case == "CAPITAL" else latin
+    for latin, name in _LOOKALIKES.items() for case in ("SMALL", "CAPITAL")
+}
 
 
 def mixed_script(name: str) -> tuple[str, str, int] | None:
     """For a word that mixes Latin and Cyrillic letters: ``(latin_spelling, first_cyrillic_letter,
-    position)`` (1-based), else None. ``"rеvenue"`` with a Cyrillic «е» gives ``("revenue", "е", 2)``.
+    position)`` (1-based), else None. ``"r\u0435venue"`` with a Cyrillic "ie" (U+0435) in second place
+    gives ``("revenue", "\u0435", 2)``.
 
-    Such a word looks right and matches nothing: a metric ``rеvenue`` is "missing" beside a real
-    ``revenue``. All-Cyrillic names («премия») are fine.
+    Such a word looks right and matches nothing: a metric ``r\u0435venue`` is "missing" beside a real
+    ``revenue``. All-Cyrillic names (a Russian word) are fine.
     """
     if not isinstance(name, str):
         return None
