@@ -42,24 +42,21 @@ def printable(text: object, keep: str = "") -> str:
     return _CONTROL.sub(escape, str(text))
 
 
-# Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard):
-# each Latin letter and the Unicode name of its Cyrillic twin, in both cases (the Cyrillic letters are built
-# from their names, so no Cyrillic is spelled in code).
-_LOOKALIKES = {"a": "A", "e": "IE", "o": "O", "p": "ER", "c": "ES", "y": "U", "x": "HA", "k": "KA", "m": "EM",
-               "t": "TE", "b": "VE", "h": "EN", "i": "BYELORUSSIAN-UKRAINIAN I", "j": "JE", "s": "DZE"}
-_CYRILLIC_TO_LATIN = {
-    ord(unicodedata.lookup(f"CYRILLIC {case} LETTER {name}")): latin.upper() if case == "CAPITAL" else latin
-    for latin, name in _LOOKALIKES.items() for case in ("SMALL", "CAPITAL")
-}
+# Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard).
+# Written as code points so that no Russian letter sits in code: small a e o r s u h k m t v n, their capitals, and i j s of Ukrainian and Macedonian.
+_LOOKALIKE_CODES = (0x430, 0x435, 0x43E, 0x440, 0x441, 0x443, 0x445, 0x43A, 0x43C, 0x442, 0x432, 0x43D,
+                    0x410, 0x415, 0x41E, 0x420, 0x421, 0x423, 0x425, 0x41A, 0x41C, 0x422, 0x412, 0x41D,
+                    0x456, 0x458, 0x455, 0x406, 0x408, 0x405)
+_CYRILLIC_TO_LATIN = str.maketrans("".join(map(chr, _LOOKALIKE_CODES)), "aeopcyxkmtbhAEOPCYXKMTBHijsIJS")
 
 
 def mixed_script(name: str) -> tuple[str, str, int] | None:
     """For a word that mixes Latin and Cyrillic letters: ``(latin_spelling, first_cyrillic_letter,
-    position)`` (1-based), else None. ``"r\u0435venue"`` with a Cyrillic "ie" (U+0435) in second place
-    gives ``("revenue", "\u0435", 2)``.
+    position)`` (1-based), else None: "revenue" typed with a Cyrillic "e" (U+0435) second gives
+    ``("revenue", "\\u0435", 2)``.
 
-    Such a word looks right and matches nothing: a metric ``r\u0435venue`` is "missing" beside a real
-    ``revenue``. All-Cyrillic names (a Russian word) are fine.
+    Such a word looks right and matches nothing: a metric so typed is "missing" beside a real
+    ``revenue``. All-Cyrillic names are fine.
     """
     if not isinstance(name, str):
         return None

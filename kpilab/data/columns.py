@@ -24,13 +24,11 @@ OVERRIDE_COLUMNS: tuple[str, ...] = ("base", "target_bonus")
 
 @lru_cache(maxsize=1)
 def total_words() -> frozenset[str]:
-    """What the rep cell of a total row reads (``total``, ``grand total``... and their Russian twins),
-    casefolded, in every language kpilab speaks: a Russian export read in an English session still
-    has Russian totals. The words are the catalogs' (``team.total_words``, ``|``-separated)."""
-    from ..i18n import LANGS, t
+    """What the rep cell of a total row reads (``total``, ``grand total``... in every language at once,
+    as a client's file mixes them): ``total_rows`` of ``kpilab/i18n/client_words.yaml``, read once."""
+    from ..i18n import client_words
 
-    return frozenset(word.strip().casefold() for lang in LANGS for word in t("team.total_words", lang).split("|")
-                     if word.strip())
+    return frozenset(word.strip().casefold() for word in client_words()["total_rows"] if word.strip())
 
 
 def _whole_units(name: str) -> bool:

@@ -44,7 +44,7 @@ __all__ = ["load_team", "validate_team", "parse_number", "KEY_COLUMNS", "TEXT_CO
 
 
 def __getattr__(name: str) -> object:
-    if name == "_TOTAL_WORDS":  # the words of a total row, read from the catalogs on first use
+    if name == "_TOTAL_WORDS":  # the words of a total row, read from client_words.yaml on first use
         return total_words()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -106,7 +106,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     problem in file order (row, then column left to right):
 
     - ``rep_id`` / ``period`` empty (a row whose ``rep_id`` reads ``Total``,
-      ``Grand total`` or their Russian twins, the catalogs' ``team.total_words``, is reported as a total row; a fully empty row as a blank
+      ``Grand total`` or their Russian twins, ``kpilab/i18n/client_words.yaml``, is reported as a total row; a fully empty row as a blank
       line);
     - in numeric columns (``required``, the known metrics such as ``calls`` or
       ``revenue``, ``plan_<metric>``, ``base``, ``target_bonus``): a value that
