@@ -77,8 +77,10 @@ class Child:
             return False
 
     def finish(self) -> tuple[int, str, list[str]]:
-        try:
-            out, _ = self.proc.communicate(timeout=120)
+        try:  # not communicate(): it would read standard error too, racing the reader thread for it
+            assert self.proc.stdout is not None
+            out = self.proc.stdout.read()
+            self.proc.wait(timeout=120)
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
