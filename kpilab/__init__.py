@@ -13,16 +13,23 @@ plots, widgets) load on first use.
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
-from .engine import Explanation, Payouts, evaluate
-from .errors import DataError, KpilabError, PlanError
-from .plan import Plan, PlanVersions, Scheme, load_plan
+TYPE_CHECKING = False  # not imported from typing: this file runs before the command handles Ctrl-C
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .engine import Explanation, Payouts, evaluate
+    from .errors import DataError, KpilabError, PlanError
+    from .plan import Plan, PlanVersions, Scheme, load_plan
 
 __version__ = "0.1.0"
 
-# name -> module that defines it; imported on first access so `import kpilab` stays light.
+# name -> module that defines it; imported on first access so `import kpilab` stays light (it loads no
+# other module), and the command (kpilab.cli.main) handles Ctrl-C before pandas and numpy load.
 _LAZY = {
+    "KpilabError": "errors", "PlanError": "errors", "DataError": "errors",
+    "Plan": "plan", "Scheme": "plan", "PlanVersions": "plan", "load_plan": "plan",
+    "evaluate": "engine", "Payouts": "engine", "Explanation": "engine",
     "load_team": "data.team", "validate_team": "data.team",
     "make_team": "data.synth", "make_scenarios": "data.synth", "ARCHETYPES": "data.synth",
     "differentiation": "analysis", "compare": "analysis", "lint": "analysis", "tail": "analysis",
@@ -34,8 +41,9 @@ _LAZY = {
     "datasets": "data.datasets", "plots": None, "widgets": None, "analysis": None, "report": None,
 }
 
-__all__ = ["Plan", "Scheme", "PlanVersions", "load_plan", "evaluate", "Payouts", "Explanation",
-           "KpilabError", "PlanError", "DataError", *_LAZY]
+__all__ = list(_LAZY)
+# subpackages that `import kpilab` used to load eagerly: still reachable as attributes (kpilab.plan.set_at)
+_LAZY.update(dict.fromkeys(("plan", "engine", "data", "curves", "metrics", "cli", "errors")))
 
 
 def __getattr__(name: str) -> Any:

@@ -225,18 +225,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _ignore_interrupts()
         _clean_up()
-        _say(_msg("errors.stopped", message=_msg("errors.interrupted")))
+        _say(_stopped_line("errors.interrupted", signal.SIGINT))
         return EXIT_INTERRUPTED
     except _Terminated as exc:
         _ignore_interrupts()
         _clean_up()
-        _say(_msg("errors.stopped", message=_msg("errors.terminated")))
+        _say(_stopped_line("errors.terminated", exc.signum))
         return 128 + exc.signum
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         if previous and sigint is not None:
             signal.signal(signal.SIGINT, sigint)
+
+
+def _stopped_line(key: str, signum: int) -> str:
+    """The one line of an interruption. A signal that came inside an import can leave a library the
+    catalogs need (PyYAML) half-loaded: then the signal's name says it, never a traceback."""
+    try:
+        return _msg("errors.stopped", message=_msg(key))
+    except Exception:
+        import signal
+
+        return f"kpilab: {signal.Signals(signum).name}"
 
 
 def _ignore_interrupts() -> None:

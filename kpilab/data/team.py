@@ -13,14 +13,15 @@ count of how many more problems there are.
 Row numbers are the ones a person sees in the file: the header is row 1, the
 first data row is row 2 (for CSV and XLSX alike, and rows you skip keep their
 numbers).
+
+The parts: :mod:`kpilab.data.read` reads the file (encodings, sheets, hidden rows, limits),
+:mod:`kpilab.data.numbers` holds the number rule, :mod:`kpilab.data.columns` what each column is;
+this module validates the table and ties them together.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
@@ -30,228 +31,25 @@ import pandas as pd
 
 from ..errors import DataError, mixed_script
 from ..i18n.messages import msg
-from ..i18n import client_words
-from ..metrics import INPUT_METRICS
+from .columns import (KEY_COLUMNS, KNOWN_METRICS, OVERRIDE_COLUMNS, TEXT_COLUMNS, _is_numeric_column, _whole_units,
+                      total_words)
+from .numbers import _SPACES, _clip, _problem_text, _to_numbers, parse_number
+from .read import MAX_CELL_CHARS, MAX_CELLS, MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_EXPANDED_BYTES, read_table
 
+# The limits (kpilab.data.read) and the number rule (kpilab.data.numbers) are importable from here too,
+# as before this module was split in three.
 __all__ = ["load_team", "validate_team", "parse_number", "KEY_COLUMNS", "TEXT_COLUMNS",
-           "KNOWN_METRICS", "OVERRIDE_COLUMNS"]
-
-#: Columns every table must have.
-KEY_COLUMNS: tuple[str, ...] = ("rep_id", "period")
-#: Columns kept as text.
-TEXT_COLUMNS: tuple[str, ...] = ("rep_id", "period", "role", "team", "archetype")
-#: Metric names kpilab knows: always validated as numbers when present.
-KNOWN_METRICS: tuple[str, ...] = INPUT_METRICS  # the registry in kpilab.metrics
-#: Resource limits (stated in the README): a table beyond them is refused before any work.
-MAX_FILE_BYTES: int = 512 * 2**20          # a CSV or XLSX file on disk
-MAX_XLSX_EXPANDED_BYTES: int = 768 * 2**20  # an XLSX's XML once unzipped (a "zip bomb" is far bigger)
-MAX_ROWS: int = 2_000_000                  # data rows of one table
-MAX_CELLS: int = 60_000_000                # rows x columns of one table
-MAX_CELL_CHARS: int = 32_767               # Excel's own limit for one cell's text
-#: Non-``plan_`` columns where an empty cell means "use the plan's value".
-OVERRIDE_COLUMNS: tuple[str, ...] = ("base", "target_bonus")
-
-_TOTAL_WORDS = client_words()["total_rows"]
-_SPACES = "\u00a0\u202f\u2009 "
-# Plain numerals (the number rule; see parse_number).
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
-_DOTTED = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
-_NUMBER_HELP = ("numbers may be written 12500, 12500.5, 12500,5 or 12 500 (a space or "
-                "non-breaking space between thousands)")
+           "KNOWN_METRICS", "OVERRIDE_COLUMNS", "MAX_FILE_BYTES", "MAX_XLSX_EXPANDED_BYTES", "MAX_ROWS",
+           "MAX_CELLS", "MAX_CELL_CHARS"]
 
 
-# --------------------------------------------------------------------------- numbers
-
-def parse_number(text: str) -> float | None:
-    """Parse one text cell by kpilab's number rule; None when it is not a number.
-
-    The rule (no guessing):
-
-    - surrounding spaces are ignored (``" 7 "`` is 7);
-    - a plain numeral: optional sign, digits, optional ``.`` decimal part,
-      optional exponent (``12500``, ``12500.50``, ``1.2e6``);
-    - a decimal comma, as Russian Excel writes it: ``12500,50`` is 12500.5;
-    - thousands grouped by a space, a non-breaking space (U+00A0), a narrow
-      non-breaking space (U+202F) or a thin space, in groups of exactly three
-      digits, optionally with a decimal ``,`` or ``.``: ``12 500``,
-      ``1 200 000,50``;
-    - rejected as ambiguous: a comma followed by exactly three digits with a
-      non-zero integer part and no space grouping (``12,500`` could be 12500
-      or 12.5), and any mix of ``,`` and ``.`` (``1,234.5``);
-    - rejected: everything else, e.g. currency signs (``12 500 ₽``), percent
-      signs (``85%``: write 0.85), dashes used for zero (``-``, ``—``), words,
-      ``nan`` and ``inf``.
-
-    Parameters
-    ----------
-    text
-        The cell's text.
-
-    Returns
-    -------
-    float or None
-    """
-    s = text.strip(_SPACES + "\t\r\n")
-    if not s:
-        return None
-    if _PLAIN.fullmatch(s):
-        return float(s)
-    if _DECIMAL_COMMA.fullmatch(s):
-        whole, frac = s.lstrip("+-").split(",")
-        if len(frac) == 3 and whole.strip("0") != "":
-            return None  # "12,500": thousands or decimal? ambiguous
-        return float(s.replace(",", "."))
-    if _GROUPED.fullmatch(s):
-        return float(re.sub(f"[{_SPACES}]", "", s).replace(",", "."))
-    return None
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    """A cell's text quoted for a message, cut to ``limit`` characters (a cell may hold 32 767)."""
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
-
-
-def _why_not_number(text: str) -> str:
-    s = text.strip(_SPACES + "\t\r\n")
-    shown = _clip(text)
-    low = s.casefold()
-    if low in ("nan", "+nan", "-nan", "na", "n/a", "null", "none"):
-        return f"{shown} is a missing value, not a number; kpilab never treats it as zero"
-    if low.lstrip("+-") in ("inf", "infinity"):
-        return f"{shown} is not a finite number"
-    if s in ("-", "—", "–"):
-        return f"{shown} is a dash, not a number; write 0 if it means zero"
-    if _DECIMAL_COMMA.fullmatch(s):
-        return (f"{shown} is ambiguous: 12,500 may mean twelve thousand five hundred or "
-                f"twelve and a half; write 12500 or 12,5")
-    if _DOTTED.fullmatch(s):
-        return (f"{shown} is ambiguous in a column of money or counts: a dot before three digits may "
-                f"separate thousands ({s.replace('.', '')}) or mark decimals; write {s.replace('.', '')} "
-                f"if it is thousands")
-    if "," in s and "." in s:
-        return f"{shown} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
-    if s.endswith("%"):
-        return f"{shown} is a percentage; write it as a fraction (85% -> 0.85)"
-    return f"{shown} is not a number; {_NUMBER_HELP}"
-
-
-def _dotted_thousands(text: str) -> bool:
-    """``"1.234"``, ``"12.500"``: a dot before exactly three digits, after 1-3 digits (not 0)."""
-    return _DOTTED.fullmatch(text.strip(_SPACES + "\t\r\n")) is not None
-
-
-def _to_numbers(values: pd.Series, whole_units: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Numbers from a column of any dtype.
-
-    Returns ``(numbers, empty, bad)``: floats (NaN where empty or bad), a mask
-    of empty cells (None, NaN, '' or spaces) and a mask of cells that are not
-    numbers by the rule of :func:`parse_number` (booleans and dates included).
-
-    ``whole_units``: the column holds money or counts, so a text cell such as
-    ``"12.500"`` is ambiguous (twelve thousand five hundred with a dot between
-    thousands, or twelve and a half) and is reported, as ``"12,500"`` is
-    everywhere: money has two decimals and counts none, so such a cell is never
-    a plain decimal there.
-
-    Fast path: numeric dtypes directly; text through ``pandas.to_numeric`` (C)
-    and only the cells it cannot read as a finite number (empty cells, "12 500",
-    "12500,5", words...) go through the Python rule one by one.
-    """
-    n = len(values)
-    none = np.zeros(n, bool)
-    if pd.api.types.is_bool_dtype(values.dtype) or values.dtype.kind == "c":  # true/false, complex numbers
-        return np.full(n, np.nan), none, ~none
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        arr = values.to_numpy(dtype=float, na_value=np.nan)
-        return arr, np.isnan(arr), none
-    if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
-        empty = values.isna().to_numpy()
-        return np.full(n, np.nan), empty, ~empty       # dates, timedeltas...: not numbers
-
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("integer", "floating", "mixed-integer-float", "decimal", "empty"):
-        arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        return arr, np.isnan(arr), none
-    out = np.full(n, np.nan)
-    bad = none.copy()
-    empty = values.isna().to_numpy().copy()  # written below: never a read-only view
-    if kind == "string":
-        fast = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        # Finite results of the C reader are plain numerals (it also reads 'inf'
-        # and 'nan', which are not finite and go to the slow path below).
-        ok = np.isfinite(fast)
-        if whole_units:  # only a fractional value under 1000 can be a dotted thousands group
-            suspect = np.flatnonzero(ok & (np.abs(fast) < 1000) & (fast != np.floor(fast)))
-            if suspect.size:
-                raw = values.to_numpy(dtype=object)
-                dotted = [i for i in suspect if isinstance(raw[i], str) and _dotted_thousands(raw[i])]
-                ok[dotted] = False
-                bad[dotted] = True
-        out[ok] = fast[ok]
-        todo = np.flatnonzero(~ok & ~empty & ~bad)
-    else:                                       # mixed cells, e.g. from a messy workbook
-        todo = np.flatnonzero(~empty)
-    obj = values.to_numpy(dtype=object)
-    for i in todo:                              # only cells in an unusual format
-        v = obj[i]
-        if isinstance(v, str):
-            if not v.strip(_SPACES + "\t\r\n"):
-                empty[i] = True
-                continue
-            num = None if whole_units and _dotted_thousands(v) else parse_number(v)
-        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-            num = float(v)
-        else:
-            num = None
-        if num is None:
-            bad[i] = True
-        else:
-            out[i] = num
-    return out, empty, bad
+def __getattr__(name: str) -> object:
+    if name == "_TOTAL_WORDS":  # the words of a total row, read from client_words.yaml on first use
+        return total_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- validation
-
-def _show(raw: object) -> str:
-    """A cell as the user typed it: -1.5, inf, 'abc' (never np.float64(-1.5))."""
-    if isinstance(raw, (np.generic,)):
-        raw = raw.item()
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return _clip(raw) if isinstance(raw, str) else _clip(str(raw))[1:-1]
-
-
-def _problem_text(kind: str, column: str, raw: object) -> str:
-    if kind == "missing":
-        return (f"empty cell in {column}; a metric must be a number and kpilab never treats an "
-                f"empty cell as zero (write 0 if it is zero)")
-    if kind == "bad":
-        return _why_not_number(raw) if isinstance(raw, str) else (
-            f"{_show(raw)} ({type(raw).__name__}) is not a number")
-    shown = _show(raw)
-    if kind == "nonfinite":
-        return f"{shown} is not a finite number"
-    if kind == "negative":
-        return f"{shown} is negative; every metric must be >= 0"
-    if kind == "not_integer":
-        return f"{shown} is not a whole number >= 0 (scenario numbers are 0, 1, 2...)"
-    raise AssertionError(kind)
-
-
-def _whole_units(name: str) -> bool:
-    """A column of money or counts (``revenue``, ``calls``, ``plan_deals``, ``base``): never three decimals."""
-    from ..metrics import unit
-
-    metric = name[5:] if name.startswith("plan_") else name
-    return name in OVERRIDE_COLUMNS or unit(metric) in ("money", "count")
-
-
-def _is_numeric_column(name: str, required: set[str]) -> bool:
-    return (name in required or name in KNOWN_METRICS or name in OVERRIDE_COLUMNS
-            or name.startswith("plan_"))
-
 
 def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Factorise a column: codes per row (-1 for NaN/None) and unique values.
@@ -307,8 +105,8 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     ``required`` column present; then, cell by cell, reporting the first
     problem in file order (row, then column left to right):
 
-    - ``rep_id`` / ``period`` empty (a row whose ``rep_id`` reads a total word
-      (``Total``...) is reported as a total row; a fully empty row as a blank
+    - ``rep_id`` / ``period`` empty (a row whose ``rep_id`` reads ``Total``,
+      ``Grand total`` or their Russian twins, ``kpilab/i18n/client_words.yaml``, is reported as a total row; a fully empty row as a blank
       line);
     - in numeric columns (``required``, the known metrics such as ``calls`` or
       ``revenue``, ``plan_<metric>``, ``base``, ``target_bonus``): a value that
@@ -410,13 +208,15 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
             continue
         nonfinite = ~empty & ~bad & ~np.isfinite(nums)
         negative = ~empty & ~bad & np.isfinite(nums) & (nums < 0)
-        optional = c in OVERRIDE_COLUMNS or c.startswith("plan_") or (empty_metrics_ok and c not in required_set)
+        # a scenario number is a key, never optional (an empty one would become a garbage int64)
+        optional = c != "scenario" and (c in OVERRIDE_COLUMNS or c.startswith("plan_")
+                                        or (empty_metrics_ok and c not in required_set))
         missing = empty & (not optional)
         cell_bad[c] = (nums, missing, bad, nonfinite, negative)
 
     # Blank lines and total rows are row-level problems reported on rep_id.
     rep_lower = rep_text.fillna("").astype(str).str.casefold().str.rstrip(":. ")
-    total_row = rep_lower.isin(_TOTAL_WORDS).to_numpy()
+    total_row = rep_lower.isin(total_words()).to_numpy()
     findings: list[tuple[np.ndarray, str, str]] = [
         (all_empty, "rep_id", "blank"),
         (total_row & ~all_empty, "rep_id", "total"),
@@ -497,339 +297,6 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     return out
 
 
-# --------------------------------------------------------------------------- files
-
-def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) -> pd.DataFrame:
-    """Read a CSV keeping every line (blank ones too) so row numbers stay exact.
-
-    Text columns (``rep_id``, ``period``, ``role``, ``team``, ``archetype``
-    after the mapping) are read as text, so ``2026-01`` or ``007`` stay as
-    written; other columns are parsed by pandas' C reader, and a column it
-    cannot read as numbers stays text for :func:`validate_team` to check.
-    Only a truly empty field is missing (``NA``, ``nan``, ``-`` stay text and
-    are reported).
-    """
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
-                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
-    text = _decode_table(path.read_bytes(), path)
-    head_lines = text.split("\n", header_row)
-    if len(head_lines) < header_row or not head_lines[header_row - 1].strip():
-        raise DataError("no header line", file=str(path), row=header_row)
-    head = head_lines[header_row - 1].rstrip("\r")
-    counts = {sep: head.count(sep) for sep in (";", "\t", ",")}
-    sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
-    try:
-        names = next(csv.reader([head], delimiter=sep))
-    except csv.Error as exc:
-        raise DataError(f"cannot split the header line: {exc}", file=str(path), row=header_row) from None
-    seen: set[str] = set()
-    for name in names:  # pandas would rename a second 'calls' to 'calls.1' without a word
-        if name.strip() in seen:
-            raise DataError(f"column {name.strip()!r} appears twice in the header", file=str(path),
-                            row=header_row, column=name.strip())
-        seen.add(name.strip())
-    mapping = {str(k).strip(): v for k, v in (columns or {}).items()}
-    # Text columns stay text; money and count columns are read as text too, so that "12.500" (a dot
-    # between thousands) is seen as written and refused as ambiguous, not read as twelve and a half.
-    text_cols = {h for h in names if mapping.get(h.strip(), h.strip()) in TEXT_COLUMNS
-                 or _whole_units(str(mapping.get(h.strip(), h.strip())))}
-    n_lines = text.count("\n") + 1
-    if n_lines > MAX_ROWS + header_row or n_lines * len(names) > MAX_CELLS:
-        raise DataError(f"the table has {n_lines:,} lines of {len(names)} columns, over kpilab's limit of "
-                        f"{MAX_ROWS:,} rows or {MAX_CELLS:,} cells; split it", file=str(path))
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                            skiprows=header_row - 1, header=0, engine="c")
-    except pd.errors.ParserError as exc:  # e.g. a row with more fields than the header
-        line = re.search(r"line (\d+)", str(exc))
-        row = int(line.group(1)) + header_row - 1 if line else None
-        found = re.search(r"saw (\d+)", str(exc))
-        saw = f": it has {found.group(1)} fields" if found else ""
-        raise DataError(f"cannot split this line into the header's {len(names)} columns{saw} "
-                        f"(kpilab does not guess which column is which)", file=str(path), row=row) from None
-    if not isinstance(frame.index, pd.RangeIndex):
-        # Every data row has more fields than the header: pandas would silently make the first
-        # column(s) the index and shift every column by one (reps read as periods).
-        extra = frame.index.nlevels
-        raise DataError(f"this line has {len(names) + extra} fields but the header has {len(names)} columns, "
-                        f"so every column would shift by {extra}; kpilab does not guess which column is "
-                        f"which: fix the header or the delimiter", file=str(path), row=header_row + 1)
-    return frame
-
-
-def _decode_table(raw: bytes, path: Path) -> str:
-    """A CSV's text: UTF-16 with a byte-order mark, UTF-8 (with or without BOM) or Windows-1251;
-    line endings of any system (CR LF, LF, or the old Mac's CR alone) become LF."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise DataError(msg("errors.table_encoding"), file=str(path)) from None
-    elif b"\x00" in raw:
-        raise DataError(msg("errors.table_nul"), file=str(path))
-    else:
-        for enc in ("utf-8-sig", "cp1251"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # a byte Windows-1251 leaves undefined (0x98)
-            raise DataError(msg("errors.table_encoding"), file=str(path))
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-# The end of a row (</row>, or an empty <row .../>), with any namespace prefix; and a run of text
-# between two tags longer than any cell kpilab reads (in bytes: up to 4 per character in UTF-8).
-_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>|<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*/>")
-_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
-_LONG_TEXT = re.compile(rb">[^<>]{%d,}" % (4 * MAX_CELL_CHARS + 1))
-
-
-def _sheet_prescan(path: Path, member: str, title: str) -> None:
-    """Count a sheet's rows and look for an over-long text at C speed, before any XML is parsed.
-
-    A 50 MB workbook can hold 4 million rows; parsing them before saying no took minutes.
-    The bytes are searched with two regular expressions, a megabyte at a time (a few seconds for
-    the largest sheet kpilab accepts), so an oversized sheet is refused before any work starts.
-    """
-    import zipfile
-
-    rows = 0
-    carry = b""
-    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-        first = True
-        while True:
-            chunk = stream.read(1 << 20)
-            if first:  # the sheet's own <dimension ref="A1:W4000001"/> says it at once
-                first = False
-                dim = _DIMENSION.search(chunk[:65536])
-                if dim and int(dim.group(1)) > MAX_ROWS + 1:
-                    raise DataError(f"sheet {title!r} holds {int(dim.group(1)):,} rows, more than kpilab's limit "
-                                    f"of {MAX_ROWS:,} for one table; split it", file=str(path))
-            buf = carry + chunk
-            cut = buf.rfind(b">") + 1 if chunk else len(buf)
-            body, carry = buf[:cut], buf[cut:]
-            rows += len(_ROW_END.findall(body))
-            if rows > MAX_ROWS + 1:
-                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows, kpilab's limit for one "
-                                f"table; split it", file=str(path))
-            if _LONG_TEXT.search(body) or len(carry) > 4 * MAX_CELL_CHARS:
-                raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path))
-            if not chunk:
-                break
-
-
-def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[list[int], list[str]]:
-    """Stream a sheet's XML once: the hidden rows, and the formula cells with no saved result.
-
-    openpyxl's read-only reader returns neither (a hidden row reads like any
-    other; a formula never calculated reads as an empty cell), and both would
-    pay the wrong person silently. It also counts rows and cells, so a sheet
-    over :data:`MAX_ROWS` / :data:`MAX_CELLS` is refused before openpyxl
-    builds a single row (this C-speed pass is several times faster).
-    """
-    import zipfile
-    from xml.etree.ElementTree import iterparse
-
-    _sheet_prescan(path, member, title)
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    hidden: list[int] = []
-    uncached: list[str] = []
-    row_no = 0
-    n_rows = n_cells = 0
-    sheet_data = None
-    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-        for event, el in iterparse(stream, events=("start", "end")):
-            tag = el.tag
-            if event == "start":
-                if tag == ns + "sheetData":
-                    sheet_data = el
-                continue
-            if tag == ns + "c":
-                n_cells += 1
-                formula = el.find(ns + "f")
-                if formula is not None and el.get("t") != "str":
-                    value = el.find(ns + "v")
-                    if value is None or not (value.text or "").strip():
-                        uncached.append(el.get("r") or "?")
-                el.clear()
-            elif tag == ns + "row":
-                row_no = int(float(el.get("r", row_no + 1)))
-                if el.get("hidden") in ("1", "true") and row_no > header_row and len(el):
-                    hidden.append(row_no)
-                el.clear()
-                if sheet_data is not None:
-                    sheet_data.clear()  # keep memory flat: finished rows are not needed
-                n_rows += 1
-                if n_rows > MAX_ROWS + header_row or n_cells > MAX_CELLS:
-                    raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} "
-                                    f"cells, kpilab's limit for one table; split it", file=str(path))
-    return hidden, uncached
-
-
-def _check_workbook_size(path: Path) -> None:
-    """Refuse a workbook that would expand past :data:`MAX_XLSX_EXPANDED_BYTES` before reading a cell."""
-    import zipfile
-
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
-                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
-    if expanded > MAX_XLSX_EXPANDED_BYTES:
-        raise DataError(f"the workbook expands to {expanded / 2**20:,.0f} MB of XML, over kpilab's limit of "
-                        f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB; save the data sheet alone as CSV",
-                        file=str(path))
-    _check_shared_strings(path)
-
-
-def _check_shared_strings(path: Path) -> None:
-    """Refuse a workbook with a text cell over :data:`MAX_CELL_CHARS` before openpyxl reads it.
-
-    openpyxl loads every shared string into memory, even in read-only mode; a
-    1 MB file can hold one cell of a gigabyte. This pass streams the XML with
-    expat, counting characters per ``<t>`` without keeping them.
-    """
-    import zipfile
-    from xml.parsers import expat
-
-    name = "xl/sharedStrings.xml"
-    state = {"depth": 0, "length": 0, "index": -1}
-
-    class _TooLong(Exception):
-        pass
-
-    def start(tag: str, _attrs: object) -> None:
-        local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-        if local == "si":
-            state["index"] += 1
-            state["length"] = 0
-        elif local == "t":
-            state["depth"] += 1
-
-    def end(tag: str) -> None:
-        if tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] == "t":
-            state["depth"] -= 1
-
-    def chars(data: str) -> None:
-        if state["depth"] > 0:
-            state["length"] += len(data)
-            if state["length"] > MAX_CELL_CHARS:
-                raise _TooLong()
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if name not in archive.namelist():
-                return
-            parser = expat.ParserCreate()
-            parser.StartElementHandler, parser.EndElementHandler = start, end
-            parser.CharacterDataHandler = chars
-            with archive.open(name) as stream:
-                while chunk := stream.read(1 << 20):
-                    parser.Parse(chunk, False)
-                parser.Parse(b"", True)
-    except _TooLong:
-        raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path)) from None
-    except (zipfile.BadZipFile, OSError, ValueError, expat.ExpatError) as exc:
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
-
-
-def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
-    """The sheet asked for; else the only visible sheet; else an error listing the sheets."""
-    names = wb.sheetnames  # type: ignore[attr-defined]
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise DataError(f"no sheet number {sheet} (0-based); sheets: {', '.join(names)}", file=str(path))
-        return wb[names[sheet]]  # type: ignore[index]
-    if sheet is not None:
-        if sheet not in names:
-            raise DataError(f"no sheet {sheet!r}; sheets: {', '.join(names)}", file=str(path))
-        return wb[sheet]  # type: ignore[index]
-    visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]  # type: ignore[attr-defined]
-    if len(visible) == 1:
-        return visible[0]
-    listed = ", ".join(f"{n!r}" + ("" if wb[n].sheet_state == "visible" else " (hidden)")  # type: ignore[index]
-                       for n in names)
-    raise DataError(f"the workbook has {len(visible)} visible sheets, so which one holds the data is "
-                    f"ambiguous; name it with --sheet (load_team(sheet=...)); sheets: {listed}", file=str(path))
-
-
-def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
-               skip: frozenset[int] = frozenset()) -> pd.DataFrame:
-    import openpyxl
-
-    _check_workbook_size(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException...
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
-    try:
-        ws = _pick_sheet(wb, sheet, path)
-        member = getattr(ws, "_worksheet_path", None)
-        title = ws.title  # type: ignore[attr-defined]
-        if member:
-            try:
-                hidden, uncached = _sheet_scan(path, member.lstrip("/"), header_row, title)
-            except (SyntaxError, KeyError, OSError, ValueError) as exc:  # ParseError is a SyntaxError
-                if isinstance(exc, DataError):
-                    raise
-                raise DataError(f"cannot read sheet {title!r}: {exc}", file=str(path)) from None
-            hidden = [r for r in hidden if r not in skip]
-            uncached = [c for c in uncached if int(re.sub(r"\D", "", c) or 0) not in skip]
-            if uncached:
-                more = f" (and {len(uncached) - 1} more)" if len(uncached) > 1 else ""
-                raise DataError(f"cell {uncached[0]}{more} of sheet {title!r} holds a formula with no saved "
-                                f"result (the file was written by a program that does not calculate); open "
-                                f"and save it in Excel or LibreOffice, or paste the values", file=str(path),
-                                row=int(re.sub(r"\D", "", uncached[0]) or 0) or None)
-            if hidden:
-                more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
-                raise DataError(f"row {hidden[0]}{more} of sheet {title!r} is hidden; kpilab does not pay or "
-                                f"drop hidden rows silently: unhide or delete it (load_team: skip_rows=[...])",
-                                file=str(path), row=hidden[0])
-        rows: list[tuple[object, ...]] = []
-        cells = 0
-        for r in ws.iter_rows(min_row=header_row, values_only=True):  # type: ignore[attr-defined]
-            rows.append(r)
-            cells += len(r)
-            if len(rows) > MAX_ROWS + 1 or cells > MAX_CELLS:
-                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, "
-                                f"kpilab's limit for one table; split it", file=str(path))
-    finally:
-        wb.close()
-    if not rows:
-        raise DataError("the sheet is empty", file=str(path), row=header_row)
-    header = list(rows[0])
-    width = max((len(r) for r in rows), default=0)
-    header += [None] * (width - len(header))
-    body = [list(r) + [None] * (width - len(r)) for r in rows[1:]]
-    cols: dict[str, list[object]] = {}
-    for j in range(width):
-        values = [r[j] for r in body]
-        h = header[j]
-        name = "" if h is None else str(h).strip()
-        if not name:
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue            # an unused, formatted column
-            first = next(k for k, v in enumerate(values) if v is not None)
-            raise DataError("a column without a header holds data", file=str(path),
-                            row=header_row + 1 + first, column=openpyxl.utils.get_column_letter(j + 1))
-        if name in cols:
-            raise DataError(f"column {name!r} appears twice in the header", file=str(path),
-                            row=header_row, column=name)
-        cols[name] = values
-    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in cols.items()})
-
 
 def _dates_in_period(frame: pd.DataFrame, source: str, rows: np.ndarray,
                      period_format: str | None) -> None:
@@ -863,7 +330,7 @@ def load_team(path: str | Path, sheet: str | int | None = None,
         Excel sheet name or 0-based number; default the first sheet.
     columns
         The client's headers to contract names, e.g. ``{"Manager": "rep_id",
-        "Month": "period", "Calls": "calls"}``. Headers are compared after
+        "Month": "period", "Calls": "calls"}`` (a Russian export's headers alike). Headers are compared after
         stripping surrounding spaces. A mapped header missing from the file, or
         two headers ending up with one name, is an error. Unmapped columns keep
         their header (and are kept in the result).
@@ -912,8 +379,8 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     else (``12,500``, ``12 500 ₽``, ``85%``, ``-``, ``n/a``) is an error,
     never a guess.
 
-    **Total rows, blank lines.** A row whose rep reads a total word (``Total``,
-    ``Grand total``...; the list of every language is ``kpilab/i18n/client_words.yaml``) is reported as a total row; remove it or pass
+    **Total rows, blank lines.** A row whose rep reads ``Total``, ``Grand total``
+    or their Russian twins (:func:`kpilab.data.columns.total_words`) is reported as a total row; remove it or pass
     ``skip_rows=[its row]``. A blank line inside the table is an error unless
     ``drop_blank_rows=True``.
 
@@ -927,17 +394,9 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     source = str(path)
     if not p.exists():
         raise DataError("file not found", file=source)
-    suffix = p.suffix.lower()
     if header_row < 1:
         raise DataError(f"header_row must be >= 1, got {header_row}", file=source)
-    if suffix in (".csv", ".txt", ".tsv"):
-        frame = _read_csv(p, header_row, columns)
-    elif suffix in (".xlsx", ".xlsm"):
-        frame = _read_xlsx(p, sheet, header_row, frozenset(int(r) for r in skip_rows))
-    elif suffix == ".xls":
-        raise DataError("old .xls workbooks are not supported; save it as .xlsx", file=source)
-    else:
-        raise DataError(f"unknown file type {suffix!r}; use .csv or .xlsx", file=source)
+    frame = read_table(p, sheet, header_row, columns, frozenset(int(r) for r in skip_rows))
 
     frame.columns = [str(c).strip() for c in frame.columns]
     for name in frame.columns:

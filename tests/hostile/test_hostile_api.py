@@ -151,3 +151,11 @@ def test_mixed_latin_and_cyrillic_names_are_found() -> None:
     assert mixed_script("r\u0435venue") == ("revenue", "\u0435", 2)
     assert mixed_script("\u043f\u0440\u0435\u043c\u0438\u044f") is None  # all Cyrillic is a fine name
     assert mixed_script("revenue") is None
+
+
+def test_an_empty_scenario_number_is_refused_even_when_empty_metrics_are_allowed() -> None:
+    """Found by the fuzz: the CLI's empty_metrics_ok made an empty scenario an int64 of -2**63."""
+    team = pd.DataFrame({"rep_id": ["A", "B"], "period": ["2026-01"] * 2, "scenario": ["1", ""],
+                         "calls": ["1", "2"]})
+    with pytest.raises(DataError, match="row 3, rep B, period 2026-01, column scenario: empty cell"):
+        kpilab.validate_team(team, empty_metrics_ok=True)
