@@ -20,8 +20,7 @@ import pandas as pd
 
 from ..engine import evaluate
 from ..errors import KpilabError
-from ..plan import (Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
-                    TeamBonus)
+from ..plan import Bonus, Condition, Curve, Gate, Penalty, Plan, Scheme
 from ..i18n import fmt_number, fmt_percent, t
 from ..metrics import MANDATORY_ACTIVITY
 from . import gaming
@@ -107,23 +106,14 @@ def _gate_values(plan: Plan) -> dict[str, float]:
 
 def _value_span(plan: Plan, metric: str) -> float:
     """Upper end of the sweep for a metric read as a raw value."""
-    xs: list[float] = []
-    for c in plan.components:
-        if isinstance(c, (Bonus,)) and c.metric == metric and c.basis == "value":
-            xs.extend(c.curve.xs)
-        if isinstance(c, Scorecard):
-            xs.extend(x for k in c.kpis if k.metric == metric and k.basis == "value" for x in k.curve.xs)
-        if isinstance(c, Penalty) and c.metric == metric:
-            xs.append(c.free + (c.cap / c.per_unit if c.cap else 10.0))
-        if isinstance(c, Commission) and c.metric == metric:
-            xs.extend(t.start for t in c.tiers)
+    xs: list[float] = [x for c in plan.components for x in c.value_marks(metric)]  # each kind knows its marks
     xs.extend(x for m in plan.modifiers if m.metric == metric and m.basis == "value" for x in m.curve.xs)
     xs.extend(v for m, v in _gate_values(plan).items() if m == metric)
     return max(2.0, 2.0 * max(xs)) if xs else 2.0
 
 
 def _targets(plan: Plan) -> dict[str, float]:
-    metrics = plan.attainment_metrics() | {c.metric for c in plan.components if isinstance(c, TeamBonus)}
+    metrics = plan.attainment_metrics() | {m for c in plan.components for m in c.team_metrics()}
     return {m: float(plan.targets.get(m, 1.0)) for m in metrics}
 
 
@@ -140,8 +130,8 @@ def _typical(plan: Plan) -> dict[str, float]:
         elif m in gates:
             out[m] = gates[m]
         else:
-            pens = [c for c in plan.components if isinstance(c, Penalty) and c.metric == m]
-            out[m] = min(p.free for p in pens) if pens else 1.0
+            implied = [v for c in plan.components if (v := c.typical_value(m)) is not None]  # a penalty's free units
+            out[m] = min(implied) if implied else 1.0
     # a gate on an attainment metric above 100 % must still open at 'typical'
     return out
 
@@ -219,10 +209,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _component_metrics(comp: Any) -> list[str]:
-    if isinstance(comp, Scorecard):
-        return [k.metric for k in comp.kpis]
-    return [comp.metric]
+def _component_metrics(comp: Any) -> set[str]:
+    return comp.metrics()
 
 
 def _kind_of(metric: str) -> str:
@@ -254,7 +242,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
     findings: list[Finding] = []
     caps: dict[str, float] = {}
     targets = _targets(plan)
-    comps = [c for c in plan.components if not isinstance(c, Penalty)]
+    comps = [c for c in plan.components if not c.deduction]
     thr = cliff_share * ref
     for metric in sorted(plan.metrics_needed()):
         curve = payout_curve(plan, metric)
@@ -328,39 +316,26 @@ def _reference(plan: Plan) -> float:
     if not plan.components:
         return 0.0
     at = payout_curve(plan, None, np.array([1.0]))
-    earned = [c.name for c in plan.components if not isinstance(c, Penalty)]
+    earned = [c.name for c in plan.components if not c.deduction]
     return float(at[earned].sum(axis=1).iloc[0]) if earned else 0.0
 
 
 def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
     """Activity KPIs against sales along the whole range (every metric at x of plan, x = 0.5 .. 2)."""
-    from ..curves import curve_values
-
     xs = np.round(np.arange(0.5, 2.0001, 0.05), 10)
     curve = payout_curve(plan, None, xs)
     money_ = {"activity": np.zeros(xs.size), "sales": np.zeros(xs.size)}
     names: dict[str, list[str]] = {"activity": [], "sales": []}
     for comp in plan.components:
-        if isinstance(comp, Penalty):
+        if comp.deduction:
             continue
         pay = curve[comp.name].to_numpy(float)
-        if isinstance(comp, Scorecard):
-            parts = np.vstack([k.weight * curve_values(k.curve, xs if k.basis == "attainment"
-                                                       else xs * float(plan.targets.get(k.metric, 1.0)))
-                               for k in comp.kpis])
-            tot = parts.sum(axis=0)
-            shares = np.divide(parts, tot, out=np.zeros_like(parts), where=tot > 0)
-            for k, sh in zip(comp.kpis, shares):
-                kind = _kind_of(k.metric)
-                if kind in money_:
-                    money_[kind] += pay * sh
-                    if comp.name not in names[kind]:
-                        names[kind].append(comp.name)
-        else:
-            kind = _kind_of(comp.metric)
+        for metric, share in comp.metric_shares(xs, plan.targets):  # a scorecard splits its pay among its KPIs
+            kind = _kind_of(metric)
             if kind in money_:
-                money_[kind] += pay
-                names[kind].append(comp.name)
+                money_[kind] += pay * share
+                if comp.name not in names[kind]:
+                    names[kind].append(comp.name)
     over = money_["activity"] > money_["sales"] + _EPS
     if not over.any() or not names["activity"]:
         return []
@@ -370,7 +345,7 @@ def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
     k = int(np.flatnonzero(pick)[np.argmax((money_["activity"] - money_["sales"])[pick])])
     comp = ", ".join(f"{prefix}{n}" for n in names["activity"])
     act, sales = float(money_["activity"][k]), float(money_["sales"][k])
-    metrics = ",".join(sorted({m for c in plan.components if not isinstance(c, Penalty)
+    metrics = ",".join(sorted({m for c in plan.components if not c.deduction
                                for m in _component_metrics(c) if m in ACTIVITY_METRICS}))
     return [Finding(comp, "activity_outweighs_sales", metrics, float(xs[k]), act / sales if sales > 0 else np.inf,
                     "warning" if at_plan.any() else "info",

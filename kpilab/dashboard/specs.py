@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine.explain import component_title, plan_title
 from ..i18n import label, t
-from ..plan import Bonus, Commission, Penalty, Plan, Scorecard, TeamBonus
+from ..plan import Plan, Tunable
 
 __all__ = ["ControlSpec", "control_specs", "section_title", "control_class", "name_of", "words", "plan_name"]
 
@@ -142,51 +142,31 @@ def _applies_text(applies: Any, lang: str, plan: Plan) -> str:
     return ", ".join(component_title(by_name[n], lang, plan) if n in by_name else name_of(n, lang) for n in applies)
 
 
-def _component_specs(i: int, comp: Any, cd: Mapping[str, Any], lang: str) -> list[ControlSpec]:
-    p = f"components[{i}]"
-    sec = f"component:{i}"
-    specs: list[ControlSpec] = []
-    if "share" in cd:
-        specs.append(ControlSpec(f"{p}.share", sec, words("share", lang), 0.0, max(1.0, 2 * cd["share"]), 0.01, ".0%"))
-    elif "amount" in cd:
-        specs.append(_money_spec(f"{p}.amount", sec, words("amount", lang), cd["amount"]))
-    if isinstance(comp, (Bonus, TeamBonus)):
-        by_value = getattr(comp, "basis", "attainment") == "value"
-        specs += _curve_specs(f"{p}.curve", sec, cd["curve"], by_value, comp.metric, lang)
-    elif isinstance(comp, Scorecard):
-        if len(comp.kpis) > 1:
-            for kpi in comp.kpis:
-                specs.append(ControlSpec(f"{p}.kpis.{kpi.metric}.weight", sec,
-                                         words("weight", lang, metric=name_of(kpi.metric, lang)), 0.0, 1.0, 0.01,
-                                         ".0%"))
-        if "index_curve" in cd:
-            specs += _curve_specs(f"{p}.index_curve", sec, cd["index_curve"], True, "index", lang)
-    elif isinstance(comp, Commission):
-        on_attainment = comp.tiers_on == "attainment"
-        if comp.rate is not None:
-            specs.append(ControlSpec(f"{p}.rate", sec, words("rate", lang), 0.0, _upto(comp.rate, 0.1), 0.001, ".1%"))
-        for j, tier in enumerate(comp.tiers):
-            row = f"{p}.tiers[{j}]"
-            text = words("tier_from", lang, n=j + 1)
-            if on_attainment:
-                specs.append(ControlSpec(f"{row}.from", sec, text, 0.0, _upto(tier.start, 2.0), 0.01, ".0%", row=row))
-            else:
-                low, high, step = _money(tier.start, at_least=1_000_000.0)
-                specs.append(ControlSpec(f"{row}.from", sec, text, low, high, step, ",.0f", row=row))
-            specs.append(ControlSpec(f"{row}.rate", sec, words("tier_rate", lang), 0.0, _upto(tier.rate, 0.1), 0.001,
-                                     ".1%", row=row))
-        if comp.cap is not None:
-            specs.append(_money_spec(f"{p}.cap", sec, words("component_cap", lang), comp.cap))
-    elif isinstance(comp, Penalty):
-        low, high, step = _money(comp.per_unit, at_least=5_000.0)
-        specs.append(ControlSpec(f"{p}.per_unit", sec,
-                                 words("per_unit", lang, metric=name_of(comp.metric, lang).lower()),
-                                 low, high, max(step, 50.0), ",.0f"))
-        if "free" in cd:
-            specs.append(ControlSpec(f"{p}.free", sec, words("free", lang), 0.0, _upto(comp.free, 20.0), 1.0, ".0f"))
-        if comp.cap is not None:
-            specs.append(_money_spec(f"{p}.cap", sec, words("fine_cap", lang), comp.cap))
-    return specs
+def _tunable_specs(tunable: Tunable, p: str, sec: str, lang: str) -> list[ControlSpec]:
+    """The controls of one tunable number of a component (its kind says which: :meth:`ComponentKind.tunables`)."""
+    path = f"{p}.{tunable.path}"
+    if tunable.scale == "curve":
+        return _curve_specs(path, sec, tunable.value, tunable.by_value, tunable.metric, lang)
+    row = f"{p}.{tunable.row}" if tunable.row else None
+    fields: dict[str, Any] = {} if tunable.n is None else {"n": tunable.n}
+    if tunable.metric is not None:
+        name = name_of(tunable.metric, lang)
+        fields["metric"] = name.lower() if tunable.lower else name
+    text, v = words(tunable.text, lang, **fields), tunable.value
+    if tunable.scale == "money":
+        low, high, step = _money(v, at_least=tunable.at_least)
+        return [ControlSpec(path, sec, text, low, high, step, ",.0f", row=row)]
+    low, high, step, fmt = {"share": (0.0, max(1.0, 2 * v), 0.01, ".0%"),
+                            "rate": (0.0, _upto(v, 0.1), 0.001, ".1%"),
+                            "weight": (0.0, 1.0, 0.01, ".0%"),
+                            "attainment": (0.0, _upto(v, 2.0), 0.01, ".0%"),
+                            "count": (0.0, _upto(v, 20.0), 1.0, ".0f")}[tunable.scale]
+    return [ControlSpec(path, sec, text, low, high, step, fmt, row=row)]
+
+
+def _component_specs(i: int, comp: Any, lang: str) -> list[ControlSpec]:
+    return [spec for tunable in comp.tunables() for spec in _tunable_specs(tunable, f"components[{i}]",
+                                                                          f"component:{i}", lang)]
 
 
 def control_specs(plan: Plan, lang: str = "en") -> list[ControlSpec]:
@@ -196,8 +176,8 @@ def control_specs(plan: Plan, lang: str = "en") -> list[ControlSpec]:
         _money_spec("base", "section_pay", words("base", lang), plan.base),
         _money_spec("target_bonus", "section_pay", words("target_bonus", lang), plan.target_bonus),
     ]
-    for i, (comp, cd) in enumerate(zip(plan.components, d["components"])):
-        specs += _component_specs(i, comp, cd, lang)
+    for i, comp in enumerate(plan.components):
+        specs += _component_specs(i, comp, lang)
     for i, gd in enumerate(d.get("gates", [])):
         names = _applies_text(gd["applies_to"], lang, plan)
         for path, op, metric, value in _leaf_conditions(gd["when"], f"gates[{i}].when"):

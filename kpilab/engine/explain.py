@@ -94,10 +94,27 @@ def describe_curve(curve: Curve, x: float, percent: bool) -> str:
 
 
 
-def _amount_words(comp: Any, amount: float, currency: str) -> str:
-    if comp.amount is not None:
-        return f"amount {_money(amount)} {currency}"
-    return f"share {comp.share:g} × target bonus = {_money(amount)} {currency}"
+class _TraceWords:
+    """How the trace table words one row's numbers (:class:`kpilab.plan.kinds.TraceWords`)."""
+
+    def __init__(self, cols: _Columns, currency: str) -> None:
+        self.cols = cols
+        self.currency = currency
+
+    def reading(self, metric: str, basis: str, x: float) -> str:
+        if basis == "value":
+            return f"{metric} = {_num(x)} (raw value)"
+        fact, target = float(self.cols.facts[metric][0]), float(self.cols.targets[metric][0])
+        return f"{metric} {_num(fact)} / plan {_num(target)} = {x:.1%}"
+
+    def curve(self, curve: Curve, x: float, percent: bool) -> str:
+        return describe_curve(curve, x, percent)
+
+    def money(self, value: float) -> str:
+        return _money(value)
+
+    def number(self, value: float) -> str:
+        return _num(value)
 
 
 def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[dict[str, Any]],
@@ -109,85 +126,17 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
     def add(step: str, item: str, detail: str, amount: float | None = None) -> None:
         lines.append((step, item, detail, amount))
 
-    def attainment_words(metric: str, basis: str, x: float) -> str:
-        if basis == "value":
-            return f"{metric} = {_num(x)} (raw value)"
-        fact, target = float(cols.facts[metric][0]), float(cols.targets[metric][0])
-        return f"{metric} {_num(fact)} / plan {_num(target)} = {x:.1%}"
-
+    words = _TraceWords(cols, cur)
     base = float(cols.base[0])
     add("base", "base", "fixed salary", base)
     add("input", "target_bonus", "target bonus (pay when every KPI is on plan)", float(cols.target_bonus[0]))
-    raw: dict[str, float] = {}
+    deductions: list[tuple[str, str, str, float | None]] = []  # reported with the limits, after the cap (section 7)
     for step in trace:
         kind = step["step"]
         if kind == "component":
             comp = step["component"]
-            name = comp.name
-            if comp.kind == "bonus":
-                x, factor, amount = float(step["x"][0]), float(step["factor"][0]), float(step["amount"][0])
-                add("component", name, f"bonus: {attainment_words(comp.metric, comp.basis, x)}; curve "
-                    f"{describe_curve(comp.curve, x, comp.basis == 'attainment')}; "
-                    f"{_amount_words(comp, amount, cur)} × {factor:.6g}", amount * factor)
-                raw[name] = amount * factor
-            elif comp.kind == "scorecard":
-                for kpi, x, factor in step["kpis"]:
-                    x0, f0 = float(x[0]), float(factor[0])
-                    add("kpi", f"{name}.{kpi.metric}", f"{attainment_words(kpi.metric, kpi.basis, x0)}; curve "
-                        f"{describe_curve(kpi.curve, x0, kpi.basis == 'attainment')}; × weight {kpi.weight:g} "
-                        f"= {kpi.weight * f0:.6g}", None)
-                index, paid = float(step["index"][0]), float(step["paid_index"][0])
-                amount = float(step["amount"][0])
-                curve_words = "" if comp.index_curve is None else \
-                    f"; index curve {describe_curve(comp.index_curve, index, False)}"
-                add("component", name, f"scorecard: index {index:.6g}{curve_words}; "
-                    f"{_amount_words(comp, amount, cur)} × {paid:.6g}", amount * paid)
-                raw[name] = amount * paid
-            elif comp.kind == "commission":
-                value = float(step["value"][0])
-                if comp.rate is not None:
-                    detail = f"commission: {comp.metric} {_num(value)} × rate {comp.rate:g}"
-                    pay = value * comp.rate
-                elif comp.method == "marginal":
-                    starts = step["starts"][0]
-                    slices = step["slices"][0]
-                    parts = [f"{_num(s)} × {t.rate:g} (from {_num(float(a))})"
-                             for s, t, a in zip(slices, comp.tiers, starts) if s > 0]
-                    detail = (f"commission, marginal tiers on {comp.metric} {_num(value)}: "
-                              + (" + ".join(parts) if parts else f"below the first tier {_num(float(starts[0]))}"))
-                    pay = float(slices @ [t.rate for t in comp.tiers])
-                else:
-                    band = int(step["band"][0])
-                    starts = step["starts"][0]
-                    if band < 0:
-                        detail = (f"commission, retroactive: {comp.metric} {_num(value)} is below the first tier "
-                                  f"{_num(float(starts[0]))}")
-                        pay = 0.0
-                    else:
-                        rate = comp.tiers[band].rate
-                        detail = (f"commission, retroactive: {comp.metric} {_num(value)} reached the tier from "
-                                  f"{_num(float(starts[band]))}; the whole value × {rate:g}")
-                        pay = value * rate
-                if "uncapped" in step:
-                    capped = min(pay, comp.cap)
-                    detail += f"; component cap {_money(comp.cap)}" + (" reached" if capped < pay else " not reached")
-                    pay = capped
-                add("component", name, detail, pay)
-                raw[name] = pay
-            elif comp.kind == "team":
-                x, factor, amount = float(step["x"][0]), float(step["factor"][0]), float(step["amount"][0])
-                add("component", name, f"team bonus: team {comp.metric} attainment {x:.1%}; curve "
-                    f"{describe_curve(comp.curve, x, True)}; {_amount_words(comp, amount, cur)} × {factor:.6g}",
-                    amount * factor)
-                raw[name] = amount * factor
-            else:  # penalty: reported with the limits, after the cap (section 7 order)
-                raw[name] = -float(step["deduction"][0])
-                step_units = float(step["units"][0])
-                charged = float(step["charged"][0])
-                cap = "" if comp.cap is None else f", at most {_money(comp.cap)}"
-                penalty_line = (f"penalty: {comp.metric} {_num(step_units)} − free {comp.free:g} = {_num(charged)} "
-                                f"× {_money(comp.per_unit)}{cap}")
-                step["_line"] = penalty_line
+            worded = comp.explain(step, words, float(result[comp.name][0]))
+            (deductions if comp.deduction else lines).extend(worded)
         elif kind == "gate":
             gate = step["gate"]
             passed = bool(step["passed"][0])
@@ -197,7 +146,7 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
         elif kind == "modifier":
             mod = step["modifier"]
             x, factor = float(step["x"][0]), float(step["factor"][0])
-            add("modifier", mod.metric, f"{attainment_words(mod.metric, mod.basis, x)}; curve "
+            add("modifier", mod.metric, f"{words.reading(mod.metric, mod.basis, x)}; curve "
                 f"{describe_curve(mod.curve, x, mod.basis == 'attainment')}; multiplies "
                 f"{', '.join(step['names'])} by {factor:.6g}", None)
     limits = trace[-1]
@@ -211,10 +160,7 @@ def build_explanation(plan: Plan, row: pd.Series, cols: _Columns, trace: list[di
         adj = float(limits["cap_adjustment"][0])
         add("cap", "cap_adjustment", f"variable cap {_money(cap)}: " +
             (f"earned exceeds it by {_money(-adj)}" if adj < 0 else "not reached"), adj)
-    for comp in plan.components:
-        if comp.kind == "penalty":
-            line = next(s.get("_line", "") for s in trace if s.get("component") is comp)
-            add("penalty", comp.name, line, float(result[comp.name][0]))
+    lines.extend(deductions)
     before = float(limits["before_floor"][0])
     floor_adj = float(limits["floor_adjustment"][0])
     if limits["floor"] is None:
@@ -302,20 +248,69 @@ def component_title(comp: Any, lang: str = "en", plan: Any = None) -> str:
     map), else built from the component's kind and metric, so a plan's internal
     names (``revenue_bonus``) never reach a statement or a document.
     """
-    from ..i18n import t
-    from ..metrics import family
-
     own = getattr(plan, "component_title", None)
     if callable(own):
         found = own(comp.name, lang)
         if found:
             return str(found)
+    return comp.title(_StatementWords(lang, plan=plan))  # the kind's own words (catalog explain.title.<kind>)
 
-    if comp.kind == "scorecard":
-        activity = all(family(k.metric) == "activity" for k in comp.kpis)
-        return t("explain.title.scorecard_activity" if activity else "explain.title.scorecard", lang)
-    return t(f"explain.title.{comp.kind}", lang, acc=metric_words(comp.metric, lang, "acc"),
-             gen=metric_words(comp.metric, lang, "gen"), nom=metric_words(comp.metric, lang))
+
+class _StatementWords:
+    """How a statement words one row's numbers in ``lang`` (:class:`kpilab.plan.kinds.StatementWords`).
+
+    ``cols`` (the row's resolved arrays) is needed only for :meth:`facts`.
+    """
+
+    def __init__(self, lang: str, currency: str = "RUB", plan: Any = None, cols: _Columns | None = None) -> None:
+        self.lang, self.currency, self.plan, self.cols = lang, currency, plan, cols
+
+    def t(self, key: str, **fields: Any) -> str:
+        from ..i18n import t
+
+        return t(key, self.lang, **fields)
+
+    def metric(self, metric: str, case: str = "nom") -> str:
+        return metric_words(metric, self.lang, case)
+
+    def label(self, metric: str) -> str:
+        return label_cap(metric, self.lang)
+
+    def title(self, component: Any) -> str:
+        return component_title(component, self.lang, self.plan)
+
+    def facts(self, metric: str, basis: str, x: float) -> dict[str, Any]:
+        from ..i18n import fmt_percent
+
+        fact = float(self.cols.facts[metric][0])
+        target = float(self.cols.targets[metric][0]) if metric in self.cols.targets else self.plan.targets.get(metric)
+        out: dict[str, Any] = {"fact": self.value(metric, fact)}
+        if target:
+            out["target"] = self.value(metric, float(target))
+            out["pct"] = fmt_percent(fact / float(target), self.lang, 0)
+        return out
+
+    def value(self, metric: str, value: float) -> str:
+        return _metric_value(metric, value, self.lang, self.currency)
+
+    def money(self, value: float) -> str:
+        from ..i18n import fmt_money
+
+        return fmt_money(value, self.lang, self.currency)
+
+    def number(self, value: float) -> str:
+        from ..i18n import fmt_number
+
+        return fmt_number(value, self.lang)
+
+    def coef(self, value: float) -> str:
+        return _coef(value, self.lang)
+
+    def rate(self, value: float) -> str:
+        return _rate(value, self.lang)
+
+    def pct(self, value: float) -> str:
+        return _pct(value, self.lang)
 
 
 def plan_title(plan: Any, lang: str = "en") -> str:
@@ -405,70 +400,14 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
     def add(key: str, amount: float | None = None, indent: int = 0, **fields: Any) -> None:
         items.append((key, fields, amount, indent))
 
-    def fact_fields(metric: str, basis: str, x: float) -> dict[str, Any]:
-        fact = float(cols.facts[metric][0])
-        target = float(cols.targets[metric][0]) if metric in cols.targets else plan.targets.get(metric)
-        out: dict[str, Any] = {"fact": _metric_value(metric, fact, lang, cur)}
-        if target:
-            out["target"] = _metric_value(metric, float(target), lang, cur)
-            from ..i18n import fmt_percent
-            out["pct"] = fmt_percent(fact / float(target), lang, 0)
-        return out
-
+    words = _StatementWords(lang, cur, plan, cols)
+    deductions: list[tuple[str, dict[str, Any], float | None, int]] = []  # after the cap (section 7 order)
     add("explain.line.salary", float(cols.base[0]))
     for step in trace:
         kind = step["step"]
         if kind == "component":
             comp = step["component"]
-            title = component_title(comp, lang, plan)
-            if comp.kind in ("bonus", "team"):
-                x, factor, amount = float(step["x"][0]), float(step["factor"][0]), float(step["amount"][0])
-                money = fmt_money(amount, lang, cur)
-                if comp.kind == "team":
-                    add("explain.line.team", amount * factor, title=title, pct=_pct(x, lang),
-                        coef=_coef(factor, lang), money=money)
-                else:
-                    ff = fact_fields(comp.metric, comp.basis, x)
-                    key = "explain.line.bonus" if "target" in ff else "explain.line.bonus_fact"
-                    add(key, amount * factor, title=title, coef=_coef(factor, lang), money=money, **ff)
-            elif comp.kind == "scorecard":
-                index, paid = float(step["index"][0]), float(step["paid_index"][0])
-                amount = float(step["amount"][0])
-                for kpi, x, factor in step["kpis"]:
-                    ff = fact_fields(kpi.metric, kpi.basis, float(x[0]))
-                    key = "explain.line.kpi" if "target" in ff else "explain.line.kpi_fact"
-                    add(key, None, 1, metric=label_cap(kpi.metric, lang), coef=_coef(float(factor[0]), lang),
-                        weight=_rate(kpi.weight, lang), **ff)
-                if comp.index_curve is None:
-                    add("explain.line.scorecard", amount * paid, title=title, index=_coef(index, lang),
-                        money=fmt_money(amount, lang, cur))
-                else:
-                    add("explain.line.scorecard_curve", amount * paid, title=title, index=_coef(index, lang),
-                        coef=_coef(paid, lang), money=fmt_money(amount, lang, cur))
-            elif comp.kind == "commission":
-                value = float(step["value"][0])
-                shown = _metric_value(comp.metric, value, lang, cur)
-                pay = float(step["pay"][0])  # the engine's amount, after the component's own cap
-                if comp.rate is not None:
-                    key, fields = "explain.line.commission", {"value": shown, "rate": _rate(comp.rate, lang)}
-                elif comp.method == "marginal":
-                    slices, starts = step["slices"][0], step["starts"][0]
-                    parts = [t("explain.tier_part", lang, value=_metric_value(comp.metric, float(s), lang, cur),
-                               rate=_rate(tier.rate, lang))
-                             for s, tier in zip(slices, comp.tiers) if s > 0]
-                    key, fields = ("explain.line.commission_tiers", {"parts": " + ".join(parts)}) if parts else \
-                        ("explain.line.commission_below",
-                         {"value": shown, "start": _metric_value(comp.metric, float(starts[0]), lang, cur)})
-                else:
-                    band, starts = int(step["band"][0]), step["starts"][0]
-                    start = _metric_value(comp.metric, float(starts[max(band, 0)]), lang, cur)
-                    key, fields = ("explain.line.commission_below", {"value": shown, "start": start}) if band < 0 \
-                        else ("explain.line.commission_retro",
-                              {"value": shown, "start": start, "rate": _rate(comp.tiers[band].rate, lang)})
-                add(key, pay, title=title, **fields)
-                if "uncapped" in step and float(step["uncapped"][0]) > comp.cap:
-                    add("explain.line.component_cap", None, 1, cap=fmt_money(comp.cap, lang, cur))
-            # penalties are reported after the cap (contract section 7 order)
+            (deductions if comp.deduction else items).extend(comp.statement(step, words))
         elif kind == "gate":
             gate = step["gate"]
             passed = bool(step["passed"][0])
@@ -486,23 +425,14 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
             mod = step["modifier"]
             factor = float(step["factor"][0])
             change = sum(float(v[0]) * (factor - 1.0) for v in step["before"].values())
-            ff = fact_fields(mod.metric, mod.basis, float(step["x"][0]))
+            ff = words.facts(mod.metric, mod.basis, float(step["x"][0]))
             add("explain.line.modifier", change, metric=metric_words(mod.metric, lang, "dat"),
                 fact=ff["fact"], coef=_coef(factor, lang),
                 names=_names_words(step["names"], plan, lang))
     limits = trace[-1]
     if limits["cap"] is not None and float(limits["cap_adjustment"][0]) < 0:
         add("explain.line.cap", float(limits["cap_adjustment"][0]), cap=fmt_money(float(limits["cap"][0]), lang, cur))
-    for comp in plan.components:
-        if comp.kind == "penalty":
-            step = next(s for s in trace if s.get("component") is comp)
-            units, charged = float(step["units"][0]), float(step["charged"][0])
-            deduction = float(step["deduction"][0])
-            add("explain.line.penalty", -deduction, title=component_title(comp, lang, plan),
-                units=_metric_value(comp.metric, units, lang, cur), free=fmt_number(comp.free, lang),
-                charged=_metric_value(comp.metric, charged, lang, cur), per_unit=fmt_money(comp.per_unit, lang, cur))
-            if comp.cap is not None and deduction < comp.per_unit * charged:
-                add("explain.line.penalty_cap", None, 1, cap=fmt_money(comp.cap, lang, cur))
+    items.extend(deductions)
     floor_adj = float(limits["floor_adjustment"][0])
     if floor_adj > 0:
         add("explain.line.floor_base" if plan.limits.floor == "base" else "explain.line.floor", floor_adj,

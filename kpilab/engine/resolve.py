@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..plan import Plan, TeamBonus
+from ..plan import Plan
 
 _KEY_COLUMNS = ("rep_id", "period", "scenario", "role", "team")
 
@@ -198,7 +198,7 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
                             int(unknown[0]), "role", more=unknown.size - 1)
         row_plan = {role: roles == role for role in plans}
 
-    team_metrics = {c.metric for p in plans.values() for c in p.components if isinstance(c, TeamBonus)}
+    team_metrics = {m for p in plans.values() for c in p.components for m in c.team_metrics()}
     # Which rows read each metric: its plan's rows, or every row for a team metric (all roles count).
     need_rows: dict[str, np.ndarray] = {}
     for role, plan in plans.items():

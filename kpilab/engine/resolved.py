@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..plan import Plan, Scheme, TeamBonus, load_plan
+from ..plan import Plan, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
 from .resolve import _KEY_COLUMNS, _check_keys, _codes, _Columns, _combine, _Locator, _numeric, _resolve
@@ -49,7 +49,7 @@ _TAIL = ("cap_adjustment", "floor_adjustment", "variable", "total")
 
 
 def _team_metrics(plans: Mapping[Any, Plan]) -> set[str]:
-    return {c.metric for p in plans.values() for c in p.components if isinstance(c, TeamBonus)}
+    return {m for p in plans.values() for c in p.components for m in c.team_metrics()}
 
 
 def _target_keys(plans: Mapping[Any, Plan]) -> dict[Any, frozenset[str]]:

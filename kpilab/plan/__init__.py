@@ -9,7 +9,9 @@ YAML file) collects *every* problem it finds, each with its key path, e.g.
 The package, one job per module:
 
 ``_base``       problems with key paths, names, frozen mappings, numbers as written
-``components``  curves and the component kinds (bonus, scorecard, commission, team, penalty)
+``curve``       curves: points or steps, parsed with key paths
+``kinds``       the component kinds (bonus, scorecard, commission, team, penalty): a registry, one module
+                per kind owning its parsing, checks, writing back, pay, explanation and tunable numbers
 ``rules``       gates, modifiers and limits
 ``model``       :class:`Plan` and :class:`Scheme`
 ``periods``     what a plan says about time (pay across months)
@@ -18,14 +20,21 @@ The package, one job per module:
 ``yaml_io``     strict YAML in and out, :func:`load_plan`
 ``paths``       read and change one number by its key path
 
-This package never touches a team's data: evaluation lives in
-:mod:`kpilab.engine`, the boundary rule in :mod:`kpilab.curves`.
+This package never resolves a team's data: resolution and evaluation live in
+:mod:`kpilab.engine`, which hands each kind's ``pay`` the resolved arrays; the
+boundary rule lives in :mod:`kpilab.curves`.
 """
 
 from __future__ import annotations
 
 from ._base import RESERVED_NAMES, WEIGHT_TOLERANCE, FrozenMap, Problems
-from .components import Bonus, Commission, Component, Curve, Kpi, Penalty, Scorecard, TeamBonus, Tier
+from .curve import Curve
+from .kinds import ComponentKind, Tunable, register, registered
+from .kinds.bonus import Bonus
+from .kinds.commission import Commission, Tier
+from .kinds.penalty import Penalty
+from .kinds.scorecard import Kpi, Scorecard
+from .kinds.team import TeamBonus
 from .rules import AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
 from .model import Plan, Scheme
 from .versions import PlanVersions
@@ -37,4 +46,8 @@ __all__ = [
     "Condition", "AllOf", "AnyOf", "Gate", "Modifier", "Limits", "Plan", "Scheme", "PlanVersions",
     "load_plan", "RESERVED_NAMES", "WEIGHT_TOLERANCE", "FrozenMap", "Problems", "Component", "Cond",
     "parse_path", "format_path", "get_at", "set_at", "set_weight", "numeric_paths",
+    "ComponentKind", "Tunable", "register", "registered",
 ]
+
+#: Any component of a plan: an instance of a registered kind.
+Component = ComponentKind

@@ -139,3 +139,21 @@ def _num_out(value: float | None) -> float | int | None:
         return None
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
+
+
+def _check_keys(data: Mapping, allowed: set[str] | frozenset[str], path: str, problems: Problems) -> None:
+    """Append a problem (with a "did you mean") for every key of ``data`` not in ``allowed``."""
+    for key in data:
+        if key not in allowed:
+            if key is True or key == "on":  # YAML 1.1 reads a bare `on` as true
+                problems.append((_join(path, "on"), "unknown key 'on' (YAML reads a bare 'on' as true); "
+                                                    "a curve's input is set with 'basis'"))
+                continue
+            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}"))
+
+
+def _reroot(sub: str, path: str) -> str:
+    """A problem's key path ``sub`` (relative to a part) as seen from ``path``, where the part sits."""
+    if not sub:
+        return path
+    return f"{path}{sub}" if sub.startswith("[") else _join(path, sub)

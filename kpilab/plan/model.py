@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
-from .components import Component
+from .kinds import ComponentKind as Component
 from .periods import PeriodRules
 from .rules import Gate, Limits, Modifier
 
@@ -137,7 +137,7 @@ class Plan(_Worded):
         for name in self.periods.timing:
             if name not in names:
                 out.append(("components", f"period rules name no component '{name}'{_suggest(name, names)}"))
-        penalties = {c.name for c in self.components if c.kind == "penalty"}
+        penalties = {c.name for c in self.components if c.deduction}
         for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
             for i, item in enumerate(items):
                 path = f"{label}[{i}].applies_to"
@@ -192,7 +192,8 @@ class Plan(_Worded):
 
     @property
     def penalty_names(self) -> list[str]:
-        return [c.name for c in self.components if c.kind == "penalty"]
+        """The components that reduce the bonus (penalties): never gated nor modified, applied after the cap."""
+        return [c.name for c in self.components if c.deduction]
 
     def component(self, name: str) -> Component:
         """The component called ``name``."""

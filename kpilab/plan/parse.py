@@ -9,151 +9,15 @@ from typing import Any
 
 from ..errors import PlanError, mixed_script
 from ..i18n.messages import msg
-from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _suggest
-from .components import _KIND_KEYS, _KINDS, Component, Curve, Kpi, Tier, _check_basis, _check_metric
+from ._base import FrozenMap, Problems, _check_keys, _check_number, _fmt, _is_number, _join, _reroot, _suggest
+from .curve import parse_curve as _parse_curve
+from .kinds import parse_component as _parse_component
+from .kinds._base import check_basis as _check_basis, check_metric as _check_metric
 from .rules import _OPS, AllOf, AnyOf, Cond, Condition, Gate, Limits, Modifier
 from .model import Names, Plan, Scheme
 from .periods import PLAN_KEYS as _PERIOD_PLAN_KEYS, parse_period_rules, split_component_timing
 
 # --------------------------------------------------------------------------- parsing
-
-def _check_keys(data: Mapping, allowed: set[str], path: str, problems: Problems) -> None:
-    for key in data:
-        if key not in allowed:
-            if key is True or key == "on":  # YAML 1.1 reads a bare `on` as true
-                problems.append((_join(path, "on"), "unknown key 'on' (YAML reads a bare 'on' as true); "
-                                                    "a curve's input is set with 'basis'"))
-                continue
-            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}"))
-
-
-def _parse_curve(data: Any, path: str, problems: Problems) -> Curve | None:
-    if not isinstance(data, Mapping):
-        problems.append((path, "a curve is a mapping with 'points' or 'steps'"))
-        return None
-    _check_keys(data, {"points", "steps", "below", "extend", "closed"}, path, problems)
-    kinds = [k for k in ("points", "steps") if k in data]
-    if len(kinds) != 1:
-        problems.append((path, "a curve needs exactly one of 'points' or 'steps'"))
-        return None
-    kind = kinds[0]
-    raw = data[kind]
-    kp = _join(path, kind)
-    if not isinstance(raw, list) or not raw:
-        problems.append((kp, "must be a non-empty list of [x, y] pairs"))
-        return None
-    xs, ys = [], []
-    ok = True
-    for i, pair in enumerate(raw):
-        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(_is_number(v) for v in pair)):
-            problems.append((f"{kp}[{i}]", f"must be a pair of numbers [x, y], got {_fmt(pair)}"))
-            ok = False
-            continue
-        xs.append(float(pair[0]))
-        ys.append(float(pair[1]))
-    below = data.get("below", 0.0)
-    if not _is_number(below):
-        problems.append((_join(path, "below"), f"must be a number, got {_fmt(below)}"))
-        ok = False
-    extend = data.get("extend", False)
-    if not isinstance(extend, bool):
-        problems.append((_join(path, "extend"), f"must be true or false, got {_fmt(extend)}"))
-        ok = False
-    if not ok:
-        return None
-    try:
-        return Curve(kind, tuple(xs), tuple(ys), below=below, extend=extend, closed=data.get("closed", "left"))
-    except PlanError as exc:
-        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
-        return None
-
-
-def _reroot(sub: str, path: str) -> str:
-    if not sub:
-        return path
-    return f"{path}{sub}" if sub.startswith("[") else _join(path, sub)
-
-
-def _parse_component(data: Any, path: str, problems: Problems) -> Component | None:
-    if not isinstance(data, Mapping):
-        problems.append((path, "a component is a mapping with 'name' and 'kind'"))
-        return None
-    kind = data.get("kind")
-    if not isinstance(kind, str) or kind not in _KINDS:
-        problems.append((_join(path, "kind"), f"unknown kind {_fmt(kind)}{_suggest(kind, _KINDS)}; "
-                                             f"one of {', '.join(_KINDS)}" if kind is not None
-                         else "is required (bonus, scorecard, commission, team or penalty)"))
-        return None
-    if "name" not in data:
-        problems.append((_join(path, "name"), "is required"))
-        return None
-    start = len(problems)
-    _check_keys(data, _KIND_KEYS[kind], path, problems)
-    args: dict[str, Any] = {"name": data["name"]}
-    for key in ("metric", "share", "amount", "basis", "rate", "tiers_on", "method", "cap", "per_unit", "free"):
-        if key in data and key in _KIND_KEYS[kind]:
-            args[key] = data[key]
-    if kind in ("bonus", "team", "commission", "penalty") and "metric" not in data:
-        problems.append((_join(path, "metric"), "is required"))
-    if kind in ("bonus", "team"):
-        if "curve" not in data:
-            problems.append((_join(path, "curve"), "is required"))
-        else:
-            args["curve"] = _parse_curve(data["curve"], _join(path, "curve"), problems)
-    if kind == "penalty" and "per_unit" not in data:
-        problems.append((_join(path, "per_unit"), "is required (the deduction per unit, > 0)"))
-    if kind == "scorecard":
-        kpis = data.get("kpis")
-        kp = _join(path, "kpis")
-        parsed: list[Kpi] = []
-        if not isinstance(kpis, Mapping) or not kpis:
-            problems.append((kp, "is required: a mapping {metric: {weight, curve}}"))
-        else:
-            for metric, spec in kpis.items():
-                here = _join(kp, str(metric))
-                if not isinstance(spec, Mapping):
-                    problems.append((here, "must be a mapping {weight, curve, basis}"))
-                    continue
-                _check_keys(spec, {"weight", "curve", "basis"}, here, problems)
-                if "weight" not in spec:
-                    problems.append((_join(here, "weight"), "is required"))
-                    continue
-                if "curve" not in spec:
-                    problems.append((_join(here, "curve"), "is required"))
-                    continue
-                curve = _parse_curve(spec["curve"], _join(here, "curve"), problems)
-                if curve is not None:
-                    parsed.append(Kpi(metric, spec["weight"], curve, spec.get("basis", "attainment")))
-        args["kpis"] = tuple(parsed)
-        if "index_curve" in data:
-            args["index_curve"] = _parse_curve(data["index_curve"], _join(path, "index_curve"), problems)
-    if kind == "commission" and "tiers" in data:
-        tiers = data["tiers"]
-        tp = _join(path, "tiers")
-        parsed_tiers: list[Tier] = []
-        if not isinstance(tiers, list) or not tiers:
-            problems.append((tp, "must be a non-empty list of {from, rate}"))
-        else:
-            for i, tier in enumerate(tiers):
-                here = f"{tp}[{i}]"
-                if not isinstance(tier, Mapping):
-                    problems.append((here, "must be a mapping {from, rate}"))
-                    continue
-                _check_keys(tier, {"from", "rate"}, here, problems)
-                missing = [k for k in ("from", "rate") if k not in tier]
-                for k in missing:
-                    problems.append((_join(here, k), "is required"))
-                if not missing:
-                    parsed_tiers.append(Tier(tier["from"], tier["rate"]))
-        args["tiers"] = tuple(parsed_tiers)
-    if len(problems) > start:
-        return None
-    try:
-        return _KINDS[kind](**args)
-    except PlanError as exc:  # the component's own checks, re-rooted at its path
-        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
-        return None
-
 
 def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
     if not isinstance(data, Mapping):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ._base import Problems, _check_number, _fmt, _is_number, _join, _num_out, _raise
-from .components import Curve
+from .curve import Curve
 
 # --------------------------------------------------------------------------- gates, modifiers, limits
 

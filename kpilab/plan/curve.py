@@ -1,0 +1,138 @@
+"""A curve of a plan (contract section 3): points or steps, checked on construction, parsed with key paths.
+
+Curves are what bonuses, scorecards, team bonuses and modifiers pay along;
+the boundary rule that reads them lives below the plan, in :mod:`kpilab.curves`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..curves import curve_values
+from ..errors import PlanError
+from ._base import Problems, _check_keys, _fmt, _is_number, _join, _num_out, _raise, _reroot, _suggest
+
+__all__ = ["Curve", "parse_curve"]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A curve mapping an input x (attainment, value or index) to a factor y.
+
+    Parameters
+    ----------
+    kind
+        ``"points"`` (linear between points) or ``"steps"`` (y of the band x falls in).
+    xs, ys
+        Break points; ``xs`` strictly increasing.
+    below
+        y for x under the first point (default 0: ``xs[0]`` is a threshold).
+    extend
+        Points only: continue the last segment's slope past the last point
+        instead of capping at ``ys[-1]``.
+    closed
+        Steps only: ``"left"`` bands are [xi, xi+1); ``"right"`` bands are (xi, xi+1].
+    """
+
+    kind: str
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    below: float = 0.0
+    extend: bool = False
+    closed: str = "left"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "xs", tuple(float(x) for x in self.xs))
+        object.__setattr__(self, "ys", tuple(float(y) for y in self.ys))
+        object.__setattr__(self, "below", float(self.below))
+        _raise(self.problems(""))
+
+    def problems(self, path: str) -> Problems:
+        """Every way this curve breaks the contract, with key paths under ``path``."""
+        out: Problems = []
+        if self.kind not in ("points", "steps"):
+            out.append((path, f"unknown curve kind '{self.kind}'{_suggest(self.kind, ('points', 'steps'))}"))
+            return out
+        key = _join(path, self.kind)
+        if len(self.xs) == 0 or len(self.xs) != len(self.ys):
+            out.append((key, "needs at least one [x, y] pair"))
+        for i in range(1, len(self.xs)):
+            if not self.xs[i] > self.xs[i - 1]:
+                out.append((f"{key}[{i}]", f"x must be strictly increasing ({_fmt(self.xs[i])} after "
+                                           f"{_fmt(self.xs[i - 1])})"))
+        if self.closed not in ("left", "right"):
+            out.append((_join(path, "closed"), f"must be 'left' or 'right', got {_fmt(self.closed)}"))
+        if self.closed == "right" and self.kind != "steps":
+            out.append((_join(path, "closed"), "only a 'steps' curve has closed bands"))
+        if self.extend and self.kind != "points":
+            out.append((_join(path, "extend"), "only a 'points' curve can extend its last segment"))
+        if self.extend and len(self.xs) < 2:
+            out.append((_join(path, "extend"), "extend needs at least two points to have a slope"))
+        return out
+
+    def __call__(self, x: Any) -> Any:
+        """y for each x (array in, array out); the engine's boundary rule applies."""
+        return curve_values(self, x)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "curve", problems: Problems | None = None) -> "Curve | None":
+        own = problems is None
+        problems = [] if own else problems
+        curve = parse_curve(data, path, problems)
+        if own:
+            _raise(problems)
+        return curve
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {self.kind: [[_num_out(x), _num_out(y)] for x, y in zip(self.xs, self.ys)]}
+        if self.below != 0.0:
+            out["below"] = _num_out(self.below)
+        if self.extend:
+            out["extend"] = True
+        if self.closed != "left":
+            out["closed"] = self.closed
+        return out
+
+
+def parse_curve(data: Any, path: str, problems: Problems) -> Curve | None:
+    """A plan-format curve mapping as a :class:`Curve`; None, with every problem appended, when it is not one."""
+    if not isinstance(data, Mapping):
+        problems.append((path, "a curve is a mapping with 'points' or 'steps'"))
+        return None
+    _check_keys(data, {"points", "steps", "below", "extend", "closed"}, path, problems)
+    kinds = [k for k in ("points", "steps") if k in data]
+    if len(kinds) != 1:
+        problems.append((path, "a curve needs exactly one of 'points' or 'steps'"))
+        return None
+    kind = kinds[0]
+    raw = data[kind]
+    kp = _join(path, kind)
+    if not isinstance(raw, list) or not raw:
+        problems.append((kp, "must be a non-empty list of [x, y] pairs"))
+        return None
+    xs, ys = [], []
+    ok = True
+    for i, pair in enumerate(raw):
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(_is_number(v) for v in pair)):
+            problems.append((f"{kp}[{i}]", f"must be a pair of numbers [x, y], got {_fmt(pair)}"))
+            ok = False
+            continue
+        xs.append(float(pair[0]))
+        ys.append(float(pair[1]))
+    below = data.get("below", 0.0)
+    if not _is_number(below):
+        problems.append((_join(path, "below"), f"must be a number, got {_fmt(below)}"))
+        ok = False
+    extend = data.get("extend", False)
+    if not isinstance(extend, bool):
+        problems.append((_join(path, "extend"), f"must be true or false, got {_fmt(extend)}"))
+        ok = False
+    if not ok:
+        return None
+    try:
+        return Curve(kind, tuple(xs), tuple(ys), below=below, extend=extend, closed=data.get("closed", "left"))
+    except PlanError as exc:
+        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
+        return None

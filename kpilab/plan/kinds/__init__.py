@@ -1,0 +1,71 @@
+"""Component kinds (contract section 5): a registry, each kind in one module that owns all of it.
+
+``bonus``, ``scorecard``, ``commission``, ``team`` and ``penalty`` are the
+modules of this package, each found and registered on import. A kind holds its
+frozen dataclass, its parsing and validation (problems with key paths), its
+``to_dict``, its vectorised pay, its explanation and its tunable numbers; the
+parser, the engine, the statements, the dashboard and the lint look it up here.
+A kind defined elsewhere joins with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import PlanError
+from .._base import Problems, _check_keys, _fmt, _join, _reroot, _suggest
+from .._base import _check_number as check_number
+from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
+                    amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys, curve_arg,
+                    kind_class, money_tunables, register, registered, require, unregister)
+
+__all__ = ["ComponentKind", "Facts", "Note", "Tunable", "TraceWords", "StatementWords", "TraceLine",
+           "StatementItem", "register", "unregister", "registered", "kind_class", "parse_component",
+           # helpers for writing a kind
+           "check_number", "check_metric", "check_money", "check_basis", "copy_keys", "require", "curve_arg",
+           "amount_at_target", "amount_words", "money_tunables"]
+
+# Every module of this package not starting with "_" is a kind: importing it registers it.
+for _module in pkgutil.iter_modules(__path__):
+    if not _module.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def parse_component(data: Any, path: str, problems: Problems) -> ComponentKind | None:
+    """A plan-format component mapping as its kind's object; None, with every problem appended, when it is not one.
+
+    The registry checks what all kinds share (a mapping, a known ``kind``, a
+    ``name``, no unknown key); the kind parses the rest and checks itself, and
+    its problems come back with their key paths under ``path``.
+    """
+    if not isinstance(data, Mapping):
+        problems.append((path, "a component is a mapping with 'name' and 'kind'"))
+        return None
+    kinds = registered()
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in kinds:
+        problems.append((_join(path, "kind"), f"unknown kind {_fmt(kind)}{_suggest(kind, kinds)}; "
+                                             f"one of {', '.join(kinds)}" if kind is not None
+                         else f"is required ({_listing(list(kinds))})"))
+        return None
+    if "name" not in data:
+        problems.append((_join(path, "name"), "is required"))
+        return None
+    cls = kinds[kind]
+    start = len(problems)
+    _check_keys(data, cls.keys, path, problems)
+    args = {"name": data["name"], **cls.parse_fields(data, path, problems)}
+    if len(problems) > start:
+        return None
+    try:
+        return cls(**args)
+    except PlanError as exc:  # the component's own checks, re-rooted at its path
+        problems.extend((_reroot(p, path), m) for p, m in exc.problems)
+        return None

@@ -1,0 +1,188 @@
+"""A component kind is one module: a kind defined in this test file only joins every part of kpilab.
+
+``Ladder`` pays ``amount`` for every whole ``step`` of a metric (a deal ladder).
+It is registered through the public :func:`kpilab.plan.register` and then
+parsed, validated with key paths, written back, paid by the engine, explained
+(trace table and a rep's statement), given dashboard controls and swept by the
+lint, without a line of kpilab changed. Its words come from the catalog by key:
+the test adds its keys to the loaded catalogs, as a plug-in's catalog file would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpilab
+from kpilab.analysis import payout_curve
+from kpilab.dashboard.specs import control_specs
+from kpilab.engine.explain import statement_lines
+from kpilab.errors import PlanError
+from kpilab.i18n import catalog
+from kpilab.plan import Plan, registered
+from kpilab.plan.kinds import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords,
+                               Tunable, check_metric, check_number, copy_keys, register, require, unregister)
+
+
+@dataclass(frozen=True)
+class Ladder(ComponentKind):
+    """``ladder``: ``amount`` for every whole ``step`` of ``metric`` reached."""
+
+    metric: str = ""
+    step: float = 1.0
+    amount: float = 0.0
+
+    kind: ClassVar[str] = "ladder"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "kind", "metric", "step", "amount"})
+
+    def problems(self, path: str) -> list[tuple[str, str]]:
+        out = super().problems(path)
+        check_metric(out, path, self.metric)
+        check_number(out, f"{path}.step" if path else "step", self.step, minimum=0.0, strict=True, what="step")
+        check_number(out, f"{path}.amount" if path else "amount", self.amount, what="amount")
+        return out
+
+    @classmethod
+    def parse_fields(cls, data: Mapping[str, Any], path: str, problems: list) -> dict[str, Any]:
+        args = copy_keys(data, ("metric", "step", "amount"))
+        for key in ("metric", "step", "amount"):
+            require(data, key, path, problems)
+        return args
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "metric": self.metric, "step": self.step,
+                "amount": self.amount}
+
+    def pay(self, cols: Facts, note: Note) -> np.ndarray:
+        value = cols.facts[self.metric]
+        rungs = np.floor(value / self.step)
+        if note:
+            note({"value": value, "rungs": rungs})
+        return rungs * self.amount
+
+    def explain(self, step: Mapping[str, Any], words: TraceWords, paid: float) -> list[TraceLine]:
+        value, rungs = float(step["value"][0]), float(step["rungs"][0])
+        return [("component", self.name, f"ladder: {self.metric} {words.number(value)} = {rungs:g} rungs of "
+                 f"{self.step:g} × {words.money(self.amount)}", rungs * self.amount)]
+
+    def statement(self, step: Mapping[str, Any], words: StatementWords) -> list[StatementItem]:
+        rungs = float(step["rungs"][0])
+        return [("explain.line.ladder", {"title": words.title(self), "rungs": words.number(rungs),
+                                         "money": words.money(self.amount)}, rungs * self.amount, 0)]
+
+    def tunables(self) -> list[Tunable]:
+        return [Tunable("amount", "money", "amount", self.amount),
+                Tunable("step", "count", "ladder_step", self.step, metric=self.metric, lower=True)]
+
+    def value_marks(self, metric: str) -> list[float]:
+        return [self.step] if metric == self.metric else []
+
+
+WORDS = {
+    "en": {"explain.title.ladder": "Ladder bonus for {acc}",
+           "explain.line.ladder": "{title}: {rungs} rungs × {money} → {amount}",
+           "dashboard.ladder_step": "Step of {metric}"},
+}
+
+
+@pytest.fixture
+def ladder(monkeypatch: pytest.MonkeyPatch):
+    """The kind registered for one test, with its words in the English catalog."""
+    for key, text in WORDS["en"].items():
+        monkeypatch.setitem(catalog("en"), key, text)
+    register(Ladder)
+    yield Ladder
+    unregister("ladder")
+
+
+PLAN = {
+    "name": "ladder plan", "base": 40000, "target_bonus": 10000, "targets": {"revenue": 1000000},
+    "components": [
+        {"name": "revenue_bonus", "kind": "bonus", "metric": "revenue", "share": 1.0,
+         "curve": {"points": [[0.8, 0.5], [1.0, 1.0]]}},
+        {"name": "deal_ladder", "kind": "ladder", "metric": "deals", "step": 3, "amount": 1500},
+    ],
+}
+
+TEAM = pd.DataFrame({"rep_id": ["a", "b", "c"], "period": ["2026-01"] * 3,
+                     "revenue": [1000000.0, 800000.0, 500000.0], "deals": [7.0, 2.0, 9.0]})
+
+
+def test_registered_after_the_built_in_kinds(ladder) -> None:
+    assert list(registered()) == ["bonus", "scorecard", "commission", "team", "penalty", "ladder"]
+
+
+def test_parses_and_writes_back(ladder) -> None:
+    plan = Plan.from_dict(PLAN)
+    comp = plan.component("deal_ladder")
+    assert isinstance(comp, Ladder) and (comp.step, comp.amount) == (3, 1500)
+    assert plan.to_dict()["components"][1] == PLAN["components"][1]
+    assert Plan.from_dict(plan.to_dict()) == plan
+
+
+def test_validates_with_key_paths(ladder) -> None:
+    bad = {**PLAN, "components": [PLAN["components"][0],
+                                  {"name": "deal_ladder", "kind": "ladder", "metric": "deals", "step": 0,
+                                   "amount": 1500, "stpe": 2}]}
+    with pytest.raises(PlanError) as err:
+        Plan.from_dict(bad)
+    paths = dict(err.value.problems)
+    assert "did you mean 'step'" in paths["components[1].stpe"]
+    missing = {**PLAN, "components": [{"name": "deal_ladder", "kind": "ladder", "metric": "deals", "step": 0}]}
+    with pytest.raises(PlanError) as err:
+        Plan.from_dict(missing)
+    assert dict(err.value.problems)["components[0].amount"] == "is required"
+    zero = {**PLAN, "components": [{"name": "deal_ladder", "kind": "ladder", "metric": "deals", "step": 0,
+                                    "amount": 1}]}
+    with pytest.raises(PlanError) as err:
+        Plan.from_dict(zero)
+    assert dict(err.value.problems)["components[0].step"] == "step must be > 0, got 0"
+
+
+def test_an_unregistered_kind_is_refused_with_the_registered_ones_listed() -> None:
+    with pytest.raises(PlanError) as err:
+        Plan.from_dict(PLAN)
+    assert dict(err.value.problems)["components[1].kind"] == (
+        "unknown kind 'ladder'; one of bonus, scorecard, commission, team, penalty")
+
+
+def test_the_engine_pays_it(ladder) -> None:
+    """deals 7, 2, 9 with a step of 3: 2, 0 and 3 rungs × 1 500 = 3 000, 0 and 4 500.
+
+    Revenue at 100 %, 80 % and 50 % of plan: 10 000 × 1.0, × 0.5 and 0 (under the first point).
+    """
+    table = kpilab.evaluate(Plan.from_dict(PLAN), TEAM).table
+    assert table["deal_ladder"].tolist() == [3000.0, 0.0, 4500.0]
+    assert table["revenue_bonus"].tolist() == [10000.0, 5000.0, 0.0]
+    assert table["total"].tolist() == [53000.0, 45000.0, 44500.0]
+
+
+def test_it_is_explained_from_the_engines_trace(ladder) -> None:
+    payouts = kpilab.evaluate(Plan.from_dict(PLAN), TEAM)
+    trace = payouts.explain("a", "2026-01")
+    table = trace.table
+    own = table[(table["step"] == "component") & (table["item"] == "deal_ladder")].iloc[0]
+    assert own["amount"] == 3000.0
+    assert own["detail"] == "ladder: deals 7 = 2 rungs of 3 × 1 500.00"
+    paid = table[(table["step"] == "paid") & (table["item"] == "deal_ladder")].iloc[0]
+    assert paid["amount"] == 3000.0
+    lines = statement_lines(payouts, "a", "2026-01", lang="en")
+    # header (2 lines), salary, the revenue bonus, then the ladder in the catalog's words
+    assert lines[4] == "Ladder bonus for deals: 2 rungs × 1,500\xa0₽ → 3,000\xa0₽"
+    assert lines[-1].startswith("Total pay: 53,000")
+
+
+def test_the_dashboard_and_the_lint_read_it(ladder) -> None:
+    plan = Plan.from_dict(PLAN)
+    specs = {s.path: s for s in control_specs(plan, "en")}
+    assert specs["components[1].amount"].fmt == ",.0f"
+    step = specs["components[1].step"]
+    assert (step.text, step.low, step.high, step.step) == ("Step of deals", 0.0, 20.0, 1.0)
+    curve = payout_curve(plan, "deals")
+    assert curve["attainment"].iloc[-1] == 6.0  # the sweep reaches twice the ladder's step
+    assert curve["deal_ladder"].iloc[-1] == 3000.0
