@@ -112,8 +112,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
                 for (metric, sc), name in columns.items():
-                    if sc != scope:
-                        continue
+                    if sc != scope or metric not in cols.facts:
+                        continue  # another scope, or a metric no row of this table reads
                     how = aggregation.get(metric, "sum")
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
@@ -146,6 +146,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 _, g = np.unique(_combine(coded), return_inverse=True)
                 g = g.ravel()
                 ptd_team[name] = (np.bincount(g, weights=ptd_facts[name]) / np.bincount(g, weights=ptd_targets[name]))[g]
+    if len(internal) > 1:  # where a name with period money is a plain monthly component, its own money
+        for key, it in internal.items():
+            parts = {part.name for part in it.parts}
+            for comp in it.plan.components:
+                if comp.name in money and comp.name not in parts and hasattr(comp, "share"):
+                    own = comp.amount if comp.amount is not None else comp.share * cols.target_bonus
+                    np.copyto(money[comp.name], own, where=row_plan[key])
     pay_cols = _Columns(n, {**cols.facts, **ptd_facts}, {**cols.targets, **ptd_targets},
                         {**cols.team_attainment, **ptd_team}, cols.base, cols.target_bonus, money)
     out, paid_before = early if early is not None else pay_all(pay_cols, month, blocks, sid, state)
