@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -174,7 +174,7 @@ def assert_agrees(plan: dict, frame: pd.DataFrame) -> None:
                 f"{col}: engine {got!r}, reference {value!r}")
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_plans(), st.integers(0, 2**31 - 1))
 def test_engine_agrees_with_reference_across_months(plan: dict, seed: int) -> None:

@@ -278,7 +278,7 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
     #    recovered from variable pay only, above salary and floor
     if "clawback" in out:
         ledger = state.get("clawback_balance")
-        reversal = _pick(p["clawback_on"], owed_now[rows], 0.0)
+        reversal = _pick(p["clawback_on"], owed_now[rows], 0.0) if owed_now is not None else np.zeros(len(var))
         owed = ledger[s] + reversal
         available = np.maximum(0.0, var - np.maximum(0.0, p["floor_number"] - base))
         recovered = np.minimum(owed, available)

@@ -172,7 +172,12 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                                                 columns, aggregation, paid_before, REVENUE_METRIC)
             owed_now = np.where(par["clawback_earned"], by_earnings, owed_now)
     collect = None
-    if np.any(par["holdback_collect"]):
+    pooled = "held_pool" in state.arrays and bool(state.arrays["held_pool"].any())
+    if pooled and not np.any(par["holdback_collect"]):  # held on collection before, released as collected
+        zeros = np.zeros(n)
+        collect = (_optional(frame, REVENUE_METRIC, loc, 0.0) if REVENUE_METRIC in frame.columns else zeros,
+                   _optional(frame, COLLECTED_COLUMN, loc, 0.0) if COLLECTED_COLUMN in frame.columns else zeros)
+    elif np.any(par["holdback_collect"]):
         revenue = _optional(frame, REVENUE_METRIC, loc, 0.0)
         if revenue is None:
             raise loc.error(f"a holdback released on collection needs the {REVENUE_METRIC} column",
@@ -183,15 +188,20 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                             "collected in the month; empty = 0)", column=COLLECTED_COLUMN)
         collect = (revenue, collected)
     tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
-    parts_used = [c for c, on in (("ramp_guarantee", np.any(par["ramp_guarantee"])),
-                                  ("sanction_cut", np.any(par["sanction_on"])),
-                                  ("holdback", np.any(par["holdback_on"])),
-                                  ("clawback", np.any(par["clawback_on"])),
-                                  ("draw_adjustment", np.any(par["draw_on"]))) if on]
+    # A mechanic's columns follow the plan (every version of it), not the rows of this table: months
+    # evaluated in parts then have the same columns, and a balance carried into a version without the
+    # mechanic is still settled.
+    rules = [p.periods for p in plans.values()]
+    uses = {"ramp_guarantee": any(r.ramp is not None and r.ramp.guarantee > 0 for r in rules),
+            "sanction_cut": any(r.sanction is not None for r in rules),
+            "holdback": any(r.holdback is not None for r in rules),
+            "clawback": any(r.clawback is not None for r in rules),
+            "draw_adjustment": any(r.draw is not None for r in rules)}
+    parts_used = [c for c, on in uses.items() if on]
     for c in parts_used:
         out[c] = np.zeros(n)
-    for c in BALANCES:
-        if np.any(par[c.split("_")[0] + "_on"]):
+    for c, part in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")):
+        if uses[part]:
             out[c] = np.zeros(n)
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
     earned = out["total"] - out["base"]
