@@ -44,7 +44,8 @@ def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int)
     else:
         out = {}
         for key, sample in next(iter(values.values())).items():
-            dtype = bool if isinstance(sample, bool) else np.int64 if isinstance(sample, int) else float
+            # whole months stay whole; every amount or share is a float (a plan may write 1 where another writes 0.25)
+            dtype = bool if isinstance(sample, bool) else np.int64 if key in ("holdback_after", "ramp_months") else float
             arr = np.zeros(n, dtype=dtype)
             for role, v in values.items():
                 arr[row_plan[role]] = v[key]

@@ -38,7 +38,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     true-up, the settlement of each month is taken in month order inside that call); the carried mechanics.
     """
     plans = plan.plans()
-    columns: dict[tuple[str, str], str] = {}
+    columns: dict[tuple[str, str, str], str] = {}
     taken = set().union(*(p.metrics_needed() for p in plans.values()))
     versioned = isinstance(plan, PlanVersions)
     if versioned:  # a version's parts settle its own months (contract additions, 1.3)
@@ -100,8 +100,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     for p in plans.values():
         aggregation.update(p.periods.aggregation)
     ptd_facts = {name: np.zeros(n) for name in columns.values()}
-    ptd_targets = {name: np.full(n, np.nan) for (metric, _), name in columns.items() if metric in cols.targets}
-    scopes = sorted({sc for _, sc in columns})
+    ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
+    scopes = sorted({sc for _, sc, _ in columns})
     ptd_bonus = {scope: np.zeros(n) for scope in scopes}
     if columns:
         for blk in blocks:
@@ -111,10 +111,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 # a period restarts with its quarter or year, and at a change of plan version
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
-                for (metric, sc), name in columns.items():
+                for (metric, sc, how), name in columns.items():
                     if sc != scope or metric not in cols.facts:
                         continue  # another scope, or a metric no row of this table reads
-                    how = aggregation.get(metric, "sum")
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
                         ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
