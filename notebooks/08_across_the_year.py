@@ -99,3 +99,27 @@ pd.Series({"salary in July": ledger["base"].iloc[0], "sanction cut in November":
 
 # %%
 print(payouts.explain("N01", "2026-12"))
+
+# %% [markdown]
+# ## A plan change in July
+#
+# From July the owner raises the target bonus to 36 000 ₽ and makes the sales curve steeper. A
+# versions file (contract additions, 1.3) says which plan is in force from which month; here it is
+# written inline. Each version settles its own months: the first plan's true-up closes in June on
+# January-June, the new plan's quarterly bonus reads July onwards only. A veteran's year shows it.
+
+# %%
+second_half = plan.to_dict() | {"name": "From July", "target_bonus": 36000}
+second_half["components"] = [c | {"curve": {"points": [[0.8, 0.3], [1.0, 1.0], [1.5, 2.5]]}}
+                             if c["name"] == "sales_quarterly" else c for c in second_half["components"]]
+versions = kpilab.load_plan({"name": "Sales 2026", "versions": [{"from": "2026-01", "plan": plan.to_dict()},
+                                                               {"from": "2026-07", "plan": second_half}]})
+veteran = team[team["rep_id"] == "R01"].head(12).reset_index(drop=True).assign(
+    period=[f"2026-{m:02d}" for m in range(1, 13)], tenure_months=None)
+year = kpilab.evaluate(versions, veteran)
+year.table[["period", "base", "activity", "sales_quarterly", "total"]].round(0)
+
+# %%
+first_half_alone = kpilab.evaluate(plan, veteran.head(6)).table
+assert abs(year.table["sales_quarterly"].head(6).sum() - first_half_alone["sales_quarterly"].sum()) < 0.01
+print(year.explain("R01", "2026-09"))

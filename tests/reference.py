@@ -20,6 +20,8 @@ row's ``role`` then selects the plan (section 7).
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 from typing import Any
 
@@ -90,6 +92,12 @@ def reading(plan: dict, row: dict, metric: str, basis: str | None) -> float:
 # ----------------------------------------------------------------------------- curves (section 3)
 
 
+def reaches(x: float, t: float) -> bool:
+    """The boundary rule of the contract's additions: x reaches t when x >= t - 1e-9 * max(1, |t|)
+    (a year-to-date mean such as (0.5 + 0.95 + 0.95) / 3 reaches 0.8)."""
+    return x >= t - 1e-9 * max(1.0, abs(t))
+
+
 def curve(spec: dict | None, x: float) -> float:
     """Evaluate a curve mapping ``{points|steps: [[x, y], ...], below, extend, closed}`` at x.
 
@@ -100,8 +108,9 @@ def curve(spec: dict | None, x: float) -> float:
     below = float(spec.get("below", 0) or 0)
     if "points" in spec:
         pts = [(float(a), float(b)) for a, b in spec["points"]]
-        if x < pts[0][0]:
+        if not reaches(x, pts[0][0]):
             return below
+        x = max(x, pts[0][0])
         for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
             if x0 <= x <= x1:
                 return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
@@ -116,7 +125,7 @@ def curve(spec: dict | None, x: float) -> float:
     closed_right = spec.get("closed", "left") == "right"
     y = below
     for xi, yi in steps:
-        reached = (xi < x) if closed_right else (xi <= x)
+        reached = (x > xi + 1e-9 * max(1.0, abs(xi))) if closed_right else reaches(x, xi)
         if reached:
             y = yi
     return y
@@ -214,11 +223,11 @@ def condition(plan: dict, row: dict, cond: dict) -> bool:
         return any(results)
     metric = cond["metric"]
     if "attainment_at_least" in cond:
-        return attainment(plan, row, metric) >= float(cond["attainment_at_least"])
+        return reaches(attainment(plan, row, metric), float(cond["attainment_at_least"]))
     if "at_least" in cond:
-        return float(row[metric]) >= float(cond["at_least"])
+        return reaches(float(row[metric]), float(cond["at_least"]))
     if "at_most" in cond:
-        return float(row[metric]) <= float(cond["at_most"])
+        return float(row[metric]) <= float(cond["at_most"]) + 1e-9 * max(1.0, abs(float(cond["at_most"])))
     raise ValueError(f"unknown condition {cond!r}")
 
 
@@ -346,17 +355,52 @@ def _cell(row: dict, column: str, default: float) -> float:
     return default if column not in row or _empty(row[column]) else float(row[column])
 
 
+def _date(value: Any) -> datetime.date | None:
+    return None if _empty(value) else datetime.date.fromisoformat(str(value)[:10])
+
+
+def _days_by_dates(rule: dict, row: dict) -> tuple[float, float] | None:
+    """Days worked and days in the month between ``hire_date`` and ``leave_date``, counted one day at a time:
+    every day (calendar), or Monday to Friday less the plan's holidays (working); None for a whole month."""
+    year, month = (int(x) for x in row["period"].split("-"))
+    days = [datetime.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+    hired, left = _date(row.get("hire_date")), _date(row.get("leave_date"))
+    if (hired is None or hired <= days[0]) and (left is None or left >= days[-1]):
+        return None
+    if rule.get("days", "calendar") == "working":
+        holidays = {datetime.date.fromisoformat(str(h)) for h in rule.get("holidays") or []}
+        days = [d for d in days if d.weekday() < 5 and d not in holidays]
+    worked = [d for d in days if (hired is None or d >= hired) and (left is None or d <= left)]
+    return float(len(worked)), float(len(days))
+
+
+def _tenure_of(row: dict) -> float:
+    """``tenure_months``, else the months since ``hire_date`` (0 in the month of hire), else past any ramp."""
+    if "tenure_months" in row:
+        return _cell(row, "tenure_months", math.inf)
+    hired = _date(row.get("hire_date"))
+    if hired is None:
+        return math.inf
+    return float(month_number(row["period"]) - (hired.year * 12 + hired.month - 1))
+
+
 def _row_local(plan: dict, row: dict) -> dict:
-    """Proration and the ramp, as the contract's additions say: salary × days worked / days in the period;
-    every target × that share × the ramp's factor for the row's tenure month."""
+    """Proration and the ramp, as the contract's additions say: salary × days worked / days in the period
+    (the days columns where the row gives them, else from hire and leave dates); every target × that
+    share × the ramp's factor for the row's tenure month."""
     out = dict(row)
     share = 1.0
-    if plan.get("proration") is not None and not _empty(row.get("days_worked")):
-        share = float(row["days_worked"]) / float(row["days_in_period"])
+    if plan.get("proration") is not None:
+        if not _empty(row.get("days_worked")):
+            share = float(row["days_worked"]) / float(row["days_in_period"])
+        else:
+            by_dates = _days_by_dates(plan["proration"], row)
+            if by_dates is not None:
+                share = by_dates[0] / by_dates[1]
     factor = share
     ramp = plan.get("ramp")
     if ramp is not None:
-        tenure = _cell(row, "tenure_months", math.inf)
+        tenure = _tenure_of(row)
         if tenure < len(ramp["schedule"]):  # tenure_months: whole months before this one (0 = the first)
             factor *= float(ramp["schedule"][int(tenure)])
     if share != 1.0:
@@ -400,7 +444,17 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
     3. section 7 (gates and modifiers on the month's own row);
     4. the ramp's guarantee, the sanction cut, the holdback, the clawback, the draw.
     """
-    plan_of = lambda r: plan_for_row(plan_dict, r)  # noqa: E731
+    versions = plan_dict.get("versions")
+    starts = [month_number(v["from"]) for v in versions] if versions else [-10**9]
+
+    def version_index(r: dict) -> int:
+        return max(i for i, s in enumerate(starts) if s <= month_number(r["period"]))
+
+    def dict_of(r: dict) -> dict:
+        """The plan mapping in force for the row (a version's plan or scheme), as reference_row takes it."""
+        return versions[version_index(r)]["plan"] if versions else plan_dict
+
+    plan_of = lambda r: plan_for_row(dict_of(r), r)  # noqa: E731
     histories: dict[tuple, list[int]] = {}
     for i, r in enumerate(rows):
         histories.setdefault((r.get("scenario"), r["rep_id"]), []).append(i)
@@ -408,14 +462,28 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
     results: list[dict[str, float] | None] = [None] * len(rows)
     for positions in histories.values():
         positions.sort(key=lambda i: month_number(rows[i]["period"]))
-        paid: dict[str, tuple[int, float]] = {}      # true-up: (year, paid this year)
-        held: list[tuple[int, float]] = []           # holdback: (month held, amount)
+        paid: dict[tuple, tuple[int, float]] = {}    # true-up, by (version, component): (year, paid this year)
+        held: list[tuple[int, float]] = []           # holdback: (month due, amount)
+        pool = outstanding = 0.0                     # holdback on collection: held, revenue not yet collected
         clawback_owed = 0.0
         draw_owed = 0.0
         seen: list[int] = []
+        # clawback on earnings: the cancellations of each booked month (cancelled_period, else the row's own)
+        cancels: dict[int, list[int]] = {}
+        by_month = {month_number(rows[i]["period"]): i for i in positions}
+        for i in positions:
+            if _cell(rows[i], "cancelled_revenue", 0.0) > 0:
+                when = rows[i].get("cancelled_period")
+                booked = by_month[month_number(when)] if not _empty(when) else i
+                cancels.setdefault(booked, []).append(i)
+        earned_by: dict[int, float] = {}             # cancelling row -> what its revenue earned
         for i in positions:
             row, plan = local[i], plan_of(rows[i])
             m = month_number(row["period"])
+            vi = version_index(rows[i]) if versions else 0
+            v_start = starts[vi] if versions else -10**9
+            v_end = starts[vi + 1] - 1 if versions and vi + 1 < len(starts) else None
+            seen = [j for j in seen if (version_index(rows[j]) if versions else 0) == vi]
             seen.append(i)
             comps = {c["name"]: c for c in plan.get("components") or []}
             agg = plan.get("aggregation") or {}
@@ -423,16 +491,17 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
             def period_rows(comp: dict) -> list[dict]:
                 # a true-up reads the year so far; a quarterly or annual part its quarter or year so far
                 length = 12 if comp.get("true_up", False) is not False else PERIOD_LENGTH[comp.get("period", "month")]
-                start = m - m % length
+                start = max(m - m % length, v_start)  # a version reads its own months only
                 return [local[j] for j in seen if start <= month_number(rows[j]["period"]) <= m]
 
             def closing(comp: dict) -> bool:
-                return (m % 12 + 1) % PERIOD_LENGTH[comp.get("period", "month")] == 0
+                # its period's last month, or its version's last month
+                return (m % 12 + 1) % PERIOD_LENGTH[comp.get("period", "month")] == 0 or m == v_end
 
             def carried(comp: dict) -> bool:
                 return comp.get("period", "month") != "month" or comp.get("true_up", False) is not False
 
-            def raw(comp: dict) -> float | None:
+            def raw(comp: dict, less: float = 0.0) -> float | None:
                 if not carried(comp):
                     return None
                 rs = period_rows(comp)
@@ -440,6 +509,8 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
                 for metric in _metrics_of(comp):
                     how = agg.get(metric, "sum")
                     ptd[metric] = _aggregate([float(r[metric]) for r in rs], how)
+                    if metric == "revenue" and how == "sum":
+                        ptd[metric] = max(0.0, ptd[metric] - less)
                     if metric in (plan.get("targets") or {}) or f"plan_{metric}" in row:
                         try:
                             ptd[f"plan_{metric}"] = _aggregate([target(plan, r, metric) for r in rs], how)
@@ -447,8 +518,12 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
                             pass
                 ptd["target_bonus"] = sum(row_target_bonus(plan, r) for r in rs)
                 c = dict(comp)
+                every = PERIOD_LENGTH[comp.get("period", "month")]
+                first = max(m - m % 12, v_start)
+                if versions and comp.get("true_up", False) is False and every == 12 and c.get("amount") is not None:
+                    c["amount"] = float(c["amount"]) * (m - first + 1) / 12  # a year cut by a version
                 if comp.get("true_up", False) is not False:
-                    k = (m % 12 + 1) // PERIOD_LENGTH[comp.get("period", "month")]
+                    k = (m - first + 1) / every
                     if c.get("amount") is not None:
                         c["amount"] = float(c["amount"]) * k
                     if c["kind"] == "commission":
@@ -456,9 +531,9 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
                             c["tiers"] = [{**t, "from": float(t["from"]) * k} for t in c["tiers"]]
                         if c.get("cap") is not None:
                             c["cap"] = float(c["cap"]) * k
-                return raw_pay(plan_dict, plan, ptd, c, ptd["target_bonus"], None)
+                return raw_pay(dict_of(rows[i]), plan, ptd, c, ptd["target_bonus"], None)
 
-            def settle(pay: dict) -> None:
+            def settle(pay: dict, commit: bool = True) -> None:
                 for name, comp in comps.items():
                     if not carried(comp):
                         continue
@@ -468,15 +543,25 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
                     mode = comp.get("true_up", False)
                     if mode is False:
                         continue
-                    year, before = paid.get(name, (m // 12, 0.0))
+                    year, before = paid.get((vi, name), (m // 12, 0.0))
                     before = before if year == m // 12 else 0.0
                     due = pay[name] - before
                     if mode is True:
                         due = max(0.0, due)
-                    paid[name] = (m // 12, before + due)
+                    if commit:
+                        paid[(vi, name)] = (m // 12, before + due)
                     pay[name] = due
 
-            out = reference_row(plan_dict, row, None, raw=raw, settle=settle)
+            # what each cancellation of this month's revenue earned: the month paid again without it
+            for j in cancels.get(i, []):
+                less = _cell(rows[j], "cancelled_revenue", 0.0)
+                cut = {**row, "revenue": max(0.0, float(row.get("revenue", 0.0)) - less)} if "revenue" in row else row
+                again = reference_row(dict_of(rows[i]), cut, None, raw=lambda comp, less=less: raw(comp, less),
+                                      settle=lambda pay: settle(pay, commit=False))
+                earned_by[j] = again["variable"]
+            out = reference_row(dict_of(rows[i]), row, None, raw=raw, settle=settle)
+            for j in cancels.get(i, []):
+                earned_by[j] = max(0.0, out["variable"] - earned_by[j])
             variable = out["variable"]
             base = out["base"]
             # 4. the ramp's guaranteed bonus, in the ramp's months
@@ -484,7 +569,7 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
             guarantee = float((ramp or {}).get("guarantee", 0) or 0)
             if guarantee > 0:  # a ramp without a guarantee only scales targets (no column)
                 top = 0.0
-                if _cell(row, "tenure_months", math.inf) < len(ramp["schedule"]):
+                if _tenure_of(row) < len(ramp["schedule"]):
                     top = max(0.0, guarantee - variable)
                 out["ramp_guarantee"] = top
                 variable += top
@@ -500,20 +585,36 @@ def reference_periods(plan_dict: dict, rows: list[dict]) -> list[dict[str, float
                 variable -= cut
             # 6. the holdback: share of the bonus held, released after N months
             holdback = plan.get("holdback")
-            if holdback is not None:
-                after = int(holdback["release_after"])
-                released = sum(a for when, a in held if when <= m - after)
-                held = [(when, a) for when, a in held if when > m - after]
-                keep = float(holdback["share"]) * max(variable, 0.0)
-                if keep > 0:
-                    held.append((m, keep))
+            if holdback is not None or held or pool > 0 or outstanding > 0:
+                # what was held is released by the rule it was held under, after a change of plan too
+                released = sum(a for due, a in held if due <= m)
+                held = [(due, a) for due, a in held if due > m]
+                keep = float(holdback["share"]) * max(variable, 0.0) if holdback is not None else 0.0
+                on_collection = holdback is not None and holdback.get("release_on") == "collection"
+                if on_collection:
+                    pool += keep
+                elif keep > 0:
+                    held.append((m + int(holdback["release_after"]), keep))
+                if on_collection or pool > 0 or outstanding > 0:
+                    # the pool is paid in the share of the outstanding revenue collected this month
+                    open_revenue = outstanding + (_cell(row, "revenue", 0.0) if on_collection else 0.0)
+                    got = _cell(row, "collected_revenue", 0.0)
+                    freed = pool * (min(1.0, got / open_revenue) if open_revenue > 0 else 1.0)
+                    pool -= freed
+                    outstanding = max(0.0, open_revenue - got)
+                    released += freed
                 out["holdback"] = released - keep
-                out["holdback_balance"] = sum(a for _, a in held)
+                out["holdback_balance"] = sum(a for _, a in held) + pool
                 variable += released - keep
             # 7. the clawback: recovered from variable pay only, never below salary or floor
             clawback = plan.get("clawback")
-            if clawback is not None:
-                clawback_owed += float(clawback["rate"]) * _cell(row, "cancelled_revenue", 0.0)
+            if clawback is not None or clawback_owed > 0:  # what is owed is recovered across a plan change too
+                if clawback is None:
+                    pass
+                elif clawback.get("basis") == "earnings":
+                    clawback_owed += earned_by.get(i, 0.0)
+                else:
+                    clawback_owed += float(clawback["rate"]) * _cell(row, "cancelled_revenue", 0.0)
                 floor_spec = (plan.get("limits") or {}).get("floor", "base")
                 floor = float(floor_spec) if floor_spec not in ("base", None, "none") else 0.0
                 available = max(0.0, variable - max(0.0, floor - base))

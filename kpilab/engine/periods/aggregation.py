@@ -99,7 +99,7 @@ def _column_name(metric: str, scope: str, taken: set[str]) -> str:
     return name
 
 
-def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str], version: int = 0,
+def _internal(plan: Plan, columns: dict[tuple[str, str, str], str], taken: set[str], version: int = 0,
               start: int | None = None, end: int | None = None) -> _Internal:
     """The plan with every quarterly, annual or settled component reading period-to-date columns
     (``version``, ``start``, ``end``: the plan version it is and its months, for plan versions over time)."""
@@ -114,9 +114,10 @@ def _internal(plan: Plan, columns: dict[tuple[str, str], str], taken: set[str], 
         every = {"month": 1, "quarter": 3, "year": 12}[timing.period]
 
         def col(metric: str) -> str:
-            if (metric, scope) not in columns:
-                columns[(metric, scope)] = _column_name(metric, scope, taken)
-            return columns[(metric, scope)]
+            key = (metric, scope, plan.periods.aggregation.get(metric, "sum"))  # plans may aggregate apart
+            if key not in columns:
+                columns[key] = _column_name(metric, scope, taken)
+            return columns[key]
 
         if isinstance(comp, Scorecard):
             metrics = {k.metric: col(k.metric) for k in comp.kpis}
@@ -253,7 +254,7 @@ def settled_adjust(it: _Internal, m: int, before: dict[str, np.ndarray]) -> Any:
 
 def earnings_of_cancelled(internal: dict[Any, _Internal], row_plan: dict[Any, np.ndarray], cols: _Columns,
                           month: np.ndarray, cancelled: np.ndarray, booked: np.ndarray, variable: np.ndarray,
-                          columns: dict[tuple[str, str], str], aggregation: dict[str, str],
+                          columns: dict[tuple[str, str, str], str], aggregation: dict[str, str],
                           paid_before: dict[str, np.ndarray], revenue: str) -> np.ndarray:
     """What the cancelled revenue earned (``clawback: {basis: earnings}``), owed in each cancelling row: the
     variable pay of section 7 of the month it was booked in (row ``booked``, by default the row itself),
@@ -278,8 +279,8 @@ def earnings_of_cancelled(internal: dict[Any, _Internal], row_plan: dict[Any, np
             cut = cancelled[cancelling]
             facts = dict(sub.facts)
             facts[revenue] = np.maximum(0.0, facts[revenue] - cut)
-            for (metric, _), name in columns.items():
-                if metric == revenue and aggregation.get(metric, "sum") == "sum" and name in facts:
+            for (metric, _, how), name in columns.items():
+                if metric == revenue and how == "sum" and name in facts:
                     facts[name] = np.maximum(0.0, facts[name] - cut)
             again = _Columns(sub.n, facts, sub.targets, sub.team_attainment, sub.base, sub.target_bonus, sub.money)
             before = {name: values[rows] for name, values in paid_before.items()}

@@ -44,7 +44,8 @@ def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int)
     else:
         out = {}
         for key, sample in next(iter(values.values())).items():
-            dtype = bool if isinstance(sample, bool) else np.int64 if isinstance(sample, int) else float
+            # whole months stay whole; every amount or share is a float (a plan may write 1 where another writes 0.25)
+            dtype = bool if isinstance(sample, bool) else np.int64 if key in ("holdback_after", "ramp_months") else float
             arr = np.zeros(n, dtype=dtype)
             for role, v in values.items():
                 arr[row_plan[role]] = v[key]
@@ -136,8 +137,9 @@ def _dates(frame: pd.DataFrame, column: str, loc: _Locator) -> np.ndarray:
     raw = frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.to_numpy().astype("datetime64[D]")
-    text = raw.where(raw.notna(), None).map(lambda v: None if v is None or (isinstance(v, str) and not v.strip())
-                                            else (v.isoformat() if hasattr(v, "isoformat") else str(v).strip()))
+    text = raw.astype(object).map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                                  or (isinstance(v, str) and not v.strip())
+                                  else (v.isoformat() if hasattr(v, "isoformat") else str(v).strip()))
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
     bad = parsed.isna().to_numpy() & text.notna().to_numpy()
     loc.first(bad, f"{column} must be a date written YYYY-MM-DD", column)
@@ -253,11 +255,14 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
             amount[s], when[s] = a, due_at
             balance += a
         if collect is not None:
+            # only the months of a plan that releases on collection add revenue to what is outstanding; what
+            # was held so goes on being released as that revenue is collected, after a change of plan too
             revenue, collected = collect
             pool = state.get("held_pool")
             outstanding = state.get("outstanding_revenue")
-            kept = pool[s] + _pick(p["holdback_collect"], held, 0.0)
-            open_revenue = outstanding[s] + revenue[rows]
+            on = p["holdback_collect"]
+            kept = pool[s] + _pick(on, held, 0.0)
+            open_revenue = outstanding[s] + _pick(on, revenue[rows], 0.0)
             got = collected[rows]
             share = np.where(open_revenue > 0, np.minimum(1.0, got / np.where(open_revenue > 0, open_revenue, 1.0)),
                              1.0)
@@ -274,7 +279,7 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
     #    recovered from variable pay only, above salary and floor
     if "clawback" in out:
         ledger = state.get("clawback_balance")
-        reversal = _pick(p["clawback_on"], owed_now[rows], 0.0)
+        reversal = _pick(p["clawback_on"], owed_now[rows], 0.0) if owed_now is not None else np.zeros(len(var))
         owed = ledger[s] + reversal
         available = np.maximum(0.0, var - np.maximum(0.0, p["floor_number"] - base))
         recovered = np.minimum(owed, available)

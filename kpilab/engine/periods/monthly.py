@@ -38,7 +38,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     true-up, the settlement of each month is taken in month order inside that call); the carried mechanics.
     """
     plans = plan.plans()
-    columns: dict[tuple[str, str], str] = {}
+    columns: dict[tuple[str, str, str], str] = {}
     taken = set().union(*(p.metrics_needed() for p in plans.values()))
     versioned = isinstance(plan, PlanVersions)
     if versioned:  # a version's parts settle its own months (contract additions, 1.3)
@@ -100,8 +100,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     for p in plans.values():
         aggregation.update(p.periods.aggregation)
     ptd_facts = {name: np.zeros(n) for name in columns.values()}
-    ptd_targets = {name: np.full(n, np.nan) for (metric, _), name in columns.items() if metric in cols.targets}
-    scopes = sorted({sc for _, sc in columns})
+    ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
+    scopes = sorted({sc for _, sc, _ in columns})
     ptd_bonus = {scope: np.zeros(n) for scope in scopes}
     if columns:
         for blk in blocks:
@@ -111,10 +111,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 # a period restarts with its quarter or year, and at a change of plan version
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
-                for (metric, sc), name in columns.items():
-                    if sc != scope:
-                        continue
-                    how = aggregation.get(metric, "sum")
+                for (metric, sc, how), name in columns.items():
+                    if sc != scope or metric not in cols.facts:
+                        continue  # another scope, or a metric no row of this table reads
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
                         ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
@@ -146,6 +145,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 _, g = np.unique(_combine(coded), return_inverse=True)
                 g = g.ravel()
                 ptd_team[name] = (np.bincount(g, weights=ptd_facts[name]) / np.bincount(g, weights=ptd_targets[name]))[g]
+    if len(internal) > 1:  # where a name with period money is a plain monthly component, its own money
+        for key, it in internal.items():
+            parts = {part.name for part in it.parts}
+            for comp in it.plan.components:
+                if comp.name in money and comp.name not in parts and hasattr(comp, "share"):
+                    own = comp.amount if comp.amount is not None else comp.share * cols.target_bonus
+                    np.copyto(money[comp.name], own, where=row_plan[key])
     pay_cols = _Columns(n, {**cols.facts, **ptd_facts}, {**cols.targets, **ptd_targets},
                         {**cols.team_attainment, **ptd_team}, cols.base, cols.target_bonus, money)
     out, paid_before = early if early is not None else pay_all(pay_cols, month, blocks, sid, state)
@@ -165,7 +171,12 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                                                 columns, aggregation, paid_before, REVENUE_METRIC)
             owed_now = np.where(par["clawback_earned"], by_earnings, owed_now)
     collect = None
-    if np.any(par["holdback_collect"]):
+    pooled = "held_pool" in state.arrays and bool(state.arrays["held_pool"].any())
+    if pooled and not np.any(par["holdback_collect"]):  # held on collection before, released as collected
+        zeros = np.zeros(n)
+        collect = (_optional(frame, REVENUE_METRIC, loc, 0.0) if REVENUE_METRIC in frame.columns else zeros,
+                   _optional(frame, COLLECTED_COLUMN, loc, 0.0) if COLLECTED_COLUMN in frame.columns else zeros)
+    elif np.any(par["holdback_collect"]):
         revenue = _optional(frame, REVENUE_METRIC, loc, 0.0)
         if revenue is None:
             raise loc.error(f"a holdback released on collection needs the {REVENUE_METRIC} column",
@@ -176,15 +187,20 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                             "collected in the month; empty = 0)", column=COLLECTED_COLUMN)
         collect = (revenue, collected)
     tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
-    parts_used = [c for c, on in (("ramp_guarantee", np.any(par["ramp_guarantee"])),
-                                  ("sanction_cut", np.any(par["sanction_on"])),
-                                  ("holdback", np.any(par["holdback_on"])),
-                                  ("clawback", np.any(par["clawback_on"])),
-                                  ("draw_adjustment", np.any(par["draw_on"]))) if on]
+    # A mechanic's columns follow the plan (every version of it), not the rows of this table: months
+    # evaluated in parts then have the same columns, and a balance carried into a version without the
+    # mechanic is still settled.
+    rules = [p.periods for p in plans.values()]
+    uses = {"ramp_guarantee": any(r.ramp is not None and r.ramp.guarantee > 0 for r in rules),
+            "sanction_cut": any(r.sanction is not None for r in rules),
+            "holdback": any(r.holdback is not None for r in rules),
+            "clawback": any(r.clawback is not None for r in rules),
+            "draw_adjustment": any(r.draw is not None for r in rules)}
+    parts_used = [c for c, on in uses.items() if on]
     for c in parts_used:
         out[c] = np.zeros(n)
-    for c in BALANCES:
-        if np.any(par[c.split("_")[0] + "_on"]):
+    for c, part in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")):
+        if uses[part]:
             out[c] = np.zeros(n)
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
     earned = out["total"] - out["base"]
