@@ -8,7 +8,11 @@ prints, per plan and size, the share of seeds where
   <= 2 % and worst gap <= 25 %);
 - ``inv_count0``: the old rule (no inverted pair at all) would pass;
 - ``verdict``: the whole verdict passes;
-- ``verdict_wo_inv``: the verdict passes with the inversion criterion left out.
+- ``verdict_wo_inv``: the verdict passes with the inversion criterion left out;
+- ``rho``, ``top_min``, ``p90``, ``cost``, ``strength``: each other criterion passes
+  (so a failing verdict shows which criterion decided it);
+
+and the medians of the inverted share and of the worst inversion gap.
 
 The inversion rule does not make a plan swing with size when ``inv`` stays
 flat across sizes (and ``verdict`` follows ``verdict_wo_inv``).
@@ -26,6 +30,11 @@ import kpilab
 from kpilab.analysis import differentiation
 from kpilab.data import datasets
 from kpilab.data.synth import make_team
+
+
+#: The verdict's other criteria and their column names in the table.
+_CRITERIA = {"rho": "rho", "top_to_minimum": "top_min", "p90_target_multiple": "p90", "cost_of_sales": "cost",
+             "strength_coverage": "strength"}
 
 
 def table(sizes: list[int], seeds: int, plans: list[str] | None = None) -> pd.DataFrame:
@@ -46,12 +55,13 @@ def table(sizes: list[int], seeds: int, plans: list[str] | None = None) -> pd.Da
                              "inv_count0": r.metrics["inversions"] == 0,
                              "verdict": r.passed,
                              "verdict_wo_inv": bool((others["status"] == "pass").all()),
+                             **{short: v.loc[c, "status"] == "pass" if c in v.index else False
+                                for c, short in _CRITERIA.items()},
                              "inverted_share": r.metrics["inverted_share"],
                              "worst_gap": r.metrics["worst_inversion_gap"]})
     frame = pd.DataFrame(rows)
-    out = frame.groupby(["plan", "reps"]).agg(inv=("inv", "mean"), inv_count0=("inv_count0", "mean"),
-                                              verdict=("verdict", "mean"), verdict_wo_inv=("verdict_wo_inv", "mean"),
-                                              inverted_share=("inverted_share", "median"),
+    rates = {k: (k, "mean") for k in ("inv", "inv_count0", "verdict", "verdict_wo_inv", *_CRITERIA.values())}
+    out = frame.groupby(["plan", "reps"]).agg(**rates, inverted_share=("inverted_share", "median"),
                                               worst_gap=("worst_gap", "median"))
     return out
 
@@ -63,7 +73,7 @@ def main() -> None:
     ap.add_argument("--plans", nargs="*", default=None)
     args = ap.parse_args()
     out = table(args.sizes, args.seeds, args.plans)
-    with pd.option_context("display.width", 160, "display.max_rows", 200):
+    with pd.option_context("display.width", 200, "display.max_rows", 200, "display.max_columns", 30):
         print(out.round(3).to_string())
 
 

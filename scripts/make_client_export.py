@@ -6,10 +6,15 @@ trailing space, "1234567,50" with a decimal comma), a blank line, then an
 "Итого" total row. ``data/README.md`` shows how kpilab reads it and what it
 flags instead of guessing.
 
-Run from the repository top: ``python scripts/make_client_export.py``.
+Run from the repository top: ``python scripts/make_client_export.py [OUT.xlsx]``
+(default: data/client_export.xlsx). It is written with the current (issue 11)
+generator: ``make_team(6, 3, seed=11)``.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font
@@ -21,7 +26,7 @@ NAMES = ["Иванов А.", "Петрова Е.", "Сидоров К.", "Куз
 HEADERS = ["Менеджер", "Месяц", "Звонки", "Пропущенные", "Встречи", "Сделки", "Выручка", "План выручки"]
 
 
-def main() -> None:
+def main(out: Path | None = None) -> None:
     team = make_team(6, periods=3, seed=11, start="2026-01")
     team["name"] = team["rep_id"].map(dict(zip(sorted(team["rep_id"].unique()), NAMES)))
     wb = openpyxl.Workbook()
@@ -48,10 +53,10 @@ def main() -> None:
     ws[ws.max_row][0].font = Font(bold=True)
     for col in "ABCDEFGH":
         ws.column_dimensions[col].width = 16
-    out = DATA_DIR / "client_export.xlsx"
+    out = out or DATA_DIR / "client_export.xlsx"
     wb.save(out)
     print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -166,9 +166,10 @@ def test_explain_prints_the_reps_statement(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "Расчётный листок: R01, март 2026"
-    # regenerated sample (issue 11): 871 827 of revenue misses the 960 000 gate, so only the activity bonus pays:
-    # 45 000 + 11 344,78 = 56 344,78 (the payout table's total for R01, 2026-03)
-    assert lines[-1].startswith("Итого к выплате: 56\u00a0344,78\u00a0₽")
+    # Balanced KPI version 3 on the regenerated sample: revenue 871 827 pays (871 827 - 600 000) / 600 000 = 0.4530
+    # x 36 000 = 16 309,62; it misses the 960 000 gate, so the activity and deals bonuses pay nothing; every
+    # activity is over 50 % of plan (modifiers x 1): 45 000 + 16 309,62 = 61 309,62 (the table's total for R01, 2026-03)
+    assert lines[-1].startswith("Итого к выплате: 61\u00a0309,62\u00a0₽")
 
 
 # --------------------------------------------------------------------------- simulate / lint / help / demo

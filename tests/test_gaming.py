@@ -59,7 +59,7 @@ def test_windfall_flagged_with_roubles_and_kept_out_of_ranks() -> None:
     assert list(zip(wf["rep_id"], wf["period"])) == [("W", "2026-04")]
     assert wf["extra_pay"].iloc[0] == pytest.approx(550_000)
     f = [x for x in lint(LINEAR, team).findings if x.kind == "windfall"]
-    assert len(f) == 1 and f[0].value == pytest.approx(550_000) and "W 2026-04" in f[0].message
+    assert len(f) == 1 and f[0].value == pytest.approx(550_000) and "W, April 2026" in f[0].message
     r = differentiation(kpilab.evaluate(LINEAR, team), n_boot=0)
     assert r.metrics["windfall_months"] == 1
     ranked = r.per_rep.set_index("rep_id")
@@ -94,7 +94,12 @@ def test_activity_plans_not_mandatory_in_effect() -> None:
 
 
 def test_cliff_written_as_a_modifier_on_missed_calls() -> None:
-    """bonus x 0 from 6 missed calls (a modifier on the raw count): at plan the bonus is 50 000, then 0."""
+    """Bonus x 0 from 6 missed calls, written as a modifier on the raw count (steps: x1 from 0, x0 from 6).
+
+    The linear plan pays 50 000 x revenue attainment; at plan (1 M) that is 50 000. With 5 missed calls
+    the modifier is 1 (50 000), with 6 it is 0 (0 ₽): a drop of 50 000 = 100 % of the target bonus
+    within one missed call, far over the 10 % a cliff is (lint's cliff_share), found at exactly 6.
+    """
     plan = Plan.from_dict({**LINEAR.to_dict(), "modifiers": [
         {"applies_to": ["rev"], "metric": "missed_calls", "basis": "value", "curve": {"steps": [[0, 1], [6, 0]]}}]})
     cliffs = [f for f in lint(plan, pd.DataFrame({"rep_id": ["A"], "period": ["2026-01"], "revenue": [1e6],
@@ -123,5 +128,25 @@ def test_disciplinary_cut_over_a_fifth_of_the_actual_wage() -> None:
     assert not [f for f in rep.findings if f.kind == "unlawful_fine"]
     over = [f for f in rep.findings if f.kind == "fine_over_wage"]
     assert len(over) == 1 and over[0].value == pytest.approx(12_000) and over[0].severity == "error"
-    assert "A, 2026-03" in over[0].message and "45,000" in over[0].message and "in 1 rep-month" in over[0].message
+    assert "A, March 2026" in over[0].message and "45,000" in over[0].message and "in 1 rep-month" in over[0].message
     np.testing.assert_allclose(kpilab.evaluate(plan, team).table["total"], [33_000, 48_000])
+
+
+def test_findings_name_pay_parts_as_the_plan_file_does() -> None:
+    """Lint words each finding with the pay part's name from the plan's ``names`` map, never its id.
+
+    The gated plan pays its 50 000 bonus from 800 000 of revenue: a cliff of 50 000 (100 % of the
+    target bonus) at 800 000 on «Бонус за выручку» (ru) / "Revenue bonus" (en), and 1 rep-month
+    (A, January 2026 at 700 000) where the gate is closed.
+    """
+    plan = Plan.from_dict({**GATED.to_dict(), "names": {"ru": {"components": {"rev": "Бонус за выручку"}},
+                                                        "en": {"components": {"rev": "Revenue bonus"}}}})
+    team = pd.DataFrame({"rep_id": ["A", "A"], "period": ["2026-01", "2026-02"], "revenue": [700_000.0, 1e6]})
+    for lang, word in (("ru", "«Бонус за выручку»"), ("en", "'Revenue bonus'")):
+        found = lint(plan, team, lang=lang).findings
+        cliffs = [f for f in found if f.kind == "cliff"]
+        assert len(cliffs) == 1 and cliffs[0].component == "rev" and cliffs[0].value == pytest.approx(50_000)
+        assert word in cliffs[0].message
+        assert all("'rev'" not in f.message and "«rev»" not in f.message for f in found)
+    ru = [f for f in lint(plan, team, lang="ru").findings if f.kind == "timing"][0]
+    assert "январь 2026 и февраль 2026" in ru.message

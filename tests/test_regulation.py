@@ -48,12 +48,12 @@ def test_the_first_page_says_it_is_a_draft_for_a_lawyer(written) -> None:
 
 
 def test_salary_and_target_bonus_table(written) -> None:
-    """45 000 salary, 55 000 target bonus, cap 3 × 55 000 = 165 000, floor = salary."""
+    """45 000 salary, 45 000 target bonus, cap 4 × 45 000 = 180 000, floor = salary (Balanced KPI version 3)."""
     _, _, document = written
     assert _rows(document.tables[0]) == [
         ["Должность", "Оклад в месяц", "Целевая премия в месяц", "Предел переменной части",
          "Гарантированный минимум"],
-        ["Менеджер по продажам", "45 000 ₽", "55 000 ₽", "165 000 ₽", "45 000 ₽"]]
+        ["Менеджер по продажам", "45 000 ₽", "45 000 ₽", "180 000 ₽", "45 000 ₽"]]
 
 
 def test_each_kpi_with_its_plan_weight_and_scale(written) -> None:
@@ -61,13 +61,13 @@ def test_each_kpi_with_its_plan_weight_and_scale(written) -> None:
     rows = _rows(document.tables[1])
     assert rows[0] == ["Часть премии", "Показатель", "План на месяц", "Вес", "Сумма при выполнении плана",
                        "Шкала: коэффициент от результата"]
-    # the fitted activity scorecard: calls and meetings at 50 % each of its 20 % (0.2 × 55 000 = 11 000)
+    # the fitted activity scorecard: calls and meetings at 50 % each of its 10 % (0.1 × 45 000 = 4 500)
     assert rows[1][:5] == ["Бонус за активность", "Звонки", "800, если работнику не установлен личный план",
-                           "50 % внутри части (20 % премии)", "11 000 ₽"]
+                           "50 % внутри части (10 % премии)", "4 500 ₽"]
     assert rows[2][1] == "Встречи"
-    assert rows[3][:5] == ["Бонус за сделки", "Сделки", "8", "20 %", "11 000 ₽"]
-    assert rows[4][:5] == ["Бонус за выручку", "Выручка", "1 200 000 ₽", "60 %", "33 000 ₽"]
-    assert rows[4][5] == ("ниже 960 000 ₽ — 0; 960 000 ₽ → 0,4; 1 200 000 ₽ → 1; 1 800 000 ₽ → 3; "
+    assert rows[3][:5] == ["Бонус за сделки", "Сделки", "8", "10 %", "4 500 ₽"]
+    assert rows[4][:5] == ["Бонус за выручку", "Выручка", "1 200 000 ₽", "80 %", "36 000 ₽"]
+    assert rows[4][5] == ("ниже 600 000 ₽ — 0; 600 000 ₽ → 0; 1 200 000 ₽ → 1; 1 800 000 ₽ → 3; "
                           "между точками — равномерно; выше 1 800 000 ₽ — по той же линии, без ограничения")
     assert len(rows) == 5
 
@@ -75,9 +75,11 @@ def test_each_kpi_with_its_plan_weight_and_scale(written) -> None:
 def test_conditions_and_the_lawful_disciplinary_cut(written) -> None:
     _, _, document = written
     text = _text(document).replace(NBSP, " ")
-    assert ("Части премии «Бонус за сделки», «Бонус за выручку» начисляются, только если за месяц выручка не "
+    assert ("Части премии «Бонус за активность», «Бонус за сделки» начисляются, только если за месяц выручка не "
             "меньше 960 000 ₽") in text
-    assert "Переменная часть (все части премии вместе) за месяц не превышает 165 000 ₽." in text
+    assert ("Части премии «Бонус за сделки», «Бонус за выручку» умножаются на поправочный коэффициент в зависимости "
+            "от звонков: ниже 20 % — 0") in text  # the mandatory activity minimum (version 3)
+    assert "Переменная часть (все части премии вместе) за месяц не превышает 180 000 ₽." in text
     assert "только за тот месяц, в котором взыскание применено" in text
     assert "не может превышать 20 % месячной заработной платы" in text and "№ 144-ФЗ" in text
     assert "Основание и размер снижения указываются в приказе" in text

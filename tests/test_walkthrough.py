@@ -61,9 +61,10 @@ def test_the_walkthrough_runs_from_a_clients_excel_to_a_signed_plan(tmp_path: Pa
     workbook = openpyxl.load_workbook(tmp_path / "report_ru" / "payouts.xlsx", read_only=True)
     assert workbook.sheetnames
 
-    # the statement ends on the payout table's total (Петрова Е., February: capped at 45 000 + 165 000)
-    assert paid.loc[("Петрова Е.", "2026-02"), "total"] == 210_000.0
-    assert outputs["explain"].strip().splitlines()[-1].startswith("Итого к выплате: 210\u00a0000,00\u00a0₽")
+    # the statement ends on the payout table's total (Петрова Е., February, fitted Balanced KPI version 3 on the
+    # regenerated export: activity 1.1 x 4 500 + deals 2.0 x 4 500 + revenue 0.85606 x 36 000, see tests/analysis/test_fit.py)
+    assert paid.loc[("Петрова Е.", "2026-02"), "total"] == 89_768.10
+    assert outputs["explain"].strip().splitlines()[-1].startswith("Итого к выплате: 89\u00a0768,10\u00a0₽")
 
     document = docx.Document(str(tmp_path / "regulation.docx"))
     assert document.tables[0].rows[1].cells[1].text == "45\u00a0000\u00a0₽"

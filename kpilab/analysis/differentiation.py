@@ -263,11 +263,10 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     if np.any(tb <= 0):
         on_target = on_target_variable(payouts)
         target_rows = np.where(tb > 0, tb, on_target)
-        target_definition = ("target bonus of the plan/row where set; where it is 0, the variable pay the engine "
-                             "computes with every target metric exactly at 100 % (on-target variable pay)")
+        target_definition = t("verdict.target_definition.on_target", lang)
     else:
         target_rows = tb
-        target_definition = "target bonus of the plan (or the row's target_bonus override)"
+        target_definition = t("verdict.target_definition.plan", lang)
     pay = {"total": t_["total"].to_numpy(float), "variable": t_["variable"].to_numpy(float), "target": target_rows}
 
     # Per rep: monthly means over all rows (the team's part is in the profile).

@@ -20,8 +20,10 @@ import pandas as pd
 
 from ..engine import evaluate
 from ..errors import KpilabError
-from ..plan import Bonus, Condition, Curve, Gate, Penalty, Plan, Scheme
-from ..i18n import fmt_number, fmt_percent, t
+from ..plan import (Bonus, Commission, Condition, Curve, Gate, Penalty, Plan, Scheme, Scorecard,
+                    TeamBonus)
+from ..engine.explain import component_title, describe_condition, period_words
+from ..i18n import fmt_number, fmt_percent, has_label, label, t
 from ..metrics import MANDATORY_ACTIVITY
 from . import gaming
 from ._common import ACTIVITY_METRICS, SALES_METRICS, Result, check_lang
@@ -221,6 +223,26 @@ def _money(v: float, lang: str = "en") -> str:
     return money(v, lang)
 
 
+def _title(plan: Plan, prefix: str, name: str, lang: str) -> str:
+    """A pay part as the plan file names it in ``lang`` ("Revenue bonus"), never its id; a scheme adds the role."""
+    if name == "variable_cap":
+        word = t("lint.variable_pay", lang)
+    else:
+        try:
+            word = component_title(plan.component(name), lang, plan)
+        except KeyError:
+            word = name
+    if not prefix:
+        return word
+    role = prefix.rstrip(".")
+    return t("lint.role_part", lang, role=label(role, lang) if has_label(role) else role, component=word)
+
+
+def _titles(plan: Plan, prefix: str, names: list[str], lang: str) -> str:
+    """Several pay parts by their names, joined ("Deals bonus, Revenue bonus")."""
+    return t("lint.list_join", lang).join(_title(plan, prefix, n, lang) for n in names)
+
+
 def _locate_jump(plan: Plan, metric: str, component: str, lo: float, hi: float, rounds: int = 4) -> float:
     """Where a jump seen between two grid points really is: the engine on ever finer grids.
 
@@ -264,7 +286,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                     findings.append(Finding(
                         f"{prefix}{comp.name}", "cliff", metric, at, jump, "warning",
                         lint_sentence("cliff_up" if jump > 0 else "cliff_down", lang,
-                                      component=f"{prefix}{comp.name}",
+                                      component=_title(plan, prefix, comp.name, lang),
                                       amount=_money(abs(jump), lang), share=fmt(abs(jump) / ref, "pct", lang),
                                       metric=metric, x=shown(at))))
             if metric not in _component_metrics(comp):
@@ -287,12 +309,14 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
                     if metric in targets and x[s] < early_cap_at - 1e-12:
                         findings.append(Finding(
                             f"{prefix}{comp.name}", "early_cap", metric, float(x[s]), float(pay[-1]), severity,
-                            lint_sentence("early_cap", lang, component=f"{prefix}{comp.name}", x=shown(x[s]),
+                            lint_sentence("early_cap", lang, component=_title(plan, prefix, comp.name, lang),
+                                          x=shown(x[s]),
                                           metric=metric, limit=fmt(early_cap_at, "pct", lang))))
                 elif span >= width - 1e-9:
                     findings.append(Finding(
                         f"{prefix}{comp.name}", "flat_zone", metric, float(x[s]), float(span), severity,
-                        lint_sentence("flat_zone", lang, component=f"{prefix}{comp.name}", metric=metric,
+                        lint_sentence("flat_zone", lang, component=_title(plan, prefix, comp.name, lang),
+                                      metric=metric,
                                       x=shown(x[s]), x_end=shown(x[e + 1]))))
     # the variable cap, with every attainment metric moving together
     if plan.limits.variable_cap is not None or plan.limits.variable_cap_share is not None:
@@ -303,7 +327,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
             at = float(allc["attainment"].iloc[hit[0]])
             findings.append(Finding(
                 f"{prefix}variable_cap", "early_cap", "all", at, float(allc["variable"].iloc[hit[0]]), "warning",
-                lint_sentence("early_cap", lang, component=f"{prefix}variable_cap",
+                lint_sentence("early_cap", lang, component=_title(plan, prefix, "variable_cap", lang),
                               x=t("lint.of_plan", lang, value=fmt_percent(at, lang, 1)),
                               metric=t("lint.all_targets", lang), limit=fmt(early_cap_at, "pct", lang))))
     return findings, caps
@@ -344,13 +368,14 @@ def _activity_vs_sales(plan: Plan, prefix: str, lang: str) -> list[Finding]:
     pick = at_plan if at_plan.any() else over
     k = int(np.flatnonzero(pick)[np.argmax((money_["activity"] - money_["sales"])[pick])])
     comp = ", ".join(f"{prefix}{n}" for n in names["activity"])
+    words = ", ".join(_title(plan, prefix, n, lang) for n in names["activity"])
     act, sales = float(money_["activity"][k]), float(money_["sales"][k])
     metrics = ",".join(sorted({m for c in plan.components if not c.deduction
                                for m in _component_metrics(c) if m in ACTIVITY_METRICS}))
     return [Finding(comp, "activity_outweighs_sales", metrics, float(xs[k]), act / sales if sales > 0 else np.inf,
                     "warning" if at_plan.any() else "info",
                     lint_sentence("activity_outweighs_sales", lang, amount=_money(act, lang),
-                                  limit=_money(sales, lang), component=comp,
+                                  limit=_money(sales, lang), component=words,
                                   x=t("lint.of_plan", lang, value=fmt_percent(float(xs[k]), lang, 0))))]
 
 
@@ -372,23 +397,21 @@ def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float
         total += worst
         if worst > limit + _EPS:
             out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
-                               lint_sentence("unlawful_fine", lang, component=f"{prefix}{p.name}",
+                               lint_sentence("unlawful_fine", lang, component=_title(plan, prefix, p.name, lang),
                                              amount=_money(worst, lang), limit=_money(limit, lang),
                                              share=fmt(lawful_cut, "pct", lang))))
         if plan.limits.floor != "base" and not (isinstance(plan.limits.floor, (int, float))
                                                 and plan.limits.floor >= plan.base):
             out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
-                               lint_sentence("fine_from_salary", lang, component=f"{prefix}{p.name}")))
+                               lint_sentence("fine_from_salary", lang, component=_title(plan, prefix, p.name, lang))))
     if len(pens) > 1 and total > limit + _EPS and not any(f.kind == "unlawful_fine" for f in out):
         names = "+".join(f"{prefix}{p.name}" for p in pens)
         out.append(Finding(names, "unlawful_fine", ",".join(p.metric for p in pens), np.nan, total, "error",
-                           lint_sentence("unlawful_fine", lang, component=names, amount=_money(total, lang),
+                           lint_sentence("unlawful_fine", lang,
+                                         component=_titles(plan, prefix, [p.name for p in pens], lang),
+                                         amount=_money(total, lang),
                                          limit=_money(limit, lang), share=fmt(lawful_cut, "pct", lang))))
     return out
-
-
-def _describe(cond: Any) -> str:
-    return cond.describe() if hasattr(cond, "describe") else str(cond)
 
 
 def _first_metric(cond: Any) -> str:
@@ -428,7 +451,8 @@ def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, 
             metric = comp.metric if comp is not None and hasattr(comp, "metric") else "all"
             sev = "warning" if _kind_of(metric) == "sales" or col == "variable_cap" else "info"
             out.append(Finding(name, "cap_hit", metric, np.nan, share, sev,
-                               lint_sentence("cap_hit", lang, component=name, share=fmt(share, "pct", lang))))
+                               lint_sentence("cap_hit", lang, component=_title(plan, prefix, col, lang),
+                                             share=fmt(share, "pct", lang))))
     # gates: how often each stays closed (a probe component that pays 1 wherever the gate opens)
     for gate in plan.gates:
         probe_metric = _first_metric(gate.when)
@@ -441,8 +465,11 @@ def _team_findings(plan: Plan, prefix: str, team: pd.DataFrame, caps: dict[str, 
         if closed >= gate_zero_share:
             names = "all" if gate.applies_to == "all" else ", ".join(f"{prefix}{a}" for a in gate.applies_to)
             out.append(Finding(names, "gate_zeroes", probe_metric, _threshold(gate.when), closed, "warning",
-                               lint_sentence("gate_zeroes", lang, condition=_describe(gate.when),
-                                             share=fmt(closed, "pct", lang), component=names)))
+                               lint_sentence("gate_zeroes", lang,
+                                             condition=describe_condition(gate.when, lang, plan.currency),
+                                             share=fmt(closed, "pct", lang),
+                                             component=(t("lint.all_parts", lang) if gate.applies_to == "all" else
+                                                        _titles(plan, prefix, list(gate.applies_to), lang)))))
     out += _wage_cuts(plan, prefix, pay, 0.2, lang)
     return out
 
@@ -467,9 +494,11 @@ def _wage_cuts(plan: Plan, prefix: str, pay: pd.DataFrame, lawful_cut: float, la
     names = "+".join(f"{prefix}{p}" for p in pens)
     return [Finding(names, "fine_over_wage", ",".join(c.metric for c in plan.components if isinstance(c, Penalty)),
                     np.nan, float(cut[worst]), "error",
-                    lint_sentence("fine_over_wage", lang, count=int(over.sum()), component=names,
+                    lint_sentence("fine_over_wage", lang, count=int(over.sum()),
+                                  component=_titles(plan, prefix, pens, lang),
                                   share=fmt_percent(lawful_cut, lang, 0), rep=str(pay["rep_id"].iloc[worst]),
-                                  period=str(pay["period"].iloc[worst]), amount=_money(cut[worst], lang),
+                                  period=period_words(str(pay["period"].iloc[worst]), lang),
+                                  amount=_money(cut[worst], lang),
                                   wage=_money(wage[worst], lang)))]
 
 
@@ -496,7 +525,9 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
                                lint_sentence("timing", lang, count=gamers, shift=fmt_percent(shift, lang, 0),
                                              rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
                                              share=fmt_percent(row["gain_share"], lang, 1),
-                                             periods=f"{row['period_a']}–{row['period_b']}")))
+                                             periods=t("lint.period_pair", lang,
+                                                       a=period_words(str(row["period_a"]), lang),
+                                                       b=period_words(str(row["period_b"]), lang)))))
     pg = gaming.padding_gains(plan, team, share=padding_share)
     tables["padding"] = pg
     if len(pg) and ref > 0 and pg["gain"].max() > 0.02 * ref:
@@ -508,11 +539,13 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
                                          metric=str(row["metric"]),
                                          share=fmt_percent(row["units"] / row["plan"], lang, 0) if row["plan"] > 0
                                          else "—", rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
-                                         period=str(row["period"]), per_unit=_money(row["per_unit"], lang))))
+                                         period=period_words(str(row["period"]), lang),
+                                         per_unit=_money(row["per_unit"], lang))))
     wf = gaming.windfall_months(plan, team)
     tables["windfall"] = wf
     if len(wf):
-        rows = ", ".join(f"{r} {p}" for r, p in zip(wf["rep_id"].head(5), wf["period"].head(5)))
+        rows = "; ".join(f"{r}, {period_words(str(p), lang)}"
+                         for r, p in zip(wf["rep_id"].head(5), wf["period"].head(5)))
         out.append(Finding("revenue", "windfall", "revenue", np.nan, float(wf["extra_pay"].sum()), "warning",
                            lint_sentence("windfall", lang, count=len(wf), factor=fmt_number(3, lang),
                                          rows=rows, amount=_money(wf["extra_pay"].sum(), lang))))
@@ -610,9 +643,9 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
                                          mandatory_share=mandatory_share)
         findings += found
     except KpilabError as exc:
-        notes.append(t("lint.team_error", lang, plan=plan.name, error=str(exc)))
+        notes.append(t("lint.team_error", lang, plan=plan.title(lang), error=str(exc)))
     cols = ["component", "kind", "metric", "attainment", "value", "severity", "message"]
     table = pd.DataFrame([f.__dict__ for f in findings], columns=cols)
-    name = plan.name
+    name = plan.title(lang)
     return LintReport(table=table, findings=tuple(findings), plan_name=name, notes=tuple(notes), lang=lang,
                       gaming=tables)

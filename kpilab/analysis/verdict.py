@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, label, t
+from ..engine.explain import metric_words
+from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, t
 from ._common import check_lang
 
 __all__ = ["sentence", "lint_sentence", "fmt", "money", "ROBUSTNESS"]
@@ -51,7 +52,7 @@ def _metric_words(values: dict[str, Any], lang: str) -> dict[str, Any]:
     for key in ("measure", "metric", "other"):
         name = out.get(key)
         if isinstance(name, str) and has_label(name):
-            out[key] = label(name, lang).lower()
+            out[key] = metric_words(name, lang)
     return out
 
 

@@ -112,11 +112,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     plan = load_plan(_plan_file(args.plan))
     team = _read_team(args, args.team) if args.team else None
     found = lint(plan, team, lang=args.lang)
-    findings = list(found.findings)
-    if not findings:
-        print(f"{plan.name}: no findings")
-        return 0
-    print(f"{plan.name}: {len(findings)} finding(s)")
-    for f in findings:
-        print(f"  [{f.severity}] {f.message}")
+    print(found)  # the plan's name, the count and each finding, in the chosen language
+    for note in found.notes:
+        print(f"  {note}")
     return 0

@@ -27,10 +27,13 @@ def test_the_demos_recommended_plan_runs_on_the_client_export_once_fitted(client
     """balanced_kpi is what `kpilab demo` recommends (tests/test_cli.py checks the demo prints a recommendation).
 
     The export has calls and meetings but no emails or follow-ups: the activity scorecard keeps calls and
-    meetings at 0.3 / (0.3 + 0.3) = 0.5 each. Волкова О., 2026-02: 1 013 calls and 31 meetings are past
-    120 % of 800 and 20, so both score 1.1 and the activity bonus is 1.1 × 11 000 = 12 100; 11 deals score
-    1 + (11 − 8) / 4 = 1.75, so 19 250; revenue 1 089 689 scores 0.4 + 0.6 × 129 689 / 240 000 = 0.72422…,
-    so 33 000 × 0.72422… = 23 899.34. Total 45 000 + 12 100 + 19 250 + 23 899.34 = 100 249.34.
+    meetings at 0.3 / (0.3 + 0.3) = 0.5 each, and the emails and follow-ups minimums (modifiers) are lifted.
+    Петрова Е., 2026-02 (Balanced KPI version 3, the regenerated export): 1 016 calls and 31 meetings are past
+    120 % of 800 and 20, so both score 1.1 and the activity bonus is 1.1 × 4 500 = 4 950; 14 deals are past 12,
+    so 2.0 × 4 500 = 9 000; both are paid since revenue 1 113 635 clears 960 000. Revenue scores
+    (1 113 635 − 600 000) / 600 000 = 0.856058…, so 36 000 × 0.856058… = 30 818.10. Calls and meetings are
+    over 50 % of plan, so the activity minimums leave the bonuses whole.
+    Total 45 000 + 4 950 + 9 000 + 30 818.10 = 89 768.10.
     """
     plan = datasets.load_plan("balanced_kpi")
     with pytest.raises(Exception, match="emails|follow_ups"):
@@ -38,11 +41,12 @@ def test_the_demos_recommended_plan_runs_on_the_client_export_once_fitted(client
     fit = fit_plan(plan, client_team)
     assert fit.missing == ("emails", "follow_ups") and not fit.runs_as_is
     assert [(k.metric, k.weight) for k in fit.fitted.component("activity").kpis] == [("calls", 0.5), ("meetings", 0.5)]
-    assert [c.share for c in fit.fitted.components] == [0.2, 0.2, 0.6]  # the other parts are untouched
+    assert [c.share for c in fit.fitted.components] == [0.1, 0.1, 0.8]  # the other parts are untouched
+    assert [m.metric for m in fit.fitted.modifiers] == ["calls", "meetings"]
     paid = evaluate(fit.fitted, client_team).rounded().set_index(["rep_id", "period"])
-    row = paid.loc[("Волкова О.", "2026-02")]
+    row = paid.loc[("Петрова Е.", "2026-02")]
     assert (row["activity"], row["deals_bonus"], row["revenue_bonus"], row["total"]) == \
-        (12_100.0, 19_250.0, 23_899.34, 100_249.34)
+        (4_950.0, 9_000.0, 30_818.10, 89_768.10)
 
 
 def test_dropped_components_hand_their_share_to_the_rest(client_team) -> None:

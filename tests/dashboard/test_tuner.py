@@ -38,10 +38,10 @@ def test_controls_are_generated_from_the_plan(tuner: widgets.Tuner, balanced: Pl
     for path in ("base", "target_bonus", "components[0].share", "components[0].kpis.calls.weight",
                  "components[2].curve.points[1][1]", "gates[0].when.at_least", "limits.variable_cap.share"):
         assert path in c, path
-    assert c["target_bonus"].value == 55000.0
+    assert c["target_bonus"].value == 45000.0
     assert c["components[0].kpis.emails.weight"].value == 0.15
     assert tuner.typed["components[0].kpis.emails.weight"].value == 15.0  # typed in percent
-    assert c["components[2].curve.points[0][0]"].value == 960000.0
+    assert c["components[2].curve.points[0][0]"].value == 600000.0
     assert all(s.continuous_update is False for s in c.values())  # one update per release, not per pixel
     fines = widgets.tuner(datasets.load_plan("salary_fines"), datasets.load_sample_team())
     assert fines.controls["components[1].per_unit"].value == 1000.0
@@ -57,7 +57,7 @@ def test_slider_replaces_the_plan_and_recomputes_exactly(tuner: widgets.Tuner, b
     before = tuner.plan
     tuner.controls["target_bonus"].value = 80000.0
     assert tuner.plan is not before
-    assert balanced.target_bonus == 55000.0  # never mutated
+    assert balanced.target_bonus == 45000.0  # never mutated
     expected_plan = set_at(balanced, "target_bonus", 80000.0)
     assert tuner.plan == expected_plan
     expected = kpilab.evaluate(expected_plan, team)
@@ -172,7 +172,7 @@ def test_save_keeps_comments_and_appends_the_change_log(team: pd.DataFrame, tmp_
     assert saved.name == "Balanced KPI, 70k" and saved.description == "Target bonus 70 000."
     assert "# Design intent" in text and "activity is a means, not the goal" in text  # the consultant's comments
     log = text.split("# ~~ Change log")[1]
-    assert "Target bonus: variable pay at 100 % of every plan: 55,000 → 70,000" in log
+    assert "Target bonus: variable pay at 100 % of every plan: 45,000 → 70,000" in log
     assert "900,000" in log and "name: Balanced KPI matrix → Balanced KPI, 70k" in log
     money = kpilab.i18n.fmt_money
     assert f"payroll per year: {money(payroll_before, 'en')} → {money(t.report.metrics['payroll'], 'en')}" in log
@@ -185,7 +185,7 @@ def test_save_keeps_comments_and_appends_the_change_log(team: pd.DataFrame, tmp_
     total = t.payouts.table["total"].sum()
     t.reset_button.click()
     assert t.plan == datasets.load_plan("balanced_kpi")
-    assert t.controls["target_bonus"].value == 55000.0
+    assert t.controls["target_bonus"].value == 45000.0
     assert t.payouts.table["total"].sum() != total
     assert "no change yet" in t.cost_html.value
 

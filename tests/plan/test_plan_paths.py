@@ -41,15 +41,15 @@ def test_bad_paths_are_refused(bad: str) -> None:
 def test_top_level_number_uses_replace_and_leaves_the_original(balanced: Plan) -> None:
     new = set_at(balanced, "target_bonus", 75000)
     assert new.target_bonus == 75000.0
-    assert balanced.target_bonus == 55000.0
+    assert balanced.target_bonus == 45000.0
     assert new == dataclasses.replace(balanced, target_bonus=75000.0)
-    assert set_at(balanced, "target_bonus", 55000) == balanced
+    assert set_at(balanced, "target_bonus", 45000) == balanced
 
 
 def test_nested_values(balanced: Plan) -> None:
     new = set_at(balanced, "components[2].curve.points[2][1]", 2.5)
-    assert new.components[2].curve.ys == (0.4, 1.0, 2.5)
-    assert balanced.components[2].curve.ys == (0.4, 1.0, 3.0)
+    assert new.components[2].curve.ys == (0.0, 1.0, 2.5)
+    assert balanced.components[2].curve.ys == (0.0, 1.0, 3.0)
     assert new.components[2].curve.xs == balanced.components[2].curve.xs
     assert new.components[:2] == balanced.components[:2]
     new = set_at(balanced, "gates[0].when.at_least", 900000)
@@ -114,10 +114,11 @@ def test_set_weight_refuses_other_paths(balanced: Plan) -> None:
 
 def test_numeric_paths_round_trip(balanced: Plan) -> None:
     paths = numeric_paths(balanced)
-    assert paths["target_bonus"] == 55000.0
+    assert paths["target_bonus"] == 45000.0
     assert paths["components[0].kpis.calls.weight"] == 0.3
     assert paths["components[2].curve.points[2][1]"] == 3.0
-    assert paths["gates[1].when.at_least"] == 4.0
+    assert paths["gates[0].when.at_least"] == 960000.0
+    assert paths["modifiers[0].curve.points[1][0]"] == 0.5  # the activity minimum (issue 11, version 3)
     for path, value in paths.items():
         assert get_at(balanced, path) == value
         assert set_at(balanced, path, value) == balanced

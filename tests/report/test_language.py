@@ -14,9 +14,8 @@ The English report is searched for Cyrillic, raw ids and reprs the same way.
 
 The sentences the analysis writes (verdict explanations, design findings,
 definitions) are checked on their own: the report shows them as given, and
-they move to the verdict and lint catalogs in issue 11. That test is marked
-``xfail(strict=True)``: it reports the slips it finds today, and fails (so the
-marker must go) the day they are all fixed.
+since issue 11 they come from the verdict and lint catalogs with Babel numbers
+and the plan's own names for its pay parts.
 """
 
 from __future__ import annotations
@@ -146,8 +145,6 @@ def test_the_report_speaks_one_language_with_no_raw_ids_or_reprs(rendered) -> No
     assert not offences, "\n".join(f"{where}: {bad!r} in {text!r}" for where, bad, text in offences[:40])
 
 
-@pytest.mark.xfail(strict=True, reason="verdict and lint sentences still print 0.98 and component ids; "
-                                       "they move to the verdict/lint catalogs with Babel numbers in issue 11")
 def test_the_analysis_sentences_the_report_shows_speak_the_same_language(rendered) -> None:
     lang, _texts, analysis = rendered
     assert len(analysis["analysis"]) > 10
