@@ -118,7 +118,8 @@ class FitResult:
 
 
 def _plan_name(plan: Plan | Scheme, lang: str, title: str | None = None) -> str:
-    return title or plan.name
+    """The plan's name in ``lang`` (the plan file's ``names`` map), unless the caller gives one."""
+    return title or plan.title(lang)
 
 
 def _roles_words(roles: Iterable[str], lang: str) -> str:

@@ -274,23 +274,15 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
         return
     lang = getattr(args, "lang", "en")
     command = f"kpilab fit {plan_path} --team {data_path}{_data_flags(args)} -o FITTED.yaml"
-    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan_path, plan, lang), data=data_path, count=len(missing),
+    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan, lang), data=data_path, count=len(missing),
                         metrics=_metric_list(missing, lang), command=command))
 
 
-def _plan_title(spec: str, plan: Any, lang: str) -> str:
-    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
-    from ..data import datasets
+def _plan_title(plan: Any, lang: str) -> str:
+    """The plan's name in ``lang``: the plan file's ``names`` map, else its ``name`` (the one place a plan is named)."""
     from ..engine.explain import plan_title
-    from ..i18n import has_label, label
 
-    own = plan_title(plan, lang)
-    if own != plan.name:
-        return own
-    stem = Path(spec).stem
-    if has_label(stem) and stem in datasets.plan_names():
-        return label(stem, lang)
-    return plan.name
+    return plan_title(plan, lang)
 
 
 #: Signals received during this run: an exception raised by a signal handler inside an import is turned

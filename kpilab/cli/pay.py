@@ -20,8 +20,6 @@ from .common import (
 )
 
 
-
-
 def cmd_payout(args: argparse.Namespace) -> int:
     from ..engine import evaluate
 
@@ -79,7 +77,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(payouts.explain(args.rep, args.period, args.scenario).text)
         else:
             lines = statement_lines(payouts, args.rep, args.period, args.scenario, args.lang,
-                                    plan_title=_plan_title(args.plan, plan, args.lang))
+                                    plan_title=_plan_title(plan, args.lang))
             print("\n".join(lines))
     except KeyError:
         raise UsageError(_t("cli.explain.no_row", args.lang, data=args.data, rep=args.rep,
@@ -112,11 +110,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     plan = load_plan(_plan_file(args.plan))
     team = _read_team(args, args.team) if args.team else None
     found = lint(plan, team, lang=args.lang)
-    findings = list(found.findings)
-    if not findings:
-        print(f"{plan.name}: no findings")
+    lang, title = args.lang, _plan_title(plan, args.lang)
+    if not found.findings:
+        print(_t("lint.nothing", lang, plan=title))
         return 0
-    print(f"{plan.name}: {len(findings)} finding(s)")
-    for f in findings:
-        print(f"  [{f.severity}] {f.message}")
+    print(_t("lint.header", lang, plan=title, findings=_t("common.findings", lang, count=len(found.findings))))
+    for f in found.findings:
+        print(f"  [{_t('lint.severity.' + f.severity, lang)}] {f.message}")
     return 0
