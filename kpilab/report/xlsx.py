@@ -64,7 +64,7 @@ def sheet_names(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
 
 def _shortened(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, cut at a word and marked with «…» rather than mid-word
-    («Сбалансированная матрица KPI…», not «Сбалансированная матрица KPI (п»)."""
+    ("Balanced KPI matrix…", not "Balanced KPI matrix (fitt")."""
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]
