@@ -80,3 +80,4 @@ def test_the_walkthrough_runs_from_a_clients_excel_to_a_signed_plan(tmp_path: Pa
     document = docx.Document(str(tmp_path / "regulation.docx"))
     assert document.tables[0].rows[1].cells[1].text == "45\u00a0000\u00a0₽"
     assert "Положение о премировании работников отдела продаж" in [p.text for p in document.paragraphs]
+    assert any("ООО «Пример»" in p.text for p in document.paragraphs)  # the employer named by --client
