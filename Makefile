@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kpilab-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test test-fast contract dashboard bench bench-dashboard notebooks clean
+.PHONY: help install demo test test-fast contract dashboard bench bench-dashboard notebooks artifacts clean
 
 help:
 	@echo "make demo       set up, then compare the bundled plans on the sample team (reports/demo/)"
@@ -15,6 +15,7 @@ help:
 	@echo "make dashboard  serve the owners' bonus tuner on http://127.0.0.1:8866"
 	@echo "make bench      run the benchmarks"
 	@echo "make bench-dashboard  time slider release -> verdict in Chromium (needs /usr/bin/chromium)"
+	@echo "make artifacts  screenshots (PNG) and printouts (PDF) of the reports and the dashboard in artifacts/"
 
 # The venv: python's venv module, or virtualenv where the distribution ships python without it.
 $(BIN)/python:
@@ -56,6 +57,11 @@ notebooks: $(STAMP)
 
 bench-dashboard: $(STAMP)
 	$(BIN)/python benchmarks/dashboard_latency.py
+
+# Headless Chromium renders the Russian and English reports (and the dashboard) and saves what a client
+# sees: artifacts/report_ru.png, report_en.png, their A4 printouts (.pdf) and the dashboard's screenshots.
+artifacts: $(STAMP)
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -m browser tests/browser -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) reports artifacts .pytest_cache

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from pptx import Presentation
 
 from kpilab import evaluate, load_plan
 from kpilab.data.profiles import load_client_team, load_profile
@@ -58,8 +59,19 @@ def test_the_walkthrough_runs_from_a_clients_excel_to_a_signed_plan(tmp_path: Pa
 
     # the report folder: HTML and the XLSX of every payout
     assert (tmp_path / "report_ru" / "report.html").is_file()
+    page = (tmp_path / "report_ru" / "report.html").read_text(encoding="utf-8")
+    assert "ООО «Пример»" in page and "А. Петрова" in page
     workbook = openpyxl.load_workbook(tmp_path / "report_ru" / "payouts.xlsx", read_only=True)
-    assert workbook.sheetnames
+    assert "Расчётные листки" in workbook.sheetnames
+    petrova = [row for row in workbook["Расчётные листки"].iter_rows(values_only=True) if "Петрова Е." in row]
+    assert petrova  # the named rep's statement is in the workbook
+
+    # the slides: a title, the recommendation, the verdict as a native table, winners and losers
+    deck = Presentation(str(tmp_path / "slides.pptx"))
+    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    assert len(deck.slides) >= 5 and any("ООО «Пример»" in text for text in texts)
+    tables = [shape.table for slide in deck.slides for shape in slide.shapes if shape.has_table]
+    assert any("Петрова Е." in cell.text for table in tables for row in table.rows for cell in row.cells)
 
     # the statement ends on the payout table's total (Петрова Е., February, fitted Balanced KPI version 3 on the
     # regenerated export: activity 1.1 x 4 500 + deals 2.0 x 4 500 + revenue 0.85606 x 36 000, see tests/analysis/test_fit.py)
@@ -69,3 +81,4 @@ def test_the_walkthrough_runs_from_a_clients_excel_to_a_signed_plan(tmp_path: Pa
     document = docx.Document(str(tmp_path / "regulation.docx"))
     assert document.tables[0].rows[1].cells[1].text == "45\u00a0000\u00a0₽"
     assert "Положение о премировании работников отдела продаж" in [p.text for p in document.paragraphs]
+    assert any("ООО «Пример»" in p.text for p in document.paragraphs)  # the employer named by --client

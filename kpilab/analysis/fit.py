@@ -118,7 +118,8 @@ class FitResult:
 
 
 def _plan_name(plan: Plan | Scheme, lang: str, title: str | None = None) -> str:
-    return title or plan.name
+    """The plan's name in ``lang`` (the plan file's ``names`` map), unless the caller gives one."""
+    return title or plan.title(lang)
 
 
 def _roles_words(roles: Iterable[str], lang: str) -> str:
@@ -165,6 +166,12 @@ def _renamed(plan: Plan | Scheme, title: str | None, lang: str, kept: set[str] |
     return {"name": t("fit.name", "en", name=plan.name), "names": renamed}
 
 
+def _kept_targets(applies: str | tuple[str, ...], names: set[str]) -> str | tuple[str, ...]:
+    """What a gate or modifier applies to, narrowed to the components kept (a group word such as ``all``
+    stays as it is); empty when none of its components is left."""
+    return applies if isinstance(applies, str) else tuple(n for n in applies if n in names)
+
+
 class _Fitter:
     """Builds the fitted variant of one plan, collecting the changes."""
 
@@ -185,6 +192,12 @@ class _Fitter:
 
     def note(self, kind: str, path: str, **fields: Any) -> None:
         self.changes.append(Change(kind, self.prefix + path, fields))
+
+    def drop(self, comp: Any, path: str, metrics: tuple[str, ...], dropped: set[str]) -> float:
+        """Note a component dropped for the metrics it cannot read; returns its share of the target bonus."""
+        self.note("drop_component", path, component=component_title(comp, self.lang, self.plan), metrics=metrics)
+        dropped.add(comp.name)
+        return getattr(comp, "share", None) or 0.0
 
     def condition(self, cond: Any, path: str) -> Any:
         """The condition with unreadable parts removed; ``None`` when nothing is left."""
@@ -211,9 +224,7 @@ class _Fitter:
                 kept = [k for k in comp.kpis if self.reads_ok(k.metric, k.basis)]
                 gone = tuple(k.metric for k in comp.kpis if k not in kept)
                 if not kept:
-                    self.note("drop_component", path, component=component_title(comp, self.lang, self.plan), metrics=gone)
-                    dropped.add(comp.name)
-                    dropped_share += comp.share or 0.0
+                    dropped_share += self.drop(comp, path, gone, dropped)
                     continue
                 if gone:
                     total = sum(k.weight for k in kept)
@@ -234,9 +245,7 @@ class _Fitter:
             if ok:
                 components.append(comp)
                 continue
-            self.note("drop_component", path, component=component_title(comp, self.lang, self.plan), metrics=tuple(sorted(metrics)))
-            dropped.add(comp.name)
-            dropped_share += getattr(comp, "share", None) or 0.0
+            dropped_share += self.drop(comp, path, tuple(sorted(metrics)), dropped)
         if dropped_share > 0:
             kept_share = sum(getattr(c, "share", None) or 0.0 for c in components if c.kind != "penalty")
             if kept_share > 0:
@@ -252,12 +261,10 @@ class _Fitter:
         gates = []
         for i, gate in enumerate(plan.gates):
             path = f"gates[{i}]"
-            applies = gate.applies_to
-            if not isinstance(applies, str):
-                applies = tuple(n for n in applies if n in names)
-                if not applies:
-                    self.note("drop_gate_orphan", path)
-                    continue
+            applies = _kept_targets(gate.applies_to, names)
+            if not applies:
+                self.note("drop_gate_orphan", path)
+                continue
             when = self.condition(gate.when, f"{path}.when")
             if when is None:
                 self.note("drop_gate", path, metrics=tuple(sorted(gate.when.metrics())))
@@ -268,9 +275,7 @@ class _Fitter:
         modifiers = []
         for i, mod in enumerate(plan.modifiers):
             path = f"modifiers[{i}]"
-            applies = mod.applies_to
-            if not isinstance(applies, str):
-                applies = tuple(n for n in applies if n in names)
+            applies = _kept_targets(mod.applies_to, names)
             if not applies or not self.reads_ok(mod.metric, mod.basis):
                 self.note("drop_modifier", path, metrics=(mod.metric,))
                 continue

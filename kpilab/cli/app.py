@@ -75,6 +75,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     p = add_command(sub, "validate", cmd_validate, lang)
     p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
+    lang_option(p)
 
     p = add_command(sub, "explain", cmd_explain, lang)
     p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
@@ -115,6 +116,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--mix", metavar=m("mix"), help=_t("cli.simulate.mix", lang))
     p.add_argument("--start", default="2026-01", metavar=m("month"), help=_t("cli.simulate.start", lang))
     p.add_argument("-o", "--output", metavar=m("csv"), help=_t("cli.simulate.output", lang))
+    lang_option(p)
 
     p = add_command(sub, "lint", cmd_lint, lang)
     p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))
@@ -186,7 +188,8 @@ def _say(text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status.
+    """Run the command line; returns the exit status. Messages are in the language of ``--lang``
+    (else ``KPILAB_LANG``, else English).
 
     - 0: done; 2: bad input (one message naming file, row, rep, period,
       column or plan key path), nothing written;
@@ -197,6 +200,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     - 1: an internal error (a bug in kpilab): one line, and the traceback with
       ``KPILAB_DEBUG=1``.
     """
+    from ..i18n.messages import messages_in
+
+    with messages_in(_help_lang(argv)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """:func:`main` in the messages' language."""
     import signal
     import warnings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,11 +52,61 @@ def add_command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], 
     return p
 
 
+def _argparse_pattern(template: str) -> re.Pattern[str]:
+    """argparse's message template (``invalid choice: %(value)r (choose from %(choices)s)``) as a regex."""
+    parts = re.split(r"(%\((\w+)\)[rs]|%[rs])", template)
+    out, i, unnamed = "", 0, iter(("args", "other"))
+    while i < len(parts):
+        out += re.escape(parts[i])
+        if i + 1 < len(parts):
+            out += f"(?P<{parts[i + 2] or next(unnamed)}>.+?)"
+        i += 3
+    return re.compile(out)
+
+
+#: argparse's own messages (Python 3.11+) -> the catalog's words for them.
+_ARGPARSE = [(_argparse_pattern(template), key) for template, key in (
+    ("the following arguments are required: %s", "cli.err.required"),
+    ("argument %(argument_name)s: %(message)s", "cli.err.argument"),
+    ("invalid choice: %(value)r (choose from %(choices)s)", "cli.err.invalid_choice"),
+    ("invalid %(type)s value: %(value)r", "cli.err.invalid_value"),
+    ("expected one argument", "cli.err.expected_one"),
+    ("expected at least one argument", "cli.err.expected_some"),
+    ("expected at most one argument", "cli.err.expected_at_most_one"),
+    ("unrecognized arguments: %s", "cli.err.unrecognized"),
+    ("one of the arguments %s is required", "cli.err.one_of"),
+    ("not allowed with argument %s", "cli.err.not_allowed"),
+    ("ambiguous option: %(option)s could match %(matches)s", "cli.err.ambiguous"),
+    ("ignored explicit argument %r", "cli.err.ignored"),
+)]
+
+
+def _argparse_words(message: str, lang: str) -> str:
+    """An argparse message in ``lang``: English as argparse words it, other languages from the catalog."""
+    if lang == "en":
+        return message
+    for pattern, key in _ARGPARSE:
+        match = pattern.fullmatch(message)
+        if match:
+            fields = {k: re.sub(r"'([^']*)'", r"«\1»", v) for k, v in match.groupdict().items()}
+            if "message" in fields:
+                fields["message"] = _argparse_words(match.group("message"), lang)
+            return _t(key, lang, **fields)
+    return message
+
+
+def _lang() -> str:
+    from ..i18n.messages import message_lang
+
+    return message_lang()
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and status 2 like every other bad input."""
+    """argparse, but a usage error is one line and status 2 like every other bad input, in the messages' language."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        lang = _lang()
+        raise UsageError(_t("cli.err.usage", lang, prog=self.prog, message=_argparse_words(message, lang)))
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], None], *, inputs: Sequence[str | Path] = ()
@@ -86,7 +137,7 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
         except ValueError:
             value = minimum - 1
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+            raise argparse.ArgumentTypeError(_t("cli.err.whole_number", _lang(), minimum=minimum, text=text))
         return value
 
     return parse
@@ -107,18 +158,25 @@ def _bounded(minimum: int, maximum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = whole(text)
         if value > maximum:
-            raise argparse.ArgumentTypeError(f"{value:,} is over kpilab's limit of {maximum:,}")
+            raise argparse.ArgumentTypeError(_t("cli.err.over_limit", _lang(), value=_count(value), limit=_count(maximum)))
         return value
 
     return parse
 
 
+def _count(value: int) -> str:
+    """A whole number in the messages' language: ``2,000,000`` / «2 000 000»."""
+    from ..i18n import fmt_number
+
+    return fmt_number(value, _lang())
+
+
 def _check_scenario_rows(scenarios: int | None, team_rows: int) -> None:
     """Refuse a comparison whose simulated table would exceed :data:`MAX_SCENARIO_ROWS`, before any work."""
     if scenarios and scenarios * team_rows > MAX_SCENARIO_ROWS:
-        raise UsageError(f"--scenarios {scenarios:,} on a team of {team_rows:,} rows simulates "
-                         f"{scenarios * team_rows:,} rows, over kpilab's limit of {MAX_SCENARIO_ROWS:,}; "
-                         f"use at most {max(1, MAX_SCENARIO_ROWS // max(team_rows, 1)):,} scenarios")
+        raise UsageError(_t("cli.err.scenario_rows", _lang(), scenarios=_count(scenarios), rows=_count(team_rows),
+                            total=_count(scenarios * team_rows), limit=_count(MAX_SCENARIO_ROWS),
+                            most=_count(max(1, MAX_SCENARIO_ROWS // max(team_rows, 1)))))
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -139,18 +197,18 @@ def parse_mix(text: str) -> dict[str, float]:
         name, sep, value = part.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise UsageError(f"--mix: {part!r} is not archetype=weight (example: --mix star=0.1,laggard=0.2)")
+            raise UsageError(_t("cli.err.mix_part", _lang(), part=part))
         try:
             weight = float(value)
         except ValueError:
-            raise UsageError(f"--mix: the weight of {name!r} is not a number: {value.strip()!r}") from None
+            raise UsageError(_t("cli.err.mix_number", _lang(), name=name, value=value.strip())) from None
         if name in mix:
-            raise UsageError(f"--mix: {name!r} is given twice")
+            raise UsageError(_t("cli.err.mix_twice", _lang(), name=name))
         if not math.isfinite(weight):
-            raise UsageError(f"--mix: the weight of {name!r} is not a finite number: {value.strip()!r}")
+            raise UsageError(_t("cli.err.mix_finite", _lang(), name=name, value=value.strip()))
         mix[name] = weight
     if not mix:
-        raise UsageError("--mix is empty (example: --mix star=0.1,laggard=0.2)")
+        raise UsageError(_t("cli.err.mix_empty", _lang()))
     top = max(mix.values())
     if top > 0 and not math.isfinite(sum(abs(w) for w in mix.values())):
         # only the ratios matter: scale so that normalising 1e308 + 1e308 cannot overflow to inf
@@ -166,9 +224,9 @@ def _band(text: str) -> tuple[float, float]:
             raise ValueError
         low, high = (float(p[:-1]) / 100 if p.endswith("%") else float(p) for p in parts)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected LOW,HIGH such as 0.03,0.09, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_t("cli.err.band", _lang(), text=text)) from None
     if not 0 <= low <= high:
-        raise argparse.ArgumentTypeError(f"expected 0 <= LOW <= HIGH, got {text!r}")
+        raise argparse.ArgumentTypeError(_t("cli.err.band_order", _lang(), text=text))
     return low, high
 
 
@@ -215,7 +273,7 @@ def _rows(text: str) -> list[int]:
                 raise ValueError
             out += range(first, last + 1)
     except ValueError:
-        raise argparse.ArgumentTypeError(_t("cli.data.bad_rows", _help_lang(None), text=text)) from None
+        raise argparse.ArgumentTypeError(_t("cli.data.bad_rows", _lang(), text=text)) from None
     return out
 
 
@@ -274,23 +332,15 @@ def _check_plan_fits(plan: Any, team: Any, args: argparse.Namespace, plan_path: 
         return
     lang = getattr(args, "lang", "en")
     command = f"kpilab fit {plan_path} --team {data_path}{_data_flags(args)} -o FITTED.yaml"
-    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan_path, plan, lang), data=data_path, count=len(missing),
+    raise UsageError(_t("cli.plan_needs", lang, plan=_plan_title(plan, lang), data=data_path, count=len(missing),
                         metrics=_metric_list(missing, lang), command=command))
 
 
-def _plan_title(spec: str, plan: Any, lang: str) -> str:
-    """The plan's name in ``lang``: the plan file's own (``names``), else a bundled plan's label, else its name."""
-    from ..data import datasets
+def _plan_title(plan: Any, lang: str) -> str:
+    """The plan's name in ``lang``: the plan file's ``names`` map, else its ``name`` (the one place a plan is named)."""
     from ..engine.explain import plan_title
-    from ..i18n import has_label, label
 
-    own = plan_title(plan, lang)
-    if own != plan.name:
-        return own
-    stem = Path(spec).stem
-    if has_label(stem) and stem in datasets.plan_names():
-        return label(stem, lang)
-    return plan.name
+    return plan_title(plan, lang)
 
 
 #: Signals received during this run: an exception raised by a signal handler inside an import is turned

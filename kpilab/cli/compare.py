@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .common import _check_plan_fits, _check_scenario_rows, _plan_file, _read_team
+from .common import _check_plan_fits, _check_scenario_rows, _plan_file, _read_team, _t
 
 
 #: The demo judges cost of sales against ZS's "generally 3-9 %" compensation cost of sales (see kpilab.analysis.criteria).
@@ -93,14 +93,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                    slides=args.slides)
     print(report.table_text())
     print()
-    print(report.comparison.robustness_text(args.lang))  # each criterion: value (90 % interval), robustness word
+    print(report.robustness_table_text())  # each criterion: value (90 % interval), robustness word
     print()
     print(report.summary_line())
     print()
     print(report.transition_text())
-    print(f"kpilab: report written to {path}", file=sys.stderr)
+    print(_t("cli.compare.written", args.lang, path=path), file=sys.stderr)
     if args.slides is not None:
-        print(f"kpilab: slides written to {args.slides}", file=sys.stderr)
+        print(_t("cli.compare.slides_written", args.lang, path=args.slides), file=sys.stderr)
     return 0
 
 
@@ -108,6 +108,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
     from ..data import datasets
+    from ..i18n import fmt_number
 
     started = time.perf_counter()
     # The story order: today's salary (the baseline every change is measured against), then
@@ -122,7 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(report.verdict_text())
     print()
     print(report.summary_line())
-    print(f"Report: {path.resolve()}")
-    print(f"(bundled plans on the sample team, {args.scenarios} simulated years, "
-          f"{time.perf_counter() - started:.1f} s)")
+    print(_t("cli.demo.report_path", args.lang, path=path.resolve()))
+    print(_t("cli.demo.footer", args.lang, count=args.scenarios,
+             seconds=fmt_number(time.perf_counter() - started, args.lang, 1)))
     return 0

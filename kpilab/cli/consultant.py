@@ -38,7 +38,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from ..analysis.fit import _metric_list, missing_metrics
     from ..data import datasets
     from ..data.profiles import TARGET_COLUMNS, list_sheets, load_client_team, propose_profile, read_headers
-    from ..i18n import fmt_number, label
+    from ..i18n import fmt_number
 
     lang = args.lang
     given = _client_profile(args)
@@ -80,7 +80,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             plan = datasets.load_plan(name)
             missing, no_target = missing_metrics(plan, team)
             needs_role = hasattr(plan, "plans_by_role") and "role" not in team.columns
-            title = f"«{label(name, lang)}» ({name})"
+            title = f"«{_plan_title(plan, lang)}» ({name})"
             if not missing and not no_target and not needs_role:
                 out.append("  " + _t("cli.inspect.plan_runs", lang, plan=title))
                 continue
@@ -122,7 +122,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         check_output_path(args.output, inputs=(spec, args.team))
     plan = load_plan(spec)
     team = _read_team(args, args.team)
-    result = fit_plan(plan, team, role=args.role, lang=lang, title=_plan_title(str(spec), plan, lang))
+    result = fit_plan(plan, team, role=args.role, lang=lang, title=_plan_title(plan, lang))
     print(result.text(lang))
     if args.output:
         if result.fitted is None:
@@ -148,7 +148,7 @@ def cmd_regulation(args: argparse.Namespace) -> int:
     from ..report.regulation import write_regulation
 
     path = write_regulation(plan, args.output, team=team, lang=lang, client=args.client or profile.name,
-                            title=_plan_title(str(spec), plan, lang), write=write_atomically,
+                            title=_plan_title(plan, lang), write=write_atomically,
                             inputs=[spec] + ([args.team] if args.team else []))
     print(_t("cli.regulation.written", lang, path=path), file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ from .common import (
     _add_data_options,
     _band,
     _check_plan_fits,
+    _lang,
     _plan_file,
     _positive_int,
     _read_team,
@@ -50,9 +51,9 @@ def _share(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_t("cli.err.share", _lang(), text=text)) from None
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}")
+        raise argparse.ArgumentTypeError(_t("cli.err.share", _lang(), text=text))
     return value
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .common import (
+    _count,
+    _lang,
     _load,
     _plan_file,
     _plan_title,
@@ -18,8 +20,6 @@ from .common import (
     UsageError,
     write_atomically,
 )
-
-
 
 
 def cmd_payout(args: argparse.Namespace) -> int:
@@ -79,7 +79,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(payouts.explain(args.rep, args.period, args.scenario).text)
         else:
             lines = statement_lines(payouts, args.rep, args.period, args.scenario, args.lang,
-                                    plan_title=_plan_title(args.plan, plan, args.lang))
+                                    plan_title=_plan_title(plan, args.lang))
             print("\n".join(lines))
     except KeyError:
         raise UsageError(_t("cli.explain.no_row", args.lang, data=args.data, rep=args.rep,
@@ -92,8 +92,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     mix = parse_mix(args.mix) if args.mix is not None else None
     if args.reps * args.months > MAX_SIMULATED_ROWS:
-        raise UsageError(f"--reps {args.reps:,} x --months {args.months:,} is {args.reps * args.months:,} rows, "
-                         f"over kpilab's limit of {MAX_SIMULATED_ROWS:,} for one table")
+        raise UsageError(_t("cli.err.simulated_rows", _lang(), reps=_count(args.reps), months=_count(args.months),
+                            total=_count(args.reps * args.months), limit=_count(MAX_SIMULATED_ROWS)))
     team = make_team(args.reps, periods=args.months, mix=mix, seed=args.seed, start=args.start)
     if args.output:
         if Path(args.output).suffix.lower() in (".xlsx", ".xlsm"):

@@ -38,8 +38,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     _check_plan_fits(current, team, args, str(base_spec), args.team)
     _check_plan_fits(new, team, args, str(new_spec), args.team)
     result = predict(current, new, team, scenarios=args.scenarios, seed=args.seed, lang=lang)
-    title = _t("response.cli.title", lang, plan=_plan_title(args.plan, new, lang),
-               baseline=_plan_title(args.baseline, current, lang))
+    title = _t("response.cli.title", lang, plan=_plan_title(new, lang),
+               baseline=_plan_title(current, lang))
     text = "\n\n".join([title, summary_text(result, lang), assumptions_text(result, lang)])
     print(text)
     if args.report:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from . import LANGS, t
+from . import LANGS, check_lang, t
 
 __all__ = ["message_lang", "messages_in", "msg"]
 

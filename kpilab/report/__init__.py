@@ -38,13 +38,13 @@ from typing import Any
 from ..analysis.recommend import recommend
 from ..data.scenarios import bootstrap_years
 from .build import ComparisonReport, build_report, unique_names
-from .formatting import format_value, metric_kind, metric_label, period_text, plan_title, text_table, word
+from .formatting import format_value, metric_kind, metric_label, period_text, plan_title, row_label, text_table, word
 from .html import page_context, render_html
 from .write import check_report_dir, check_slides_path, render_charts, write_report
 from .xlsx import XLSX_FORMATS, sheet_names, write_xlsx
 
 __all__ = ["report", "ComparisonReport", "build_report", "write_report", "check_report_dir", "bootstrap_years",
-           "recommend", "metric_kind", "metric_label", "format_value", "text_table", "render_html", "page_context",
+           "recommend", "metric_kind", "metric_label", "row_label", "format_value", "text_table", "render_html", "page_context",
            "write_xlsx", "write_slides", "sheet_names", "XLSX_FORMATS", "render_charts", "unique_names", "word"]
 
 

@@ -35,7 +35,7 @@ from ..errors import KpilabError
 from ..i18n import check_lang, fmt_date, fmt_money, fmt_number, fmt_percent, has_text, label, t
 from ..plan import Plan, Scheme
 from .formatting import (CLIENT_HIDDEN, DELTA_ROWS, METRIC_GROUPS, PAY_EPS, Step, format_value, metric_kind,
-                         metric_label, plan_title, read_logo, text_table, word)
+                         metric_label, plan_title, read_logo, row_label, text_table, word)
 
 __all__ = ["ComparisonReport", "build_report", "unique_names"]
 
@@ -155,6 +155,15 @@ class ComparisonReport:
         """Format kind of a comparison metric."""
         return metric_kind(key, self.measure)
 
+    def criterion_kind(self, criterion: str) -> str:
+        """Format kind of a criterion's figure: the verdict's own ``unit`` (the inversion criterion judges a
+        share, while the comparison table's ``inversions`` row counts pairs), else :meth:`kind`."""
+        for name in self.names:
+            unit = self.verdict_row(name, criterion).get("unit")
+            if isinstance(unit, str) and unit in ("money", "share", "count", "ratio", "pvalue", "number"):
+                return unit
+        return self.kind(criterion)
+
     def fmt(self, value: Any, kind: str) -> str:
         """A figure in this report's language and currency."""
         return format_value(value, kind, self.lang, self.currency)
@@ -242,7 +251,7 @@ class ComparisonReport:
             lo, hi = row.get(lo_key), row.get(hi_key)
             try:
                 if lo is not None and hi is not None and math.isfinite(float(lo)) and math.isfinite(float(hi)):
-                    kind = self.kind(criterion)
+                    kind = self.criterion_kind(criterion)
                     return word("interval", self.lang, lo=self.fmt(lo, kind), hi=self.fmt(hi, kind))
             except (TypeError, ValueError):
                 continue
@@ -260,7 +269,7 @@ class ComparisonReport:
     def threshold_text(self, criterion: str) -> str:
         """The threshold of a criterion in words, from the verdict's own threshold column."""
         crit = getattr(next(iter(self.comparison.reports.values())), "criteria", None)
-        kind = self.kind(criterion)
+        kind = self.criterion_kind(criterion)
         row = self.verdict_row(self.names[0], criterion)
         threshold = row.get("threshold")
         if criterion == "cost_of_sales":
@@ -326,8 +335,15 @@ class ComparisonReport:
         rows: list[list[str]] = []
         for group, keys in self.groups():
             rows.append([word(group, self.lang).upper(), *[""] * len(self.names)])
-            rows.extend([metric_label(k, self.lang), *[self.cell(k, n) for n in self.names]] for k in keys)
+            rows.extend([row_label(k, self.lang), *[self.cell(k, n) for n in self.names]] for k in keys)
         return text_table([word("metric", self.lang), *self.titles], rows)
+
+    def robustness_table_text(self) -> str:
+        """Each criterion's figure, 90 % interval and robustness word per plan, headed by the plans' titles
+        (what ``kpilab compare`` prints under the table; the cells are the verdict's own words)."""
+        frame = self.comparison.robustness(self.lang)
+        rows = [[str(i), *map(str, v)] for i, v in zip(frame.index, frame[self.names].to_numpy().tolist())]
+        return text_table(["", *self.titles], rows)
 
     def verdict_text(self) -> str:
         """The criteria × plans verdict as aligned plain text."""
@@ -342,8 +358,9 @@ class ComparisonReport:
             return []
         out = []
         for row in moves.table.itertuples(index=False):
-            pct = "—" if not math.isfinite(row.change_pct) else fmt_percent(row.change_pct, self.lang, 1)
-            out.append([str(row.rep_id), self.money(row.before), self.money(row.after), self.money(row.change),
+            gain = "+" if row.change > PAY_EPS else ""  # a gain is signed like a loss («−11 920 ₽», «+130 000 ₽»)
+            pct = "—" if not math.isfinite(row.change_pct) else gain + fmt_percent(row.change_pct, self.lang, 1)
+            out.append([str(row.rep_id), self.money(row.before), self.money(row.after), gain + self.money(row.change),
                         pct, word(f"tr_{row.status}", self.lang)])
         return out
 

@@ -20,7 +20,7 @@ from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, label, t
 from ..plan import Plan, Scheme
 
 __all__ = ["word", "metric_label", "metric_kind", "format_value", "period_text", "plan_title", "text_table",
-           "read_logo", "METRIC_GROUPS", "CLIENT_HIDDEN", "DELTA_ROWS", "PAY_EPS", "Step"]
+           "read_logo", "row_label", "METRIC_GROUPS", "CLIENT_HIDDEN", "DELTA_ROWS", "PAY_EPS", "Step"]
 
 Step = Callable[[str], None]
 
@@ -28,19 +28,22 @@ _MONEY = {"top_quartile_median_total", "minimum_median_total", "target_variable"
           "p90_variable", "payroll", "variable_payroll", "revenue", "budget_p10", "budget_p50", "budget_p90",
           "mean_delta", "median_delta", "max_gain", "max_loss"}
 _SHARE = {"variable_share", "cost_of_sales", "cost_of_sales_p10", "cost_of_sales_p50", "cost_of_sales_p90",
-          "share_gaining", "share_losing"}
-_COUNT = {"n_reps", "n_minimum_doers", "inversions"}
+          "share_gaining", "share_losing", "inverted_share", "worst_inversion_gap"}
+_COUNT = {"n_reps", "n_minimum_doers", "inversions", "comparable_pairs", "windfall_months"}
 _RATIO = {"rho", "top_to_minimum", "p90_target_multiple", "p90_p10_variable", "strength_coverage"}
 _PVALUE = {"rho_pvalue"}
 PAY_EPS = 0.005  # half a kopeck: smaller pay changes are no change
 
 #: Metrics an analyst reads but a client table does not show (they stay in the workbook).
-CLIENT_HIDDEN: frozenset[str] = frozenset({"rho_pvalue"})
+#: ``inversions`` is the count of inverted pairs; the client reads the share (``inverted_share``), which is
+#: what the verdict's inversion criterion judges.
+CLIENT_HIDDEN: frozenset[str] = frozenset({"rho_pvalue", "inversions"})
 
 #: Sections of the comparison table: group word key -> metric keys, in the order shown.
 METRIC_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("g_performance", ("rho", "rho_pvalue", "top_to_minimum", "top_quartile_median_total", "minimum_median_total",
-                       "n_minimum_doers", "p90_target_multiple", "p90_p10_variable", "inversions")),
+                       "n_minimum_doers", "p90_target_multiple", "p90_p10_variable", "inverted_share",
+                       "worst_inversion_gap", "comparable_pairs", "windfall_months", "strength_coverage")),
     ("g_levels", ("target_variable", "p10_variable", "p50_variable", "p90_variable")),
     ("g_cost", ("payroll", "variable_payroll", "variable_share", "revenue", "output", "cost_of_sales", "n_reps")),
     ("g_budget", ("budget_p10", "budget_p50", "budget_p90", "cost_of_sales_p10", "cost_of_sales_p50",
@@ -62,6 +65,15 @@ def metric_label(key: str, lang: str) -> str:
     if has_label(f"{key}_total"):  # payroll, revenue...: the row totals the whole period
         return label(f"{key}_total", lang)
     return label(key, lang)
+
+
+#: Table rows whose figure is not the one the criterion of the same name judges: their own label.
+_ROW_LABELS = {"inversions": "inverted_pairs"}
+
+
+def row_label(key: str, lang: str) -> str:
+    """Row label of a comparison-table metric (``inversions`` there counts pairs; the criterion is a share)."""
+    return metric_label(_ROW_LABELS.get(key, key), lang)
 
 
 def metric_kind(key: str, measure: str = "revenue") -> str:

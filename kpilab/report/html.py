@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..i18n import catalog, fmt_date, has_label, label, placeholders, t
 from .build import ComparisonReport
-from .formatting import metric_label, period_text, word
+from .formatting import metric_label, period_text, row_label, word
 
 __all__ = ["render_html", "page_context", "TEMPLATES"]
 
@@ -223,7 +223,7 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             value = row.get("value")
             cells.append({"status": str(report.comparison.verdict.loc[criterion, name]),
                           "cls": _STATUS_CLASS.get(status, "na"), "word": report.status_word(status),
-                          "value": report.fmt(value, report.kind(criterion)) if value is not None else "",
+                          "value": report.fmt(value, report.criterion_kind(criterion)) if value is not None else "",
                           "interval": report.interval_text(name, criterion),
                           "robustness": report.robustness_text(name, criterion),
                           "explanation": report.explanation(name, criterion), "reco": name == reco})
@@ -240,7 +240,7 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             has_dash = has_dash or any(c["text"] == "—" and key not in ("mean_delta", "median_delta", "share_gaining",
                                                                           "share_losing", "max_gain", "max_loss")
                                        for c in cells)
-            rows.append({"key": key, "label": metric_label(key, lang), "cells": cells})
+            rows.append({"key": key, "label": row_label(key, lang), "cells": cells})
         groups.append({"label": word(group, lang), "rows": rows})
     charts, curves = [], []
     for stem, (caption, png) in (images or {}).items():

@@ -193,7 +193,7 @@ def _conditions(plan: Plan, lang: str) -> list[str]:
     for gate in plan.gates:
         names = [c.name for c in plan.components if c.kind != "penalty"] if gate.applies_to == "all" \
             else list(gate.applies_to)
-        out.append(t("regulation.gate", lang, parts=titles(names), cond=describe_condition(gate.when, lang, cur)))
+        out.append(t("regulation.gate", lang, count=len(names), parts=titles(names), cond=describe_condition(gate.when, lang, cur)))
     for mod in plan.modifiers:
         names = [c.name for c in plan.components if c.kind != "penalty"] if mod.applies_to == "all" \
             else list(mod.applies_to)

@@ -14,7 +14,7 @@ from typing import Any
 from ..i18n import fmt_date, t
 from ..safe_write import write_file_atomically
 from .build import ComparisonReport
-from .formatting import metric_label, word
+from .formatting import metric_label, row_label, word
 
 __all__ = ["write_slides", "KEY_METRICS", "MAX_TRANSITION_ROWS"]
 
@@ -160,7 +160,7 @@ def write_slides(report: ComparisonReport, path: str | Path, *,
                    word("baseline_line", lang, plan=report.title(report.baseline))], top=1.4, height=2.0, size=18)
     reco = report.recommended
     keys = [k for k in KEY_METRICS if k in report.comparison.table.index]
-    rows = [[metric_label(k, lang), *[report.cell(k, n) for n in report.names]] for k in keys]
+    rows = [[row_label(k, lang), *[report.cell(k, n) for n in report.names]] for k in keys]
     _table(slide, [word("metric", lang), *report.titles], rows, top=3.6, height=0.4 * (len(rows) + 1),
            widths=[3] + [2] * len(report.names), font=12)
 
@@ -173,7 +173,7 @@ def write_slides(report: ComparisonReport, path: str | Path, *,
         cells = []
         for n, s in zip(report.names, statuses):
             value = report.verdict_row(n, c).get("value")
-            shown = report.fmt(value, report.kind(c)) if value is not None else ""
+            shown = report.fmt(value, report.criterion_kind(c)) if value is not None else ""
             cells.append(f"{report.status_word(s)} · {shown}" if shown and shown != "—" else report.status_word(s))
         rows.append([metric_label(c, lang), report.threshold_text(c), *cells])
         fills.append([None, None, *statuses])

@@ -22,7 +22,7 @@ import pandas as pd
 from ..i18n import has_label, label
 from ..spreadsheet_safe import defuse_workbook
 from .build import ComparisonReport
-from .formatting import metric_label, period_text, word
+from .formatting import metric_label, period_text, row_label, word
 
 __all__ = ["write_xlsx", "sheet_names", "XLSX_FORMATS", "FIXED_SHEETS"]
 
@@ -51,15 +51,26 @@ def sheet_names(names: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
     out = []
     for wanted in names:
         clean = _BAD_SHEET_CHARS.sub("", str(wanted)).strip().strip("'").strip() or "Sheet"
-        candidate = clean[:31]
+        candidate = _shortened(clean, 31)
         k = 2
         while candidate.lower() in used:
             suffix = f" ({k})"
-            candidate = clean[:31 - len(suffix)].rstrip() + suffix
+            candidate = _shortened(clean, 31 - len(suffix)) + suffix
             k += 1
         used.add(candidate.lower())
         out.append(candidate)
     return out
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word and marked with «…» rather than mid-word
+    ("Balanced KPI matrix…", not "Balanced KPI matrix (fitt")."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" (-–—,.;:") + "…"
 
 
 def _number(value: Any) -> Any:
@@ -134,7 +145,7 @@ def write_xlsx(report: ComparisonReport, path: str | Path) -> Path:
     header(ws, [word("metric", lang), *report.titles])
     for key in report.comparison.table.index:
         fmt = XLSX_FORMATS[report.kind(str(key))]
-        ws.append([metric_label(str(key), lang),
+        ws.append([row_label(str(key), lang),
                    *[_number(report.comparison.table.loc[key, n]) for n in report.names]])
         for cell in ws[ws.max_row][1:1 + len(report.names)]:
             cell.number_format = fmt

@@ -83,3 +83,6 @@ def test_report_renders_prints_and_is_screenshot(lang: str, tmp_path: Path) -> N
     (ARTIFACTS / f"report_{lang}.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
     assert 3 <= pages <= MAX_PAGES, pages
+    # `make artifacts` hands these over: a full-page PNG a client can look at, as wide as the viewport
+    shot = Image.open(ARTIFACTS / f"report_{lang}.png")
+    assert shot.format == "PNG" and shot.width == 1280 and shot.height > 3 * 900

@@ -148,7 +148,7 @@ def test_inspect_shows_sheets_mapping_and_which_plans_run(capsys: pytest.Capture
     assert "1 лист: «Продажи»" in out
     assert "Менеджер      → rep_id (Менеджер)" in out and "План выручки  → plan_revenue (план: Выручка)" in out
     assert "Данные: строк — 18, 6 менеджеров, 3 месяца (с 2026-01 по 2026-03)." in out
-    assert "«Ступенчатый процент» (tiered_commission): работает" in out
-    assert "«Сбалансированные KPI» (balanced_kpi): в данных нет «Письма», «Повторные касания»" in out
+    assert "«Ступенчатый процент с выручки» (tiered_commission): работает" in out
+    assert "«Сбалансированная матрица KPI» (balanced_kpi): в данных нет «Письма», «Повторные касания»" in out
     assert load_profile(out_profile) == ClientProfile(columns=MAPPING, sheet="Продажи", skip_rows=(21,),
                                                       drop_blank_rows=True, source=str(out_profile))

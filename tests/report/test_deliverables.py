@@ -117,8 +117,9 @@ def test_winners_and_losers_in_the_page_and_the_workbook_are_the_transitions_num
     for rep, cells in parser.rows.items():
         row = table.loc[rep]
         assert [float(raw) for raw, _ in cells[1:5]] == [row.before, row.after, row.change, row.change_pct]
-        assert cells[3][1] == fmt_money(row.change, "ru")
-        assert cells[4][1] == fmt_percent(row.change_pct, "ru", 1)
+        sign = "+" if row.change > 0.005 else ""  # a gain is signed, like a loss's minus
+        assert cells[3][1] == sign + fmt_money(row.change, "ru")
+        assert cells[4][1] == sign + fmt_percent(row.change_pct, "ru", 1)
         assert cells[5][1] == {"gains": "выигрывает", "loses": "теряет", "same": "без изменений"}[row.status]
     wb = openpyxl.load_workbook(path.parent / "payouts.xlsx")
     rows = list(wb["Выигрыш и потери"].iter_rows(values_only=True))

@@ -252,7 +252,7 @@ def test_xlsx_summary_is_the_comparison_table_with_real_number_formats(built) ->
     assert header[1:1 + len(report.names)] == list(report.titles)
     keys = list(report.comparison.table.index)  # every metric, in the table's order, under its label
     rows = list(ws.iter_rows(min_row=2))
-    assert [r[0].value for r in rows] == [rp.metric_label(k, "en") for k in keys]
+    assert [r[0].value for r in rows] == [rp.row_label(k, "en") for k in keys]
     seen = set()
     for key, row in zip(keys, rows):
         seen.add(key)
@@ -296,7 +296,7 @@ def test_xlsx_sheet_names_are_valid_and_unique(built) -> None:
 def test_sheet_names_clean_truncate_and_deduplicate() -> None:
     names = rp.sheet_names(["a/b:c*d?e[f]g\\h", "x" * 40, "x" * 40, "Summary", "'quoted'", ""], taken=["summary"])
     assert names[0] == "abcdefgh"
-    assert names[1] == "x" * 31 and len(names[2]) <= 31 and names[2] != names[1] and names[2].endswith("(2)")
+    assert names[1] == "x" * 30 + "…" and len(names[2]) <= 31 and names[2] != names[1] and names[2].endswith("(2)")
     assert names[3].lower() != "summary" and names[3].startswith("Summary")
     assert names[4] == "quoted" and names[5] == "Sheet"
 
