@@ -32,6 +32,10 @@ __all__ = ["Charts", "THOUSAND", "hex_colour"]
 THOUSAND = 1000.0
 _GREY = "#8c8c8c"
 _MARGIN = {"top": 40, "bottom": 48, "left": 90, "right": 16}
+#: Share of the data's range added above it, so the legend (top left) sits over empty space.
+_LEGEND_ROOM = 0.35
+#: Distance of a y axis' title from the axis line: clear of tick labels such as "40 000".
+_Y_LABEL_OFFSET = "62px"
 
 
 def hex_colour(rgb: tuple[float, float, float]) -> str:
@@ -65,8 +69,9 @@ def _js_key(value: float) -> str:
 class Ticks:
     """Keeps a numeric axis on round ticks labelled in the page's language; ``fit`` to new data."""
 
-    def __init__(self, axis: bq.Axis, lang: str, percent: bool = False, zero: bool = False) -> None:
-        self.axis, self.lang, self.percent, self.zero = axis, lang, percent, zero
+    def __init__(self, axis: bq.Axis, lang: str, percent: bool = False, zero: bool = False,
+                 headroom: float = 0.0) -> None:
+        self.axis, self.lang, self.percent, self.zero, self.headroom = axis, lang, percent, zero, headroom
         self._shown: tuple[float, ...] | None = None
 
     def label(self, value: float, step: float) -> str:
@@ -83,6 +88,7 @@ class Ticks:
         low, high = float(values.min()), float(values.max())
         if self.zero:
             low, high = min(low, 0.0), max(high, 0.0)
+        high += self.headroom * (high - low)  # room above the data for the legend
         ticks = nice_ticks(low, high)
         if self._shown == tuple(ticks):
             return
@@ -154,9 +160,9 @@ class Charts:
         title = (words("curve_title_all", lang) if metric is None else
                  words("curve_title_metric", lang, metric=name_of(metric, lang).lower()))
         axes = [bq.Axis(scale=xs, label=words("curve_x", lang)),
-                bq.Axis(scale=ys, side="left", label=words("curve_y", lang, unit=unit))]
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("curve_y", lang, unit=unit))]
         Ticks(axes[0], lang, percent=True).fit([0.0, 2.0])
-        self.ticks["curve"] = Ticks(axes[1], lang, zero=True)
+        self.ticks["curve"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
         self.ticks["curve"].fit(y / THOUSAND, None if y_base is None else y_base / THOUSAND)
         self._curve_base = None if y_base is None else y_base / THOUSAND
         self.figures["curve"] = _figure(title, marks, axes, "kp-chart-curve")
@@ -178,8 +184,9 @@ class Charts:
         self._scatter_groups = [k for k in self.marks if k.startswith("scatter:")]
         mname = name_of(measure, lang)
         axes = [bq.Axis(scale=xs, label=words("scatter_x", lang, measure=mname, unit=f", {unit}" if money else "")),
-                bq.Axis(scale=ys, side="left", label=words("scatter_y", lang, unit=unit))]
-        self.ticks["scatter_x"], self.ticks["scatter_y"] = Ticks(axes[0], lang), Ticks(axes[1], lang)
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("scatter_y", lang, unit=unit))]
+        self.ticks["scatter_x"] = Ticks(axes[0], lang)
+        self.ticks["scatter_y"] = Ticks(axes[1], lang, headroom=_LEGEND_ROOM if len(kinds) > 1 else 0.0)
         self.figures["scatter"] = _figure(words("scatter_title", lang, measure=mname.lower()), marks, axes,
                                           "kp-chart-scatter")
         self._update_scatter()
@@ -200,8 +207,8 @@ class Charts:
         self.marks.update(band=band, p50=p50, base_p50=base)
         step = max(1, len(periods) // 6)
         axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
-                bq.Axis(scale=ys, side="left", label=words("budget_y", lang, unit=unit))]
-        self.ticks["budget"] = Ticks(axes[1], lang, zero=True)
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("budget_y", lang, unit=unit))]
+        self.ticks["budget"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
         self._budget_base = q["base_p50"].to_numpy(float) / THOUSAND
         self.ticks["budget"].fit(band.y, self._budget_base)
         self.figures["budget"] = _figure(words("budget_title", lang), [band, base, p50], axes, "kp-chart-budget")
@@ -219,8 +226,8 @@ class Charts:
                          colors=["#0072b2"], default_size=70, display_legend=True, labels=[words("now", lang)])
         self.marks.update(groups_now=now, groups_base=base)
         axes = [bq.Axis(scale=xs, tick_rotate=-20, tick_style={"font-size": "10px"}),
-                bq.Axis(scale=ys, side="left", label=words("groups_x", lang, unit=unit))]
-        self.ticks["groups"] = Ticks(axes[1], lang, zero=True)
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("groups_x", lang, unit=unit))]
+        self.ticks["groups"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
         self._groups_base = frame["base"].to_numpy(float) / THOUSAND
         self.ticks["groups"].fit(now.y, self._groups_base)
         self.figures["groups"] = _figure(words("groups_title", lang), [base, now], axes, "kp-chart-groups")
