@@ -42,6 +42,9 @@ under the sliders (``.kp-actions``). What an action may use:
   instead of ``state.data`` (e.g. the team as reps would respond to the plan); set it, then
   ``tuner.refresh()``. It lives on the state: set it again in ``build`` (a new team makes a new state);
 - the action instance lives as long as the tuner: keep its own settings on ``self``.
+- ``tuner.state.report`` right after a move is the quick verdict (figures, statuses, sentences; no
+  intervals): ``tuner.state.settled`` says whether the intervals are in; ``tuner.settle()`` computes them now.
+  A plan evaluated through ``frame_hook`` is paid by ``kpilab.evaluate`` (not the resolved fast path).
 
 ``Tuner(actions=None)`` shows every action found; ``actions=[]`` none; ``actions=["cheapest"]`` those keys.
 Words come from the catalogs (``dashboard.yaml`` or the action's own area) like every other word.
@@ -52,9 +55,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 import urllib.parse
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
