@@ -9,6 +9,7 @@
 ``story``          saving: comments kept, change log appended, atomic write
 ``upload``         a team table from the page through :func:`kpilab.load_team`
 ``view``           :class:`Tuner` and :func:`tuner`: the page
+``actions``        extra controls on the page (one module each, found by itself; see ``view``)
 ``comparison``     :class:`PlanComparison` and :func:`comparison`
 =================  ==================================================================
 """

@@ -5,8 +5,11 @@ curve, one dot per rep, twelve months of payroll, a few bars) as binary
 buffers over the widget connection, and the browser redraws the SVG; no image
 is rendered in the kernel or shipped over the wire. Axes rescale by themselves.
 
-Money axes are in thousands (the catalog's ``dashboard.thousand_money``) so the tick labels
-need no locale-specific digit grouping. The marks carry the data exactly as
+Money axes are in thousands (the catalog's ``dashboard.thousand_money``). The
+browser's own tick labels would be English (``38,184``), so every numeric axis
+gets round ticks computed here and labelled by the page's language
+(``38 000``, ``50 %``); the scale's range follows the data and a move resends
+the ticks only when the round range changes. The marks carry the data exactly as
 the state computed it (divided by 1 000 on money axes), so tests compare them
 to the engine's numbers.
 """
@@ -19,7 +22,7 @@ import bqplot as bq
 import ipywidgets as W
 import numpy as np
 
-from ..i18n import currency_symbol
+from ..i18n import currency_symbol, fmt_number, fmt_percent
 from ..metrics import is_money
 from .specs import name_of, plan_name, words
 from .state import TunerState
@@ -29,6 +32,10 @@ __all__ = ["Charts", "THOUSAND", "hex_colour"]
 THOUSAND = 1000.0
 _GREY = "#8c8c8c"
 _MARGIN = {"top": 40, "bottom": 48, "left": 90, "right": 16}
+#: Share of the data's range added above it, so the legend (top left) sits over empty space.
+_LEGEND_ROOM = 0.35
+#: Distance of a y axis' title from the axis line: clear of tick labels such as "40 000".
+_Y_LABEL_OFFSET = "62px"
 
 
 def hex_colour(rgb: tuple[float, float, float]) -> str:
@@ -39,6 +46,60 @@ def _archetype_colour(archetype: str) -> str:
     from ..plots import archetype_color  # the colour an archetype has on every kpilab chart
 
     return hex_colour(archetype_color(archetype))
+
+
+def nice_ticks(low: float, high: float, n: int = 5) -> np.ndarray:
+    """Round tick values (steps of 1, 2, 2.5 or 5 × 10^k) covering ``low``..``high`` in about ``n`` steps."""
+    low, high = (float(low), float(high)) if low <= high else (float(high), float(low))
+    span = high - low or abs(high) or 1.0
+    raw = span / n
+    mag = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * mag >= raw - 1e-12)
+    start, stop = np.floor(low / step + 1e-9) * step, np.ceil(high / step - 1e-9) * step
+    if stop <= start:
+        stop = start + step
+    return np.round(np.arange(start, stop + step / 2, step), 10)
+
+
+def _js_key(value: float) -> str:
+    """A number as JavaScript prints it (the key bqplot looks a tick label up by)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+class Ticks:
+    """Keeps a numeric axis on round ticks labelled in the page's language; ``fit`` to new data."""
+
+    def __init__(self, axis: bq.Axis, lang: str, percent: bool = False, zero: bool = False,
+                 headroom: float = 0.0) -> None:
+        self.axis, self.lang, self.percent, self.zero, self.headroom = axis, lang, percent, zero, headroom
+        self._shown: tuple[float, ...] | None = None
+
+    def label(self, value: float, step: float) -> str:
+        if self.percent:
+            return fmt_percent(value, self.lang, 0 if round(step * 100, 9).is_integer() else 1)
+        digits = 0 if float(step).is_integer() else min(3, max(1, -int(np.floor(np.log10(step)))))
+        return fmt_number(value, self.lang, digits)
+
+    def fit(self, *arrays: Any) -> None:
+        values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays if a is not None])
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return
+        low, high = float(values.min()), float(values.max())
+        if self.zero:
+            low, high = min(low, 0.0), max(high, 0.0)
+        high += self.headroom * (high - low)  # room above the data for the legend
+        ticks = nice_ticks(low, high)
+        if self._shown == tuple(ticks):
+            return
+        self._shown = tuple(ticks)
+        step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+        scale = self.axis.scale
+        with scale.hold_sync():
+            scale.min, scale.max = float(ticks[0]), float(ticks[-1])
+        with self.axis.hold_sync():
+            self.axis.tick_values = ticks
+            self.axis.tick_labels = {_js_key(v): self.label(v, step) for v in ticks}
 
 
 def _figure(title: str, marks: list[Any], axes: list[Any], css: str) -> bq.Figure:
@@ -70,6 +131,7 @@ class Charts:
         unit = words("thousand_money", lang, symbol=currency_symbol(state.plan.currency) or state.plan.currency)
         self.marks: dict[str, Any] = {}
         self.figures: dict[str, bq.Figure] = {}
+        self.ticks: dict[str, Ticks] = {}
         self._build_curve(lang, unit)
         self._build_scatter(lang, unit)
         self._build_budget(lang, unit)
@@ -97,9 +159,12 @@ class Charts:
         metric = state.curve_metric
         title = (words("curve_title_all", lang) if metric is None else
                  words("curve_title_metric", lang, metric=name_of(metric, lang).lower()))
-        axes = [bq.Axis(scale=xs, label=words("curve_x", lang), tick_format=".0%", num_ticks=5),
-                bq.Axis(scale=ys, side="left", label=words("curve_y", lang, unit=unit), tick_format=",.0f",
-                        num_ticks=5)]
+        axes = [bq.Axis(scale=xs, label=words("curve_x", lang)),
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("curve_y", lang, unit=unit))]
+        Ticks(axes[0], lang, percent=True).fit([0.0, 2.0])
+        self.ticks["curve"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
+        self.ticks["curve"].fit(y / THOUSAND, None if y_base is None else y_base / THOUSAND)
+        self._curve_base = None if y_base is None else y_base / THOUSAND
         self.figures["curve"] = _figure(title, marks, axes, "kp-chart-curve")
 
     def _build_scatter(self, lang: str, unit: str) -> None:
@@ -110,17 +175,18 @@ class Charts:
         xs, ys = bq.LinearScale(), bq.LinearScale()
         points = state.scatter()
         marks = []
-        for arch in _ordered(points["archetype"].unique()):
+        kinds = _ordered(points["archetype"].unique())
+        for arch in kinds:
             mark = bq.Scatter(scales={"x": xs, "y": ys}, colors=[_archetype_colour(arch)], default_size=28,
-                              labels=[name_of(arch, lang)], display_legend=True, stroke="white")
+                              labels=[name_of(arch, lang)], display_legend=len(kinds) > 1, stroke="white")
             self.marks[f"scatter:{arch}"] = mark
             marks.append(mark)
         self._scatter_groups = [k for k in self.marks if k.startswith("scatter:")]
         mname = name_of(measure, lang)
-        axes = [bq.Axis(scale=xs, label=words("scatter_x", lang, measure=mname, unit=f", {unit}" if money else ""),
-                        tick_format=",.0f", num_ticks=5),
-                bq.Axis(scale=ys, side="left", label=words("scatter_y", lang, unit=unit),
-                        tick_format=",.0f", num_ticks=5)]
+        axes = [bq.Axis(scale=xs, label=words("scatter_x", lang, measure=mname, unit=f", {unit}" if money else "")),
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("scatter_y", lang, unit=unit))]
+        self.ticks["scatter_x"] = Ticks(axes[0], lang)
+        self.ticks["scatter_y"] = Ticks(axes[1], lang, headroom=_LEGEND_ROOM if len(kinds) > 1 else 0.0)
         self.figures["scatter"] = _figure(words("scatter_title", lang, measure=mname.lower()), marks, axes,
                                           "kp-chart-scatter")
         self._update_scatter()
@@ -132,8 +198,7 @@ class Charts:
         xs, ys = bq.OrdinalScale(domain=periods), bq.LinearScale(min=0.0)
         band = bq.Lines(x=periods, y=[q["p10"].to_numpy(float) / THOUSAND, q["p90"].to_numpy(float) / THOUSAND],
                         scales={"x": xs, "y": ys}, fill="between", fill_colors=["#56b4e9"], fill_opacities=[0.3],
-                        colors=["#56b4e9", "#56b4e9"], stroke_width=0.5, display_legend=True,
-                        labels=[words("budget_band_label", lang), words("budget_band_label", lang)])
+                        colors=["#56b4e9", "#56b4e9"], stroke_width=0.5, display_legend=False)
         p50 = bq.Lines(x=periods, y=q["p50"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                        colors=["#0072b2"], stroke_width=2.5, labels=[words("budget_p50", lang)], display_legend=True)
         base = bq.Lines(x=periods, y=q["base_p50"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
@@ -142,8 +207,10 @@ class Charts:
         self.marks.update(band=band, p50=p50, base_p50=base)
         step = max(1, len(periods) // 6)
         axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
-                bq.Axis(scale=ys, side="left", label=words("budget_y", lang, unit=unit),
-                        tick_format=",.0f", num_ticks=5)]
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("budget_y", lang, unit=unit))]
+        self.ticks["budget"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
+        self._budget_base = q["base_p50"].to_numpy(float) / THOUSAND
+        self.ticks["budget"].fit(band.y, self._budget_base)
         self.figures["budget"] = _figure(words("budget_title", lang), [band, base, p50], axes, "kp-chart-budget")
 
     def _build_groups(self, lang: str, unit: str) -> None:
@@ -159,8 +226,10 @@ class Charts:
                          colors=["#0072b2"], default_size=70, display_legend=True, labels=[words("now", lang)])
         self.marks.update(groups_now=now, groups_base=base)
         axes = [bq.Axis(scale=xs, tick_rotate=-20, tick_style={"font-size": "10px"}),
-                bq.Axis(scale=ys, side="left", label=words("groups_x", lang, unit=unit), tick_format=",.0f",
-                        num_ticks=4)]
+                bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("groups_x", lang, unit=unit))]
+        self.ticks["groups"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
+        self._groups_base = frame["base"].to_numpy(float) / THOUSAND
+        self.ticks["groups"].fit(now.y, self._groups_base)
         self.figures["groups"] = _figure(words("groups_title", lang), [base, now], axes, "kp-chart-groups")
         self.figures["groups"].fig_margin = {**_MARGIN, "bottom": 78}
 
@@ -173,19 +242,25 @@ class Charts:
         for key in self._scatter_groups:
             rows = groups == key.split(":", 1)[1]
             _send(self.marks[key], x=x[rows], y=y[rows])
+        self.ticks["scatter_x"].fit(x)
+        self.ticks["scatter_y"].fit(y)
 
     def update(self) -> None:
         """Send the state's current numbers to the marks: only the arrays that changed, one message per mark."""
         state = self.state
         _x, y, _y_base = state.curve()
         _send(self.marks["curve"], y=y / THOUSAND)
+        self.ticks["curve"].fit(y / THOUSAND, self._curve_base)
         self._update_scatter()
         q = state.budget()
-        _send(self.marks["band"], y=np.vstack([q["p10"].to_numpy(float) / THOUSAND,
-                                                q["p90"].to_numpy(float) / THOUSAND]))
+        band = np.vstack([q["p10"].to_numpy(float) / THOUSAND, q["p90"].to_numpy(float) / THOUSAND])
+        _send(self.marks["band"], y=band)
         _send(self.marks["p50"], y=q["p50"].to_numpy(float) / THOUSAND)
+        self.ticks["budget"].fit(band, self._budget_base)
         frame, _kind = state.groups()
-        _send(self.marks["groups_now"], y=frame["now"].to_numpy(float) / THOUSAND)
+        now = frame["now"].to_numpy(float) / THOUSAND
+        _send(self.marks["groups_now"], y=now)
+        self.ticks["groups"].fit(now, self._groups_base)
 
 
 def _send(mark: Any, **arrays: np.ndarray) -> None:

@@ -137,7 +137,19 @@ def save_plan(path: str | Path, plan: Plan, original_text: str | None, entry: li
     return write_text_atomically(path, text)
 
 
-def renamed(plan: Plan, name: str, description: str) -> Plan:
-    """``plan`` with the name and description the owner typed (blank keeps the plan's own)."""
+def renamed(plan: Plan, name: str, description: str, lang: str | None = None) -> Plan:
+    """``plan`` with the name and description the owner typed in a page in ``lang`` (blank keeps the plan's own).
+
+    The plan file is the one source of a plan's names: when it names the plan
+    in ``lang`` (its ``names:`` map), that entry is what the owner saw and
+    changed, so that entry changes and the plan's own name stays; otherwise the
+    plan's own name and description change.
+    """
+    if lang is not None and lang in plan.names:
+        entry = plan.names[lang]
+        names = dict(plan.names)
+        names[lang] = dataclasses.replace(entry, name=name.strip() or entry.name,
+                                          description=description.strip())
+        return dataclasses.replace(plan, names=names)
     name = name.strip() or plan.name
     return dataclasses.replace(plan, name=name, description=description.strip())

@@ -42,6 +42,9 @@ under the sliders (``.kp-actions``). What an action may use:
   instead of ``state.data`` (e.g. the team as reps would respond to the plan); set it, then
   ``tuner.refresh()``. It lives on the state: set it again in ``build`` (a new team makes a new state);
 - the action instance lives as long as the tuner: keep its own settings on ``self``.
+- ``tuner.state.report`` right after a move is the quick verdict (figures, statuses, sentences; no
+  intervals): ``tuner.state.settled`` says whether the intervals are in; ``tuner.settle()`` computes them now.
+  A plan evaluated through ``frame_hook`` is paid by ``kpilab.evaluate`` (not the resolved fast path).
 
 ``Tuner(actions=None)`` shows every action found; ``actions=[]`` none; ``actions=["cheapest"]`` those keys.
 Words come from the catalogs (``dashboard.yaml`` or the action's own area) like every other word.
@@ -52,9 +55,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 import urllib.parse
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,7 @@ from ..analysis import Criteria
 from ..data.profiles import ClientProfile
 from ..errors import DataError, KpilabError, PlanError
 from ..i18n import LANGS, check_lang, fmt_number
+from ..i18n.messages import messages_in
 from ..plan import Plan, Scheme, load_plan
 from ..plan.paths import numeric_paths
 from . import render as R
@@ -73,7 +77,7 @@ from .controls import ControlPanel
 from .specs import control_specs, name_of, nice_ceiling, plan_name, words
 from .state import TunerState
 from .story import Outcome, log_entry, renamed, save_plan
-from .upload import UploadError, describe_error, read_mapping, read_upload
+from .upload import UploadError, describe_error, in_language, read_mapping, read_upload
 from .whatif import WhatIfPanel
 
 __all__ = ["Tuner", "tuner", "page_language", "DEFAULT_LANG"]
@@ -235,7 +239,7 @@ class Tuner:
         self.panel = ControlPanel(list(self.specs.values()), state.plan, numeric_paths(state.plan) | {
             p: state.value(p) for p in self.specs}, lang, self._on_control)
         self.charts = Charts(state)
-        self.title = W.HTML(R.header_html(plan_name(state.plan, lang), state.plan.description))
+        self.title = W.HTML(R.header_html(plan_name(state.plan, lang), state.plan.describe(lang)))
         self.title.add_class("kp-title")
         intro = W.HTML(R.message_html(words("intro", lang)))
         intro.add_class("kp-intro")
@@ -294,8 +298,8 @@ class Tuner:
 
     def _build_save(self, lang: str) -> W.Widget:
         state = self.state
-        self.name_box = _text(W.Text, state.plan.name, words("plan_name", lang), "kp-plan-name")
-        self.description_box = _text(W.Textarea, state.plan.description, words("plan_description", lang),
+        self.name_box = _text(W.Text, state.plan.title(lang), words("plan_name", lang), "kp-plan-name")
+        self.description_box = _text(W.Textarea, state.plan.describe(lang), words("plan_description", lang),
                                      "kp-plan-description", height="64px")
         self.path_box = _text(W.Text, str(self.save_path), words("save_path", lang), "kp-save-path")
         self.save_button = _button(words("save", lang), "kp-save", self._save_clicked, icon="save",
@@ -382,10 +386,13 @@ class Tuner:
         elif abs(value - current) < spec.step / 2 - 1e-12:
             return  # the slider only rounded the plan's own value for display
         try:
-            new = state.changed(path, value)
+            with messages_in(lang):
+                new = state.changed(path, value)
         except (PlanError, KeyError, ValueError) as exc:
             self.panel.show(path, current)
-            text = "; ".join(m for _p, m in exc.problems) if isinstance(exc, PlanError) else str(exc)
+            text = "; ".join(m for _p, m in exc.problems) if isinstance(exc, PlanError) else ""
+            if not text or not in_language(text, lang):  # a rule still worded in code: say what was refused
+                text = words("rejected_value", lang, what=spec.text, value=_plain(self.panel.format(path, value), lang))
             self.status.value = R.message_html(words("rejected", lang, message=text), "error")
             return
         self.update(new)
@@ -488,8 +495,8 @@ class Tuner:
     def reset(self) -> None:
         """Back to the starting plan (controls, numbers and charts)."""
         self.update(self.state.original)
-        self.name_box.value = self.state.original.name
-        self.description_box.value = self.state.original.description
+        self.name_box.value = self.state.original.title(self.lang)
+        self.description_box.value = self.state.original.describe(self.lang)
         self.status.value = R.message_html(words("was_reset", self.lang))
 
     def set_lang(self, lang: str) -> None:
@@ -497,10 +504,16 @@ class Tuner:
         check_lang(lang)
         if lang == self.state.lang:
             return
-        name, description = self.name_box.value, self.description_box.value
+        old, plan = self.state.lang, self.state.plan
+        typed = {box: value for box, value, shown in ((0, self.name_box.value, plan.title(old)),
+                                                      (1, self.description_box.value, plan.describe(old)))
+                 if value != shown}  # what the owner typed stays; the plan's own words follow the language
         self.state.set_lang(lang)
         self._build()
-        self.name_box.value, self.description_box.value = name, description
+        if 0 in typed:
+            self.name_box.value = typed[0]
+        if 1 in typed:
+            self.description_box.value = typed[1]
 
     # ------------------------------------------------------------------ team and plan
     def _new_state(self, plan: Plan, team: pd.DataFrame) -> TunerState:
@@ -525,11 +538,12 @@ class Tuner:
         problem = self._fits(plan, team)
         if problem is None:
             try:
-                state = self._new_state(plan, team)
+                with messages_in(lang):
+                    state = self._new_state(plan, team)
             except DataError as exc:
                 problem = describe_error(exc, lang)
             except KpilabError as exc:
-                problem = str(exc)
+                problem = str(exc) if in_language(str(exc), lang) else words("upload_unusable", lang)
         if problem is not None:
             self._pending_team = team
             self.upload_status.value = R.message_html(words("upload_error", lang, file=Path(source).name,
@@ -593,14 +607,14 @@ class Tuner:
         state, lang = self.state, self.state.lang
         target = Path(path if path is not None else self.path_box.value).expanduser().resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
-        plan = renamed(state.plan, self.name_box.value, self.description_box.value)
+        plan = renamed(state.plan, self.name_box.value, self.description_box.value, lang)
         # a later save to the same story logs what changed since the last save
         since, before = self._last_save if self._last_save is not None else (state.original, Outcome(
             _passed_of(state, state.original), _payroll_of(state, state.original)))
         after = Outcome(state.passed, float(state.report.metrics["payroll"]))
         entry = log_entry(state.changes(since), self.specs, before, after, lang, state.plan.currency,
-                          old_name=since.name, new_name=plan.name,
-                          description_changed=plan.description != since.description)
+                          old_name=since.title(lang), new_name=plan.title(lang),
+                          description_changed=plan.describe(lang) != since.describe(lang))
         written = save_plan(target, plan, self.original_text, entry, lang)
         self.original_text = written.read_text(encoding="utf-8")
         self._last_save = (plan, after)

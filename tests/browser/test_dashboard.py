@@ -52,6 +52,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             body = page.inner_text("body")
             assert "dashboard.tuner(" not in body and "import kpilab" not in body  # the code is hidden
             assert "Verdict:" in page.inner_text(".kp-verdict") and "no change yet" in page.inner_text(".kp-cost")
+            assert "Robustness of the verdict" in page.inner_text(".kp-verdict")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "dashboard_en.png"), full_page=True, timeout=60_000)
 
@@ -74,8 +75,10 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             assert "Сколько это стоит" in page.inner_text(".kp-cost")
             assert "client_export.xlsx" in page.inner_text(".kp-team")
 
-            # a slider moved with the keyboard: cost and verdict follow
+            # a slider moved with the keyboard: cost and verdict follow at once, the verdict's ranges after a pause
+            page.wait_for_function("() => document.querySelector('.kp-verdict-box').dataset.settled === 'yes'")
             cost, verdict = page.inner_text(".kp-cost"), page.inner_text(".kp-verdict")
+            checks = page.inner_text(".kp-verdict table")
             revision = page.get_attribute(".kp-verdict-box", "data-revision")
             handle = page.locator(".kp-ctl-base .noUi-handle")
             handle.focus()
@@ -84,6 +87,9 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             page.wait_for_function("rev => document.querySelector('.kp-verdict-box').dataset.revision !== rev",
                                    arg=revision)
             assert "+" in cost_after  # a higher salary costs more than the starting plan
+            page.wait_for_function("() => document.querySelector('.kp-verdict-box').dataset.settled === 'yes'")
+            assert page.inner_text(".kp-verdict table") != checks  # the checks' own figures moved
+            assert "Устойчивость вердикта" in page.inner_text(".kp-verdict")
 
             # an out-of-range typed value widens the range instead of being clipped
             box = page.locator(".kp-ctl-base-typed input")
@@ -110,6 +116,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             page.locator(".kp-save").click()
             page.wait_for_function(
                 "() => document.querySelector('.kp-status').innerText.includes('Сохранено')")
+            page.wait_for_function("() => document.querySelector('.kp-verdict-box').dataset.settled === 'yes'")
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "dashboard_ru.png"), full_page=True, timeout=60_000)
         finally:

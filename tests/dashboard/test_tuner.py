@@ -379,3 +379,82 @@ def test_extra_actions_plug_in_without_editing_the_view(balanced: Plan, team: pd
     assert widgets.tuner(balanced, team, actions=[]).actions == []
     with pytest.raises(KeyError):
         widgets.tuner(balanced, team, actions=["nope"])
+
+
+def test_upload_errors_read_in_the_page_language(team: pd.DataFrame, tmp_path: Path) -> None:
+    """Every error an upload can show is in the page's language: the catalogs' own words through the CLI's path
+    (messages_in), and for a message still worded in code, the place and what to check, never English."""
+    import re
+
+    from tests.test_russian_text import latin_problems
+
+    team = team.copy()
+    team.attrs = {}  # the sample's provenance is not part of a client's file
+    bad = {"text.csv": team.astype({"revenue": object}).assign(revenue=lambda d: d["revenue"].where(d.index != 3, "abc")),
+           "negative.csv": team.assign(revenue=lambda d: d["revenue"].where(d.index != 3, -5)),
+           "duplicate.csv": pd.concat([team, team.iloc[[0]]]),
+           "no_rep.csv": team.drop(columns=["rep_id"]),
+           "header.csv": team.head(0)}
+    t = widgets.tuner(datasets.load_plan("balanced_kpi"), team, lang="ru")
+    shown = {}
+    for name, frame in bad.items():
+        frame.attrs = {}
+        assert t.load_upload(frame.to_csv(index=False).encode(), name) is False
+        shown[name] = t.upload_status.value
+    assert t.load_upload(b"PK\x03\x04 not a workbook", "broken.xlsx") is False
+    shown["broken.xlsx"] = t.upload_status.value
+    t._mapping_uploaded([{"name": "map.yaml", "content": b"columns: [1, 2\n"}])
+    shown["map.yaml"] = t.upload_status.value
+    t._mapping_uploaded([{"name": "list.yaml", "content": b"- a\n- b\n"}])
+    shown["list.yaml"] = t.upload_status.value
+    for name, html in shown.items():
+        text = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace(name, " ")
+        text = re.sub(r"\bR\d\d\b", " ", text)  # the reps' own ids are the owner's data
+        assert "kp-message-error" in html, name
+        problems = [p for p in latin_problems(text) if not re.search(r"'(XLSX|CSV|UTF|YAML|sheet|skip_rows|columns)'", p)]
+        assert not problems, (name, text, problems)
+    assert "строка 5" in shown["text.csv"] and "«выручка»" in shown["text.csv"]
+    assert "столбец «менеджер»" in shown["no_rep.csv"]
+    assert "строка 2, столбец 1" in shown["map.yaml"]
+    # the same uploads in English keep the loader's own detailed sentence
+    t_en = widgets.tuner(datasets.load_plan("balanced_kpi"), team, lang="en")
+    frame = bad["text.csv"]
+    assert t_en.load_upload(frame.to_csv(index=False).encode(), "text.csv") is False
+    assert "is not a number" in t_en.upload_status.value and "row 5" in t_en.upload_status.value
+
+
+def test_plan_names_come_from_the_plan_file(team: pd.DataFrame, tmp_path: Path) -> None:
+    """The page names the plan in its language from the plan file's names: map; a Russian page's rename
+    changes the Russian entry and leaves the plan's own name alone."""
+    t = widgets.tuner(datasets.plan_path("balanced_kpi"), team, lang="ru", save_path=tmp_path / "p.yaml")
+    plan = t.plan
+    assert t.name_box.value == plan.names["ru"].name == "Сбалансированная матрица KPI"
+    assert t.description_box.value == plan.names["ru"].description
+    assert plan.names["ru"].name in t.title.value and plan.names["ru"].description[:20] in t.title.value
+    t.controls["target_bonus"].value = 60000.0
+    t.name_box.value = "Матрица KPI, 60 тыс."
+    t.save()
+    saved = kpilab.load_plan(tmp_path / "p.yaml")
+    assert saved.names["ru"].name == "Матрица KPI, 60 тыс." and saved.name == plan.name
+    assert "Сбалансированная матрица KPI → Матрица KPI, 60 тыс." in (tmp_path / "p.yaml").read_text(encoding="utf-8")
+    t.language.value = "en"  # the typed name stays; an untouched description follows the language
+    assert t.name_box.value == "Матрица KPI, 60 тыс." and t.description_box.value == plan.description
+
+
+def test_the_verdict_comes_at_once_and_its_intervals_after(balanced: Plan, team: pd.DataFrame) -> None:
+    """The quick verdict (every move) has the report's figures, statuses and sentences; the intervals follow."""
+    t = widgets.tuner(balanced, team)
+    assert t.state.settled and 'data-settled="yes"' in t.verdict_html.value and "kp-range" in t.verdict_html.value
+    plan = set_at(balanced, "target_bonus", 70000.0)
+    t.state.quick_update(plan)
+    t._render_text()
+    assert not t.state.settled and "updating" in t.verdict_html.value and "kp-range" not in t.verdict_html.value
+    quick = t.report
+    t.settle()
+    full = differentiation(kpilab.evaluate(plan, team))
+    assert t.state.settled and "kp-range" in t.verdict_html.value and "Robustness of the verdict" in t.verdict_html.value
+    assert quick.metrics == full.metrics and quick.passed == full.passed
+    assert list(quick.verdict["explanation"]) == list(full.verdict["explanation"])
+    pd.testing.assert_frame_equal(t.report.verdict, full.verdict)
+    # paid against the resolved team: bit for bit the engine's own evaluation
+    np.testing.assert_array_equal(t.payouts.table["total"].to_numpy(), kpilab.evaluate(plan, team).table["total"])
