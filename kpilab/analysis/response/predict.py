@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...engine import evaluate
+from ...i18n import t
 from ...plan import Plan, Scheme, load_plan
 from ..differentiation import DifferentiationReport, differentiation
 from .bunching import Bunching, bunching, thresholds
@@ -210,6 +211,11 @@ class Prediction:
         """The model's assumptions and limits in plain words (:func:`.text.assumptions_text`)."""
         from .text import assumptions_text
         return assumptions_text(self, lang)
+
+    def bunching_text(self, lang: str = "en") -> str:
+        """What moves around each revenue threshold and the pay at stake, in plain words."""
+        from .text import bunching_lines
+        return "\n".join([t("response.bunching.title", lang), *bunching_lines(self, lang)])
 
     def __str__(self) -> str:
         from .text import summary_text
