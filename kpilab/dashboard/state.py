@@ -135,6 +135,9 @@ class TunerState:
     n_scenarios: int = 0
     seed: int = 0
     criteria: Criteria | Mapping[str, Any] | None = None
+    #: None, or ``f(plan, data) -> frame``: the frame the tuned plan is evaluated on instead of :attr:`data`
+    #: (a tuner action sets it, e.g. the team as reps would respond to the plan; the baseline stays on ``data``)
+    frame_hook: Any = None
     original: Plan = field(init=False)
     data: pd.DataFrame = field(init=False)
     timings: dict[str, float] = field(init=False, default_factory=dict)
@@ -166,8 +169,14 @@ class TunerState:
         self.payouts, self.report = self._analyse(self.plan)
 
     # ------------------------------------------------------------------ computing
+    def frame(self, plan: Plan | Scheme) -> pd.DataFrame:
+        """The frame ``plan`` is evaluated on: :attr:`data`, or what :attr:`frame_hook` makes of it."""
+        if self.frame_hook is None or plan is self.baseline:
+            return self.data
+        return self.frame_hook(plan, self.data)
+
     def _analyse(self, plan: Plan | Scheme) -> tuple[Payouts, Any]:
-        payouts = evaluate(plan, self.data)
+        payouts = evaluate(plan, self.frame(plan))
         return payouts, differentiation(payouts, criteria=self.criteria, lang=self.lang, profile=self.profile)
 
     def _analyse_baseline(self) -> None:
@@ -185,7 +194,7 @@ class TunerState:
     def update(self, plan: Plan) -> None:
         """Make ``plan`` the tuned plan: evaluate and analyse it (timings in :attr:`timings`)."""
         t0 = time.perf_counter()
-        payouts = evaluate(plan, self.data)
+        payouts = evaluate(plan, self.frame(plan))
         t1 = time.perf_counter()
         report = differentiation(payouts, criteria=self.criteria, lang=self.lang, profile=self.profile)
         t2 = time.perf_counter()

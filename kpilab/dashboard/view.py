@@ -7,6 +7,44 @@ templates) and sends the charts their new arrays (bqplot, drawn in the browser).
 The page can also take the owner's own team (upload), switch between English
 and Russian, show one rep's pay under changed numbers, save the plan with its
 story and compare it with the starting plan.
+
+Adding a control to the page (a toggle, a button): the extension point
+------------------------------------------------------------------------
+Do not edit this module. Add one module to ``kpilab/dashboard/actions/`` that
+defines ``ACTION``, a subclass of :class:`kpilab.dashboard.actions.Action`::
+
+    # kpilab/dashboard/actions/cheapest.py
+    import ipywidgets as W
+    from kpilab.dashboard.actions import Action
+    from kpilab.dashboard.specs import words
+
+    class Cheapest(Action):
+        key, order = "cheapest", 20          # CSS class kp-action-cheapest; place in the row
+
+        def build(self, tuner):              # called on every page (re)build: language switch, new team
+            button = W.Button(description=words("cheapest", tuner.lang))   # dashboard.cheapest in the catalogs
+            button.on_click(lambda _b: tuner.apply(find_cheapest(tuner.state), words("cheapest_done", tuner.lang)))
+            return button
+
+        def changed(self, tuner):            # optional: after every update of the tuned plan
+            ...
+
+    ACTION = Cheapest
+
+The tuner finds every such module by itself and shows the widgets in one row
+under the sliders (``.kp-actions``). What an action may use:
+
+- ``tuner.state`` (read it: plan, team, data, report, payouts, lang) and ``tuner.lang``;
+- ``tuner.apply(plan, message=None)``: make ``plan`` the tuned plan (controls, panels and charts follow)
+  and say ``message`` in the status line;
+- ``tuner.say(text, tone="info")``: a status line (``"info"``, ``"ok"``, ``"error"``);
+- ``tuner.state.frame_hook``: ``None`` or ``f(plan, data) -> frame``, the frame a plan is evaluated on
+  instead of ``state.data`` (e.g. the team as reps would respond to the plan); set it, then
+  ``tuner.refresh()``. It lives on the state: set it again in ``build`` (a new team makes a new state);
+- the action instance lives as long as the tuner: keep its own settings on ``self``.
+
+``Tuner(actions=None)`` shows every action found; ``actions=[]`` none; ``actions=["cheapest"]`` those keys.
+Words come from the catalogs (``dashboard.yaml`` or the action's own area) like every other word.
 """
 
 from __future__ import annotations
@@ -106,7 +144,7 @@ class Tuner:
                  lang: str = "en", n_scenarios: int = 0, seed: int = 0, save_path: str | Path = "tuned_plan.yaml",
                  criteria: Criteria | Mapping[str, Any] | None = None,
                  plans: Mapping[str, Plan | str | Path] | None = None, upload: bool = True,
-                 sample_name: str | None = None, **_ignored: Any) -> None:
+                 sample_name: str | None = None, actions: list[Any] | None = None, **_ignored: Any) -> None:
         lang = page_language() if lang == "auto" else check_lang(lang)
         loaded, text = _plan_and_text(plan)
         self._texts: dict[str, str | None] = {}
@@ -132,6 +170,7 @@ class Tuner:
         self.timings: dict[str, float] = {}
         self.revision = 0
         self._last_save: tuple[Plan, Outcome] | None = None
+        self.actions = _actions(actions)
         self.widget = W.VBox(layout=W.Layout(width="100%"))
         self.widget.add_class("kp-tuner")
         self._build()
@@ -217,7 +256,8 @@ class Tuner:
         bar = W.HBox(toolbar, layout=W.Layout(align_items="center", flex_flow="row wrap"))
         team_box = self._build_team(lang)
         save_box = self._build_save(lang)
-        left = W.VBox([self.panel.widget, save_box, self.status], layout=W.Layout(width="46%", min_width="440px"))
+        left = W.VBox([self.panel.widget, self._build_actions(), save_box, self.status],
+                      layout=W.Layout(width="46%", min_width="440px"))
         right = W.VBox([self.cost_html, self.verdict_html], layout=W.Layout(width="54%", padding="0 0 0 12px"))
         top = W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))
         self.compare_box = W.VBox()
@@ -233,17 +273,12 @@ class Tuner:
         self.upload_status.add_class("kp-upload-status")
         if not self.upload_enabled:
             return W.VBox([self.team_html])
-        self.upload_file = W.FileUpload(accept=".csv,.xlsx,.xlsm,.tsv,.txt", multiple=False,
-                                        description=words("upload_file", lang), layout=W.Layout(width="auto"))
-        self.upload_file.add_class("kp-upload")
-        self.upload_mapping = W.FileUpload(accept=".yaml,.yml", multiple=False,
-                                           description=words("upload_mapping", lang), layout=W.Layout(width="auto"))
-        self.upload_mapping.add_class("kp-upload-mapping")
-        self.sample_button = W.Button(description=words("upload_use_sample", lang), layout=W.Layout(width="auto"))
-        self.sample_button.add_class("kp-use-sample")
-        self.upload_file.observe(lambda change: self._uploaded(change["new"]), names="value")
-        self.upload_mapping.observe(lambda change: self._mapping_uploaded(change["new"]), names="value")
-        self.sample_button.on_click(lambda _b: self.use_team(self.sample_team))
+        self.upload_file = _upload(".csv,.xlsx,.xlsm,.tsv,.txt", words("upload_file", lang), "kp-upload",
+                                   self._uploaded)
+        self.upload_mapping = _upload(".yaml,.yml", words("upload_mapping", lang), "kp-upload-mapping",
+                                      self._mapping_uploaded)
+        self.sample_button = _button(words("upload_use_sample", lang), "kp-use-sample",
+                                     lambda: self.use_team(self.sample_team))
         row = W.HBox([self.upload_mapping, self.upload_file, self.sample_button],
                      layout=W.Layout(flex_flow="row wrap"))
         help_text = W.HTML(R.message_html(words("upload_help", lang)))
@@ -252,30 +287,29 @@ class Tuner:
 
     def _build_save(self, lang: str) -> W.Widget:
         state = self.state
-        wide = W.Layout(width="100%")
-        self.name_box = W.Text(value=state.plan.name, description=words("plan_name", lang), layout=wide,
-                               style={"description_width": "120px"})
-        self.name_box.add_class("kp-plan-name")
-        self.description_box = W.Textarea(value=state.plan.description, description=words("plan_description", lang),
-                                          layout=W.Layout(width="100%", height="64px"),
-                                          style={"description_width": "120px"})
-        self.description_box.add_class("kp-plan-description")
-        self.path_box = W.Text(value=str(self.save_path), description=words("save_path", lang), layout=wide,
-                               style={"description_width": "120px"})
-        self.path_box.add_class("kp-save-path")
-        self.save_button = W.Button(description=words("save", lang), icon="save", button_style="primary",
-                                    layout=W.Layout(width="auto"))
-        self.save_button.add_class("kp-save")
-        self.reset_button = W.Button(description=words("reset", lang), icon="undo", layout=W.Layout(width="auto"))
-        self.reset_button.add_class("kp-reset")
-        self.compare_button = W.Button(description=words("compare_start", lang), icon="columns",
-                                       layout=W.Layout(width="auto"))
-        self.compare_button.add_class("kp-compare-start")
-        self.save_button.on_click(lambda _b: self._save_clicked())
-        self.reset_button.on_click(lambda _b: self.reset())
-        self.compare_button.on_click(lambda _b: self.compare_with_start())
+        self.name_box = _text(W.Text, state.plan.name, words("plan_name", lang), "kp-plan-name")
+        self.description_box = _text(W.Textarea, state.plan.description, words("plan_description", lang),
+                                     "kp-plan-description", height="64px")
+        self.path_box = _text(W.Text, str(self.save_path), words("save_path", lang), "kp-save-path")
+        self.save_button = _button(words("save", lang), "kp-save", self._save_clicked, icon="save",
+                                   button_style="primary")
+        self.reset_button = _button(words("reset", lang), "kp-reset", self.reset, icon="undo")
+        self.compare_button = _button(words("compare_start", lang), "kp-compare-start", self.compare_with_start,
+                                      icon="columns")
         buttons = W.HBox([self.save_button, self.reset_button, self.compare_button])
         return W.VBox([self.name_box, self.description_box, self.path_box, buttons])
+
+    def _build_actions(self) -> W.Widget:
+        """The extra actions' widgets in one row (see the top of this module)."""
+        built = []
+        for action in self.actions:
+            widget = action.build(self)
+            if widget is not None:
+                widget.add_class(f"kp-action-{action.key}")
+                built.append(widget)
+        row = W.HBox(built, layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        row.add_class("kp-actions")
+        return row
 
     def _build_what_if(self) -> W.Widget:
         self.what_if_panel = WhatIfPanel(self.state)
@@ -372,6 +406,22 @@ class Tuner:
         self.what_if_panel.refresh()
         t2 = time.perf_counter()
         self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0}
+        for action in self.actions:
+            action.changed(self)
+
+    def apply(self, plan: Plan, message: str | None = None) -> None:
+        """Make ``plan`` the tuned plan (controls, panels and charts follow) and say ``message``, if any."""
+        self.update(plan)
+        if message:
+            self.say(message)
+
+    def refresh(self) -> None:
+        """Recompute the tuned plan as it is (after an action changed how plans are evaluated)."""
+        self.update(self.state.plan)
+
+    def say(self, text: str, tone: str = "info") -> None:
+        """Show ``text`` in the status line (``tone``: ``"info"``, ``"ok"``, ``"error"``)."""
+        self.status.value = R.message_html(text, tone)
 
     def reset(self) -> None:
         """Back to the starting plan (controls, numbers and charts)."""
@@ -514,6 +564,48 @@ class Tuner:
         display(self.widget)
 
 
+def _actions(chosen: list[Any] | None) -> list[Any]:
+    """The tuner's actions: every one found (``chosen`` None), or those named by key, or given as classes."""
+    from .actions import Action, discover
+
+    found = discover()
+    if chosen is None:
+        return [a() for a in found]
+    by_key = {a.key: a for a in found}
+    out = []
+    for item in chosen:
+        if isinstance(item, Action):
+            out.append(item)
+        elif isinstance(item, type) and issubclass(item, Action):
+            out.append(item())
+        elif item in by_key:
+            out.append(by_key[item]())
+        else:
+            raise KeyError(f"no tuner action {item!r}; found: {sorted(by_key)}")
+    return out
+
+
+def _button(text: str, css: str, on_click: Any, **style: Any) -> W.Button:
+    button = W.Button(description=text, layout=W.Layout(width="auto"), **style)
+    button.add_class(css)
+    button.on_click(lambda _b: on_click())
+    return button
+
+
+def _upload(accept: str, text: str, css: str, on_value: Any) -> W.FileUpload:
+    box = W.FileUpload(accept=accept, multiple=False, description=text, layout=W.Layout(width="auto"))
+    box.add_class(css)
+    box.observe(lambda change: on_value(change["new"]), names="value")
+    return box
+
+
+def _text(kind: Any, value: str, text: str, css: str, height: str | None = None) -> W.Widget:
+    box = kind(value=value, description=text, layout=W.Layout(width="100%", height=height),
+               style={"description_width": "120px"})
+    box.add_class(css)
+    return box
+
+
 def _plain(value: float, lang: str) -> str:
     """A typed number as the page's language writes it (``2 000 000``, ``12,5``)."""
     digits = 0 if float(value).is_integer() else min(4, len(f"{value:.4f}".rstrip("0").split(".")[1]))
@@ -555,7 +647,8 @@ def tuner(plan: Plan | str | Path, team: pd.DataFrame, baseline: Plan | Scheme |
         the team by the one scenario rule the report uses, so the cost shows as a P10–P90 band.
     **kwargs
         ``save_path``, ``criteria``, ``plans`` (name -> plan or path offered in a picker), ``upload``
-        (show the upload controls, default True), ``sample_name``.
+        (show the upload controls, default True), ``sample_name``, ``actions`` (keys of the extra actions
+        to show, default all found in :mod:`kpilab.dashboard.actions`).
 
     Returns
     -------
