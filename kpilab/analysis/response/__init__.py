@@ -5,6 +5,7 @@
 ``predict``    best responses under a new plan and :func:`predict` (figures, intervals, sensitivity, verdict)
 ``bunching``   thresholds of a plan, the histogram of attainment around them, the pay at stake
 ``generate``   teams that behave by the model: known costs (round trips), ``make_team(..., plan=...)``
+``responder``  one calibration, the expected year under any plan (the tuner's "as reps would respond")
 ``text``       the assumptions and the summary in plain words (catalog ``response.*``)
 
 This is a model, not a forecast: every figure comes with the range its
@@ -17,8 +18,9 @@ from .calibrate import NO_REWARD, Calibration, calibrate, cost_of_effort, elasti
 from .model import FAMILIES, Assumptions, Funnel, Payer, simulate
 from .bunching import Bunching, thresholds
 from .generate import make_team
+from .responder import Responder
 from .predict import OUTCOMES, Prediction, best_response, best_timing, predict
 
 __all__ = ["Assumptions", "Funnel", "Payer", "simulate", "FAMILIES", "Calibration", "calibrate", "marginal_pay", "cost_of_effort", "elasticity_floor", "NO_REWARD",
            "best_response", "best_timing", "predict", "Prediction", "OUTCOMES", "Bunching", "thresholds",
-           "make_team"]
+           "make_team", "Responder"]
