@@ -116,6 +116,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--slides", metavar="OUT.pptx", help="also write the analysts' slides (PowerPoint)")
     p.add_argument("--guarantee-months", type=_positive_int, default=3, metavar="N",
                    help="months of the transition guarantee priced under winners and losers (default 3)")
+    p.add_argument("--predict", action="store_true",
+                   help="add the predicted-behaviour section: what reps would do under each plan, the baseline "
+                        "being the plan in force when the data was recorded (a model, not a forecast)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = command("simulate", cmd_simulate, "Generate a synthetic sales team (one row per rep per month) as CSV.",
