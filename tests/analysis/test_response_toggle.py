@@ -41,6 +41,15 @@ def test_responder_gives_predicts_centre(team: pd.DataFrame) -> None:
     np.testing.assert_allclose(ratio[years["scenario"] == 0].to_numpy(), ratio[years["scenario"] == 1].to_numpy())
 
 
+def test_responder_figures_are_predicts_centre_bit_for_bit(team: pd.DataFrame) -> None:
+    """For callers that try many plans (the optimizer's profit objective): one calibration, predict's figure."""
+    responder = Responder(BALANCED, team, scenarios=12, seed=5)
+    p = predict(BALANCED, TIERED, team, scenarios=12, seed=5, verdict=False)
+    got = responder.figures(TIERED)
+    for name in ("revenue", "pay", "profit_after_pay", "deals"):
+        assert got[name] == p.team.loc[name, "predicted"], name
+
+
 def test_toggle_pays_the_tuned_plan_on_the_responding_team(team: pd.DataFrame) -> None:
     t = widgets.tuner(BALANCED, team, actions=["response"])
     (action,) = t.actions

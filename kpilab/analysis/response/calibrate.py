@@ -74,7 +74,14 @@ class Calibration:
     m: np.ndarray
     from_elasticity: np.ndarray
     marginal_by_period: np.ndarray | None = None
-    k_by_period: np.ndarray | None = None
+
+    @property
+    def k_by_period(self) -> np.ndarray:
+        """The marginal cost of the observed effort per period, (D, R, P, F): ``m + marginal_by_period``
+        (the first-order condition; derived, so a calibration cut to fewer draws stays consistent)."""
+        if self.marginal_by_period is None:
+            return np.broadcast_to(self.k[:, :, None, :], self.m.shape)
+        return self.m + self.marginal_by_period[None]
 
     @property
     def gamma(self) -> np.ndarray:
@@ -144,8 +151,7 @@ def calibrate(plan: Plan | Scheme, funnel: Funnel, z: np.ndarray) -> Calibration
     month = np.broadcast_to(by_period[None], (len(draws), *by_period.shape))
     shown = month >= NO_REWARD * floor[:, :, None, :]
     k_period = np.where(shown, month, floor[:, :, None, :])
-    return Calibration(draws, pay, marginal, k_period.mean(2), k_period - month, ~shown.any(2), by_period,
-                       k_period)
+    return Calibration(draws, pay, marginal, k_period.mean(2), k_period - month, ~shown.any(2), by_period)
 
 
 def elasticity_floor(pay: np.ndarray, gamma: np.ndarray, elasticity: np.ndarray) -> np.ndarray:

@@ -71,8 +71,7 @@ def best_response(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, z: np
     g = max(len(first), len(_REFINE))
     payer = Payer(plan, funnel, d * g, z.shape[1])
     gamma = calib.gamma[:, None, None, None]
-    k = calib.k[:, :, None, :] if calib.k_by_period is None else calib.k_by_period
-    k, m = k[:, None], calib.m[:, None]                              # (D, 1, R, P, F) each
+    k, m = calib.k_by_period[:, None], calib.m[:, None]              # (D, 1, R, P, F) each
     for sweep in range(a.sweeps):
         # Every family together first (a threshold may be out of reach of one family alone: a coordinate
         # step would never see the jump), then family by family.

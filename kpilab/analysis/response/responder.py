@@ -29,8 +29,6 @@ MOVED = ("calls", "meetings", "emails", "follow_ups", "deals", "revenue", "repea
 def _centre(calib: Calibration) -> Calibration:
     """The calibration at the centre of the assumptions only (the first parameter draw)."""
     one = {name: getattr(calib, name)[:1] for name in ("k", "m", "from_elasticity")}
-    if calib.k_by_period is not None:
-        one["k_by_period"] = calib.k_by_period[:1]
     return replace(calib, draws=calib.draws.iloc[:1].reset_index(drop=True), **one)
 
 
@@ -44,14 +42,19 @@ class Responder:
     team
         One observed year (no ``scenario`` column).
     scenarios, seed, assumptions
-        Simulated years a rep takes expected pay over, their seed, the model's numbers.
+        As for :func:`~.predict.predict`, whose simulated years these are (the same seed, the same
+        years): :meth:`figures` is predict's ``predicted`` column bit for bit.
     """
 
     def __init__(self, current: Plan | Scheme, team: pd.DataFrame, *, scenarios: int = 16, seed: int = 0,
                  assumptions: Assumptions | None = None) -> None:
         self.current = current
-        self.funnel = Funnel.from_team(team, assumptions or Assumptions())
-        self.z = self.funnel.noise(scenarios, np.random.default_rng(seed), stratified=True)
+        a = assumptions or Assumptions()
+        self.funnel = Funnel.from_team(team, a)
+        self.scenarios = scenarios
+        rng = np.random.default_rng(seed)          # drawn in predict's order
+        self.z = self.funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)
+        self.z_out = self.funnel.noise(scenarios, rng)
         self.calibration = _centre(calibrate(current, self.funnel, self.z))
         self._observed = self._expected(np.ones((1, *self.funnel.shape, self.calibration.k.shape[-1])), None)
         self._last: tuple[Plan | Scheme, dict[str, np.ndarray]] | None = None
@@ -71,6 +74,21 @@ class Responder:
         facts = self._expected(effort, best_timing(plan, self.funnel, effort, self.z))
         self._last = (plan, facts)
         return facts
+
+    def figures(self, plan: Plan | Scheme) -> dict[str, float]:
+        """The team's yearly figures under ``plan`` (:data:`~.predict.OUTCOMES`): predict's centre, bit for bit."""
+        from .model import Payer
+        from .predict import OUTCOMES, _figures
+
+        effort = best_response(plan, self.funnel, self.calibration, self.z)
+        shift = best_timing(plan, self.funnel, effort, self.z_out)
+        facts, _ = retime(simulate(self.funnel, effort, self.z_out), shift)
+        r, periods = self.funnel.shape
+        pay = Payer(plan, self.funnel, 1, self.scenarios).pay(facts)["total"].reshape(1, self.scenarios, r, periods)
+        per = _figures(facts, pay, periods)
+        out = {name: float(per[name][0].sum()) for name in OUTCOMES if name != "cost_of_sales"}
+        out["cost_of_sales"] = out["pay"] / out["revenue"] if out["revenue"] else float("nan")
+        return out
 
     def observed(self) -> dict[str, np.ndarray]:
         """The expected year at the observed effort (R, P): what "as last year" means in the model."""
