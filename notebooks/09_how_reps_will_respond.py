@@ -76,21 +76,31 @@ print()
 print(result.assumptions_text("ru"))
 
 # %% [markdown]
-# ## Where the plan pushes attainment
+# ## Where the plan pushes attainment: bunching and timing
 #
-# Expected revenue over each rep's plan, month by month: as now and as predicted. Mass piling up
-# just above a threshold is the bunching a plan creates.
+# Effort is chosen for each period the plan pays on, and as each year unfolds a rep may move
+# part of a month's new deals into the neighbouring pay period. A plan with a threshold makes
+# reps pile up just above it: some push harder or pull a deal in, some give up and push deals on.
+# Here the tiered commission is compared with an 80 % revenue gate on the same commission.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-bins = np.arange(0, 2.05, 0.1)
-ax.hist(result.attainment["baseline"].clip(0, 2), bins=bins, alpha=0.5, label="as now")
-ax.hist(result.attainment["predicted"].clip(0, 2), bins=bins, alpha=0.5, label="predicted")
-ax.axvline(1.0, color="black", lw=1)
-ax.set_xlabel("revenue / plan")
-ax.set_ylabel("rep-months")
-ax.legend()
+print(result.bunching_text("en"))
+print()
+print(result.bunching_text("ru"))
+
+# %%
+gated = kpilab.load_plan({
+    "name": "gated commission", "base": 50000, "targets": {"revenue": 1200000},
+    "components": [{"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.04}],
+    "gates": [{"applies_to": ["commission"], "when": {"metric": "revenue", "attainment_at_least": 0.8}}]})
+gate_result = predict(current, gated, team, scenarios=30, seed=1, verdict=False)
+kpilab.plots.plot_bunching(gate_result)
 plt.show()
+gate_result.bunching.thresholds
+
+# %%
+row = gate_result.bunching.thresholds.set_index("threshold").loc[0.8]
+assert row["above_predicted"] > row["above_baseline"] and row["below_predicted"] < row["below_baseline"]
 
 # %% [markdown]
 # ## Does the calibration find what it should? A round trip
@@ -103,9 +113,9 @@ plt.show()
 a = Assumptions(sweeps=4)
 truth = make_responding_team(current, 16, 6, seed=3, assumptions=a)
 funnel = Funnel.from_team(truth.team, a)
-calib = calibrate(current, funnel, funnel.noise(16, np.random.default_rng(9)))
-revealed = ~calib.from_elasticity[0]
-error = np.abs(calib.k[0] / truth.cost_at_observed() - 1)[revealed]
+calib = calibrate(current, funnel, funnel.noise(16, np.random.default_rng(9), stratified=True))
+revealed = np.isclose(calib.m[0], 0.0)          # rep-month-families whose cost the plan's pay reveals
+error = np.abs(calib.k_by_period[0] / truth.cost_at_observed() - 1)[revealed]
 print(f"median error of the recovered cost of effort: {np.median(error):.1%}")
 p = predict(current, new, truth.team, scenarios=30, seed=2, verdict=False, assumptions=a)
 actual = true_response(truth, new)["revenue"].sum()
@@ -121,7 +131,8 @@ assert p.team.loc["revenue", "low"] * 0.98 <= actual <= p.team.loc["revenue", "h
 #
 # - One year of data cannot tell how steep the cost of effort is: that is an assumption, varied
 #   across its range.
-# - Effort is chosen once for the year; moving deals between months, padding activity records,
+# - Effort for a pay period is chosen before it starts; reps do not learn during the year how it
+#   goes (only the timing of deals is decided as the year unfolds). False activity records,
 #   people leaving or joining are not in this model.
 # - Reps are assumed to understand the plan and to chase expected pay; real people also follow
 #   habits, managers and colleagues.

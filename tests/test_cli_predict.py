@@ -30,8 +30,9 @@ def test_predict_prints_the_table_and_writes_the_report(small_team: Path, tmp_pa
     out = capsys.readouterr().out
     assert code == 0
     assert "Выручка:" in out and "модель, а не прогноз" in out and "₽" in out
-    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["attainment.csv", "effort.csv", "per_rep.csv",
-                                                         "sensitivity.csv", "summary.txt", "team.csv",
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["attainment.csv", "bunching.csv", "effort.csv",
+                                                         "per_rep.csv", "sensitivity.csv", "summary.txt",
+                                                         "team.csv", "thresholds.csv", "timing.csv",
                                                          "verdict.csv"]
     team = pd.read_csv(folder / "team.csv", index_col=0)
     assert (team["low"] <= team["predicted"] + 1e-6).all() and (team["predicted"] <= team["high"] + 1e-6).all()

@@ -106,6 +106,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--slides", metavar=m("pptx"), help=_t("cli.compare.slides", lang))
     p.add_argument("--guarantee-months", type=_positive_int, default=3, metavar=m("n"),
                    help=_t("cli.compare.guarantee_months", lang))
+    p.add_argument("--predict", action="store_true", help=_t("cli.compare.predict", lang))
     p.add_argument("-q", "--quiet", action="store_true", help=_t("cli.arg.quiet", lang))
 
     p = add_command(sub, "simulate", cmd_simulate, lang)

@@ -80,7 +80,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.slides is not None:
         check_slides_path(args.slides, inputs)
     branding = {"client": args.client, "author": args.author, "date": args.date, "logo": args.logo,
-                "guarantee_months": args.guarantee_months}
+                "guarantee_months": args.guarantee_months, "predict": getattr(args, "predict", False)}
     team = _read_team(args, args.team)
     where = {f.stem: str(f) for f in [*files, *([_plan_file(args.baseline)] if args.baseline else [])]}
     for name, plan in plans:

@@ -40,7 +40,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     result = predict(current, new, team, scenarios=args.scenarios, seed=args.seed, lang=lang)
     title = _t("response.cli.title", lang, plan=_plan_title(new, lang),
                baseline=_plan_title(current, lang))
-    text = "\n\n".join([title, summary_text(result, lang), assumptions_text(result, lang)])
+    text = "\n\n".join([title, summary_text(result, lang), result.bunching_text(lang), assumptions_text(result, lang)])
     print(text)
     if args.report:
         _write_predict_report(result, text, args.report, force=args.force, inputs=inputs)
@@ -60,6 +60,10 @@ def _write_predict_report(result: Any, text: str, folder: str, *, force: bool, i
         result.sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
         result.verdict.to_csv(tmp / "verdict.csv", index=False)
         result.attainment.to_csv(tmp / "attainment.csv", index=False)
+        result.timing.to_csv(tmp / "timing.csv", index=False)
+        if result.bunching is not None:
+            result.bunching.histogram.to_csv(tmp / "bunching.csv", index=False)
+            result.bunching.thresholds.to_csv(tmp / "thresholds.csv", index=False)
 
     write_folder_atomically(folder, fill, force=force, inputs=inputs)
 

@@ -26,6 +26,7 @@ from .budget import plot_budget_fan
 from .comparison import plot_comparison_bars, plot_tail, report_sheet
 from ..analysis.budget import budget_quantiles
 from .optimize import plot_pareto
+from .response import plot_bunching
 
 __all__ = [
     "style",
@@ -47,4 +48,5 @@ __all__ = [
     "budget_quantiles",
     "waterfall_parts",
     "plot_pareto",
+    "plot_bunching",
 ]

@@ -87,6 +87,8 @@ class ComparisonReport:
     client: str = ""
     author: str = ""
     logo: str = ""
+    #: The "predicted behaviour" section (:func:`kpilab.analysis.response.section.behaviour_section`), or None.
+    behaviour: Any = None
 
     # --- small views used by every output
     @property
@@ -427,7 +429,8 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
                  lang: str = "en", criteria: Any = None, source: str | None = None,
                  step: Step | None = None, client: str | None = None, author: str | None = None,
                  date: str | _dt.date | None = None, logo: str | Path | None = None,
-                 guarantee_months: int = 3, loss_threshold: float = 0.01) -> ComparisonReport:
+                 guarantee_months: int = 3, loss_threshold: float = 0.01,
+                 predict: bool = False) -> ComparisonReport:
     """Run everything a comparison report shows.
 
     Parameters
@@ -456,6 +459,10 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
     guarantee_months, loss_threshold
         Winners and losers: months of the transition guarantee, and the monthly
         loss (a share of the baseline pay) from which a rep counts as losing.
+    predict
+        Add the "predicted behaviour" section: what reps would do under each
+        plan if the baseline is the plan in force when ``team`` was recorded
+        (the response model; off by default, as it takes seconds per plan).
 
     Returns
     -------
@@ -506,9 +513,15 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
     first = next(iter(named.values()))
     currency = getattr(first, "currency", None) or getattr(next(iter(first.plans().values())), "currency", "RUB")
     periods = pd.unique(team["period"].astype(str))
+    behaviour = None
+    if predict and len(named) > 1:
+        from ..analysis.response.section import behaviour_section
+        tick("predicted behaviour")
+        behaviour = behaviour_section(named, team, base_name, lang=lang, seed=seed,
+                                      titles={n: plan_title(p, lang, fallback=n) for n, p in named.items()})
     return ComparisonReport(
         comparison=comparison, lint=lint_reports, tail=tail, payouts=payouts, plans=named, team=team,
         recommended=chosen, lang=lang, n_scenarios=n_scenarios,
         seed=seed if n_scenarios is not None else None, source=source, currency=currency or "RUB",
         statement_period=str(periods[-1]), created=created, transition=moves,
-        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri)
+        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, behaviour=behaviour)

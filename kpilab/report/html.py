@@ -269,7 +269,7 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             "has_dash": has_dash, "pay": _pay_table(report),
             "transition_lines": report.transition_lines(), "transition": _transition_table(report),
             "charts": charts, "curves": curves, "findings": _findings(report), "tail_rule": tail_rule, "tail": tail,
-            "method": _method(report),
+            "method": _method(report), "behaviour": report.behaviour,
             "sources": _frame(report, sources, [word(k, lang) for k in ("criterion", "threshold", "source")],
                               ["text", "text", "text"], "sources-table"),
             "footer": word("generated", lang, version=__version__, date=fmt_date(report.created, lang)),

@@ -57,13 +57,13 @@ def test_effort_moves_the_funnel_by_the_stated_elasticities(team: pd.DataFrame) 
 
 def test_salary_only_pays_nothing_at_the_margin_so_the_elasticity_is_used(team: pd.DataFrame) -> None:
     """Under a salary, marginal pay is 0 for every rep and family: every k is the elasticity floor
-    pay / (4 * 0.5 * (3 - 1)) = pay / 4 at the centre, and the benefit m equals k."""
+    pay / (4 * 0.5 * (4 - 1)) = pay / 6 at the centre, and the benefit m equals k."""
     funnel = Funnel.from_team(team)
     calib = calibrate(SALARY, funnel, funnel.noise(4, np.random.default_rng(0)))
     np.testing.assert_allclose(calib.marginal, 0.0, atol=1e-9)
     assert calib.from_elasticity.all()
-    np.testing.assert_allclose(calib.k[0], np.repeat(calib.pay[:, None] / 4, 4, axis=1))
-    np.testing.assert_allclose(calib.m, calib.k)
+    np.testing.assert_allclose(calib.k[0], np.repeat(calib.pay[:, None] / 6, 4, axis=1))
+    np.testing.assert_allclose(calib.m, np.repeat(calib.k[:, :, None], 6, axis=2))  # every month alike
 
 
 def test_cost_rule_uses_pay_where_pay_explains_effort() -> None:
@@ -77,12 +77,17 @@ def test_cost_rule_uses_pay_where_pay_explains_effort() -> None:
 
 
 def test_same_plan_predicts_no_change(team: pd.DataFrame) -> None:
-    """Revealed preference is consistent: keeping the plan keeps most efforts at 1.0 (a gate can tip a choice by a grid step) and
-    the team's revenue within 3 % (measured 2.0 % on the current synthetic team)."""
+    """Revealed preference is consistent: keeping the plan keeps the median effort at 1.0 and the team's
+    revenue within 5 %. Not exactly 0: effort is chosen month by month, and where a gate or a step makes a
+    month's expected pay non-concave the best level can be a grid step away from the observed one, which
+    only satisfies the first-order condition. Measured: revenue +3.1 %, mean effort 1.04."""
     p = predict(BALANCED, BALANCED, team, scenarios=16, seed=3, verdict=False)
-    assert abs(p.team.loc["revenue", "change"]) < 0.03
+    assert abs(p.team.loc["revenue", "change"]) < 0.05
     assert p.effort["predicted"].median() == 1.0
-    assert p.effort["predicted"].between(0.9, 1.1).mean() > 0.7  # measured 0.75: gates and steps make some choices jump
+    assert abs(p.effort["predicted"].mean() - 1) < 0.06
+    # a plan without thresholds has no such months: nothing moves at all
+    same = predict(TIERED, TIERED, team, scenarios=16, seed=3, verdict=False)
+    assert (same.effort["predicted"] == 1.0).all() and abs(same.team.loc["revenue", "change"]) < 1e-9
 
 
 def test_prediction_tables_hold_together(to_tiered) -> None:
@@ -109,20 +114,23 @@ def test_prediction_is_deterministic(team: pd.DataFrame) -> None:
 
 
 def test_calibration_round_trip() -> None:
-    """A team generated under plan A with known costs of effort (best responses, 4 passes):
-    calibrating on its year recovers k where pay explains effort (median error under 20 %, team
-    total within 5 %), and predicting plan B lands on the team's own best response to B, inside
-    the predicted range. Measured: median 12 %, team 1 %, revenue 73.9 M predicted, 71.5 M true."""
+    """A team generated under plan A with known costs of effort (best responses month by month, 4 passes):
+    calibrating on its year recovers the marginal cost of each month's effort where pay reveals it
+    (median error under 20 %, team total within 10 %), and predicting plan B lands on the team's own best
+    response to B, inside the predicted range. Measured: 82 % of rep-month-family cells revealed, median
+    error 17.5 % (p90 60 %: months near a gate), team -3.3 %; revenue 80.4 M
+    predicted (range 59.4-89.6 M), 82.7 M true."""
     a = Assumptions(sweeps=4)
     truth = make_responding_team(BALANCED, 16, 6, seed=3, assumptions=a)
     funnel = Funnel.from_team(truth.team, a)
-    calib = calibrate(BALANCED, funnel, funnel.noise(16, np.random.default_rng(9)))
-    revealed = ~calib.from_elasticity[0]
+    calib = calibrate(BALANCED, funnel, funnel.noise(16, np.random.default_rng(9), stratified=True))
+    k = calib.k_by_period[0]
+    revealed = np.isclose(calib.m[0], 0.0)
     assert revealed.mean() > 0.3
     true_k = truth.cost_at_observed()
-    error = np.abs(calib.k[0] / true_k - 1)[revealed]
+    error = np.abs(k / true_k - 1)[revealed]
     assert np.median(error) < 0.20
-    assert abs(calib.k[0][revealed].sum() / true_k[revealed].sum() - 1) < 0.05
+    assert abs(k[revealed].sum() / true_k[revealed].sum() - 1) < 0.10
     p = predict(BALANCED, TIERED, truth.team, scenarios=30, seed=2, verdict=False, assumptions=a)
     actual = true_response(truth, TIERED)
     for fig in ("revenue", "deals", "meetings"):
@@ -138,7 +146,7 @@ def test_assumptions_in_plain_words(to_tiered, lang: str) -> None:
     assert "gamma" not in text and "elasticity" not in text.split("\n")[0]
     assert "{" not in text and "_" not in text
     if lang == "ru":
-        assert "3,0" in text and "Лэзира" in text
+        assert "4,0" in text and "Лэзира" in text
 
 
 def test_bad_input_names_the_column_and_the_rep(team: pd.DataFrame) -> None:

@@ -1,9 +1,12 @@
 """The response model against published field evidence: directions and rough sizes, not exact figures.
 
-Each check runs on a small generated team (24-40 reps, at most 6 months, 30-40
+Each check runs on a small generated team (24-40 reps, 6-12 months, 30-40
 simulated years). The team's own monthly plans are dropped so that every rep
 faces the plan's target (the studies' firms set one quota per rep).
-The sizes measured when these tests were written are in each docstring.
+The sizes measured when these tests were written are in each docstring
+(model: effort per pay period, timing per simulated year, gamma 4 in 2.5-6).
+Two checks the model does not pass yet are marked as known failures, with the
+sizes it gives and the reason: they are the model's stated limits.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pandas as pd
 import pytest
 
 import kpilab
-from kpilab.analysis.response import predict
+from kpilab.analysis.response import Assumptions, predict
 
 COMMISSION = {"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.04}
 QUOTA_BONUS = {"name": "quota", "kind": "bonus", "metric": "revenue", "share": 1, "curve": {"steps": [[1.0, 1.0]]}}
@@ -45,13 +48,12 @@ def _change_by_attainment(p, team: pd.DataFrame) -> pd.DataFrame:
                          "change": revenue["predicted"] / revenue["baseline"] - 1})
 
 
-@pytest.mark.xfail(strict=True, reason="out of its band since the generator was made realistic (issue 11); recalibrate the response model, do not widen the band")
 def test_removing_a_cap_raises_output(team: pd.DataFrame, commission: kpilab.Plan) -> None:
     """Misra & Nair (2011, Quantitative Marketing and Economics 9(3)): removing the quota ratchet and
     the cap on commissions raised revenue by about 9 %. Here: a 4 % commission capped at 96 000 a month
-    (binding for the top quarter) against the same commission uncapped. Measured: +19.5 %, range
-    +8.2 % to +23.0 % over the assumptions (the published +8-9 % at the low end): direction asserted,
-    size inside +4 % to +25 %, and nobody sells less."""
+    (binding in the top reps' best months) against the same commission uncapped. Measured: +18.4 %,
+    range +9.6 % to +39.2 % over the assumptions (the published +8-9 % at the low end), top quarter
+    +34 %: direction asserted, size inside +4 % to +25 %, and nobody sells less."""
     capped = _plan([dict(COMMISSION, cap=96000)], target_bonus=0)
     p = predict(capped, commission, team, scenarios=30, seed=1, verdict=False)
     change = p.team.loc["revenue", "change"]
@@ -98,24 +100,118 @@ def test_activity_incentive_raises_sales_a_few_percent(team: pd.DataFrame, commi
     assert meetings > revenue
 
 
-@pytest.mark.xfail(strict=True, reason="out of its band since the generator was made realistic (issue 11); recalibrate the response model, do not widen the band")
-def test_deadline_bonus_bunches_attainment_just_above_the_threshold() -> None:
+@pytest.fixture(scope="module")
+def months() -> pd.DataFrame:
+    team = kpilab.make_team(40, 6, seed=11)
+    return team.drop(columns=[c for c in team.columns if c.startswith("plan_")])
+
+
+BINS = [0, 0.7, 0.85, 1.0, 1.15, 1.3, np.inf]
+
+
+def test_deadline_bonus_bunches_attainment_just_above_the_threshold(months: pd.DataFrame,
+                                                                    commission: kpilab.Plan) -> None:
     """Oyer (1998, Quarterly Journal of Economics 113(1)): pay that jumps at a deadline threshold piles
-    results just above it. Here: 40 reps, one quarter each; from a 4 % commission to a bonus paid
-    only at 100 % of the quarterly quota. The histogram of expected attainment (bins 0-70-85-100-
-    115-130 %-more): measured [8 8 6 7 3 8] -> [11 3 3 11 7 5]: the mass in 100-130 % nearly doubles,
-    the 85-100 % band empties (reps there push over the line) and reps far below give up."""
-    months = kpilab.make_team(40, 3, seed=11)
-    quarter = months.groupby("rep_id", as_index=False)[["calls", "meetings", "emails", "follow_ups", "deals",
-                                                        "revenue", "repeat_revenue"]].sum()
-    quarter["period"] = "2026-Q1"
-    spec = {"base": 150000, "targets": {"revenue": 3600000}}
-    current = _plan([COMMISSION], target_bonus=0, **spec)
-    deadline = _plan([QUOTA_BONUS], target_bonus=120000, **spec)
-    p = predict(current, deadline, quarter, scenarios=40, seed=1, verdict=False)
-    bins = [0, 0.7, 0.85, 1.0, 1.15, 1.3, np.inf]
-    before = np.histogram(p.attainment["baseline"], bins=bins)[0]
-    after = np.histogram(p.attainment["predicted"], bins=bins)[0]
+    results just above it, by timing sales; Larkin (2014, Journal of Labor Economics 32(2)): reps pull
+    and push deals around quarter ends, and the discounts that timing costs came to 6-8 % of revenue.
+    Here: 40 reps, 6 months, from a 4 % commission to a bonus paid only at 100 % of the monthly quota.
+    Realised attainment per rep-month over the simulated years, bins 0-70-85-100-115-130 %-more.
+    Measured shares: [.49 .12 .09 .07 .06 .17] -> [.61 .04 .01 .15 .08 .09]: the mass in 100-130 %
+    rises by 79 %, the 85-100 % band empties (reps there pull a deal in or push harder), reps far
+    below give up. Timing: deals move in 10 % of the rep-month pairs, 3.3 % of revenue moves, and it
+    earns 0.8 M of pay a year that no extra sale earned. Asserted: the bunching bands, the timing
+    between 1 % and 10 % of revenue (Larkin's 6-8 % is the firm's cost, of the same order), and that
+    without timing (shifts off) the mass just above hardly moves (measured +4 %): the bunching is timing."""
+    deadline = _plan([QUOTA_BONUS])
+    p = predict(commission, deadline, months, scenarios=40, seed=1, verdict=False)
+    shares = p.bunching.shares(BINS)
+    before, after = shares["baseline"].to_numpy(), shares["predicted"].to_numpy()
     assert after[3:5].sum() >= 1.5 * before[3:5].sum()       # just above the threshold
     assert after[2] < before[2]                                # just below it
     assert after[0] > before[0]                                # far below: giving up
+    moved = p.bunching.moved_revenue / p.team.loc["revenue", "predicted"]
+    assert 0.01 <= moved <= 0.10
+    assert p.bunching.timing_pay > 0
+    assert p.bunching.thresholds["threshold"].tolist() == [1.0]
+    assert p.bunching.thresholds["excess"].iloc[0] > 0.03
+    still = predict(commission, deadline, months, scenarios=40, seed=1, verdict=False,
+                    assumptions=Assumptions(shifts=(0.0,)))
+    untimed = still.bunching.shares(BINS)["predicted"].to_numpy()
+    assert untimed[3:5].sum() < 1.2 * before[3:5].sum()        # effort alone hardly bunches it (+4 %)
+
+
+def test_a_linear_commission_creates_no_timing(months: pd.DataFrame, commission: kpilab.Plan) -> None:
+    """The control of the check above: a plan where every ruble pays alike (4 % to 5 %) gives no reason
+    to move a deal; moving one costs the rep 0.5 % of it. Measured: no deal moved, no threshold."""
+    p = predict(commission, _plan([dict(COMMISSION, rate=0.05)], target_bonus=0), months, scenarios=20, seed=1,
+                verdict=False)
+    assert p.bunching.moved_revenue == 0.0 and p.bunching.timing_pay == 0.0
+    assert (p.timing["moved_share"] == 0).all()
+    assert p.bunching.thresholds.empty
+
+
+@pytest.mark.xfail(strict=True, reason="a known limit: effort is chosen before each pay period unfolds, and the "
+                   "pacing Chung et al. found works through reps learning during the year how it goes")
+def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
+    """Chung, Steenburgh & Sudhir (2014, Marketing Science 33(2)): quarterly bonuses act as pacers: the
+    weaker reps, who would fall behind and give up under an annual quota, keep working. Here: 24 reps,
+    12 months, from a 4 % commission to a bonus at 100 % of quota paid per quarter or per year (the
+    same money). Measured: reps below quota -33.1 % (quarterly) against -33.0 % (annual); reps at 70-80 %
+    keep more under the quarterly bonus (-40 % and -19 % against -65 % and -69 %) but reps at 80-90 %
+    push harder under the annual one (+30 %, +19 %). The model's pacing is only the static part
+    (a quarter's luck gives a weak rep more chances); asserted: weaker reps' output at least 5 points
+    higher under the quarterly bonus."""
+    team = kpilab.make_team(24, 12, seed=5)
+    team = team.drop(columns=[c for c in team.columns if c.startswith("plan_")])
+    current = _plan([COMMISSION], target_bonus=0)
+    change = {period: _change_by_attainment(predict(current, _plan([dict(QUOTA_BONUS, period=period)]), team,
+                                                    scenarios=30, seed=1, verdict=False), team)
+              for period in ("quarter", "year")}
+    weak = change["quarter"]["attainment"] < 1.0
+    assert weak.sum() >= 6
+    gap = change["quarter"].loc[weak, "change"].mean() - change["year"].loc[weak, "change"].mean()
+    assert 0.05 <= gap <= 0.40
+
+
+@pytest.mark.xfail(strict=True, reason="a known limit: where the current plan pays nothing at the margin, the "
+                   "cost of effort comes from a stated elasticity scaled by pay, not by output, so big sellers "
+                   "above quota answer a commission most")
+def test_commission_instead_of_a_quota_bonus_lifts_weaker_reps_most(team: pd.DataFrame) -> None:
+    """Kishore, Rao, Narasimhan & John (2013, Journal of Marketing Research 50(3)): replacing a quota
+    bonus by a commission that pays the same at quota raised output, most among lower-ability reps
+    (who had given up on the quota). Here: a 40 000 bonus at 100 % of a 1.2 M quota against a
+    3.33 % commission (40 000 at 1.2 M). Measured: team revenue +24 %; by thirds of attainment:
+    lowest +7.7 %, middle +5.6 %, highest +36 %. Asserted: the lowest third gains more than the
+    highest and than the middle, and the team gains 3-20 %."""
+    bonus = _plan([QUOTA_BONUS])
+    equal = _plan([dict(COMMISSION, rate=40000 / 1200000)], target_bonus=0)
+    p = predict(bonus, equal, team, scenarios=30, seed=1, verdict=False)
+    per = _change_by_attainment(p, team)
+    third = pd.qcut(per["attainment"], 3, labels=["low", "middle", "high"])
+    by = per.groupby(third, observed=True)["change"].mean()
+    assert 0.03 <= p.team.loc["revenue", "change"] <= 0.20
+    assert by["low"] > by["high"] and by["low"] > by["middle"]
+
+
+def test_a_generated_team_bunches_only_where_its_plan_does() -> None:
+    """The synthetic generator uses the same model (``behaviour="respond"``): a team generated under
+    a 4 % commission gated at 80 % of the rep's monthly plan piles its months just above 80 %; the
+    same reps under the same commission without the gate do not. Measured (40 reps x 12 months,
+    attainment bins 60-70-80-90-100 %): gated [2 0 83 61], ungated [35 48 49 51], the synthetic year
+    as generated [24 39 46 38]. Asserted: 80-90 % holds at least three times the months of 70-80 %
+    under the gate, and between 0.6 and 1.6 times without it."""
+    from kpilab.analysis.response import make_team
+
+    gated = _plan([COMMISSION], target_bonus=0,
+                  gates=[{"applies_to": ["commission"], "when": {"metric": "revenue", "attainment_at_least": 0.8}}])
+    linear = _plan([COMMISSION], target_bonus=0)
+    edges = [0.6, 0.7, 0.8, 0.9, 1.0]
+    counts = {}
+    for name, plan in (("gated", gated), ("linear", linear)):
+        generated = make_team(40, 12, plan=plan, seed=4)
+        assert generated.attrs["behaviour"] == "respond"
+        counts[name] = np.histogram(generated["revenue"] / generated["plan_revenue"], edges)[0]
+    assert counts["gated"][2] >= 3 * max(counts["gated"][1], 1)
+    assert 0.6 <= counts["linear"][2] / counts["linear"][1] <= 1.6
+    plain = make_team(40, 12, plan=linear, seed=4, behaviour="as_generated")
+    pd.testing.assert_frame_equal(plain.drop(columns=[]), kpilab.make_team(40, 12, seed=4), check_like=True)

@@ -16,6 +16,13 @@ today's plan and responds to a new marginal reward as the literature says.
 The cost in ``k`` is then the monthly money value of effort at the margin; it
 does not depend on ``gamma`` (the first-order condition holds at ``e = 1``),
 but the elasticity floor does (see :func:`calibrate`).
+
+Effort is chosen per pay period (:func:`~.model.decision_units`), and a
+plan's marginal pay differs from month to month (a month near a gate pays
+more at the margin than one far below it). ``k`` is one number per rep and
+family (the rep's own cost, from the year's average marginal pay); the
+benefit ``m`` takes the month's difference, ``m[p] = k - marginal[p]``, so
+the observed effort is a best response in every month, not only on average.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ...plan import Plan, Scheme
-from .model import FAMILIES, Assumptions, Funnel, Payer, simulate
+from .model import FAMILIES, Assumptions, Funnel, Payer, decision_units, per_period, simulate, unit_matrix
 
 __all__ = ["Calibration", "calibrate", "marginal_pay", "cost_of_effort", "elasticity_floor", "NO_REWARD"]
 
@@ -46,9 +53,16 @@ class Calibration:
     pay
         Expected monthly pay at the observed effort, shape (R,).
     marginal
-        Marginal expected monthly pay per unit of effort, shape (R, F).
-    k, m
-        Shape (D, R, F).
+        Marginal expected monthly pay per unit of effort, shape (R, F) (the year's average).
+    marginal_by_period
+        The same per period, shape (R, P, F): a pay period's marginal pay
+        spread over its months.
+    k
+        Shape (D, R, F): the year's average of ``k_by_period``.
+    k_by_period
+        Shape (D, R, P, F): the marginal cost of the observed effort in each period.
+    m
+        Shape (D, R, P, F): the benefit per period that makes the observed month a best response.
     from_elasticity
         Shape (D, R, F): True where ``k`` is the elasticity floor, not revealed by pay.
     """
@@ -59,6 +73,15 @@ class Calibration:
     k: np.ndarray
     m: np.ndarray
     from_elasticity: np.ndarray
+    marginal_by_period: np.ndarray | None = None
+
+    @property
+    def k_by_period(self) -> np.ndarray:
+        """The marginal cost of the observed effort per period, (D, R, P, F): ``m + marginal_by_period``
+        (the first-order condition; derived, so a calibration cut to fewer draws stays consistent)."""
+        if self.marginal_by_period is None:
+            return np.broadcast_to(self.k[:, :, None, :], self.m.shape)
+        return self.m + self.marginal_by_period[None]
 
     @property
     def gamma(self) -> np.ndarray:
@@ -69,15 +92,19 @@ class Calibration:
         r, f = self.k.shape[1:]
         return pd.DataFrame({"rep_id": np.repeat(reps, f), "family": np.tile(FAMILIES, r),
                              "marginal_pay": self.marginal.ravel(), "k": self.k[0].ravel(),
-                             "m": self.m[0].ravel(), "from_elasticity": self.from_elasticity[0].ravel()})
+                             "m": self.m[0].reshape(r, -1, f).mean(1).ravel(), "from_elasticity": self.from_elasticity[0].ravel()})
 
 
 def marginal_pay(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.ndarray,
-                 payer: Payer | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 payer: Payer | None = None, by_period: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Expected monthly pay at ``effort`` (R, F) and its derivative per family (R, F), one engine call.
 
-    The 1 + 2F effort profiles (as is; each family up and down by 10 %) are
-    paid as blocks of the same simulated years (common random numbers).
+    The 1 + 2F effort profiles (as is; each family up and down by 10 % in
+    every period) are paid as blocks of the same simulated years (common
+    random numbers). With ``by_period``, also the derivative per period
+    (R, P, F): each pay period's (:func:`~.model.decision_units`) marginal pay
+    per month of it, the same for its months.
     """
     r, f = effort.shape
     blocks = np.repeat(effort[None], 1 + 2 * f, axis=0)
@@ -85,9 +112,17 @@ def marginal_pay(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.
         blocks[1 + 2 * i, :, i] *= 1 + _STEP
         blocks[2 + 2 * i, :, i] *= 1 - _STEP
     payer = payer or Payer(plan, funnel, len(blocks), z.shape[1])
-    pay = payer.monthly_pay(simulate(funnel, blocks, z))
+    per = payer.period_pay(simulate(funnel, blocks, z))      # (1 + 2F, R, P)
+    pay = per.mean(-1)
     up, down = pay[1::2].T, pay[2::2].T   # (R, F)
-    return pay[0], (up - down) / (2 * _STEP * effort)
+    marginal = (up - down) / (2 * _STEP * effort)
+    if not by_period:
+        return pay[0], marginal
+    units = decision_units(plan, funnel.periods)
+    onehot = unit_matrix(units)
+    per_unit = (per @ onehot) / onehot.sum(0)               # mean monthly pay of each unit
+    diff = (per_unit[1::2] - per_unit[2::2])[..., units]     # (F, R, P)
+    return pay[0], marginal, np.moveaxis(diff, 0, -1) / (2 * _STEP * effort[:, None, :])
 
 
 def calibrate(plan: Plan | Scheme, funnel: Funnel, z: np.ndarray) -> Calibration:
@@ -105,11 +140,18 @@ def calibrate(plan: Plan | Scheme, funnel: Funnel, z: np.ndarray) -> Calibration
     See :func:`cost_of_effort` for the rule and :func:`elasticity_floor` for the fallback.
     """
     r = funnel.shape[0]
-    pay, marginal = marginal_pay(plan, funnel, np.ones((r, len(FAMILIES))), z)
+    pay, marginal, by_period = marginal_pay(plan, funnel, np.ones((r, len(FAMILIES))), z, by_period=True)
     draws = funnel.assumptions.draws()
-    k, m, from_elasticity = cost_of_effort(pay, marginal, draws["gamma"].to_numpy(float),
+    k, _, from_elasticity = cost_of_effort(pay, marginal, draws["gamma"].to_numpy(float),
                                            draws["elasticity"].to_numpy(float))
-    return Calibration(draws, pay, marginal, k, m, from_elasticity)
+    # The first-order condition month by month: marginal[p] + m[p] = k[p]. A month whose marginal pay
+    # reveals the cost gives its own k (effort differs by month, so its marginal cost does); a month where
+    # the plan pays nothing at the margin takes the elasticity floor.
+    floor = elasticity_floor(pay, draws["gamma"].to_numpy(float), draws["elasticity"].to_numpy(float))
+    month = np.broadcast_to(by_period[None], (len(draws), *by_period.shape))
+    shown = month >= NO_REWARD * floor[:, :, None, :]
+    k_period = np.where(shown, month, floor[:, :, None, :])
+    return Calibration(draws, pay, marginal, k_period.mean(2), k_period - month, ~shown.any(2), by_period)
 
 
 def elasticity_floor(pay: np.ndarray, gamma: np.ndarray, elasticity: np.ndarray) -> np.ndarray:

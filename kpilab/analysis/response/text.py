@@ -10,7 +10,7 @@ from ...i18n.format import fmt_money, fmt_number, fmt_percent
 if TYPE_CHECKING:
     from .predict import Prediction
 
-__all__ = ["assumptions_text", "summary_text", "figure_value"]
+__all__ = ["assumptions_text", "summary_text", "figure_value", "bunching_lines"]
 
 
 def figure_value(name: str, value: float, lang: str) -> str:
@@ -46,6 +46,8 @@ def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
                share=fmt_percent(share, lang)),
              t("response.assumptions.bounds", lang, low=fmt_percent(a.effort_bounds[0], lang),
                high=fmt_percent(a.effort_bounds[1], lang)),
+             t("response.assumptions.timing", lang, share=fmt_percent(max(abs(x) for x in a.shifts), lang),
+               cost=fmt_percent(a.timing_cost, lang, 1)),
              t("response.assumptions.interval", lang),
              t("response.assumptions.most", lang, assumption=t(f"response.assumption.{top}", lang)),
              t("response.assumptions.limits", lang),
@@ -68,3 +70,22 @@ def summary_text(prediction: "Prediction", lang: str = "en") -> str:
                "response.verdict.none" if not new["passed"].any() else "response.verdict.some")
         lines.append(t(key, lang))
     return "\n".join(lines)
+
+
+def bunching_lines(prediction: "Prediction", lang: str = "en") -> list[str]:
+    """What moves around each revenue threshold of the new plan, and the pay at stake, in plain words."""
+    bunch = prediction.bunching
+    if bunch is None or bunch.thresholds.empty:
+        return [t("response.bunching.none", lang)]
+    lines = [t("response.bunching.threshold", lang, threshold=fmt_percent(row["threshold"], lang),
+               above_before=fmt_percent(row["above_baseline"], lang, 1),
+               above_after=fmt_percent(row["above_predicted"], lang, 1),
+               below_before=fmt_percent(row["below_baseline"], lang, 1),
+               below_after=fmt_percent(row["below_predicted"], lang, 1))
+             for _, row in bunch.thresholds.iterrows()]
+    if bunch.moved_revenue > 0:
+        lines.append(t("response.bunching.timing", lang, moved=fmt_money(bunch.moved_revenue, lang),
+                       pay=fmt_money(bunch.timing_pay, lang)))
+    else:
+        lines.append(t("response.bunching.no_timing", lang))
+    return lines
