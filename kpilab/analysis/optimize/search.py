@@ -41,7 +41,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
              measure: Any = None, labels: Any = None, robust_share: float | None = None, seed: int = 0,
              budget: int = 2000, popsize: int | None = None, client: Any = INLINE, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int], None] | None = None,
-             lang: str = "en") -> OptimizeResult:
+             profit_scenarios: int | None = None, lang: str = "en") -> OptimizeResult:
     """Search the plan's free numbers for the best plan that meets every constraint.
 
     Parameters
@@ -54,8 +54,13 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         ``{key path: [low, high]}`` (see :func:`parse_free`).
     objective
         One of :data:`OBJECTIVES` (default ``"payroll"``, minimised; ``rho``,
-        ``top_to_minimum`` and ``p90_target_multiple`` are maximised), or two
-        or three of them for a Pareto front.
+        ``top_to_minimum``, ``p90_target_multiple`` and ``profit`` are
+        maximised), or two or three of them for a Pareto front. ``profit`` is the
+        predicted profit after pay under the behavioural response model
+        (:class:`~kpilab.analysis.optimize.profit.ProfitModel`: ``team`` must be
+        one observed year; about a second per candidate, so give a modest
+        ``budget``); the result then carries the best plan's full prediction with
+        its range and assumptions (``prediction``).
     constraints
         ``criteria`` (True: the verdict's criteria must pass), ``payroll_max``,
         ``max_loss`` (e.g. 0.1: no rep loses more than 10 % of monthly pay
@@ -78,8 +83,11 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         default in this process).
     progress
         Called with the number of candidates each batch evaluated.
+    profit_scenarios
+        Simulated years of the profit prediction (default
+        :data:`~kpilab.analysis.optimize.profit.PROFIT_SCENARIOS`).
     lang
-        Language of the final verdict.
+        Language of the final verdict (and of the prediction's assumptions).
 
     Returns
     -------
@@ -108,6 +116,11 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     view = resolve_team(plan, data)
     scorer = Scorer(data, crit, measure, robust_share=robust_share, labels=labels)
     scorer.baseline(pay_resolved(plan, view)["total"])
+    profit = None
+    if "profit" in objectives:
+        from .profit import ProfitModel
+
+        profit = ProfitModel(plan, team, seed=seed, **({"scenarios": profit_scenarios} if profit_scenarios else {}))
     lows = np.array([f.low for f in items])
     highs = np.array([f.high for f in items])
     x0 = np.clip(np.array([f.start for f in items]), lows, highs)
@@ -135,6 +148,8 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             for i, (fig, _) in zip(good, figures):
                 fig = dict(fig)
                 fig["falling_segments"] = float(falling_segments(plans[i]))
+                if profit is not None:
+                    fig["profit"] = profit(plans[i])
                 rows[i].update(fig)
                 rows[i].update({f"v_{k}": v for k, v in violations(fig, crit, constraints, robust_share).items()})
             n_obj = len(objectives)
@@ -196,7 +211,8 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         table=table, start=plan, best=best, start_figures=dict(table.iloc[0]), best_figures=best_figures,
         changes=pd.DataFrame(changes, columns=["path", "before", "after"]), pareto=pareto, objectives=objectives,
         free=tuple(items), verdict=verdict, method=method, seed=seed, evaluations=len(table),
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started,
+        prediction=None if profit is None or best is None else profit.predict(best, lang))
     if isinstance(best, Plan):
         # The old description would still promise the old numbers: say where this plan came from instead.
         note = t("optimize.description", lang, plan=plan.name, changes="; ".join(result.diff_text(lang).splitlines()))
