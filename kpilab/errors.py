@@ -43,15 +43,20 @@ def printable(text: object, keep: str = "") -> str:
 
 
 # Letters that look alike in Latin and Cyrillic (the usual suspects of a header typed on a Russian keyboard).
-_CYRILLIC_TO_LATIN = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіјѕІЈЅ", "aeopcyxkmtbhAEOPCYXKMTBHijsIJS")
+# Written as code points so that no Russian letter sits in code: small a e o r s u h k m t v n, their capitals, and i j s of Ukrainian and Macedonian.
+_LOOKALIKE_CODES = (0x430, 0x435, 0x43E, 0x440, 0x441, 0x443, 0x445, 0x43A, 0x43C, 0x442, 0x432, 0x43D,
+                    0x410, 0x415, 0x41E, 0x420, 0x421, 0x423, 0x425, 0x41A, 0x41C, 0x422, 0x412, 0x41D,
+                    0x456, 0x458, 0x455, 0x406, 0x408, 0x405)
+_CYRILLIC_TO_LATIN = str.maketrans("".join(map(chr, _LOOKALIKE_CODES)), "aeopcyxkmtbhAEOPCYXKMTBHijsIJS")
 
 
 def mixed_script(name: str) -> tuple[str, str, int] | None:
     """For a word that mixes Latin and Cyrillic letters: ``(latin_spelling, first_cyrillic_letter,
-    position)`` (1-based), else None. ``"rеvenue"`` with a Cyrillic «е» gives ``("revenue", "е", 2)``.
+    position)`` (1-based), else None: "revenue" typed with a Cyrillic "e" (U+0435) second gives
+    ``("revenue", "\\u0435", 2)``.
 
-    Such a word looks right and matches nothing: a metric ``rеvenue`` is "missing" beside a real
-    ``revenue``. All-Cyrillic names («премия») are fine.
+    Such a word looks right and matches nothing: a metric so typed is "missing" beside a real
+    ``revenue``. All-Cyrillic names are fine.
     """
     if not isinstance(name, str):
         return None

@@ -122,7 +122,7 @@ def _plan_name(plan: Plan | Scheme, lang: str, title: str | None = None) -> str:
 
 
 def _roles_words(roles: Iterable[str], lang: str) -> str:
-    """«Младший менеджер» — junior, …: the label a person reads and the key the option takes."""
+    """A role as the client writes it and as the option takes it (a Russian role name and ``junior``): the label a person reads and the key the option takes."""
     return ", ".join(f"«{label(r, lang)}» — {r}" for r in roles)
 
 
@@ -149,7 +149,7 @@ def missing_metrics(plan: Plan | Scheme, team: pd.DataFrame) -> tuple[tuple[str,
 def _renamed(plan: Plan | Scheme, title: str | None, lang: str, kept: set[str] | None = None) -> dict[str, Any]:
     """The name (and, in a plan file with words per language, each language's name) of the fitted plan.
 
-    A plan whose file names it per language (``names: {ru: {name: …}}``) gets «… (под данные клиента)»
+    A plan whose file names it per language (``names: {ru: {name: …}}``) gets "… (fitted to the client's data)" in each language
     in each of them and keeps only the words of the components it kept; otherwise the name is
     ``title`` (or the plan's own) marked in ``lang``.
     """
@@ -299,7 +299,7 @@ def fit_plan(plan: Plan | Scheme, team: pd.DataFrame | Iterable[str], *, role: s
     role
         For a scheme on data without a ``role`` column: the role whose plan to fit.
     lang
-        Language of the fitted plan's name (``«… (под данные клиента)»``).
+        Language of the fitted plan's name ("… (fitted to the client's data)").
     title
         The plan's name as the client reads it (default: ``plan.name``); the fitted plan is
         named after it.

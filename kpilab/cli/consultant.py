@@ -23,7 +23,7 @@ from .common import (
 
 
 def _column_words(column: str, lang: str) -> str:
-    """What a contract column holds, in words: «Менеджер», «План: Выручка»."""
+    """What a contract column holds, in words: the client's header, or "Plan: Revenue"."""
     from ..i18n import has_label, label
 
     special = {"rep_id": "rep", "period": "period"}

@@ -1,7 +1,7 @@
 """Client profiles: how to read one client's export, saved once and reused by every command.
 
 A consultant receives the same export every month: Russian headers, a title row,
-a blank line and an «Итого» row at the bottom, revenue in thousands. A
+a blank line and a total row at the bottom, revenue in thousands. A
 :class:`ClientProfile` remembers how to read it (the column mapping, the sheet,
 the header row, rows to skip, whether blank rows are dropped, and the units of
 columns that are not in roubles or counts), and :meth:`ClientProfile.load_kwargs`
@@ -10,20 +10,21 @@ turns it into the keyword arguments of :func:`kpilab.data.team.load_team`.
 A profile is a small YAML file (``data/client_export.profile.yaml`` reads the
 bundled export)::
 
-    sheet: Продажи
+    sheet: Sales
     skip_rows: [21]
     drop_blank_rows: true
     columns:
-      Менеджер: rep_id
-      Месяц: period
-      Выручка: revenue
+      Manager: rep_id
+      Month: period
+      Revenue: revenue
     units:
       revenue: thousand_rub     # the file holds thousands of roubles
 
 A mapping file (``--map``) is either a profile or just the ``columns`` mapping.
 
 :func:`suggest_columns` proposes a mapping from headers by a synonym table and a
-fuzzy match, so an error can say «the column "Менеджер" looks like rep_id».
+fuzzy match, so an error can say that the client's column "Manager" looks like rep_id.
+The header words of every language live in ``kpilab/i18n/client_words.yaml``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import LABELS, t
+from ..i18n import LABELS, client_words, t
 from ..metrics import INPUT_METRICS
 from .team import _TOTAL_WORDS, KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
 
@@ -55,46 +56,20 @@ UNITS: dict[str, float] = {"rub": 1.0, "thousand_rub": 1_000.0, "million_rub": 1
 TARGET_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, "role", "team", *INPUT_METRICS,
                                    *(f"plan_{m}" for m in INPUT_METRICS), *OVERRIDE_COLUMNS)
 
-#: Header words clients use for each contract column, besides the labels of the catalogs
-#: (compared case-insensitively, after collapsing spaces and dropping punctuation).
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "rep_id": ("менеджер", "сотрудник", "фио", "продавец", "менеджер по продажам", "ответственный",
-               "manager", "rep", "sales rep", "employee", "salesperson", "name", "rep id"),
-    "period": ("месяц", "период", "отчетный месяц", "отчётный месяц", "month", "period"),
-    "role": ("роль", "должность", "грейд", "role", "position", "title", "grade"),
-    "team": ("команда", "отдел", "группа", "team", "department", "group"),
-    "calls": ("звонки", "звонков", "исходящие звонки", "calls", "phone calls"),
-    "missed_calls": ("пропущенные", "пропущенные звонки", "пропущено", "missed", "missed calls"),
-    "inbound_calls": ("входящие", "входящие звонки", "inbound", "inbound calls"),
-    "meetings": ("встречи", "встреч", "meetings", "visits", "визиты"),
-    "emails": ("письма", "писем", "email", "emails", "e-mail"),
-    "follow_ups": ("касания", "повторные касания", "follow ups", "follow-ups", "followups"),
-    "deals": ("сделки", "сделок", "закрытые сделки", "deals", "won deals"),
-    "revenue": ("выручка", "оборот", "продажи", "сумма продаж", "выручка руб", "revenue", "sales"),
-    "repeat_revenue": ("повторная выручка", "выручка от повторных", "repeat revenue"),
-    "margin": ("маржа", "валовая прибыль", "margin", "gross margin"),
-    "crm_quality": ("качество crm", "crm", "заполнение crm", "crm quality"),
-    "tenure_months": ("стаж", "стаж мес", "tenure", "tenure months"),
-    "plan_revenue": ("план выручки", "план продаж", "план по выручке", "plan revenue", "revenue plan",
-                     "quota", "revenue target"),
-    "plan_calls": ("план звонков", "plan calls"),
-    "plan_meetings": ("план встреч", "plan meetings"),
-    "plan_deals": ("план сделок", "plan deals"),
-    "base": ("оклад", "base", "base salary", "salary"),
-    "target_bonus": ("целевой бонус", "target bonus"),
-}
-
-
 def _norm(text: str) -> str:
-    """A header as compared: lower case, ё as е, punctuation dropped, spaces collapsed."""
-    low = str(text).casefold().replace("ё", "е")
+    """A header as compared: lower case, look-alike letters folded, punctuation dropped, spaces collapsed."""
+    low = str(text).casefold()
+    for letter, fold in client_words()["letter_folds"]:
+        low = low.replace(letter, fold)
     return " ".join(re.sub(r"[^\w]+", " ", low).split())
 
 
 def _vocabulary() -> dict[str, str]:
-    """Normalised header word -> contract column: the synonym table plus every catalog label."""
+    """Normalised header word -> contract column: the client words (``kpilab/i18n/client_words.yaml``)
+    plus every catalog label."""
     vocab: dict[str, str] = {}
-    for column, words in _SYNONYMS.items():
+    words_of = client_words()
+    for column, words in words_of["columns"].items():
         for word in words:
             vocab.setdefault(_norm(word), column)
     for column in TARGET_COLUMNS:
@@ -102,7 +77,7 @@ def _vocabulary() -> dict[str, str]:
         metric = column.removeprefix("plan_")
         for text in LABELS.get(metric, {}).values():
             if column.startswith("plan_"):
-                for lang_plan in ("план", "plan"):
+                for lang_plan in words_of["plan_prefixes"]:
                     vocab.setdefault(_norm(f"{lang_plan} {text}"), column)
             else:
                 vocab.setdefault(_norm(text), column)
@@ -115,9 +90,9 @@ def suggest_column(header: str, *, cutoff: float = 0.8) -> str | None:
     An exact match of the synonym table or of a catalog label wins; else the
     closest word by :func:`difflib.get_close_matches` at ``cutoff``.
 
-    >>> suggest_column("Менеджер"), suggest_column("План выручки"), suggest_column("Звонки ")
+    >>> suggest_column("Manager"), suggest_column("Revenue plan"), suggest_column("Calls ")
     ('rep_id', 'plan_revenue', 'calls')
-    >>> suggest_column("Комментарий") is None
+    >>> suggest_column("Comment") is None
     True
     """
     vocab = _vocabulary()
@@ -136,8 +111,8 @@ def suggest_columns(headers: Iterable[str], *, taken: Iterable[str] = ()) -> dic
     A header already named as a contract column is left out, and so is a second
     header that would map onto a column already ``taken`` or proposed.
 
-    >>> suggest_columns(["Менеджер", "Месяц", "Выручка", "Комментарий"])
-    {'Менеджер': 'rep_id', 'Месяц': 'period', 'Выручка': 'revenue'}
+    >>> suggest_columns(["Manager", "Month", "Revenue", "Comment"])
+    {'Manager': 'rep_id', 'Month': 'period', 'Revenue': 'revenue'}
     """
     used = set(taken)
     headers = [str(h).strip() for h in headers]
@@ -162,7 +137,7 @@ class ClientProfile:
     Parameters
     ----------
     columns
-        The client's headers to contract names (``{"Менеджер": "rep_id"}``).
+        The client's headers to contract names (``{"Manager": "rep_id"}``).
     sheet
         The Excel sheet (name, or 0-based number).
     header_row
@@ -373,7 +348,7 @@ def load_client_team(path: str | Path, profile: ClientProfile | None = None, *, 
     """:func:`load_team` read the way ``profile`` says, with units converted.
 
     A missing ``rep_id`` or ``period`` column is reported with the option that
-    fixes it and the client's header that most likely holds it («Менеджер» →
+    fixes it and the client's header that most likely holds it ("Manager" ->
     ``rep_id``); a blank line or a total row names the command-line option too.
     """
     profile = profile or ClientProfile()
@@ -388,7 +363,7 @@ def load_client_team(path: str | Path, profile: ClientProfile | None = None, *, 
 def _row_kind(exc: DataError, path: str | Path, kwargs: Mapping[str, Any]) -> str | None:
     """``"blank"`` or ``"total"`` when :func:`load_team` refused a blank line or a total row, else None.
 
-    Read from the error's place, not its wording: a row whose rep is «Итого», «Total»… is a total row;
+    Read from the error's place, not its wording: a row whose rep is a total word ("Total"…) is a total row;
     a row with no column, rep or period is a blank line if reading again with ``drop_blank_rows``
     gets past it (a line that cannot be split is placed the same way, and is not blank).
     """
@@ -439,7 +414,7 @@ def propose_profile(path: str | Path, sheet: str | int | None = None, header_row
 
     The mapping comes from :func:`suggest_columns`; then the file is read, and
     a blank line inside the table turns on ``drop_blank_rows`` and a total row
-    («Итого») is added to ``skip_rows``, until the file reads (or a problem of
+    ("Total") is added to ``skip_rows``, until the file reads (or a problem of
     another kind remains, which :func:`load_client_team` will then report).
     Nothing is guessed about cells: a bad number stays an error.
     """

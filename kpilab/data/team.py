@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import DataError, mixed_script
 from ..i18n.messages import msg
+from ..i18n import client_words
 from ..metrics import INPUT_METRICS
 
 __all__ = ["load_team", "validate_team", "parse_number", "KEY_COLUMNS", "TEXT_COLUMNS",
@@ -50,8 +51,7 @@ MAX_CELL_CHARS: int = 32_767               # Excel's own limit for one cell's te
 #: Non-``plan_`` columns where an empty cell means "use the plan's value".
 OVERRIDE_COLUMNS: tuple[str, ...] = ("base", "target_bonus")
 
-_TOTAL_WORDS = frozenset({"итого", "итог", "всего", "сумма", "total", "totals", "grand total",
-                          "sum", "subtotal", "итого по отделу"})
+_TOTAL_WORDS = client_words()["total_rows"]
 _SPACES = "\u00a0\u202f\u2009 "
 # Plain numerals (the number rule; see parse_number).
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -307,8 +307,8 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     ``required`` column present; then, cell by cell, reporting the first
     problem in file order (row, then column left to right):
 
-    - ``rep_id`` / ``period`` empty (a row whose ``rep_id`` reads ``Итого``,
-      ``Total``... is reported as a total row; a fully empty row as a blank
+    - ``rep_id`` / ``period`` empty (a row whose ``rep_id`` reads a total word
+      (``Total``...) is reported as a total row; a fully empty row as a blank
       line);
     - in numeric columns (``required``, the known metrics such as ``calls`` or
       ``revenue``, ``plan_<metric>``, ``base``, ``target_bonus``): a value that
@@ -862,8 +862,8 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     sheet
         Excel sheet name or 0-based number; default the first sheet.
     columns
-        The client's headers to contract names, e.g. ``{"Менеджер": "rep_id",
-        "Месяц": "period", "Звонки": "calls"}``. Headers are compared after
+        The client's headers to contract names, e.g. ``{"Manager": "rep_id",
+        "Month": "period", "Calls": "calls"}``. Headers are compared after
         stripping surrounding spaces. A mapped header missing from the file, or
         two headers ending up with one name, is an error. Unmapped columns keep
         their header (and are kept in the result).
@@ -912,15 +912,15 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     else (``12,500``, ``12 500 ₽``, ``85%``, ``-``, ``n/a``) is an error,
     never a guess.
 
-    **Total rows, blank lines.** A row whose rep reads ``Итого``, ``Всего``,
-    ``Total``... is reported as a total row; remove it or pass
+    **Total rows, blank lines.** A row whose rep reads a total word (``Total``,
+    ``Grand total``...; the list of every language is ``kpilab/i18n/client_words.yaml``) is reported as a total row; remove it or pass
     ``skip_rows=[its row]``. A blank line inside the table is an error unless
     ``drop_blank_rows=True``.
 
     Examples
     --------
     >>> team = load_team("data/client_export.xlsx",
-    ...                  columns={"Менеджер": "rep_id", "Месяц": "period", "Звонки": "calls"},
+    ...                  columns={"Manager": "rep_id", "Month": "period", "Calls": "calls"},
     ...                  skip_rows=[20, 21])  # doctest: +SKIP
     """
     p = Path(path)

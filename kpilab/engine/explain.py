@@ -277,15 +277,15 @@ def _rate(value: float, lang: str) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """«Выручка» -> «выручка», but «CRM …» stays."""
+    """Lower the first letter of a label ("Revenue" -> "revenue"), but keep an abbreviation ("CRM quality") as it is."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def metric_words(metric: str, lang: str, case: str = "nom") -> str:
     """A metric inside a sentence: nominative (``nom``), accusative (``acc``) or genitive (``gen``), lower case.
 
-    >>> metric_words("revenue", "ru", "acc"), metric_words("revenue", "en", "gen")
-    ('выручку', 'revenue')
+    >>> metric_words("revenue", "en", "gen"), metric_words("crm_quality", "en")
+    ('revenue', 'CRM quality')
     """
     from ..i18n import has_text, label, t
 
@@ -296,7 +296,7 @@ def metric_words(metric: str, lang: str, case: str = "nom") -> str:
 
 
 def component_title(comp: Any, lang: str = "en", plan: Any = None) -> str:
-    """The name of a pay part as a rep reads it: «Бонус за выручку», "Commission on revenue".
+    """The name of a pay part as a rep reads it: "Revenue bonus", "Commission on revenue" (and their Russian catalog forms).
 
     The plan file's own word for it in ``lang`` when it has one (its ``names``
     map), else built from the component's kind and metric, so a plan's internal
@@ -325,7 +325,7 @@ def plan_title(plan: Any, lang: str = "en") -> str:
 
 
 def describe_condition(cond: Any, lang: str = "en", currency: str = "RUB") -> str:
-    """A gate condition in words: «выручка не меньше 960 000 ₽», «выполнение плана по звонкам не меньше 80 %»."""
+    """A gate condition in words: "revenue at least 960,000 ₽", "calls plan attainment at least 80 %" (in the statement's language)."""
     from ..i18n import fmt_percent, t
     from ..plan import AnyOf, Condition
 
@@ -340,7 +340,7 @@ def describe_condition(cond: Any, lang: str = "en", currency: str = "RUB") -> st
 
 
 def period_words(period: str, lang: str) -> str:
-    """«2026-03» as «март 2026» / "March 2026"; any other label as it is."""
+    """``2026-03`` as "March 2026" (or the Russian month name); any other label as it is."""
     import datetime as dt
     import re
 
@@ -386,7 +386,7 @@ def statement_lines(payouts: Any, rep_id: Any, period: Any, scenario: Any = None
     (a difference of a kopeck goes to the largest line, as in the table).
     ``plan_title`` names the plan in the header (default: the plan's name).
 
-    The XLSX «Расчётные листки» and ``kpilab explain`` print these lines.
+    The XLSX statements sheet and ``kpilab explain`` print these lines.
 
     Raises
     ------
@@ -547,7 +547,7 @@ def _pct(x: float, lang: str) -> str:
 
 
 def label_cap(metric: str, lang: str) -> str:
-    """A metric's label as a line starts with it: «Звонки»."""
+    """A metric's label as a line starts with it: "Calls"."""
     from ..i18n import label
 
     return label(metric, lang)

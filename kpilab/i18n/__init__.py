@@ -35,7 +35,7 @@ from .format import (CURRENCY_SYMBOLS, LANGS, check_lang, currency_symbol, fmt_d
 
 __all__ = ["LANGS", "LABELS", "CURRENCY_SYMBOLS", "t", "has_text", "catalog", "label", "has_label",
            "check_lang", "plural_form", "fmt_number", "fmt_money", "fmt_percent", "fmt_date", "currency_symbol",
-           "format_number", "format_money", "placeholders"]
+           "format_number", "format_money", "placeholders", "client_words"]
 
 CATALOGS = Path(__file__).with_name("catalogs")
 _PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
@@ -121,6 +121,27 @@ def t(key: str, lang: str = "en", *, count: float | None = None, **fields: Any) 
     if count is not None:
         fields.setdefault("count", fmt_number(count, lang, 0 if float(count).is_integer() else 1))
     return text.format(**fields) if fields else text
+
+
+@lru_cache(maxsize=None)
+def client_words() -> Mapping[str, Any]:
+    """The words clients write in their exports (``client_words.yaml``), in every language at once.
+
+    ``columns`` maps a contract column to the header words that name it,
+    ``plan_prefixes`` the words that start a plan column's header,
+    ``total_rows`` the rep cells of a total row and ``letter_folds`` the letters
+    compared as one. A client's file can mix languages, so this is one list,
+    not one catalog per language.
+
+    >>> "total" in client_words()["total_rows"], "rep" in client_words()["columns"]["rep_id"]
+    (True, True)
+    """
+    with open(Path(__file__).with_name("client_words.yaml"), encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return {"columns": {str(k): tuple(str(w) for w in v) for k, v in data["columns"].items()},
+            "plan_prefixes": tuple(str(w) for w in data["plan_prefixes"]),
+            "total_rows": frozenset(str(w) for w in data["total_rows"]),
+            "letter_folds": tuple((str(a), str(b)) for a, b in data["letter_folds"])}
 
 
 def placeholders(text: str) -> set[str]:

@@ -24,7 +24,7 @@ WEIGHT_TOLERANCE = 1e-9
 MAX_PLAN_NUMBER = 1e12
 #: The smallest positive target: below it a fact / target attainment can overflow to infinity.
 MIN_TARGET = 1e-6
-# Letters (any alphabet: «премия» is a fine name), digits and _, as section 5 says.
+# Letters (any alphabet: a Cyrillic word is a fine name), digits and _, as section 5 says.
 _NAME_RE = re.compile(r"^\w+$")
 _METRIC_RE = _NAME_RE
 

@@ -22,7 +22,7 @@ class Names:
 
     ``name`` and ``description`` replace the plan's own in that language;
     ``components`` names the component columns as a reader says them
-    («Бонус за выручку» for ``revenue_bonus``).
+    ("Revenue bonus" for ``revenue_bonus``, in each language).
     """
 
     name: str = ""

@@ -142,7 +142,7 @@ class MoneyFormatter(Formatter):
     """Tick labels with the language's thousands separator (``120,000`` / ``120 000``).
 
     On an axis reaching two million or more the ticks switch to millions
-    (``2.5M`` / ``2,5 млн``): seven-digit labels run into each other on a
+    (``2.5M`` in English, the Russian catalog's short millions in Russian): seven-digit labels run into each other on a
     narrow chart. The currency sign goes in the axis title, not on every tick.
     """
 

@@ -3,7 +3,7 @@
 One call does it all, like a tear sheet::
 
     import kpilab
-    path = kpilab.report(plans, team, "reports/client", lang="ru", client="ООО Ромашка",
+    path = kpilab.report(plans, team, "reports/client", lang="ru", client="Acme Ltd",
                          author="A. Petrova", logo="logo.png", slides="reports/client.pptx")
 
 Step by step, the same flow::

@@ -163,7 +163,7 @@ class ComparisonReport:
         return fmt_money(value, self.lang, self.currency, 0)
 
     def months(self, n: int | None = None) -> str:
-        """``12 months`` / «12 месяцев»."""
+        """``12 months``, with the plural form of the report's language."""
         return t("common.months", self.lang, count=len(self.periods) if n is None else n)
 
     def date_text(self) -> str:

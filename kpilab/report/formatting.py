@@ -118,7 +118,7 @@ def format_value(value: Any, kind: str, lang: str = "en", currency: str | None =
 
 
 def period_text(period: str, lang: str) -> str:
-    """A ``YYYY-MM`` period as a document names it (``March 2026``, «март 2026 г.»); anything else as is.
+    """A ``YYYY-MM`` period as a document names it (``March 2026``, or the Russian month name with the year mark); anything else as is.
 
     >>> period_text("2026-03", "en"), period_text("Q1", "en")
     ('March 2026', 'Q1')

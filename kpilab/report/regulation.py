@@ -1,4 +1,4 @@
-"""«Положение о премировании»: the bonus regulation of a plan, as a DOCX draft for a lawyer's review.
+"""The bonus regulation ("Polozhenie o premirovanii") of a plan, as a DOCX draft for a lawyer's review.
 
 The document an employee reads and signs: what the bonus is for, whom it
 covers, the salary and the target bonus, each KPI with its plan, weight and
@@ -54,7 +54,7 @@ def _x_words(metric: str, x: float, basis: str, lang: str, currency: str) -> str
 
 
 def scale_words(curve: Any, metric: str, basis: str, lang: str, currency: str = "RUB") -> str:
-    """A curve as the regulation states it: «80 % → 0,4; 100 % → 1; 150 % → 3; выше — по той же линии»."""
+    """A curve as the regulation states it: "80 % -> 0.4; 100 % -> 1; 150 % -> 3; above, along the same line" (in the document's language)."""
     x = lambda v: _x_words(metric, v, basis, lang, currency)  # noqa: E731
     parts: list[str] = []
     if curve.kind == "points":
@@ -321,7 +321,7 @@ def build_regulation(plan: Plan | Scheme, *, team: pd.DataFrame | None = None, l
 def write_regulation(plan: Plan | Scheme, path: str | Path, *, team: pd.DataFrame | None = None,
                      lang: str = "ru", client: str | None = None, title: str | None = None,
                      write: Callable[..., None] | None = None, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write «Положение о премировании» of ``plan`` to ``path`` (DOCX); returns the path.
+    """Write the bonus regulation of ``plan`` to ``path`` (DOCX); returns the path.
 
     Parameters
     ----------
