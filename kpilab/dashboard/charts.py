@@ -172,21 +172,35 @@ class Charts:
         y = points["total"].to_numpy(float) / THOUSAND
         for key in self._scatter_groups:
             rows = groups == key.split(":", 1)[1]
-            mark = self.marks[key]
-            with mark.hold_sync():
-                mark.x, mark.y = x[rows], y[rows]
+            _send(self.marks[key], x=x[rows], y=y[rows])
 
     def update(self) -> None:
-        """Send the state's current numbers to the marks (only the arrays that depend on the tuned plan)."""
+        """Send the state's current numbers to the marks: only the arrays that changed, one message per mark."""
         state = self.state
         _x, y, _y_base = state.curve()
-        self.marks["curve"].y = y / THOUSAND
+        _send(self.marks["curve"], y=y / THOUSAND)
         self._update_scatter()
         q = state.budget()
-        self.marks["band"].y = [q["p10"].to_numpy(float) / THOUSAND, q["p90"].to_numpy(float) / THOUSAND]
-        self.marks["p50"].y = q["p50"].to_numpy(float) / THOUSAND
+        _send(self.marks["band"], y=np.vstack([q["p10"].to_numpy(float) / THOUSAND,
+                                                q["p90"].to_numpy(float) / THOUSAND]))
+        _send(self.marks["p50"], y=q["p50"].to_numpy(float) / THOUSAND)
         frame, _kind = state.groups()
-        self.marks["groups_now"].y = frame["now"].to_numpy(float) / THOUSAND
+        _send(self.marks["groups_now"], y=frame["now"].to_numpy(float) / THOUSAND)
+
+
+def _send(mark: Any, **arrays: np.ndarray) -> None:
+    """Set the mark's arrays that differ from what it shows, in one message (none when nothing changed)."""
+    changed = {k: v for k, v in arrays.items() if not _same(getattr(mark, k), v)}
+    if not changed:
+        return
+    with mark.hold_sync():
+        for k, v in changed.items():
+            setattr(mark, k, v)
+
+
+def _same(shown: Any, new: np.ndarray) -> bool:
+    old = np.asarray(shown, dtype=float) if shown is not None else None
+    return old is not None and old.shape == new.shape and bool(np.array_equal(old, new, equal_nan=True))
 
 
 def _ordered(archetypes: Any) -> list[str]:

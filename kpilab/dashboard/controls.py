@@ -127,10 +127,11 @@ class ControlPanel:
         slider, box = self.sliders[path], self.boxes[path]
         self._busy = True
         try:
-            if value > slider.max:
-                slider.max = nice_ceiling(value, slider.step)
-            if abs(float(slider.value) - value) > 1e-12:
-                slider.value = value
+            with slider.hold_sync():  # range and value in one message
+                if value > slider.max:
+                    slider.max = nice_ceiling(value, slider.step)
+                if abs(float(slider.value) - value) > 1e-12:
+                    slider.value = value
             shown = self._shown(self.specs[path], value)
             if box.value != shown:
                 box.value = shown

@@ -49,9 +49,10 @@ def label_html(text: str) -> str:
     return render("label", text=text)
 
 
-def message_html(text: str, tone: str = "info") -> str:
-    """A status line: ``tone`` is ``"info"``, ``"ok"`` or ``"error"``."""
-    return render("message", text=text, tone=tone, colour={"ok": GREEN, "error": RED}.get(tone, GREY))
+def message_html(text: str, tone: str = "info", data: dict[str, Any] | None = None) -> str:
+    """A status line: ``tone`` is ``"info"``, ``"ok"`` or ``"error"``; ``data`` become ``data-*`` attributes."""
+    return render("message", text=text, tone=tone, colour={"ok": GREEN, "error": RED}.get(tone, GREY),
+                  data=data or {})
 
 
 def criterion_name(criterion: str, lang: str) -> str:
@@ -71,6 +72,7 @@ def verdict_html(state: TunerState, revision: int = 0) -> str:
     ok = state.passed
     head = words("verdict_pass", lang) if ok else words("verdict_fail", lang, count=n_fail,
                                                          total=fmt_number(len(assessed), lang, 0))
+    ranges, overall = _ranges(state)
     rows, notes = [], []
     for r in v.itertuples():
         name = criterion_name(str(r.criterion), lang)
@@ -80,9 +82,32 @@ def verdict_html(state: TunerState, revision: int = 0) -> str:
         good = r.status == "pass"
         rows.append({"criterion": r.criterion, "status_class": r.status, "name": name, "sentence": r.explanation,
                      "mark": "✔" if good else "✘", "colour": GREEN if good else RED,
-                     "word": words("status_pass" if good else "status_fail", lang)})
+                     "word": words("status_pass" if good else "status_fail", lang),
+                     "range": ranges.get(str(r.criterion), "")})
     return render("verdict", passed=ok, colour=GREEN if ok else RED, head=head, rows=rows, notes=notes,
-                  revision=revision)
+                  revision=revision, settled=state.settled, overall=overall,
+                  updating=words("intervals_updating", lang))
+
+
+def _ranges(state: TunerState) -> tuple[dict[str, str], str]:
+    """Per criterion, its 90 % range and robustness over resampled teams; and the plan's. Empty while pending."""
+    from ..i18n import t
+
+    report, lang = state.report, state.lang
+    if not state.settled or report.bootstrap is None:
+        return {}, ""
+    table = report.robustness_table(lang)
+    ranges = {}
+    for criterion, r in table.iterrows():
+        if criterion != "overall" and r["share_passing"] != "—":
+            ranges[str(criterion)] = words("criterion_range", lang, interval=r["interval"], word=r["robustness"],
+                                           share=t("verdict.share_passing", lang, share=r["share_passing"]))
+    row = table.loc["overall"]
+    overall = ""
+    if row["robustness"]:
+        overall = words("overall_range", lang, word=row["robustness"],
+                        share=t("verdict.share_passing", lang, share=row["share_passing"]))
+    return ranges, overall
 
 
 def cost_html(state: TunerState) -> str:

@@ -23,6 +23,8 @@ import pandas as pd
 
 from ..analysis import Criteria, differentiation, payout_curve, profile_team
 from ..engine import Payouts, evaluate
+from ..engine.evaluation import MAX_EXACT_MONEY
+from ..engine.resolved import Resolved, evaluate_resolved, resolve_team
 from ..errors import DataError, KpilabError
 from ..i18n import check_lang
 from ..plan import Plan, Scheme
@@ -135,6 +137,9 @@ class TunerState:
     n_scenarios: int = 0
     seed: int = 0
     criteria: Criteria | Mapping[str, Any] | None = None
+    #: None, or ``f(plan, data) -> frame``: the frame the tuned plan is evaluated on instead of :attr:`data`
+    #: (a tuner action sets it, e.g. the team as reps would respond to the plan; the baseline stays on ``data``)
+    frame_hook: Any = None
     original: Plan = field(init=False)
     data: pd.DataFrame = field(init=False)
     timings: dict[str, float] = field(init=False, default_factory=dict)
@@ -160,15 +165,53 @@ class TunerState:
         # the team's own rows first: a data problem is named against the file's rows, not a simulated year
         source = str(self.team.attrs.get("source", "")) or None
         evaluate(self.plan, self.team, source=source)
+        #: the evaluated frame checked and resolved once: every plan the controls make is paid against it
+        self.resolved: Resolved | None = None
+        if not any(p.periods.active for p in self.plan.plans().values()):
+            self.resolved = resolve_team(self.plan, self.data)
         #: what the analysis reads from the data alone, computed once for every plan the controls make
         self.profile = profile_team(self.data)
+        #: True when :attr:`report` has its intervals (bootstrap) and measure check; see :meth:`quick_update`
+        self.settled = True
         self._analyse_baseline()
         self.payouts, self.report = self._analyse(self.plan)
 
     # ------------------------------------------------------------------ computing
+    def frame(self, plan: Plan | Scheme) -> pd.DataFrame:
+        """The frame ``plan`` is evaluated on: :attr:`data`, or what :attr:`frame_hook` makes of it."""
+        if self.frame_hook is None or plan is self.baseline:
+            return self.data
+        return self.frame_hook(plan, self.data)
+
+    def pay(self, plan: Plan | Scheme) -> Payouts:
+        """``evaluate(plan, self.frame(plan))``, bit for bit; paid against the resolved view when it can be.
+
+        A plan paid across months, a frame from :attr:`frame_hook`, or pay that is not an exact
+        amount (then ``evaluate`` names the row) goes through :func:`kpilab.evaluate` itself.
+        """
+        frame = self.frame(plan)
+        if self.resolved is not None and frame is self.data and not any(
+                p.periods.active for p in plan.plans().values()):
+            payouts = evaluate_resolved(plan, self.resolved)
+            table = payouts.table
+            if all(bool((np.abs(table[c].to_numpy(float)) <= MAX_EXACT_MONEY).all())
+                   for c in ("base", *plan.component_names, "cap_adjustment", "floor_adjustment", "total")):
+                return payouts
+        return evaluate(plan, frame)
+
+    def _judge(self, payouts: Payouts, quick: bool = False) -> Any:
+        """The verdict of ``payouts``: the report's own, or (``quick``) without its intervals and measure check.
+
+        The quick report has the same figures, statuses, sentences and pass/fail;
+        it lacks only the bootstrap (``low``, ``high``, ``robustness``) and the
+        note on judging by attainment, the two slow parts.
+        """
+        extra: dict[str, Any] = {"n_boot": 0, "check_measures": False} if quick else {}
+        return differentiation(payouts, criteria=self.criteria, lang=self.lang, profile=self.profile, **extra)
+
     def _analyse(self, plan: Plan | Scheme) -> tuple[Payouts, Any]:
-        payouts = evaluate(plan, self.data)
-        return payouts, differentiation(payouts, criteria=self.criteria, lang=self.lang, profile=self.profile)
+        payouts = self.pay(plan)
+        return payouts, self._judge(payouts)
 
     def _analyse_baseline(self) -> None:
         self.baseline_payouts, self.baseline_report = self._analyse(self.baseline)  # type: ignore[arg-type]
@@ -181,16 +224,38 @@ class TunerState:
             self.lang = lang
             self._analyse_baseline()
             self.payouts, self.report = self._analyse(self.plan)
+            self.settled = True
 
     def update(self, plan: Plan) -> None:
-        """Make ``plan`` the tuned plan: evaluate and analyse it (timings in :attr:`timings`)."""
+        """Make ``plan`` the tuned plan: evaluate and analyse it in full (timings in :attr:`timings`)."""
+        self.quick_update(plan)
+        self.settle()
+
+    def quick_update(self, plan: Plan) -> None:
+        """Make ``plan`` the tuned plan with the quick verdict (no intervals yet: :attr:`settled` is False).
+
+        Everything a panel or chart shows except the verdict's intervals is final;
+        :meth:`settle` adds them.
+        """
         t0 = time.perf_counter()
-        payouts = evaluate(plan, self.data)
+        payouts = self.pay(plan)
         t1 = time.perf_counter()
-        report = differentiation(payouts, criteria=self.criteria, lang=self.lang, profile=self.profile)
+        report = self._judge(payouts, quick=True)
         t2 = time.perf_counter()
-        self.plan, self.payouts, self.report = plan, payouts, report
+        self.plan, self.payouts, self.report, self.settled = plan, payouts, report, False
         self.timings = {"evaluate": t1 - t0, "analysis": t2 - t1}
+
+    def full_report(self, payouts: Payouts) -> Any:
+        """The report's own verdict of ``payouts``, with intervals (safe to call from a worker thread)."""
+        return self._judge(payouts)
+
+    def settle(self, report: Any = None) -> None:
+        """Give the tuned plan its full report (``report`` computed by :meth:`full_report`, or computed now)."""
+        if not self.settled:
+            t0 = time.perf_counter()
+            self.report = report if report is not None else self.full_report(self.payouts)
+            self.settled = True
+            self.timings["intervals"] = time.perf_counter() - t0
 
     def changed(self, path: str, value: float) -> Plan:
         """The tuned plan with the number at ``path`` set to ``value`` (KPI weights keep summing to 1).

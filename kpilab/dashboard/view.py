@@ -7,12 +7,52 @@ templates) and sends the charts their new arrays (bqplot, drawn in the browser).
 The page can also take the owner's own team (upload), switch between English
 and Russian, show one rep's pay under changed numbers, save the plan with its
 story and compare it with the starting plan.
+
+Adding a control to the page (a toggle, a button): the extension point
+------------------------------------------------------------------------
+Do not edit this module. Add one module to ``kpilab/dashboard/actions/`` that
+defines ``ACTION``, a subclass of :class:`kpilab.dashboard.actions.Action`::
+
+    # kpilab/dashboard/actions/cheapest.py
+    import ipywidgets as W
+    from kpilab.dashboard.actions import Action
+    from kpilab.dashboard.specs import words
+
+    class Cheapest(Action):
+        key, order = "cheapest", 20          # CSS class kp-action-cheapest; place in the row
+
+        def build(self, tuner):              # called on every page (re)build: language switch, new team
+            button = W.Button(description=words("cheapest", tuner.lang))   # dashboard.cheapest in the catalogs
+            button.on_click(lambda _b: tuner.apply(find_cheapest(tuner.state), words("cheapest_done", tuner.lang)))
+            return button
+
+        def changed(self, tuner):            # optional: after every update of the tuned plan
+            ...
+
+    ACTION = Cheapest
+
+The tuner finds every such module by itself and shows the widgets in one row
+under the sliders (``.kp-actions``). What an action may use:
+
+- ``tuner.state`` (read it: plan, team, data, report, payouts, lang) and ``tuner.lang``;
+- ``tuner.apply(plan, message=None)``: make ``plan`` the tuned plan (controls, panels and charts follow)
+  and say ``message`` in the status line;
+- ``tuner.say(text, tone="info")``: a status line (``"info"``, ``"ok"``, ``"error"``);
+- ``tuner.state.frame_hook``: ``None`` or ``f(plan, data) -> frame``, the frame a plan is evaluated on
+  instead of ``state.data`` (e.g. the team as reps would respond to the plan); set it, then
+  ``tuner.refresh()``. It lives on the state: set it again in ``build`` (a new team makes a new state);
+- the action instance lives as long as the tuner: keep its own settings on ``self``.
+
+``Tuner(actions=None)`` shows every action found; ``actions=[]`` none; ``actions=["cheapest"]`` those keys.
+Words come from the catalogs (``dashboard.yaml`` or the action's own area) like every other word.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +80,9 @@ __all__ = ["Tuner", "tuner", "page_language", "DEFAULT_LANG"]
 
 #: The page's language when neither the address (``?lang=ru``) nor the browser (Accept-Language) says.
 DEFAULT_LANG = "en"
+
+#: Seconds without a move before the verdict's intervals (the bootstrap, the slow part) are computed.
+SETTLE_AFTER = 0.6
 
 
 
@@ -106,7 +149,7 @@ class Tuner:
                  lang: str = "en", n_scenarios: int = 0, seed: int = 0, save_path: str | Path = "tuned_plan.yaml",
                  criteria: Criteria | Mapping[str, Any] | None = None,
                  plans: Mapping[str, Plan | str | Path] | None = None, upload: bool = True,
-                 sample_name: str | None = None, **_ignored: Any) -> None:
+                 sample_name: str | None = None, actions: list[Any] | None = None, **_ignored: Any) -> None:
         lang = page_language() if lang == "auto" else check_lang(lang)
         loaded, text = _plan_and_text(plan)
         self._texts: dict[str, str | None] = {}
@@ -132,6 +175,9 @@ class Tuner:
         self.timings: dict[str, float] = {}
         self.revision = 0
         self._last_save: tuple[Plan, Outcome] | None = None
+        self.actions = _actions(actions)
+        self._settle_handle: asyncio.TimerHandle | None = None
+        self._settle_pool: ThreadPoolExecutor | None = None
         self.widget = W.VBox(layout=W.Layout(width="100%"))
         self.widget.add_class("kp-tuner")
         self._build()
@@ -217,7 +263,8 @@ class Tuner:
         bar = W.HBox(toolbar, layout=W.Layout(align_items="center", flex_flow="row wrap"))
         team_box = self._build_team(lang)
         save_box = self._build_save(lang)
-        left = W.VBox([self.panel.widget, save_box, self.status], layout=W.Layout(width="46%", min_width="440px"))
+        left = W.VBox([self.panel.widget, self._build_actions(), save_box, self.status],
+                      layout=W.Layout(width="46%", min_width="440px"))
         right = W.VBox([self.cost_html, self.verdict_html], layout=W.Layout(width="54%", padding="0 0 0 12px"))
         top = W.HBox([left, right], layout=W.Layout(width="100%", align_items="flex-start"))
         self.compare_box = W.VBox()
@@ -233,17 +280,12 @@ class Tuner:
         self.upload_status.add_class("kp-upload-status")
         if not self.upload_enabled:
             return W.VBox([self.team_html])
-        self.upload_file = W.FileUpload(accept=".csv,.xlsx,.xlsm,.tsv,.txt", multiple=False,
-                                        description=words("upload_file", lang), layout=W.Layout(width="auto"))
-        self.upload_file.add_class("kp-upload")
-        self.upload_mapping = W.FileUpload(accept=".yaml,.yml", multiple=False,
-                                           description=words("upload_mapping", lang), layout=W.Layout(width="auto"))
-        self.upload_mapping.add_class("kp-upload-mapping")
-        self.sample_button = W.Button(description=words("upload_use_sample", lang), layout=W.Layout(width="auto"))
-        self.sample_button.add_class("kp-use-sample")
-        self.upload_file.observe(lambda change: self._uploaded(change["new"]), names="value")
-        self.upload_mapping.observe(lambda change: self._mapping_uploaded(change["new"]), names="value")
-        self.sample_button.on_click(lambda _b: self.use_team(self.sample_team))
+        self.upload_file = _upload(".csv,.xlsx,.xlsm,.tsv,.txt", words("upload_file", lang), "kp-upload",
+                                   self._uploaded)
+        self.upload_mapping = _upload(".yaml,.yml", words("upload_mapping", lang), "kp-upload-mapping",
+                                      self._mapping_uploaded)
+        self.sample_button = _button(words("upload_use_sample", lang), "kp-use-sample",
+                                     lambda: self.use_team(self.sample_team))
         row = W.HBox([self.upload_mapping, self.upload_file, self.sample_button],
                      layout=W.Layout(flex_flow="row wrap"))
         help_text = W.HTML(R.message_html(words("upload_help", lang)))
@@ -252,30 +294,29 @@ class Tuner:
 
     def _build_save(self, lang: str) -> W.Widget:
         state = self.state
-        wide = W.Layout(width="100%")
-        self.name_box = W.Text(value=state.plan.name, description=words("plan_name", lang), layout=wide,
-                               style={"description_width": "120px"})
-        self.name_box.add_class("kp-plan-name")
-        self.description_box = W.Textarea(value=state.plan.description, description=words("plan_description", lang),
-                                          layout=W.Layout(width="100%", height="64px"),
-                                          style={"description_width": "120px"})
-        self.description_box.add_class("kp-plan-description")
-        self.path_box = W.Text(value=str(self.save_path), description=words("save_path", lang), layout=wide,
-                               style={"description_width": "120px"})
-        self.path_box.add_class("kp-save-path")
-        self.save_button = W.Button(description=words("save", lang), icon="save", button_style="primary",
-                                    layout=W.Layout(width="auto"))
-        self.save_button.add_class("kp-save")
-        self.reset_button = W.Button(description=words("reset", lang), icon="undo", layout=W.Layout(width="auto"))
-        self.reset_button.add_class("kp-reset")
-        self.compare_button = W.Button(description=words("compare_start", lang), icon="columns",
-                                       layout=W.Layout(width="auto"))
-        self.compare_button.add_class("kp-compare-start")
-        self.save_button.on_click(lambda _b: self._save_clicked())
-        self.reset_button.on_click(lambda _b: self.reset())
-        self.compare_button.on_click(lambda _b: self.compare_with_start())
+        self.name_box = _text(W.Text, state.plan.name, words("plan_name", lang), "kp-plan-name")
+        self.description_box = _text(W.Textarea, state.plan.description, words("plan_description", lang),
+                                     "kp-plan-description", height="64px")
+        self.path_box = _text(W.Text, str(self.save_path), words("save_path", lang), "kp-save-path")
+        self.save_button = _button(words("save", lang), "kp-save", self._save_clicked, icon="save",
+                                   button_style="primary")
+        self.reset_button = _button(words("reset", lang), "kp-reset", self.reset, icon="undo")
+        self.compare_button = _button(words("compare_start", lang), "kp-compare-start", self.compare_with_start,
+                                      icon="columns")
         buttons = W.HBox([self.save_button, self.reset_button, self.compare_button])
         return W.VBox([self.name_box, self.description_box, self.path_box, buttons])
+
+    def _build_actions(self) -> W.Widget:
+        """The extra actions' widgets in one row (see the top of this module)."""
+        built = []
+        for action in self.actions:
+            widget = action.build(self)
+            if widget is not None:
+                widget.add_class(f"kp-action-{action.key}")
+                built.append(widget)
+        row = W.HBox(built, layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        row.add_class("kp-actions")
+        return row
 
     def _build_what_if(self) -> W.Widget:
         self.what_if_panel = WhatIfPanel(self.state)
@@ -349,7 +390,8 @@ class Tuner:
             return
         self.update(new)
         done = words("updated", lang, ms=round(self.timings["total"] * 1000))
-        self.status.value = R.message_html(f"{note} {done}" if note else done, "info")
+        self.status.value = R.message_html(f"{note} {done}" if note else done, "info", data={
+            "wall-ms": round(self.timings["total"] * 1000, 1), "cpu-ms": round(self.timings["cpu"] * 1000, 1)})
 
     def set(self, path: str, value: float) -> None:
         """Move the control at ``path`` to ``value``, exactly as a user would (triggers an update)."""
@@ -362,16 +404,86 @@ class Tuner:
         self.typed[path].value = shown
 
     def update(self, plan: Plan) -> None:
-        """Make ``plan`` the tuned plan: evaluate, analyse, re-render panels and charts."""
-        t0 = time.perf_counter()
-        self.state.update(plan)
+        """Make ``plan`` the tuned plan: evaluate, analyse, re-render panels and charts.
+
+        In a running kernel the verdict's intervals (the bootstrap, about ten
+        times the rest) follow :data:`SETTLE_AFTER` seconds after the last move,
+        computed in a worker thread, and the verdict says "intervals updating"
+        meanwhile; the one-rep what-if (below the charts) follows then too;
+        everything else is final at once. Without a running event loop (a
+        script, a test) both are done before this returns.
+        """
+        t0, c0 = time.perf_counter(), time.process_time()
+        self.state.quick_update(plan)
         t1 = time.perf_counter()
         self.panel.show_all(numeric_paths(plan))
         self._render_text()
         self.charts.update()
-        self.what_if_panel.refresh()
         t2 = time.perf_counter()
-        self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0}
+        self.timings = {**self.state.timings, "view": t2 - t1, "total": t2 - t0, "cpu": time.process_time() - c0}
+        for action in self.actions:
+            action.changed(self)
+        self._settle_later()
+
+    # ------------------------------------------------------------------ the verdict's intervals, after idle
+    def _settle_later(self) -> None:
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self.what_if_panel.refresh()
+            self.settle()
+            return
+        self._settle_handle = loop.call_later(SETTLE_AFTER, self._start_settling, loop)
+
+    def _start_settling(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._settle_handle = None
+        self.what_if_panel.refresh()
+        state, payouts = self.state, self.state.payouts
+        if state.settled:
+            return
+        if self._settle_pool is None:
+            self._settle_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kp-intervals")
+        future = self._settle_pool.submit(state.full_report, payouts)
+        future.add_done_callback(lambda f: loop.call_soon_threadsafe(self._finish_settling, state, payouts, f))
+
+    def _finish_settling(self, state: TunerState, payouts: Any, future: Future[Any]) -> None:
+        if state is not self.state or payouts is not state.payouts or state.settled:
+            return  # the owner moved on: that plan's intervals are not wanted
+        try:
+            report = future.result()
+        except Exception as exc:  # noqa: BLE001 - shown in the page, not lost in a thread
+            self.say(str(exc), "error")
+            return
+        state.settle(report)
+        self._render_text()
+
+    def settle(self) -> None:
+        """Compute the verdict's intervals now (if pending) and show them."""
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+            self._settle_handle = None
+        if not self.state.settled:
+            self.state.settle()
+            self._render_text()
+
+    def apply(self, plan: Plan, message: str | None = None) -> None:
+        """Make ``plan`` the tuned plan (controls, panels and charts follow) and say ``message``, if any."""
+        self.update(plan)
+        if message:
+            self.say(message)
+
+    def refresh(self) -> None:
+        """Recompute the tuned plan as it is (after an action changed how plans are evaluated)."""
+        self.update(self.state.plan)
+
+    def say(self, text: str, tone: str = "info") -> None:
+        """Show ``text`` in the status line (``tone``: ``"info"``, ``"ok"``, ``"error"``)."""
+        self.status.value = R.message_html(text, tone)
 
     def reset(self) -> None:
         """Back to the starting plan (controls, numbers and charts)."""
@@ -514,6 +626,48 @@ class Tuner:
         display(self.widget)
 
 
+def _actions(chosen: list[Any] | None) -> list[Any]:
+    """The tuner's actions: every one found (``chosen`` None), or those named by key, or given as classes."""
+    from .actions import Action, discover
+
+    found = discover()
+    if chosen is None:
+        return [a() for a in found]
+    by_key = {a.key: a for a in found}
+    out = []
+    for item in chosen:
+        if isinstance(item, Action):
+            out.append(item)
+        elif isinstance(item, type) and issubclass(item, Action):
+            out.append(item())
+        elif item in by_key:
+            out.append(by_key[item]())
+        else:
+            raise KeyError(f"no tuner action {item!r}; found: {sorted(by_key)}")
+    return out
+
+
+def _button(text: str, css: str, on_click: Any, **style: Any) -> W.Button:
+    button = W.Button(description=text, layout=W.Layout(width="auto"), **style)
+    button.add_class(css)
+    button.on_click(lambda _b: on_click())
+    return button
+
+
+def _upload(accept: str, text: str, css: str, on_value: Any) -> W.FileUpload:
+    box = W.FileUpload(accept=accept, multiple=False, description=text, layout=W.Layout(width="auto"))
+    box.add_class(css)
+    box.observe(lambda change: on_value(change["new"]), names="value")
+    return box
+
+
+def _text(kind: Any, value: str, text: str, css: str, height: str | None = None) -> W.Widget:
+    box = kind(value=value, description=text, layout=W.Layout(width="100%", height=height),
+               style={"description_width": "120px"})
+    box.add_class(css)
+    return box
+
+
 def _plain(value: float, lang: str) -> str:
     """A typed number as the page's language writes it (``2 000 000``, ``12,5``)."""
     digits = 0 if float(value).is_integer() else min(4, len(f"{value:.4f}".rstrip("0").split(".")[1]))
@@ -525,15 +679,13 @@ def _payroll_of(state: TunerState, plan: Plan) -> float:
         return float(state.baseline_report.metrics["payroll"])
     if plan is state.plan:
         return float(state.report.metrics["payroll"])
-    _payouts, report = state._analyse(plan)
-    return float(report.metrics["payroll"])
+    return float(state._judge(state.pay(plan), quick=True).metrics["payroll"])
 
 
 def _passed_of(state: TunerState, plan: Plan) -> bool:
     if plan is state.baseline:
         return bool(state.baseline_report.passed)
-    _payouts, report = state._analyse(plan)
-    return bool(report.passed)
+    return bool(state._judge(state.pay(plan), quick=True).passed)
 
 
 def tuner(plan: Plan | str | Path, team: pd.DataFrame, baseline: Plan | Scheme | None = None, lang: str = "en",
@@ -555,7 +707,8 @@ def tuner(plan: Plan | str | Path, team: pd.DataFrame, baseline: Plan | Scheme |
         the team by the one scenario rule the report uses, so the cost shows as a P10–P90 band.
     **kwargs
         ``save_path``, ``criteria``, ``plans`` (name -> plan or path offered in a picker), ``upload``
-        (show the upload controls, default True), ``sample_name``.
+        (show the upload controls, default True), ``sample_name``, ``actions`` (keys of the extra actions
+        to show, default all found in :mod:`kpilab.dashboard.actions`).
 
     Returns
     -------

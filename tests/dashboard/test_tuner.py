@@ -342,3 +342,40 @@ def test_the_russian_page_has_no_english_word(team: pd.DataFrame) -> None:
         text = text.replace("&#39;", "'").replace("&amp;", "&")
         problems += [p for p in latin_problems(text) if p not in ("latin 'UTC'",)]
     assert not problems, problems
+
+
+def test_extra_actions_plug_in_without_editing_the_view(balanced: Plan, team: pd.DataFrame) -> None:
+    """The extension point the response toggle and the optimiser's button use (kpilab.dashboard.actions)."""
+    import ipywidgets as W
+
+    from kpilab.dashboard.actions import Action
+
+    class Double(Action):
+        key, order = "double", 5
+        seen = 0
+
+        def build(self, tuner):  # type: ignore[no-untyped-def]
+            button = W.Button(description="x2")
+            button.on_click(lambda _b: tuner.apply(set_at(tuner.plan, "target_bonus", 2 * tuner.plan.target_bonus),
+                                                   "doubled"))
+            return button
+
+        def changed(self, tuner):  # type: ignore[no-untyped-def]
+            self.seen += 1
+
+    t = widgets.tuner(balanced, team, actions=[Double])
+    row = [w for w in t.widget.children[4].children[0].children if "kp-actions" in w._dom_classes][0]
+    (button,) = row.children
+    assert "kp-action-double" in button._dom_classes
+    button.click()
+    assert t.plan.target_bonus == 110000.0 and t.controls["target_bonus"].value == 110000.0
+    assert "doubled" in t.status.value and t.actions[0].seen == 1
+    # a frame hook changes what the tuned plan is evaluated on; the baseline stays on the team
+    t.state.frame_hook = lambda plan, data: data.assign(revenue=data["revenue"] * 0)
+    t.refresh()
+    assert t.report.metrics["payroll"] < t.baseline_report.metrics["payroll"]
+    t.set_lang("ru")  # a rebuild builds the actions again
+    assert "kp-action-double" in t.widget.children[4].children[0].children[1].children[0]._dom_classes
+    assert widgets.tuner(balanced, team, actions=[]).actions == []
+    with pytest.raises(KeyError):
+        widgets.tuner(balanced, team, actions=["nope"])
