@@ -46,6 +46,31 @@ def _read_free(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return data["free"] or {}, constraints
 
 
+def _read_compare_spec(path: str) -> dict[str, Any]:
+    """``kpilab compare --optimize FREE.yaml``: the free numbers (a plain mapping of key paths, or a ``free:``
+    section) and optionally ``plan`` (a plan of the comparison), ``objective``, ``constraints``, ``budget``, ``seed``."""
+    from ..errors import PlanError
+    from ..plan.yaml_io import _read_file, read_plan_yaml
+    from ..report.optimize_section import SPEC_KEYS
+
+    data = read_plan_yaml(_read_file(Path(path), path), path)
+    if not isinstance(data, dict) or not data:
+        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+    if "free" not in data:
+        return {"free": data}
+    unknown = sorted(set(data) - set(SPEC_KEYS))
+    if unknown:
+        raise PlanError([(k, f"unknown section (known: {', '.join(SPEC_KEYS)})") for k in unknown], source=path)
+    return dict(data)
+
+
+def _add_compare_optimize_option(sub: Any, lang: str) -> None:
+    """``kpilab compare --optimize FREE.yaml``: a search section in the comparison report (issue 16)."""
+    compare = sub.choices.get("compare")
+    if compare is not None:
+        compare.add_argument("--optimize", metavar="FREE.yaml", help=_t("optimize.cli.compare_help", lang))
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -145,6 +170,7 @@ def _add_optimize_command(sub: Any, lang: str) -> None:
                        epilog="example:\n  kpilab optimize data/plans/balanced_kpi.yaml --team data/sample_team.csv "
                               "--free free.yaml --max-loss 0.15 --seed 1 -o cheaper.yaml --report reports/optimize")
     p.set_defaults(func=cmd_optimize)
+    _add_compare_optimize_option(sub, lang)
     p.add_argument("plan", metavar="PLAN", help="plan or scheme YAML file (or a bundled plan name)")
     p.add_argument("--team", required=True, metavar="DATA", help="performance table, .csv or .xlsx")
     p.add_argument("--free", required=True, metavar="FREE.yaml",

@@ -87,6 +87,8 @@ class ComparisonReport:
     client: str = ""
     author: str = ""
     logo: str = ""
+    #: Extra sections' HTML, each from its own template partial (``optimize=``: the search section).
+    sections: tuple[str, ...] = ()
 
     # --- small views used by every output
     @property
@@ -410,7 +412,8 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
                  lang: str = "en", criteria: Any = None, source: str | None = None,
                  step: Step | None = None, client: str | None = None, author: str | None = None,
                  date: str | _dt.date | None = None, logo: str | Path | None = None,
-                 guarantee_months: int = 3, loss_threshold: float = 0.01) -> ComparisonReport:
+                 guarantee_months: int = 3, loss_threshold: float = 0.01,
+                 optimize: Mapping[str, Any] | None = None) -> ComparisonReport:
     """Run everything a comparison report shows.
 
     Parameters
@@ -439,6 +442,10 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
     guarantee_months, loss_threshold
         Winners and losers: months of the transition guarantee, and the monthly
         loss (a share of the baseline pay) from which a rep counts as losing.
+    optimize
+        A search for a better plan (:mod:`kpilab.report.optimize_section`: ``free`` key paths with
+        bounds, optional ``plan``, ``objective``, ``constraints``, ``budget``, ``seed``); its section
+        shows the best plan found, its changes, the conditions it meets and the Pareto chart.
 
     Returns
     -------
@@ -489,9 +496,21 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
     first = next(iter(named.values()))
     currency = getattr(first, "currency", None) or getattr(next(iter(first.plans().values())), "currency", "RUB")
     periods = pd.unique(team["period"].astype(str))
+    sections = () if optimize is None else _optimize_sections(optimize, named, data, chosen, criteria, lang, seed,
+                                                              currency or "RUB", tick)
     return ComparisonReport(
         comparison=comparison, lint=lint_reports, tail=tail, payouts=payouts, plans=named, team=team,
         recommended=chosen, lang=lang, n_scenarios=n_scenarios,
         seed=seed if n_scenarios is not None else None, source=source, currency=currency or "RUB",
         statement_period=str(periods[-1]), created=created, transition=moves,
-        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri)
+        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, sections=sections)
+
+
+def _optimize_sections(spec: Mapping[str, Any], named: Mapping[str, Plan | Scheme], data: pd.DataFrame,
+                       chosen: str, criteria: Any, lang: str, seed: int, currency: str, tick: Step) -> tuple[str, ...]:
+    """The search section (:mod:`.optimize_section`), as one more section of the page."""
+    from .optimize_section import optimize_section, run_search
+
+    tick("optimize")
+    name, result = run_search(spec, named, data, chosen, criteria=criteria, lang=lang, seed=seed)
+    return (optimize_section(plan_title(named[name], lang, fallback=name), result, lang=lang, currency=currency),)

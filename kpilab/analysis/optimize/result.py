@@ -40,6 +40,8 @@ class OptimizeResult(Result):
         (rows of ``table``), sorted by the first objective; else None.
     verdict
         ``differentiation`` of the best plan (or of the start when none was found).
+    constraints, criteria
+        The constraints the search held the plan to and the verdict's thresholds.
     prediction
         With the ``profit`` objective: :func:`~kpilab.analysis.response.predict` of the
         best plan against the start (every draw of the assumptions), else None.
@@ -59,6 +61,8 @@ class OptimizeResult(Result):
     evaluations: int = 0
     seconds: float = 0.0
     prediction: Any = None
+    constraints: Mapping[str, Any] = field(default_factory=dict)
+    criteria: Any = None
 
     @property
     def found(self) -> bool:

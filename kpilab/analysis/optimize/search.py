@@ -211,7 +211,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         table=table, start=plan, best=best, start_figures=dict(table.iloc[0]), best_figures=best_figures,
         changes=pd.DataFrame(changes, columns=["path", "before", "after"]), pareto=pareto, objectives=objectives,
         free=tuple(items), verdict=verdict, method=method, seed=seed, evaluations=len(table),
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, constraints=dict(constraints), criteria=crit,
         prediction=None if profit is None or best is None else profit.predict(best, lang))
     if isinstance(best, Plan):
         # The old description would still promise the old numbers: say where this plan came from instead.
