@@ -139,7 +139,8 @@ def optimize_section(title: str, result: Any, *, lang: str = "en", currency: str
                               t("optimize.report.h_met", lang)],
         "conditions": _conditions(result, lang, currency),
         "profit": result.profit_lines(lang),
-        "chart": _chart(result, lang), "chart_caption": t("optimize.report.chart", lang),
+        "chart": _chart(result, lang), "chart_caption": t("optimize.report.chart" if result.best is not None
+                                                             else "optimize.report.chart_none", lang),
         "method": t("optimize.report.method", lang, seed=result.seed),
     }
     return _environment().get_template("optimize.html.j2").render(s=s)
