@@ -9,6 +9,9 @@ of monthly pay, pay monotone in every input:
   of the revenue curve, the revenue gate);
 * ``cheaper``: what the tuner's button moves (:func:`kpilab.analysis.optimize.cheaper_free`).
 
+The ``--finalists`` best feasible plans are then judged by the full verdict
+(bootstrap of the reps); the plan kept is the first whose verdict is "robust".
+
 Prints payroll before and after, the verdict figures of the plan found, its
 changes in plain words, the time and the load; writes the Pareto charts and the
 plans found to ``--out`` (default ``artifacts/optimize``).
@@ -45,6 +48,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=1000)
     parser.add_argument("--scenarios", type=int, default=200)
+    parser.add_argument("--finalists", type=int, default=10,
+                        help="best feasible plans judged by the full verdict; the first robust one is kept")
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "optimize"))
     args = parser.parse_args()
     out = Path(args.out)
@@ -63,10 +68,15 @@ def main() -> None:
     for name, free in (("six", SIX), ("cheaper", cheaper_free(plan))):
         started = time.perf_counter()
         result = optimize(plan, years, free, seed=1, budget=args.budget, robust_share=0.9,
-                          constraints={"max_loss": 0.15})
+                          constraints={"max_loss": 0.15}, finalists=args.finalists)
         seconds = time.perf_counter() - started
         before = result.start_figures["payroll"]
         print(f"\n[{name}] {len(free)} free numbers, {result.evaluations} candidates in {seconds:.0f} s")
+        judged = result.table[result.table.get("verdict_robustness", "") != ""] \
+            if "verdict_robustness" in result.table else result.table.iloc[:0]
+        for idx, row in judged.iterrows():
+            print(f"  finalist {idx}: payroll {row['payroll']:,.0f}, full verdict {row['verdict_robustness']} "
+                  f"({row['verdict_share']:.0%} of resamples pass every criterion)")
         if result.best is None:
             print("no plan within the bounds passes every criterion robustly")
         else:

@@ -247,3 +247,17 @@ def test_profit_objective_predicts_with_the_response_model_and_states_its_assump
     with pytest.raises(KpilabError, match="one observed year"):
         optimize(plan, kpilab.make_scenarios(6, 3, 2, seed=1), {"target_bonus": [35000, 70000]},
                  objective="profit", budget=4)
+
+
+def test_finalists_are_judged_by_the_full_verdict(small_team, linear_plan) -> None:
+    """``finalists``: the best feasible plans in order, each judged with the bootstrap; the first robust one wins."""
+    got = optimize(linear_plan, small_team, {"target_bonus": [60000, 200000]}, seed=0, budget=40,
+                   criteria=CRIT, labels=LABELS, finalists=3)
+    judged = got.table[got.table["verdict_robustness"] != ""]
+    assert 1 <= len(judged) <= 3
+    assert set(judged["verdict_robustness"]) <= {"robust", "borderline", "fails"}
+    if got.found:
+        assert got.verdict.robustness == "robust"
+        assert got.table.loc[judged.index[-1], "verdict_robustness"] == "robust"
+    else:
+        assert (judged["verdict_robustness"] != "robust").all() and len(judged) == 3

@@ -41,7 +41,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
              measure: Any = None, labels: Any = None, robust_share: float | None = None, seed: int = 0,
              budget: int = 2000, popsize: int | None = None, client: Any = INLINE, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int], None] | None = None,
-             profit_scenarios: int | None = None, lang: str = "en") -> OptimizeResult:
+             profit_scenarios: int | None = None, finalists: int = 0, lang: str = "en") -> OptimizeResult:
     """Search the plan's free numbers for the best plan that meets every constraint.
 
     Parameters
@@ -83,6 +83,13 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         default in this process).
     progress
         Called with the number of candidates each batch evaluated.
+    finalists
+        When above 0: the full verdict (:func:`kpilab.differentiation`, with its
+        bootstrap of the reps) judges the ``finalists`` best feasible plans in
+        order, and the best plan is the first whose verdict passes *robustly*
+        (every criterion in at least ``criteria.robust_share`` of the resamples);
+        none robust among them: no plan is returned. The table records
+        ``verdict_robustness`` and ``verdict_share`` of each plan judged.
     profit_scenarios
         Simulated years of the profit prediction (default
         :data:`~kpilab.analysis.optimize.profit.PROFIT_SCENARIOS`).
@@ -196,9 +203,12 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             pareto = front.sort_values(f"objective_{first}", kind="stable")
             pick = pareto
         idx = pick[f"objective_{first}"].astype(float).idxmin()
-        best_row = table.loc[idx]
-        best = candidate_plan(plan, items, [best_row[f.path] for f in items])
-        best_figures = {k: best_row[k] for k in table.columns if k not in ("problem",)}
+        if finalists:
+            idx = _robust_finalist(table, pick, first, items, plan, view, data, finalists, measure, crit, labels)
+        if idx is not None:
+            best_row = table.loc[idx]
+            best = candidate_plan(plan, items, [best_row[f.path] for f in items])
+            best_figures = {k: best_row[k] for k in table.columns if k not in ("problem",)}
     changes = []
     if best is not None:
         for f in items:
@@ -218,6 +228,24 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         note = t("optimize.description", lang, plan=plan.name, changes="; ".join(result.diff_text(lang).splitlines()))
         result = dataclasses.replace(result, best=dataclasses.replace(best, description=note))
     return result
+
+
+def _robust_finalist(table: pd.DataFrame, pick: pd.DataFrame, first: str, items: Sequence[Free],
+                     plan: Plan | Scheme, view: Any, data: pd.DataFrame, finalists: int, measure: Any,
+                     crit: Criteria, labels: Any) -> Any:
+    """The first of the best feasible plans whose full verdict passes robustly (None: none of them)."""
+    order = pick.sort_values(f"objective_{first}", kind="stable").drop_duplicates(subset=[f.path for f in items])
+    table["verdict_robustness"] = ""
+    table["verdict_share"] = np.nan
+    for idx in order.index[:finalists]:
+        candidate = candidate_plan(plan, items, [table.loc[idx, f.path] for f in items])
+        report = differentiation(evaluate_resolved(candidate, view), data, measure=measure, criteria=crit,
+                                 labels=labels)
+        table.loc[idx, "verdict_robustness"] = report.robustness
+        table.loc[idx, "verdict_share"] = report.share_passing
+        if report.passed and report.robustness == "robust":
+            return idx
+    return None
 
 
 def _single(evaluate_batch: Callable[..., Any], lows: np.ndarray, highs: np.ndarray, x0: np.ndarray,
