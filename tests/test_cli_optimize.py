@@ -67,3 +67,21 @@ def test_workers_and_scheduler_exclude_each_other(tmp_path: Path, capsys: pytest
                  "tcp://127.0.0.1:1"])
     assert code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_compare_with_a_search_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``kpilab compare --optimize FREE.yaml``: the comparison report gains the search section; the plan is named
+    by its file, as on the command line."""
+    free = tmp_path / "free.yaml"
+    free.write_text("plan: balanced_kpi\nbudget: 20\nseed: 1\n" + FREE, encoding="utf-8")
+    report = tmp_path / "report"
+    code = main(["compare", PLAN, str(ROOT / "data" / "plans" / "salary_only.yaml"), "--team", TEAM,
+                 "--report", str(report), "--optimize", str(free), "--lang", "ru", "-q"])
+    assert code == 0, capsys.readouterr().err
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert page.count('<section id="optimize">') == 1 and 'id="chart-pareto"' in page
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("free: {target_bonus: [30000, 70000]}\nbudgett: 3\n", encoding="utf-8")
+    code = main(["compare", PLAN, "--team", TEAM, "--report", str(tmp_path / "other"), "--optimize", str(bad), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "budgett" in err and not (tmp_path / "other").exists()

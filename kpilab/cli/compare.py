@@ -74,6 +74,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     inputs = [*files, args.team] + ([_plan_file(args.baseline)] if args.baseline is not None else [])
     if args.logo is not None:
         inputs.append(args.logo)
+    if getattr(args, "optimize", None):
+        inputs.append(args.optimize)
     from ..report import check_report_dir, check_slides_path
 
     check_report_dir(args.report, force=args.force, inputs=inputs)  # before reading: nothing is at risk
@@ -81,6 +83,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         check_slides_path(args.slides, inputs)
     branding = {"client": args.client, "author": args.author, "date": args.date, "logo": args.logo,
                 "guarantee_months": args.guarantee_months, "predict": getattr(args, "predict", False)}
+    if getattr(args, "optimize", None):  # a search section in the report (kpilab.report.optimize_section)
+        from .optimize import _read_compare_spec
+
+        branding["optimize"] = spec = _read_compare_spec(args.optimize)
+        stems = {str(stem): plan.name for stem, plan in plans}
+        if str(spec.get("plan", "")) in stems:  # the plan named by its file, as on the command line
+            spec["plan"] = stems[str(spec["plan"])]
     team = _read_team(args, args.team)
     where = {f.stem: str(f) for f in [*files, *([_plan_file(args.baseline)] if args.baseline else [])]}
     for name, plan in plans:

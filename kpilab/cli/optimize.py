@@ -47,6 +47,31 @@ def _read_free(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return data["free"] or {}, constraints
 
 
+def _read_compare_spec(path: str) -> dict[str, Any]:
+    """``kpilab compare --optimize FREE.yaml``: the free numbers (a plain mapping of key paths, or a ``free:``
+    section) and optionally ``plan`` (a plan of the comparison), ``objective``, ``constraints``, ``budget``, ``seed``."""
+    from ..errors import PlanError
+    from ..plan.yaml_io import _read_file, read_plan_yaml
+    from ..report.optimize_section import SPEC_KEYS
+
+    data = read_plan_yaml(_read_file(Path(path), path), path)
+    if not isinstance(data, dict) or not data:
+        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+    if "free" not in data:
+        return {"free": data}
+    unknown = sorted(set(data) - set(SPEC_KEYS))
+    if unknown:
+        raise PlanError([(k, f"unknown section (known: {', '.join(SPEC_KEYS)})") for k in unknown], source=path)
+    return dict(data)
+
+
+def _add_compare_optimize_option(sub: Any, lang: str) -> None:
+    """``kpilab compare --optimize FREE.yaml``: a search section in the comparison report (issue 16)."""
+    compare = sub.choices.get("compare")
+    if compare is not None:
+        compare.add_argument("--optimize", metavar="FREE.yaml", help=_t("optimize.cli.compare_help", lang))
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -152,6 +177,7 @@ def _add_optimize_command(sub: Any, lang: str) -> None:
     p.add_argument("-o", "--output", metavar=m("best_yaml"), help=_t("cli.optimize.output", lang))
     p.add_argument("--report", metavar=m("dir"), help=_t("cli.optimize.report", lang))
     p.add_argument("--force", action="store_true", help=_t("cli.arg.force", lang))
+    _add_compare_optimize_option(sub, lang)
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive_int, metavar=m("n"), help=_t("cli.optimize.workers", lang))
     where.add_argument("--scheduler", metavar=m("address"), help=_t("cli.optimize.scheduler", lang))

@@ -89,6 +89,8 @@ class ComparisonReport:
     logo: str = ""
     #: The "predicted behaviour" section (:func:`kpilab.analysis.response.section.behaviour_section`), or None.
     behaviour: Any = None
+    #: Extra sections' HTML, each from its own template partial (``optimize=``: the search section).
+    sections: tuple[str, ...] = ()
 
     # --- small views used by every output
     @property
@@ -431,6 +433,7 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
                  date: str | _dt.date | None = None, logo: str | Path | None = None,
                  guarantee_months: int = 3, loss_threshold: float = 0.01,
                  predict: bool = False) -> ComparisonReport:
+                 optimize: Mapping[str, Any] | None = None) -> ComparisonReport:
     """Run everything a comparison report shows.
 
     Parameters
@@ -463,6 +466,10 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
         Add the "predicted behaviour" section: what reps would do under each
         plan if the baseline is the plan in force when ``team`` was recorded
         (the response model; off by default, as it takes seconds per plan).
+    optimize
+        A search for a better plan (:mod:`kpilab.report.optimize_section`: ``free`` key paths with
+        bounds, optional ``plan``, ``objective``, ``constraints``, ``budget``, ``seed``); its section
+        shows the best plan found, its changes, the conditions it meets and the Pareto chart.
 
     Returns
     -------
@@ -519,9 +526,22 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
         tick("predicted behaviour")
         behaviour = behaviour_section(named, team, base_name, lang=lang, seed=seed,
                                       titles={n: plan_title(p, lang, fallback=n) for n, p in named.items()})
+    sections = () if optimize is None else _optimize_sections(optimize, named, data, chosen, criteria, lang, seed,
+                                                              currency or "RUB", tick)
     return ComparisonReport(
         comparison=comparison, lint=lint_reports, tail=tail, payouts=payouts, plans=named, team=team,
         recommended=chosen, lang=lang, n_scenarios=n_scenarios,
         seed=seed if n_scenarios is not None else None, source=source, currency=currency or "RUB",
         statement_period=str(periods[-1]), created=created, transition=moves,
         client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, behaviour=behaviour)
+        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, sections=sections)
+
+
+def _optimize_sections(spec: Mapping[str, Any], named: Mapping[str, Plan | Scheme], data: pd.DataFrame,
+                       chosen: str, criteria: Any, lang: str, seed: int, currency: str, tick: Step) -> tuple[str, ...]:
+    """The search section (:mod:`.optimize_section`), as one more section of the page."""
+    from .optimize_section import optimize_section, run_search
+
+    tick("optimize")
+    name, result = run_search(spec, named, data, chosen, criteria=criteria, lang=lang, seed=seed)
+    return (optimize_section(plan_title(named[name], lang, fallback=name), result, lang=lang, currency=currency),)

@@ -275,6 +275,7 @@ def page_context(report: ComparisonReport, images: Mapping[str, tuple[str, bytes
             "footer": word("generated", lang, version=__version__, date=fmt_date(report.created, lang)),
         },
         "words": _words(lang),
+        "sections": report.sections,  # extra sections, each rendered by its own partial (escaped there)
     }
 
 

@@ -220,3 +220,44 @@ def test_bad_arguments() -> None:
         optimize(plan, team, {"target_bonus": [1, 2]}, objective="happiness")
     with pytest.raises(KpilabError, match="constraint"):
         optimize(plan, team, {"target_bonus": [1, 2]}, constraints={"joy": 1})
+
+
+def test_profit_objective_predicts_with_the_response_model_and_states_its_assumptions() -> None:
+    """``profit``: revenue minus pay under each candidate's predicted best response; the figure is the
+    centre of :func:`kpilab.analysis.response.predict`, and the summary gives its range and assumptions."""
+    from kpilab.analysis.optimize.profit import ProfitModel
+    from kpilab.analysis.response import predict
+    from kpilab.plan.paths import set_at
+
+    team = kpilab.make_team(10, 12, seed=3)
+    plan = datasets.load_plan("balanced_kpi")
+    richer = set_at(plan, "target_bonus", 45000)
+    model = ProfitModel(plan, team, scenarios=20, seed=0)
+    assert model(richer) == predict(plan, richer, team, scenarios=20, seed=0,
+                                    verdict=False).team.loc["profit_after_pay", "predicted"]
+    got = optimize(plan, team, {"target_bonus": [35000, 70000]}, objective="profit", budget=24, popsize=8,
+                   constraints={"criteria": False}, profit_scenarios=20)
+    assert got.found and got.best_figures["profit"] == got.table["profit"].max()
+    assert got.best_figures["profit"] >= got.table.iloc[0]["profit"]
+    row = got.prediction.team.loc["profit_after_pay"]
+    assert row["low"] <= row["predicted"] <= row["high"]
+    ru = got.summary("ru")
+    assert "Прогноз прибыли после оплаты труда" in ru and "На чём основана модель" in ru
+    assert "Predicted profit after pay" in got.summary("en")
+    with pytest.raises(KpilabError, match="one observed year"):
+        optimize(plan, kpilab.make_scenarios(6, 3, 2, seed=1), {"target_bonus": [35000, 70000]},
+                 objective="profit", budget=4)
+
+
+def test_finalists_are_judged_by_the_full_verdict(small_team, linear_plan) -> None:
+    """``finalists``: the best feasible plans in order, each judged with the bootstrap; the first robust one wins."""
+    got = optimize(linear_plan, small_team, {"target_bonus": [60000, 200000]}, seed=0, budget=40,
+                   criteria=CRIT, labels=LABELS, finalists=3)
+    judged = got.table[got.table["verdict_robustness"] != ""]
+    assert 1 <= len(judged) <= 3
+    assert set(judged["verdict_robustness"]) <= {"robust", "borderline", "fails"}
+    if got.found:
+        assert got.verdict.robustness == "robust"
+        assert got.table.loc[judged.index[-1], "verdict_robustness"] == "robust"
+    else:
+        assert (judged["verdict_robustness"] != "robust").all() and len(judged) == 3

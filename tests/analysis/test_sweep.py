@@ -144,3 +144,40 @@ def test_the_optimizer_evaluates_its_population_on_the_cluster(client) -> None:
     here = optimize(plan, team, free, seed=4, budget=60)
     there = optimize(plan, team, free, seed=4, budget=60, client=client)
     pd.testing.assert_frame_equal(here.table, there.table, check_exact=True)
+
+
+def test_tasks_pay_for_their_scheduling_in_whole_rounds() -> None:
+    from kpilab.analysis.sweep import TASK_SECONDS, WORKER_ENVIRON, chunk_size
+
+    for candidates, workers, rows in ((96, 2, 120_000), (1000, 2, 120_000), (64, 2, 600), (7, 3, 50_000)):
+        size = chunk_size(candidates, workers, rows)
+        tasks = -(-candidates // size)
+        assert size >= 1 and tasks >= min(workers, candidates)
+        # whole rounds over the workers: the busiest worker pays at most a third more than an even share
+        busiest = -(-tasks // workers) * size
+        assert candidates / workers / busiest >= 0.75, (candidates, workers, size)
+        if candidates >= 4 * workers * 10:
+            assert size * (rows / 5e6 + 0.002) >= TASK_SECONDS
+    assert chunk_size(96, 2, 120_000) == 12  # eight tasks of about a third of a second: two workers, four rounds
+    environ = {k.rsplit(".", 1)[1]: v for k, v in WORKER_ENVIRON.items()}
+    assert int(environ["MALLOC_TRIM_THRESHOLD_"]) >= 2**27 and environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_the_scorer_scores_a_chunk_as_it_scores_each_candidate() -> None:
+    from kpilab.analysis.criteria import Criteria
+    from kpilab.analysis.optimize import Scorer
+    from kpilab.engine import pay_resolved, resolve_team
+    from kpilab.plan.paths import set_at
+
+    team = kpilab.make_scenarios(12, 6, 3, seed=5)
+    plan = kpilab.datasets.load_plan("balanced_kpi")
+    view = resolve_team(plan, team)
+    scorer = Scorer(team, Criteria(), robust_share=0.6)
+    scorer.baseline(pay_resolved(plan, view)["total"])
+    plans = [set_at(plan, "target_bonus", tb) for tb in (20000.0, 55000.0, 90000.0)]
+    alone = [scorer(p, pay_resolved(p, view), view) for p in plans]
+    together = scorer.finish([scorer.partial(p, pay_resolved(p, view), view) for p in plans])
+    for a, b in zip(alone, together):
+        assert a.keys() == b.keys()
+        assert all((np.isnan(a[k]) and np.isnan(b[k])) or a[k] == b[k] for k in a), (a, b)
+    assert together[0]["payroll"] < together[1]["payroll"] < together[2]["payroll"]

@@ -40,10 +40,10 @@ of every feasible candidate evaluated.
 """
 
 
-from .free import Free, candidate_plan, falling_segments, parse_free
+from .free import Free, candidate_plan, cheaper_free, falling_segments, parse_free
 from .result import OptimizeResult, describe_path
 from .score import OBJECTIVES, Scorer, violations
-from .search import optimize
+from .search import cheapest_passing, optimize
 
 __all__ = ["optimize", "OptimizeResult", "Free", "parse_free", "OBJECTIVES", "Scorer", "candidate_plan",
-           "falling_segments", "describe_path", "violations"]
+           "falling_segments", "describe_path", "violations", "cheaper_free", "cheapest_passing"]

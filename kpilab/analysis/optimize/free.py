@@ -19,7 +19,7 @@ from ...errors import PlanError
 from ...plan import Plan, Scheme
 from ...plan.paths import get_at, parse_path
 
-__all__ = ["Free", "parse_free", "candidate_plan", "falling_segments"]
+__all__ = ["Free", "parse_free", "candidate_plan", "falling_segments", "cheaper_free"]
 
 _WEIGHT = re.compile(r"^(?P<card>.*\.kpis)\.(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\.weight$")
 
@@ -168,3 +168,39 @@ def falling_segments(plan: Plan | Scheme) -> int:
         ys = (curve.below, *curve.ys)
         count += sum(1 for a, b in zip(ys, ys[1:]) if b < a - 1e-12)
     return count
+
+
+def cheaper_free(plan: Plan) -> dict[str, list[float]]:
+    """The free numbers of "find the cheapest plan that still passes": what sets how much the plan pays.
+
+    The target bonus from half its value up to its value (the plan may only get
+    cheaper there); each component's share of it, and the payout at the first and
+    at the last point of each component's payout curve (the entry and the top),
+    from half to one and a half times their value, so pay can move between
+    components and along the curves; each gate threshold within 20 % of its
+    value. About ten numbers for a usual plan: a search of a few hundred plans
+    moves them all. Base pay, targets, KPI weights and curves, tiers and limits
+    stay as they are: the search reshapes the bonus, it does not rewrite the
+    plan. A number at zero stays where it is.
+    """
+    data = plan.to_dict()
+    out: dict[str, list[float]] = {}
+    if plan.target_bonus > 0:
+        out["target_bonus"] = [0.5 * plan.target_bonus, float(plan.target_bonus)]
+
+    def around(path: str, value: float, low: float, high: float) -> None:
+        if _number(value) and value > 0:
+            out[path] = [low * value, high * value]
+
+    for i, comp in enumerate(data.get("components", [])):
+        if "share" in comp:
+            around(f"components[{i}].share", float(comp["share"]), 0.5, 1.5)
+        points = comp.get("curve", {}).get("points", []) if isinstance(comp.get("curve"), dict) else []
+        for j in sorted({0, len(points) - 1}) if len(points) >= 2 else ():
+            around(f"components[{i}].curve.points[{j}][1]", float(points[j][1]), 0.5, 1.5)
+    for i, gate in enumerate(data.get("gates", [])):
+        when = gate.get("when", {})
+        for op in ("at_least", "above"):
+            if op in when:
+                around(f"gates[{i}].when.{op}", float(when[op]), 0.8, 1.2)
+    return out

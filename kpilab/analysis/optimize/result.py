@@ -40,6 +40,11 @@ class OptimizeResult(Result):
         (rows of ``table``), sorted by the first objective; else None.
     verdict
         ``differentiation`` of the best plan (or of the start when none was found).
+    constraints, criteria
+        The constraints the search held the plan to and the verdict's thresholds.
+    prediction
+        With the ``profit`` objective: :func:`~kpilab.analysis.response.predict` of the
+        best plan against the start (every draw of the assumptions), else None.
     """
 
     start: Plan | Scheme | None = None
@@ -55,6 +60,9 @@ class OptimizeResult(Result):
     seed: int = 0
     evaluations: int = 0
     seconds: float = 0.0
+    prediction: Any = None
+    constraints: Mapping[str, Any] = field(default_factory=dict)
+    criteria: Any = None
 
     @property
     def found(self) -> bool:
@@ -102,7 +110,20 @@ class OptimizeResult(Result):
                 lines.append(t(key, lang))
             lines.append(t("optimize.changes", lang))
             lines.append(self.diff_text(lang))
+            lines.extend(self.profit_lines(lang))
         return "\n".join(lines)
+
+    def profit_lines(self, lang: str = "en") -> list[str]:
+        """The predicted profit after pay, its range and, beside it, the assumptions of the response model
+        (empty unless the search was asked for the ``profit`` objective)."""
+        if self.prediction is None:
+            return []
+        currency = getattr(self.start, "currency", "RUB")
+        row = self.prediction.team.loc["profit_after_pay"]
+        money = lambda v: fmt_money(float(v), lang, currency)  # noqa: E731
+        return [t("optimize.profit", lang, before=money(row["baseline"]), after=money(row["predicted"]),
+                  low=money(row["low"]), high=money(row["high"])),
+                self.prediction.assumptions_text(lang)]
 
     def __str__(self) -> str:
         return self.summary("en")

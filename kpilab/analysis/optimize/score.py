@@ -27,7 +27,8 @@ __all__ = ["OBJECTIVES", "Scorer", "violations"]
 
 #: objective -> +1 (smaller is better) or -1 (larger is better).
 OBJECTIVES: dict[str, int] = {"payroll": 1, "cost_of_sales": 1, "variable_payroll": 1, "rho": -1,
-                              "top_to_minimum": -1, "p90_target_multiple": -1, "inversions": 1, "worst_loss": 1}
+                              "top_to_minimum": -1, "p90_target_multiple": -1, "inversions": 1, "worst_loss": 1,
+                              "profit": -1}
 _CRITERIA = ("rho", "top_to_minimum", "p90_target_multiple", "inversions")
 
 

@@ -19,11 +19,11 @@ from .._common import check_lang
 from ..criteria import Criteria
 from ..differentiation import differentiation
 from ..sweep import INLINE, Sweeper, scenario_table
-from .free import Free, candidate_plan, falling_segments, parse_free
+from .free import Free, candidate_plan, cheaper_free, falling_segments, parse_free
 from .result import OptimizeResult
 from .score import OBJECTIVES, Scorer, violations
 
-__all__ = ["optimize"]
+__all__ = ["optimize", "cheapest_passing"]
 
 _PENALTY = 1000.0
 
@@ -41,7 +41,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
              measure: Any = None, labels: Any = None, robust_share: float | None = None, seed: int = 0,
              budget: int = 2000, popsize: int | None = None, client: Any = INLINE, workers: int | None = None,
              chunk: int | None = None, progress: Callable[[int], None] | None = None,
-             lang: str = "en") -> OptimizeResult:
+             profit_scenarios: int | None = None, finalists: int = 0, lang: str = "en") -> OptimizeResult:
     """Search the plan's free numbers for the best plan that meets every constraint.
 
     Parameters
@@ -54,8 +54,13 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         ``{key path: [low, high]}`` (see :func:`parse_free`).
     objective
         One of :data:`OBJECTIVES` (default ``"payroll"``, minimised; ``rho``,
-        ``top_to_minimum`` and ``p90_target_multiple`` are maximised), or two
-        or three of them for a Pareto front.
+        ``top_to_minimum``, ``p90_target_multiple`` and ``profit`` are
+        maximised), or two or three of them for a Pareto front. ``profit`` is the
+        predicted profit after pay under the behavioural response model
+        (:class:`~kpilab.analysis.optimize.profit.ProfitModel`: ``team`` must be
+        one observed year; about a second per candidate, so give a modest
+        ``budget``); the result then carries the best plan's full prediction with
+        its range and assumptions (``prediction``).
     constraints
         ``criteria`` (True: the verdict's criteria must pass), ``payroll_max``,
         ``max_loss`` (e.g. 0.1: no rep loses more than 10 % of monthly pay
@@ -78,8 +83,18 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         default in this process).
     progress
         Called with the number of candidates each batch evaluated.
+    finalists
+        When above 0: the full verdict (:func:`kpilab.differentiation`, with its
+        bootstrap of the reps) judges the ``finalists`` best feasible plans in
+        order, and the best plan is the first whose verdict passes *robustly*
+        (every criterion in at least ``criteria.robust_share`` of the resamples);
+        none robust among them: no plan is returned. The table records
+        ``verdict_robustness`` and ``verdict_share`` of each plan judged.
+    profit_scenarios
+        Simulated years of the profit prediction (default
+        :data:`~kpilab.analysis.optimize.profit.PROFIT_SCENARIOS`).
     lang
-        Language of the final verdict.
+        Language of the final verdict (and of the prediction's assumptions).
 
     Returns
     -------
@@ -108,6 +123,11 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     view = resolve_team(plan, data)
     scorer = Scorer(data, crit, measure, robust_share=robust_share, labels=labels)
     scorer.baseline(pay_resolved(plan, view)["total"])
+    profit = None
+    if "profit" in objectives:
+        from .profit import ProfitModel
+
+        profit = ProfitModel(plan, team, seed=seed, **({"scenarios": profit_scenarios} if profit_scenarios else {}))
     lows = np.array([f.low for f in items])
     highs = np.array([f.high for f in items])
     x0 = np.clip(np.array([f.start for f in items]), lows, highs)
@@ -135,6 +155,8 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             for i, (fig, _) in zip(good, figures):
                 fig = dict(fig)
                 fig["falling_segments"] = float(falling_segments(plans[i]))
+                if profit is not None:
+                    fig["profit"] = profit(plans[i])
                 rows[i].update(fig)
                 rows[i].update({f"v_{k}": v for k, v in violations(fig, crit, constraints, robust_share).items()})
             n_obj = len(objectives)
@@ -181,9 +203,12 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
             pareto = front.sort_values(f"objective_{first}", kind="stable")
             pick = pareto
         idx = pick[f"objective_{first}"].astype(float).idxmin()
-        best_row = table.loc[idx]
-        best = candidate_plan(plan, items, [best_row[f.path] for f in items])
-        best_figures = {k: best_row[k] for k in table.columns if k not in ("problem",)}
+        if finalists:
+            idx = _robust_finalist(table, pick, first, items, plan, view, data, finalists, measure, crit, labels)
+        if idx is not None:
+            best_row = table.loc[idx]
+            best = candidate_plan(plan, items, [best_row[f.path] for f in items])
+            best_figures = {k: best_row[k] for k in table.columns if k not in ("problem",)}
     changes = []
     if best is not None:
         for f in items:
@@ -196,12 +221,31 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         table=table, start=plan, best=best, start_figures=dict(table.iloc[0]), best_figures=best_figures,
         changes=pd.DataFrame(changes, columns=["path", "before", "after"]), pareto=pareto, objectives=objectives,
         free=tuple(items), verdict=verdict, method=method, seed=seed, evaluations=len(table),
-        seconds=time.perf_counter() - started)
+        seconds=time.perf_counter() - started, constraints=dict(constraints), criteria=crit,
+        prediction=None if profit is None or best is None else profit.predict(best, lang))
     if isinstance(best, Plan):
         # The old description would still promise the old numbers: say where this plan came from instead.
         note = t("optimize.description", lang, plan=plan.name, changes="; ".join(result.diff_text(lang).splitlines()))
         result = dataclasses.replace(result, best=dataclasses.replace(best, description=note))
     return result
+
+
+def _robust_finalist(table: pd.DataFrame, pick: pd.DataFrame, first: str, items: Sequence[Free],
+                     plan: Plan | Scheme, view: Any, data: pd.DataFrame, finalists: int, measure: Any,
+                     crit: Criteria, labels: Any) -> Any:
+    """The first of the best feasible plans whose full verdict passes robustly (None: none of them)."""
+    order = pick.sort_values(f"objective_{first}", kind="stable").drop_duplicates(subset=[f.path for f in items])
+    table["verdict_robustness"] = ""
+    table["verdict_share"] = np.nan
+    for idx in order.index[:finalists]:
+        candidate = candidate_plan(plan, items, [table.loc[idx, f.path] for f in items])
+        report = differentiation(evaluate_resolved(candidate, view), data, measure=measure, criteria=crit,
+                                 labels=labels)
+        table.loc[idx, "verdict_robustness"] = report.robustness
+        table.loc[idx, "verdict_share"] = report.share_passing
+        if report.passed and report.robustness == "robust":
+            return idx
+    return None
 
 
 def _single(evaluate_batch: Callable[..., Any], lows: np.ndarray, highs: np.ndarray, x0: np.ndarray,
@@ -248,3 +292,22 @@ def _pareto(evaluate_batch: Callable[..., Any], lows: np.ndarray, highs: np.ndar
     algorithm = NSGA2(pop_size=size, sampling=initial, eliminate_duplicates=True)
     n_gen = max(1, budget // size - 1)
     minimize(_Problem(), algorithm, ("n_gen", n_gen), seed=seed, verbose=False)
+
+
+def cheapest_passing(plan: Plan, team: pd.DataFrame, *, criteria: Criteria | Mapping[str, Any] | None = None,
+                     budget: int = 400, popsize: int = 40, seed: int = 0,
+                     progress: Callable[[int], None] | None = None, lang: str = "en") -> OptimizeResult:
+    """The cheapest plan that still passes every criterion, moving what sets the bonus (:func:`cheaper_free`).
+
+    What the tuner's button runs: payroll minimised, the verdict's criteria and
+    monotone pay as constraints, in this process, ``budget`` plans at most (a few
+    seconds on a team of 50 reps × 12 months).
+
+    >>> import kpilab
+    >>> team = kpilab.make_team(12, 6, seed=2)
+    >>> result = cheapest_passing(kpilab.datasets.load_plan("balanced_kpi"), team, budget=40, popsize=20)
+    >>> result.evaluations <= 41 and list(result.objectives)
+    ['payroll']
+    """
+    return optimize(plan, team, cheaper_free(plan), objective="payroll", criteria=criteria, seed=seed,
+                    budget=budget, popsize=popsize, progress=progress, lang=lang)

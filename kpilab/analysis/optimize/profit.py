@@ -1,0 +1,85 @@
+"""The ``profit`` objective: predicted profit after pay under the behavioural response model.
+
+A plan changes what reps do, so its profit is not the observed revenue minus
+its pay. :class:`ProfitModel` calibrates the response model
+(:mod:`kpilab.analysis.response`, revealed preference) once on the starting
+plan and the observed year, then for every candidate predicts each rep's best
+response (effort per activity family), simulates the funnel over the same
+simulated years (common random numbers, so candidates differ by their plan and
+not by luck) and returns revenue minus pay, summed over reps and months, mean
+over the years: the ``profit_after_pay`` of :func:`~kpilab.analysis.response.predict`
+at the centre of the assumptions.
+
+The search uses the centre only (about a second per candidate here; the
+verdict figures take about 30 ms): ask for it with a modest ``budget``. The
+best plan is then predicted again with every parameter draw
+(:func:`~kpilab.analysis.response.predict`), so the result states the range the
+assumptions allow and the assumptions themselves beside the figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import KpilabError
+from ...plan import Plan, Scheme
+
+__all__ = ["ProfitModel", "PROFIT_SCENARIOS"]
+
+#: Simulated years a candidate's profit is predicted over (the model's own default is 200).
+PROFIT_SCENARIOS = 100
+
+
+class ProfitModel:
+    """Predicted profit after pay of any candidate, the response model calibrated once on the start.
+
+    Parameters
+    ----------
+    start
+        The starting plan: the observed year is taken as the reps' best response to it.
+    team
+        One observed year (no ``scenario`` column).
+    scenarios, seed, assumptions
+        As for :func:`~kpilab.analysis.response.predict`; the same seed gives the same years.
+    """
+
+    def __init__(self, start: Plan | Scheme, team: pd.DataFrame, *, scenarios: int = PROFIT_SCENARIOS,
+                 seed: int = 0, assumptions: Any = None) -> None:
+        from ..response import Assumptions, Funnel, calibrate
+
+        if "scenario" in team.columns:
+            raise KpilabError("the profit objective needs one observed year (a team without a scenario column): "
+                              "the response model is calibrated on what the reps actually did")
+        self.start, self.team, self.scenarios, self.seed = start, team, int(scenarios), seed
+        self.assumptions = assumptions or Assumptions()
+        rng = np.random.default_rng(seed)  # the draws of predict(): the same years for the same seed
+        self.funnel = Funnel.from_team(team, self.assumptions)
+        self.z_opt = self.funnel.noise(min(self.assumptions.optimise_scenarios, self.scenarios), rng)
+        self.z_out = self.funnel.noise(self.scenarios, rng)
+        calib = calibrate(start, self.funnel, self.z_opt)
+        # the centre of the assumptions only (row 0 of the draws)
+        self.calibration = dataclasses.replace(calib, draws=calib.draws.iloc[:1], k=calib.k[:1], m=calib.m[:1],
+                                               from_elasticity=calib.from_elasticity[:1])
+
+    def __call__(self, plan: Plan | Scheme) -> float:
+        """Predicted yearly revenue minus pay of the team under ``plan`` (centre of the assumptions)."""
+        from ..response import Payer, best_response, simulate
+        from ..response.predict import _figures
+
+        effort = best_response(plan, self.funnel, self.calibration, self.z_opt)
+        facts = simulate(self.funnel, effort, self.z_out)
+        reps, periods = self.funnel.shape[0], self.funnel.shape[1]
+        pay = Payer(plan, self.funnel, 1, self.scenarios).pay(facts)["total"].reshape(1, self.scenarios, reps,
+                                                                                       periods)
+        return float(_figures(facts, pay, periods)["profit_after_pay"][0].sum())
+
+    def predict(self, plan: Plan | Scheme, lang: str = "en") -> Any:
+        """The full prediction for ``plan`` against the start (every draw; its assumptions in words)."""
+        from ..response import predict
+
+        return predict(self.start, plan, self.team, scenarios=self.scenarios, seed=self.seed,
+                       assumptions=self.assumptions, verdict=False, lang=lang)
