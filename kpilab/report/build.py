@@ -432,7 +432,7 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
                  step: Step | None = None, client: str | None = None, author: str | None = None,
                  date: str | _dt.date | None = None, logo: str | Path | None = None,
                  guarantee_months: int = 3, loss_threshold: float = 0.01,
-                 predict: bool = False) -> ComparisonReport:
+                 predict: bool = False,
                  optimize: Mapping[str, Any] | None = None) -> ComparisonReport:
     """Run everything a comparison report shows.
 
@@ -533,8 +533,7 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
         recommended=chosen, lang=lang, n_scenarios=n_scenarios,
         seed=seed if n_scenarios is not None else None, source=source, currency=currency or "RUB",
         statement_period=str(periods[-1]), created=created, transition=moves,
-        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, behaviour=behaviour)
-        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, sections=sections)
+        client=str(client or "").strip(), author=str(author or "").strip(), logo=logo_uri, behaviour=behaviour, sections=sections)
 
 
 def _optimize_sections(spec: Mapping[str, Any], named: Mapping[str, Plan | Scheme], data: pd.DataFrame,

@@ -255,8 +255,9 @@ def test_validate_team_rejects_inf_and_bool() -> None:
         validate_team(df)
 
 
-def test_validate_team_is_fast_on_a_million_rows() -> None:
-    import time
+def test_validate_team_reads_a_million_rows_and_places_a_late_error() -> None:
+    """Speed is a benchmark's business (benchmarks/engine.py); here: a million rows validate, and an error
+    on row 700,000 is placed exactly."""
     n = 1_000_000
     rng = np.random.default_rng(0)
     df = pd.DataFrame({
@@ -264,9 +265,7 @@ def test_validate_team_is_fast_on_a_million_rows() -> None:
         "period": np.array([f"P{i:04d}" for i in range(1000)], dtype=object)[np.arange(n) // 1000],
         "calls": rng.poisson(800, n), "revenue": rng.gamma(4, 3e5, n), "plan_revenue": np.full(n, 1.2e6),
     })
-    t0 = time.perf_counter()
-    validate_team(df, required=["calls", "revenue"])
-    assert time.perf_counter() - t0 < 10.0
+    assert len(validate_team(df, required=["calls", "revenue"])) == n
     df.loc[700_000, "calls"] = -1
     with pytest.raises(DataError) as info:
         validate_team(df)
