@@ -151,9 +151,6 @@ def test_errors_reading_the_client_export_in_russian(tmp_path: Path, capsys: pyt
     _check("plan needs", capsys.readouterr().err.removeprefix("kpilab: error: "))
 
 
-@pytest.mark.xfail(strict=True, reason="the findings' own sentences (analysis/lint.py, gaming.py) still print "
-                                       "component ids, raw periods and lower-cased metric names: SLIPS_FOR_VERDICT.md "
-                                       "lists each; the header and severity words are clean")
 @pytest.mark.parametrize("name", ["balanced_kpi", "multi_condition"])
 def test_lint_in_russian(name: str, capsys: pytest.CaptureFixture) -> None:
     assert main(["lint", name, "--team", str(datasets.DATA_DIR / "sample_team.csv"), "--lang", "ru"]) == 0

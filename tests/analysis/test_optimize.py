@@ -17,7 +17,7 @@ from kpilab.engine import pay_resolved, resolve_team
 from kpilab.errors import KpilabError, PlanError
 
 SAMPLE_FREE = {"target_bonus": [30000, 70000], "components[0].share": [0.05, 0.3],
-               "components[1].share": [0.1, 0.3], "components[2].curve.points[0][1]": [0.1, 0.6],
+               "components[1].share": [0.1, 0.3], "components[2].curve.points[0][1]": [0.0, 0.6],
                "components[2].curve.points[2][1]": [2.0, 4.0], "gates[0].when.at_least": [800000, 1100000]}
 
 
@@ -106,7 +106,7 @@ def test_sample_team_finds_a_cheaper_plan_passing_every_criterion() -> None:
     ru = got.diff_text("ru")
     assert len(ru.splitlines()) == len(got.changes) >= 3
     assert not re.search("[A-Za-z]", ru.replace("KPI", "")), ru  # no code id, no English word (KPI is Russian usage)
-    assert "Целевой бонус: 55\u00a0000\u00a0₽ → " in ru
+    assert "Целевой бонус: 45\u00a0000\u00a0₽ → " in ru
     assert "Payroll " in got.summary("en")
     # the plan file says where it came from, not the old numbers
     assert got.best.description.startswith("Found by a search from the plan «Balanced KPI matrix». Changes: Target bonus")

@@ -368,7 +368,7 @@ def test_extra_actions_plug_in_without_editing_the_view(balanced: Plan, team: pd
     (button,) = row.children
     assert "kp-action-double" in button._dom_classes
     button.click()
-    assert t.plan.target_bonus == 110000.0 and t.controls["target_bonus"].value == 110000.0
+    assert t.plan.target_bonus == 90000.0 and t.controls["target_bonus"].value == 90000.0  # 2 × 45,000 (Balanced KPI v3)
     assert "doubled" in t.status.value and t.actions[0].seen == 1
     # a frame hook changes what the tuned plan is evaluated on; the baseline stays on the team
     t.state.frame_hook = lambda plan, data: data.assign(revenue=data["revenue"] * 0)

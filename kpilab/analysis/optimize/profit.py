@@ -19,10 +19,8 @@ assumptions allow and the assumptions themselves beside the figure.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ...errors import KpilabError
@@ -49,33 +47,21 @@ class ProfitModel:
 
     def __init__(self, start: Plan | Scheme, team: pd.DataFrame, *, scenarios: int = PROFIT_SCENARIOS,
                  seed: int = 0, assumptions: Any = None) -> None:
-        from ..response import Assumptions, Funnel, calibrate
+        from ..response import Assumptions
+        from ..response.responder import Responder
 
         if "scenario" in team.columns:
             raise KpilabError("the profit objective needs one observed year (a team without a scenario column): "
                               "the response model is calibrated on what the reps actually did")
         self.start, self.team, self.scenarios, self.seed = start, team, int(scenarios), seed
         self.assumptions = assumptions or Assumptions()
-        rng = np.random.default_rng(seed)  # the draws of predict(): the same years for the same seed
-        self.funnel = Funnel.from_team(team, self.assumptions)
-        self.z_opt = self.funnel.noise(min(self.assumptions.optimise_scenarios, self.scenarios), rng)
-        self.z_out = self.funnel.noise(self.scenarios, rng)
-        calib = calibrate(start, self.funnel, self.z_opt)
-        # the centre of the assumptions only (row 0 of the draws)
-        self.calibration = dataclasses.replace(calib, draws=calib.draws.iloc[:1], k=calib.k[:1], m=calib.m[:1],
-                                               from_elasticity=calib.from_elasticity[:1])
+        # one calibration on the start, predict's own draws: the figure is predict's centre, bit for bit
+        self.responder = Responder(start, team, scenarios=self.scenarios, seed=seed, assumptions=self.assumptions)
+        self.calibration = self.responder.calibration
 
     def __call__(self, plan: Plan | Scheme) -> float:
         """Predicted yearly revenue minus pay of the team under ``plan`` (centre of the assumptions)."""
-        from ..response import Payer, best_response, simulate
-        from ..response.predict import _figures
-
-        effort = best_response(plan, self.funnel, self.calibration, self.z_opt)
-        facts = simulate(self.funnel, effort, self.z_out)
-        reps, periods = self.funnel.shape[0], self.funnel.shape[1]
-        pay = Payer(plan, self.funnel, 1, self.scenarios).pay(facts)["total"].reshape(1, self.scenarios, reps,
-                                                                                       periods)
-        return float(_figures(facts, pay, periods)["profit_after_pay"][0].sum())
+        return self.responder.figures(plan)["profit_after_pay"]
 
     def predict(self, plan: Plan | Scheme, lang: str = "en") -> Any:
         """The full prediction for ``plan`` against the start (every draw; its assumptions in words)."""

@@ -262,7 +262,7 @@ def _single(evaluate_batch: Callable[..., Any], lows: np.ndarray, highs: np.ndar
         score = np.where(viol > 0, _PENALTY + viol, objs[:, 0] / scale[objective])
         return score
 
-    maxiter = max(1, budget // (per_dim * n) - 1)
+    maxiter = max(0, budget // (per_dim * n) - 1)  # the initial population counts: a small budget buys no generation
     differential_evolution(fitness, list(zip(lows, highs)), seed=seed, popsize=per_dim, maxiter=maxiter,
                            tol=1e-10, atol=0.0, polish=False, vectorized=True, updating="deferred",
                            init="latinhypercube", x0=x0, mutation=(0.5, 1.0), recombination=0.9)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...plan import Plan, Scheme
-from ...plan.components import Bonus, Commission, Curve, Scorecard, TeamBonus
+from ...plan import Bonus, Commission, Curve, Scorecard, TeamBonus
 
 __all__ = ["Bunching", "thresholds", "bunching"]
 
