@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import KpilabError
-from .common import (
+from .common import (metavars,
     _add_data_options,
     _band,
     _bounded,
@@ -60,8 +60,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=_t("cli.metavar.command", lang), parser_class=_Parser,
                                 title=_t("cli.commands", lang))
 
-    def m(key: str) -> str:
-        return _t(f"cli.metavar.{key}", lang)
+    m = metavars(lang)
 
     def lang_option(p: argparse.ArgumentParser, key: str = "cli.arg.lang") -> None:
         p.add_argument("--lang", choices=("en", "ru"), default=lang, help=_t(key, lang))

@@ -36,6 +36,11 @@ def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentPar
     return parser
 
 
+def metavars(lang: str) -> Callable[[str], str]:
+    """The argument placeholders of ``lang`` by key (catalog ``cli.metavar.<key>``, e.g. "PLAN")."""
+    return lambda key: _t(f"cli.metavar.{key}", lang)
+
+
 def add_command(sub: Any, name: str, func: Callable[[argparse.Namespace], int], lang: str
                 ) -> argparse.ArgumentParser:
     """One subcommand: its help, description and example from the ``cli`` catalog in ``lang``.

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .common import (
+from .common import (metavars,
     _add_data_options,
     _band,
     _check_plan_fits,
@@ -165,8 +165,7 @@ def _add_optimize_command(sub: Any, lang: str) -> None:
     """``kpilab optimize``: the best plan for a budget (issue 16)."""
     from ..analysis.optimize import OBJECTIVES
 
-    def m(key: str) -> str:
-        return _t(f"cli.metavar.{key}", lang)
+    m = metavars(lang)
 
     p = add_command(sub, "optimize", cmd_optimize, lang)
     p.add_argument("plan", metavar=m("plan"), help=_t("cli.arg.plan", lang))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .common import (
+from .common import (metavars,
     _add_data_options,
     _bounded,
     _check_plan_fits,
@@ -70,8 +70,7 @@ def _write_predict_report(result: Any, text: str, folder: str, *, force: bool, i
 
 def _add_predict_command(sub: Any, lang: str) -> None:
     """``kpilab predict``: predicted behaviour under a new plan (issue 15)."""
-    def m(key: str) -> str:
-        return _t(f"cli.metavar.{key}", lang)
+    m = metavars(lang)
 
     p = add_command(sub, "predict", cmd_predict, lang)
     p.add_argument("plan", metavar=m("plan"), help=_t("cli.predict.plan", lang))
