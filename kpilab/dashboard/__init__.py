@@ -8,7 +8,9 @@
 ``render``         HTML panels from Jinja2 templates (``templates/``), autoescaped
 ``story``          saving: comments kept, change log appended, atomic write
 ``upload``         a team table from the page through :func:`kpilab.load_team`
-``view``           :class:`Tuner` and :func:`tuner`: the page
+``view``           :class:`Tuner` and :func:`tuner`: a move of a control, through the state, to the page
+``page``           the page's widgets and where they go; the page's language
+``files``          a team or a plan in (sample, upload, picker), the plan saved, the comparison
 ``actions``        extra controls on the page (one module each, found by itself; see ``view``)
 ``comparison``     :class:`PlanComparison` and :func:`comparison`
 =================  ==================================================================
