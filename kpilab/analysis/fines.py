@@ -21,7 +21,8 @@ import pandas as pd
 from ..engine import Payouts, evaluate
 from ..i18n import fmt_money, fmt_number, fmt_percent, label, t
 from ..errors import KpilabError
-from ..plan import Bonus, Curve, Penalty, Plan
+from ..plan import Bonus, Curve, Plan
+from ..plan.kinds import FineTerms
 from ._common import Measure, Result, check_lang
 from .criteria import Criteria
 from .differentiation import DifferentiationReport, differentiation
@@ -57,18 +58,21 @@ class FinesVsBonuses(Result):
         return self.summary
 
 
-def _spans(plan: Plan, team: pd.DataFrame) -> list[tuple[Penalty, float, float]]:
-    """(penalty, units from 'free' to the cap, money at the cap) for each fine."""
+def _fines(plan: Plan) -> list[tuple[str, FineTerms]]:
+    """(component name, its terms) of every component that is a fine, whatever its kind."""
+    return [(c.name, terms) for c in plan.components if (terms := c.fine_terms()) is not None]
+
+
+def _spans(plan: Plan, team: pd.DataFrame) -> list[tuple[str, FineTerms, float, float]]:
+    """(name, terms, units from 'free' to the cap, money at the cap) for each fine."""
     out = []
-    for p in plan.components:
-        if not isinstance(p, Penalty):
-            continue
+    for name, p in _fines(plan):
         if p.cap is not None:
             span = p.cap / p.per_unit
         else:
             excess = np.maximum(0.0, pd.to_numeric(team[p.metric]).to_numpy(float) - p.free)
             span = max(1.0, float(np.percentile(excess, 95)))
-        out.append((p, span, p.per_unit * span))
+        out.append((name, p, span, p.per_unit * span))
     return out
 
 
@@ -80,14 +84,15 @@ def bonus_twin(fines_plan: Plan, team: pd.DataFrame, scale: float) -> Plan:
     and falls linearly to 0 where the fine reaches its cap.
     """
     spans = _spans(fines_plan, team)
-    amount = scale * sum(m for _, _, m in spans)
+    amount = scale * sum(m for _, _, _, m in spans)
     if amount > fines_plan.base + 1e-9:
         raise KpilabError(f"the discipline bonus ({amount:.0f}) would exceed the salary ({fines_plan.base:.0f})")
-    keep = tuple(c for c in fines_plan.components if not isinstance(c, Penalty))
-    bonuses = tuple(Bonus(name=f"discipline_{p.name}", metric=p.metric, basis="value", amount=scale * money,
+    fines = {name for name, _, _, _ in spans}
+    keep = tuple(c for c in fines_plan.components if c.name not in fines)
+    bonuses = tuple(Bonus(name=f"discipline_{name}", metric=p.metric, basis="value", amount=scale * money,
                           curve=Curve("points", (p.free, p.free + span), (1.0, 0.0), below=1.0))
-                    for p, span, money in spans)
-    renamed = {p.name: f"discipline_{p.name}" for p, _, _ in spans}
+                    for name, p, span, money in spans)
+    renamed = {name: f"discipline_{name}" for name in fines}
     names = {lang: replace(entry, components=type(entry.components)(
                  {renamed.get(k, k): v for k, v in entry.components.items()
                   if k in renamed or any(c.name == k for c in keep)}))
@@ -128,8 +133,7 @@ def fines_vs_bonuses(fines_plan: Plan, team: pd.DataFrame, bonus_plan: Plan | No
     check_lang(lang)
     if not isinstance(fines_plan, Plan):
         raise KpilabError("fines_vs_bonuses() needs a Plan (for a scheme, pass one role's plan and its rows)")
-    pens = [c for c in fines_plan.components if isinstance(c, Penalty)]
-    if not pens:
+    if not _fines(fines_plan):
         raise KpilabError(f"plan '{fines_plan.name}' has no penalty (fine) to compare")
     pf = evaluate(fines_plan, team)
     payroll_f = _payroll(fines_plan, team)

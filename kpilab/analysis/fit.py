@@ -220,34 +220,24 @@ class _Fitter:
         dropped: set[str] = set()
         for i, comp in enumerate(plan.components):
             path = f"components[{i}]"
-            if comp.kind == "scorecard":
-                kept = [k for k in comp.kpis if self.reads_ok(k.metric, k.basis)]
-                gone = tuple(k.metric for k in comp.kpis if k not in kept)
-                if not kept:
-                    dropped_share += self.drop(comp, path, gone, dropped)
-                    continue
-                if gone:
-                    total = sum(k.weight for k in kept)
-                    new = tuple(dataclasses.replace(k, weight=k.weight / total) for k in kept)
-                    self.note("drop_kpis", path, component=component_title(comp, self.lang, self.plan), metrics=gone)
-                    self.note("reweight_kpis", path, component=component_title(comp, self.lang, self.plan),
-                              weights="; ".join(f"«{label(k.metric, self.lang)}» {_share(k.weight, self.lang)} → "
-                                                f"{_share(n.weight, self.lang)}" for k, n in zip(kept, new)))
-                    comp = dataclasses.replace(comp, kpis=new)
-                components.append(comp)
+            reads = comp.reads()  # each kind says what it reads and how; the rest is the same for all kinds
+            unreadable = {m for m, basis in reads if not self.reads_ok(m, basis)}
+            fitted = comp.without(unreadable) if unreadable else comp
+            if fitted is None:
+                dropped_share += self.drop(comp, path, tuple(dict.fromkeys(m for m, _ in reads)), dropped)
                 continue
-            metrics = comp.metrics()
-            ok = all(self.reads_ok(m, getattr(comp, "basis", "value")) for m in metrics)
-            if comp.kind == "team":
-                ok = all(self.attainment_ok(m) for m in metrics)
-            elif comp.kind == "commission" and comp.tiers_on == "attainment":
-                ok = all(self.attainment_ok(m) for m in metrics)
-            if ok:
-                components.append(comp)
-                continue
-            dropped_share += self.drop(comp, path, tuple(sorted(metrics)), dropped)
+            if fitted is not comp:  # the kind kept what it can pay without the missing metrics
+                title = component_title(comp, self.lang, self.plan)
+                self.note("drop_kpis", path, component=title,
+                          metrics=tuple(dict.fromkeys(m for m, _ in reads if m in unreadable)))
+                before, after = comp.part_weights(), fitted.part_weights()
+                if after:
+                    self.note("reweight_kpis", path, component=title,
+                              weights="; ".join(f"«{label(m, self.lang)}» {_share(before[m], self.lang)} → "
+                                                f"{_share(w, self.lang)}" for m, w in after.items()))
+            components.append(fitted)
         if dropped_share > 0:
-            kept_share = sum(getattr(c, "share", None) or 0.0 for c in components if c.kind != "penalty")
+            kept_share = sum(getattr(c, "share", None) or 0.0 for c in components if not c.deduction)
             if kept_share > 0:
                 scale = (kept_share + dropped_share) / kept_share
                 before = {c.name: c.share for c in components if getattr(c, "share", None)}

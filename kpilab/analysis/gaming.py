@@ -38,7 +38,7 @@ import pandas as pd
 from ..engine import evaluate
 from ..errors import KpilabError
 from ..metrics import MANDATORY_ACTIVITY
-from ..plan import AllOf, Bonus, Commission, Condition, Plan, Scheme, Scorecard
+from ..plan import AllOf, Condition, Plan, Scheme
 from .profile import WINDFALL_FACTOR, windfall_rows
 
 __all__ = ["timing_gains", "padding_gains", "windfall_months", "skipped_activity", "thresholds"]
@@ -54,14 +54,8 @@ def _conditions(cond: Any) -> list[Condition]:
 
 def thresholds(plan: Plan, metric: str) -> list[tuple[float, str]]:
     """Every x at which the plan's pay for ``metric`` can change, with its basis ("value" or "attainment")."""
-    out: list[tuple[float, str]] = []
-    for c in plan.components:
-        if isinstance(c, Bonus) and c.metric == metric:
-            out += [(x, c.basis) for x in c.curve.xs]
-        elif isinstance(c, Scorecard):
-            out += [(x, k.basis) for k in c.kpis if k.metric == metric for x in k.curve.xs]
-        elif isinstance(c, Commission) and c.metric == metric:
-            out += [(tier.start, c.tiers_on) for tier in c.tiers]
+    # each component kind says where its own pay turns (curve points, tier starts...)
+    out: list[tuple[float, str]] = [th for c in plan.components for th in c.pay_thresholds(metric)]
     for g in plan.gates:
         for cond in _conditions(g.when):
             if cond.metric == metric:

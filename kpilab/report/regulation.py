@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine.explain import component_title, describe_condition, metric_words, statement_lines
+from ..engine.explain import _StatementWords, component_title, describe_condition, metric_words, statement_lines
 from ..engine.explain import plan_title as _plan_title
 from ..i18n import fmt_money, fmt_number, fmt_percent, label, t
 from ..plan import Plan, Scheme
@@ -127,36 +127,39 @@ def _plans(plan: Plan | Scheme) -> list[tuple[str | None, Plan]]:
     return list(plan.plans().items())
 
 
+class _Words(_StatementWords):
+    """The regulation's words for a pay part of ``plan`` (:class:`kpilab.plan.kinds.RegulationWords`): each kind
+    writes its own rows and clauses with them, so a new kind joins the document without an edit here.
+
+    The statement's words (labels, money, rates, the catalog in ``lang``), plus the regulation's own: the plan
+    cell, a scale, a weight, the money at 100 %, and percentages with as many decimals as they need.
+    """
+
+    def __init__(self, plan: Plan, lang: str) -> None:
+        super().__init__(lang, plan.currency, plan)
+
+    def target(self, metric: str, basis: str) -> str:
+        return _plan_figure(metric, self.plan.targets.get(metric), basis, self.lang, self.currency)
+
+    def scale(self, curve: Any, metric: str, basis: str) -> str:
+        return scale_words(curve, metric, basis, self.lang, self.currency)
+
+    def weight(self, component: Any) -> str:
+        share = getattr(component, "share", None)
+        return _pct(share, self.lang) if share is not None else t("regulation.fixed_amount", self.lang)
+
+    def at_target(self, component: Any) -> str:
+        amount, share = getattr(component, "amount", None), getattr(component, "share", None)
+        return self.money(amount if amount is not None else (share or 0) * self.plan.target_bonus)
+
+    def pct(self, value: float) -> str:
+        return _pct(value, self.lang)
+
+
 def _kpi_rows(plan: Plan, lang: str) -> list[list[str]]:
     """One row per paid part (a scorecard: one row per KPI): part, metric, plan, weight, amount at 100 %, scale."""
-    cur = plan.currency
-    rows: list[list[str]] = []
-    bonus_parts = [c for c in plan.components if c.kind != "penalty"]
-    for comp in bonus_parts:
-        title = component_title(comp, lang, plan)
-        amount, share = getattr(comp, "amount", None), getattr(comp, "share", None)
-        money = fmt_money(amount if amount is not None else (share or 0) * plan.target_bonus, lang, cur)
-        weight = _pct(share, lang) if share is not None else t("regulation.fixed_amount", lang)
-        if comp.kind == "scorecard":
-            for kpi in comp.kpis:
-                target = plan.targets.get(kpi.metric)
-                rows.append([title, label(kpi.metric, lang),
-                             _plan_figure(kpi.metric, target, kpi.basis, lang, cur),
-                             t("regulation.kpi_weight", lang, weight=_pct(kpi.weight, lang), share=weight),
-                             money, scale_words(kpi.curve, kpi.metric, kpi.basis, lang, cur)])
-        elif comp.kind in ("bonus", "team"):
-            basis = getattr(comp, "basis", "attainment")
-            target = plan.targets.get(comp.metric)
-            metric = label(comp.metric, lang) if comp.kind == "bonus" else \
-                t("regulation.team_metric", lang, metric=metric_words(comp.metric, lang, "gen"))
-            rows.append([title, metric, _plan_figure(comp.metric, target, basis, lang, cur), weight, money,
-                         scale_words(comp.curve, comp.metric, basis, lang, cur)])
-        elif comp.kind == "commission":
-            basis = "attainment" if comp.tiers_on == "attainment" else "value"
-            rows.append([title, label(comp.metric, lang), _plan_figure(comp.metric, plan.targets.get(comp.metric),
-                                                                       basis, lang, cur),
-                         "—", "—", _commission_words(comp, lang, cur)])
-    return rows
+    words = _Words(plan, lang)
+    return [row for comp in plan.components for row in comp.regulation_rows(words)]
 
 
 def _plan_figure(metric: str, target: float | None, basis: str, lang: str, cur: str) -> str:
@@ -168,42 +171,22 @@ def _plan_figure(metric: str, target: float | None, basis: str, lang: str, cur: 
     return text if basis == "value" else t("regulation.plan_or_personal", lang, value=text)
 
 
-def _commission_words(comp: Any, lang: str, cur: str) -> str:
-    from ..engine.explain import _metric_value, _rate
-
-    if comp.rate is not None:
-        text = t("regulation.commission.flat", lang, rate=_rate(comp.rate, lang), metric=metric_words(comp.metric, lang, "gen"))
-    else:
-        start = (lambda v: t("regulation.of_plan", lang, x=_pct(v, lang))) if comp.tiers_on == "attainment" else \
-            (lambda v: _metric_value(comp.metric, v, lang, cur))
-        tiers = "; ".join(t("regulation.commission.tier", lang, start=start(tier.start), rate=_rate(tier.rate, lang))
-                          for tier in comp.tiers)
-        key = "regulation.commission.marginal" if comp.method == "marginal" else "regulation.commission.retroactive"
-        text = t(key, lang, tiers=tiers)
-    if comp.cap is not None:
-        text += "; " + t("regulation.commission.cap", lang, cap=fmt_money(comp.cap, lang, cur))
-    return text
-
-
 def _conditions(plan: Plan, lang: str) -> list[str]:
     """When the bonus is paid, reduced or limited, in plain sentences."""
     cur = plan.currency
     out: list[str] = []
     titles = lambda names: ", ".join(f"«{component_title(plan.component(n), lang, plan)}»" for n in names)  # noqa: E731
     for gate in plan.gates:
-        names = [c.name for c in plan.components if c.kind != "penalty"] if gate.applies_to == "all" \
+        names = [c.name for c in plan.components if not c.deduction] if gate.applies_to == "all" \
             else list(gate.applies_to)
         out.append(t("regulation.gate", lang, count=len(names), parts=titles(names), cond=describe_condition(gate.when, lang, cur)))
     for mod in plan.modifiers:
-        names = [c.name for c in plan.components if c.kind != "penalty"] if mod.applies_to == "all" \
+        names = [c.name for c in plan.components if not c.deduction] if mod.applies_to == "all" \
             else list(mod.applies_to)
         out.append(t("regulation.modifier", lang, parts=titles(names), metric=metric_words(mod.metric, lang, "gen"),
                      scale=scale_words(mod.curve, mod.metric, mod.basis, lang, cur)))
-    for comp in plan.components:
-        if comp.kind == "penalty":
-            cap = "" if comp.cap is None else " " + t("regulation.penalty_cap", lang, cap=fmt_money(comp.cap, lang, cur))
-            out.append(t("regulation.penalty", lang, per_unit=fmt_money(comp.per_unit, lang, cur),
-                         metric=label(comp.metric, lang), free=fmt_number(comp.free, lang)) + cap)
+    words = _Words(plan, lang)
+    out += [clause for comp in plan.components for clause in comp.regulation_clauses(words)]
     limits = plan.limits
     if limits.variable_cap is not None or limits.variable_cap_share is not None:
         cap = limits.variable_cap if limits.variable_cap is not None else limits.variable_cap_share * plan.target_bonus

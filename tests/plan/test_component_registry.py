@@ -4,8 +4,12 @@
 It is registered through the public :func:`kpilab.plan.register` and then
 parsed, validated with key paths, written back, paid by the engine, explained
 (trace table and a rep's statement), given dashboard controls and swept by the
-lint, without a line of kpilab changed. Its words come from the catalog by key:
-the test adds its keys to the loaded catalogs, as a plug-in's catalog file would.
+lint, without a line of kpilab changed. The analyses that ask a kind questions
+(gaming's thresholds, fit, fines) and the bonus regulation take it too; so does
+``Demerit``, a fine of another shape than ``penalty``, in the fines analysis, the
+lint's lawful-limit check and the regulation's reduction clauses. Their words
+come from the catalog by key: the test adds its keys to the loaded catalogs, as a
+plug-in's catalog file would.
 """
 
 from __future__ import annotations
@@ -19,14 +23,18 @@ import pandas as pd
 import pytest
 
 import kpilab
-from kpilab.analysis import payout_curve
+from kpilab.analysis import fines_vs_bonuses, lint, payout_curve
+from kpilab.analysis.fit import fit_plan
+from kpilab.analysis.gaming import padding_gains, thresholds
 from kpilab.dashboard.specs import control_specs
 from kpilab.engine.explain import statement_lines
 from kpilab.errors import PlanError
 from kpilab.i18n import catalog
 from kpilab.plan import Plan, registered
-from kpilab.plan.kinds import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords,
-                               Tunable, check_metric, check_number, copy_keys, register, require, unregister)
+from kpilab.plan.kinds import (ComponentKind, Facts, FineTerms, Note, RegulationWords, StatementItem, StatementWords,
+                               TraceLine, TraceWords, Tunable, check_metric, check_number, copy_keys, register, require,
+                               unregister)
+from kpilab.report.regulation import build_regulation
 
 
 @dataclass(frozen=True)
@@ -82,11 +90,44 @@ class Ladder(ComponentKind):
     def value_marks(self, metric: str) -> list[float]:
         return [self.step] if metric == self.metric else []
 
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        return [[words.title(self), words.label(self.metric), "—", "—", "—",
+                 words.t("regulation.ladder", money=words.money(self.amount), step=words.number(self.step),
+                         metric=words.metric(self.metric, "gen"))]]
+
+
+@dataclass(frozen=True)
+class Demerit(ComponentKind):
+    """``demerit``: a fine of ``amount`` for each ``metric`` unit above ``free``, with no cap (a reduction)."""
+
+    metric: str = ""
+    amount: float = 0.0
+    free: float = 0.0
+
+    kind: ClassVar[str] = "demerit"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "kind", "metric", "amount", "free"})
+    deduction: ClassVar[bool] = True
+
+    @classmethod
+    def parse_fields(cls, data: Mapping[str, Any], path: str, problems: list) -> dict[str, Any]:
+        return copy_keys(data, ("metric", "amount", "free"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "metric": self.metric, "amount": self.amount, "free": self.free}
+
+    def pay(self, cols: Facts, note: Note) -> np.ndarray:
+        return -self.amount * np.maximum(0.0, cols.facts[self.metric] - self.free)
+
+    def fine_terms(self) -> FineTerms:
+        return FineTerms(self.metric, self.amount, self.free)
+
 
 WORDS = {
     "en": {"explain.title.ladder": "Ladder bonus for {acc}",
            "explain.line.ladder": "{title}: {rungs} rungs × {money} → {amount}",
-           "dashboard.ladder_step": "Step of {metric}"},
+           "dashboard.ladder_step": "Step of {metric}",
+           "regulation.ladder": "{money} for every {step} {metric}",
+           "explain.title.demerit": "Demerits for {acc}"},
 }
 
 
@@ -96,8 +137,10 @@ def ladder(monkeypatch: pytest.MonkeyPatch):
     for key, text in WORDS["en"].items():
         monkeypatch.setitem(catalog("en"), key, text)
     register(Ladder)
+    register(Demerit)
     yield Ladder
     unregister("ladder")
+    unregister("demerit")
 
 
 PLAN = {
@@ -114,7 +157,7 @@ TEAM = pd.DataFrame({"rep_id": ["a", "b", "c"], "period": ["2026-01"] * 3,
 
 
 def test_registered_after_the_built_in_kinds(ladder) -> None:
-    assert list(registered()) == ["bonus", "scorecard", "commission", "team", "penalty", "ladder"]
+    assert list(registered()) == ["bonus", "scorecard", "commission", "team", "penalty", "ladder", "demerit"]
 
 
 def test_parses_and_writes_back(ladder) -> None:
@@ -186,3 +229,61 @@ def test_the_dashboard_and_the_lint_read_it(ladder) -> None:
     curve = payout_curve(plan, "deals")
     assert curve["attainment"].iloc[-1] == 6.0  # the sweep reaches twice the ladder's step
     assert curve["deal_ladder"].iloc[-1] == 3000.0
+
+
+def _docx_text(doc: Any) -> tuple[list[str], list[list[str]]]:
+    """The paragraphs of a python-docx document, and every table row as its cells' text."""
+    return ([p.text for p in doc.paragraphs],
+            [[c.text for c in row.cells] for table in doc.tables for row in table.rows])
+
+
+def test_gaming_reads_where_its_pay_turns(ladder) -> None:
+    """The ladder's first rung (3 deals) is a threshold a rep would aim at; a ladder on calls is padded.
+
+    Calls 8 with a step of 3 is 2 rungs; the calls plan is 30, so padding may add up to 10 % = 3 calls:
+    the first extra call reaches 9 = 3 rungs, + 1 500 (1 500 a call).
+    """
+    assert thresholds(Plan.from_dict(PLAN), "deals") == [(3.0, "value")]
+    calls = Plan.from_dict({**PLAN, "targets": {"revenue": 1000000, "calls": 30}, "components": [
+        PLAN["components"][0], {"name": "call_ladder", "kind": "ladder", "metric": "calls", "step": 3, "amount": 1500}]})
+    gains = padding_gains(calls, TEAM.assign(calls=[8.0, 9.0, 2.0]))
+    assert gains[["units", "gain", "per_unit"]].to_numpy().tolist() == [[1.0, 1500.0, 1500.0], [3.0, 1500.0, 500.0],
+                                                                       [1.0, 1500.0, 1500.0]]
+
+
+def test_fit_drops_it_when_the_data_lacks_its_metric(ladder) -> None:
+    fit = fit_plan(Plan.from_dict(PLAN), ["rep_id", "period", "revenue"])
+    assert fit.missing == ("deals",)
+    assert [c.name for c in fit.fitted.components] == ["revenue_bonus"]
+    assert [(c.kind, c.path) for c in fit.changes] == [("drop_component", "components[1]")]
+    assert fit.changes[0].text("en") == "«Ladder bonus for deals» is dropped: the data has no «Deals»."
+
+
+FINED = {**PLAN, "components": [*PLAN["components"],
+                                {"name": "late_reports", "kind": "demerit", "metric": "late", "amount": 2500, "free": 1}]}
+
+
+def test_a_fine_of_another_kind_gets_its_lawful_twin_and_its_checks(ladder) -> None:
+    """late 0, 3, 6 with 1 free: fines of 0, 5 000 and 12 500 (no cap: the twin spans the 95th percentile
+    of the excess, 2 + 0.9 × 3 = 4.7 units); the ladder is kept and paid as before."""
+    plan = Plan.from_dict(FINED)
+    team = TEAM.assign(late=[0.0, 3.0, 6.0])
+    assert kpilab.evaluate(plan, team).table["late_reports"].tolist() == [0.0, -5000.0, -12500.0]
+    result = fines_vs_bonuses(plan, team)
+    twin = result.bonus_plan
+    assert [c.name for c in twin.components] == ["revenue_bonus", "deal_ladder", "discipline_late_reports"]
+    assert twin.component("discipline_late_reports").curve.xs == pytest.approx((1.0, 5.7))
+    assert result.payouts["bonus"].table["deal_ladder"].tolist() == [3000.0, 0.0, 4500.0]
+    assert result.table.loc["payroll", "bonus"] == pytest.approx(result.table.loc["payroll", "fines"], abs=1.0)
+    # the lint checks it against the lawful limit, 20 % of (40 000 + 10 000) = 10 000: at the team's 99th
+    # percentile, 5.94 late reports, it takes 2 500 × 4.94 = 12 350
+    found = [f for f in lint(plan, team).findings if f.kind == "unlawful_fine"]
+    assert [(f.component, f.value) for f in found] == [("late_reports", pytest.approx(2500.0 * 4.94))]
+
+
+def test_the_regulation_states_them(ladder) -> None:
+    paragraphs, rows = _docx_text(build_regulation(Plan.from_dict(FINED), team=TEAM.assign(late=[0.0, 3.0, 6.0]),
+                                                   lang="en"))
+    assert ["Ladder bonus for deals", "Deals", "—", "—", "—", "1,500\xa0₽ for every 3 deals"] in rows
+    assert "The month's bonus is reduced by 2,500\xa0₽ for each unit of «late» above 1." in paragraphs
+    assert not any(row[0].startswith("Demerits") for row in rows)  # a fine is a reduction, not a paid part

@@ -11,19 +11,19 @@ from ...engine import evaluate
 from ...engine.explain import describe_condition, period_words
 from ...errors import KpilabError
 from ...i18n import fmt_percent, t
-from ...plan import Bonus, Condition, Curve, Gate, Penalty, Plan
+from ...plan import Bonus, Condition, Curve, Gate, Plan
 from ..verdict import fmt, lint_sentence
 from .findings import _EPS, Finding, _kind_of, _money, _title, _titles
 
 
 def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float, lang: str) -> list[Finding]:
     out: list[Finding] = []
-    pens = [c for c in plan.components if isinstance(c, Penalty)]
+    pens = [(c.name, terms) for c in plan.components if (terms := c.fine_terms()) is not None]  # any kind of fine
     if not pens:
         return out
     limit = lawful_cut * (plan.base + plan.target_bonus)
     total = 0.0
-    for p in pens:
+    for name, p in pens:
         if p.cap is not None:
             worst = float(p.cap)
         elif team is not None and p.metric in team.columns:
@@ -33,19 +33,19 @@ def _fines(plan: Plan, prefix: str, team: pd.DataFrame | None, lawful_cut: float
             worst = np.inf
         total += worst
         if worst > limit + _EPS:
-            out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
-                               lint_sentence("unlawful_fine", lang, component=_title(plan, prefix, p.name, lang),
+            out.append(Finding(f"{prefix}{name}", "unlawful_fine", p.metric, np.nan, worst, "error",
+                               lint_sentence("unlawful_fine", lang, component=_title(plan, prefix, name, lang),
                                              amount=_money(worst, lang), limit=_money(limit, lang),
                                              share=fmt(lawful_cut, "pct", lang))))
         if plan.limits.floor != "base" and not (isinstance(plan.limits.floor, (int, float))
                                                 and plan.limits.floor >= plan.base):
-            out.append(Finding(f"{prefix}{p.name}", "unlawful_fine", p.metric, np.nan, worst, "error",
-                               lint_sentence("fine_from_salary", lang, component=_title(plan, prefix, p.name, lang))))
+            out.append(Finding(f"{prefix}{name}", "unlawful_fine", p.metric, np.nan, worst, "error",
+                               lint_sentence("fine_from_salary", lang, component=_title(plan, prefix, name, lang))))
     if len(pens) > 1 and total > limit + _EPS and not any(f.kind == "unlawful_fine" for f in out):
-        names = "+".join(f"{prefix}{p.name}" for p in pens)
-        out.append(Finding(names, "unlawful_fine", ",".join(p.metric for p in pens), np.nan, total, "error",
+        names = "+".join(f"{prefix}{name}" for name, _ in pens)
+        out.append(Finding(names, "unlawful_fine", ",".join(p.metric for _, p in pens), np.nan, total, "error",
                            lint_sentence("unlawful_fine", lang,
-                                         component=_titles(plan, prefix, [p.name for p in pens], lang),
+                                         component=_titles(plan, prefix, [name for name, _ in pens], lang),
                                          amount=_money(total, lang),
                                          limit=_money(limit, lang), share=fmt(lawful_cut, "pct", lang))))
     return out
@@ -117,7 +117,8 @@ def _wage_cuts(plan: Plan, prefix: str, pay: pd.DataFrame, lawful_cut: float, la
     The wage is the month's pay before the cut (what the rep would have got
     without it): total + fines actually taken (after the floor).
     """
-    pens = [c.name for c in plan.components if isinstance(c, Penalty)]
+    fines = [(c.name, terms) for c in plan.components if (terms := c.fine_terms()) is not None]
+    pens = [name for name, _ in fines]
     if not pens:
         return []
     cut = -pay[pens].fillna(0.0).sum(axis=1).to_numpy(float) - pay["floor_adjustment"].to_numpy(float)
@@ -129,7 +130,7 @@ def _wage_cuts(plan: Plan, prefix: str, pay: pd.DataFrame, lawful_cut: float, la
     i = np.flatnonzero(over)
     worst = int(i[np.argmax((cut - lawful_cut * wage)[i])])
     names = "+".join(f"{prefix}{p}" for p in pens)
-    return [Finding(names, "fine_over_wage", ",".join(c.metric for c in plan.components if isinstance(c, Penalty)),
+    return [Finding(names, "fine_over_wage", ",".join(terms.metric for _, terms in fines),
                     np.nan, float(cut[worst]), "error",
                     lint_sentence("fine_over_wage", lang, count=int(over.sum()),
                                   component=_titles(plan, prefix, pens, lang),

@@ -18,12 +18,13 @@ from typing import Any
 from ...errors import PlanError
 from .._base import Problems, _check_keys, _fmt, _join, _reroot, _suggest
 from .._base import _check_number as check_number
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys, curve_arg,
-                    kind_class, money_tunables, register, registered, require, unregister)
+from ._base import (ComponentKind, Facts, FineTerms, Note, RegulationWords, StatementItem, StatementWords, TraceLine,
+                    TraceWords, Tunable, amount_at_target, amount_words, check_basis, check_metric, check_money,
+                    copy_keys, curve_arg, kind_class, money_tunables, register, registered, require, unregister)
 
 __all__ = ["ComponentKind", "Facts", "Note", "Tunable", "TraceWords", "StatementWords", "TraceLine",
-           "StatementItem", "register", "unregister", "registered", "kind_class", "parse_component",
+           "StatementItem", "FineTerms", "RegulationWords", "register", "unregister", "registered", "kind_class",
+           "parse_component",
            # helpers for writing a kind
            "check_number", "check_metric", "check_money", "check_basis", "copy_keys", "require", "curve_arg",
            "amount_at_target", "amount_words", "money_tunables"]

@@ -6,7 +6,11 @@ itself (problems with key paths), how it writes itself back, how it pays (one
 numpy pass over the rows it is handed), how it explains a row it paid, and
 which of its numbers a person may tune. :func:`register` adds it to the
 registry the parser, the engine, the statements, the dashboard and the lint
-look kinds up in.
+look kinds up in. The analyses and the regulation ask a kind what they need
+instead of naming it: is it a fine (:meth:`ComponentKind.fine_terms`), where
+does its pay turn (``pay_thresholds``), what does it read and what is left
+without a metric (``reads``, ``without``, ``part_weights``), and its rows and
+clauses in the regulation (``regulation_rows``, ``regulation_clauses``).
 
 A kind never imports the engine: :meth:`ComponentKind.pay` is handed the
 engine's resolved arrays through the :class:`Facts` protocol, and the
@@ -29,7 +33,7 @@ from .._base import (RESERVED_NAMES, Problems, _check_number, _fmt, _join, _METR
 from ..curve import Curve, parse_curve
 
 __all__ = ["ComponentKind", "Facts", "Note", "Tunable", "TraceWords", "StatementWords", "TraceLine",
-           "StatementItem", "register", "unregister", "registered", "kind_class"]
+           "StatementItem", "FineTerms", "RegulationWords", "register", "unregister", "registered", "kind_class"]
 
 #: A kind's pay reports its intermediate values through this (None: nobody asked for an explanation).
 Note = Callable[[dict[str, Any]], None] | None
@@ -104,6 +108,63 @@ class StatementWords(Protocol):
     def rate(self, value: float) -> str: ...
 
     def pct(self, value: float) -> str: ...
+
+
+class RegulationWords(Protocol):
+    """How the bonus regulation words a pay part, in the document's language (catalog look-ups by key)."""
+
+    lang: str
+    currency: str
+
+    def t(self, key: str, **fields: Any) -> str:
+        """The catalog text ``key`` (``regulation.*``) in the document's language."""
+
+    def title(self, component: "ComponentKind") -> str:
+        """The name of a pay part as the plan file gives it (or its kind's catalog title)."""
+
+    def label(self, metric: str) -> str:
+        """A metric's label as a table cell shows it."""
+
+    def metric(self, metric: str, case: str = "nom") -> str:
+        """A metric inside a sentence, in a grammatical case (``nom``, ``acc``, ``gen``, ``dat``)."""
+
+    def target(self, metric: str, basis: str) -> str:
+        """The "plan" cell of ``metric``: the plan's target, the rep's personal plan, or a dash."""
+
+    def scale(self, curve: Curve, metric: str, basis: str) -> str:
+        """A curve as the regulation states it, point by point."""
+
+    def weight(self, component: "ComponentKind") -> str:
+        """A money part's share of the target bonus, or "a fixed amount"."""
+
+    def at_target(self, component: "ComponentKind") -> str:
+        """A money part's money at 100 % of plan."""
+
+    def value(self, metric: str, x: float) -> str:
+        """A raw value in the metric's unit: money, a rate or a count."""
+
+    def money(self, value: float) -> str: ...
+
+    def number(self, value: float) -> str: ...
+
+    def pct(self, value: float) -> str: ...
+
+    def rate(self, value: float) -> str: ...
+
+
+@dataclass(frozen=True)
+class FineTerms:
+    """What a fine takes: ``per_unit`` for each unit of ``metric`` above ``free``, at most ``cap`` a period.
+
+    A kind that is a fine (a bonus reduction for misconduct, 144-FZ) says so by
+    returning these from :meth:`ComponentKind.fine_terms`; the fines analysis
+    builds its lawful twin from them and the lint checks them against the limit.
+    """
+
+    metric: str
+    per_unit: float
+    free: float = 0.0
+    cap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -280,6 +341,53 @@ class ComponentKind:
     def metric_shares(self, x: np.ndarray, targets: Mapping[str, float]) -> list[tuple[str, np.ndarray]]:
         """How this component's pay splits among the metrics it reads, when every one is at ``x`` of plan."""
         return [(m, np.ones(np.shape(x))) for m in sorted(self.metrics())]
+
+    # -- what the analyses (fines, gaming, fit) and the regulation ask of a kind
+    def fine_terms(self) -> FineTerms | None:
+        """This component's terms when it is a fine (a bonus cut per unit above an allowance), else None."""
+        return None
+
+    def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
+        """Every x of ``metric`` at which this component's pay jumps or bends, with its basis
+        (``"value"`` or ``"attainment"``): where a rep who games timing or padding would aim."""
+        return [(x, "value") for x in self.value_marks(metric)]
+
+    def reads(self) -> list[tuple[str, str]]:
+        """Each metric this component reads with how (``"attainment"``: needs a target; ``"value"``: the
+        column alone), in a fixed order (by name; a scorecard: its KPIs' order)."""
+        by_target = self.attainment_metrics()
+        return [(m, "attainment" if m in by_target else "value") for m in sorted(self.metrics())]
+
+    def without(self, metrics: set[str]) -> "ComponentKind | None":
+        """This component with its parts that read ``metrics`` taken out (what is left still pays as designed),
+        or None when it cannot pay without them. A kind of one metric is all or nothing."""
+        return None if metrics & self.metrics() else self
+
+    def part_weights(self) -> dict[str, float]:
+        """The weight of each metric in this component's pay, for kinds that weigh several (a scorecard)."""
+        return {}
+
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        """Rows of the regulation's KPI table: part, metric, plan, weight, money at 100 %, scale.
+
+        A kind that does not say gets one row naming it and what it reads, so no paid part is left out.
+        """
+        if self.deduction:
+            return []
+        reads = ", ".join(words.label(m) for m, _ in self.reads()) or "—"
+        return [[words.title(self), reads, "—", "—", "—", "—"]]
+
+    def regulation_clauses(self, words: RegulationWords) -> list[str]:
+        """Sentences of the regulation's "when the bonus is paid, reduced or limited" section for this part.
+
+        A fine (:meth:`fine_terms`) states its terms: so much per unit above the free ones, at most its cap.
+        """
+        terms = self.fine_terms()
+        if terms is None:
+            return []
+        cap = "" if terms.cap is None else " " + words.t("regulation.penalty_cap", cap=words.money(terms.cap))
+        return [words.t("regulation.penalty", per_unit=words.money(terms.per_unit), metric=words.label(terms.metric),
+                        free=words.number(terms.free)) + cap]
 
 
 # --------------------------------------------------------------------------- money kinds

@@ -11,9 +11,9 @@ import numpy as np
 from ...curves import curve_values
 from .._base import Problems, _join
 from ..curve import Curve
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys, curve_arg,
-                    money_tunables, register, require)
+from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
+                    Tunable, amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys,
+                    curve_arg, money_tunables, register, require)
 
 
 @register
@@ -84,6 +84,13 @@ class Bonus(ComponentKind):
 
     def value_marks(self, metric: str) -> list[float]:
         return list(self.curve.xs) if metric == self.metric and self.basis == "value" else []
+
+    def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
+        return [(x, self.basis) for x in self.curve.xs] if metric == self.metric else []
+
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        return [[words.title(self), words.label(self.metric), words.target(self.metric, self.basis),
+                 words.weight(self), words.at_target(self), words.scale(self.curve, self.metric, self.basis)]]
 
 
 def curve_pay(comp: Any, cols: Facts, x: np.ndarray, note: Note) -> np.ndarray:

@@ -10,8 +10,8 @@ import numpy as np
 
 from ...curves import _reach_tolerance
 from .._base import Problems, _check_keys, _check_number, _fmt, _is_number, _join, _num_out, _suggest
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    check_metric, copy_keys, register, require)
+from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
+                    Tunable, check_metric, copy_keys, register, require)
 
 
 @dataclass(frozen=True)
@@ -234,3 +234,30 @@ class Commission(ComponentKind):
 
     def value_marks(self, metric: str) -> list[float]:
         return [t.start for t in self.tiers] if metric == self.metric else []
+
+    def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
+        return [(tier.start, self.tiers_on) for tier in self.tiers] if metric == self.metric else []
+
+    def reads(self) -> list[tuple[str, str]]:
+        return [(self.metric, "attainment" if self.tiers_on == "attainment" else "value")]
+
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        basis = "attainment" if self.tiers_on == "attainment" else "value"
+        return [[words.title(self), words.label(self.metric), words.target(self.metric, basis), "—", "—",
+                 self._regulation_scale(words)]]
+
+    def _regulation_scale(self, words: RegulationWords) -> str:
+        """The rate or the tiers, and the cap, as the regulation states them."""
+        if self.rate is not None:
+            text = words.t("regulation.commission.flat", rate=words.rate(self.rate),
+                           metric=words.metric(self.metric, "gen"))
+        else:
+            start = (lambda v: words.t("regulation.of_plan", x=words.pct(v))) if self.tiers_on == "attainment" \
+                else (lambda v: words.value(self.metric, v))
+            tiers = "; ".join(words.t("regulation.commission.tier", start=start(tier.start), rate=words.rate(tier.rate))
+                              for tier in self.tiers)
+            key = "regulation.commission.marginal" if self.method == "marginal" else "regulation.commission.retroactive"
+            text = words.t(key, tiers=tiers)
+        if self.cap is not None:
+            text += "; " + words.t("regulation.commission.cap", cap=words.money(self.cap))
+        return text

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._base import Problems, _check_number, _join, _num_out
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    check_metric, copy_keys, register, require)
+from ._base import (ComponentKind, Facts, FineTerms, Note, StatementItem, StatementWords, TraceLine,
+                    TraceWords, Tunable, check_metric, copy_keys, register, require)
 
 
 @register
@@ -98,3 +98,9 @@ class Penalty(ComponentKind):
 
     def typical_value(self, metric: str) -> float | None:
         return self.free if metric == self.metric else None
+
+    def fine_terms(self) -> FineTerms:
+        return FineTerms(self.metric, self.per_unit, self.free, self.cap)
+
+    def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
+        return []  # a fine only deepens with more units: nothing a rep would aim at

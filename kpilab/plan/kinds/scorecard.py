@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -12,8 +12,8 @@ from ...curves import curve_values
 from ...metrics import family
 from .._base import WEIGHT_TOLERANCE, Problems, _check_keys, _check_number, _fmt, _is_number, _join, _num_out
 from ..curve import Curve, parse_curve
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys,
+from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
+                    Tunable, amount_at_target, amount_words, check_basis, check_metric, check_money, copy_keys,
                     money_tunables, register)
 
 
@@ -179,6 +179,33 @@ class Scorecard(ComponentKind):
 
     def value_marks(self, metric: str) -> list[float]:
         return [x for k in self.kpis if k.metric == metric and k.basis == "value" for x in k.curve.xs]
+
+    def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
+        return [(x, k.basis) for k in self.kpis if k.metric == metric for x in k.curve.xs]
+
+    def reads(self) -> list[tuple[str, str]]:
+        return [(k.metric, k.basis) for k in self.kpis]
+
+    def without(self, metrics: set[str]) -> "Scorecard | None":
+        """The scorecard without the KPIs on ``metrics``, the others' weights renormalised to sum to 1
+        (their proportions kept); None when no KPI is left."""
+        kept = [k for k in self.kpis if k.metric not in metrics]
+        if not kept:
+            return None
+        if len(kept) == len(self.kpis):
+            return self
+        total = sum(k.weight for k in kept)
+        return replace(self, kpis=tuple(replace(k, weight=k.weight / total) for k in kept))
+
+    def part_weights(self) -> dict[str, float]:
+        return {k.metric: k.weight for k in self.kpis}
+
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        """One row per KPI."""
+        share = words.weight(self)
+        return [[words.title(self), words.label(k.metric), words.target(k.metric, k.basis),
+                 words.t("regulation.kpi_weight", weight=words.pct(k.weight), share=share), words.at_target(self),
+                 words.scale(k.curve, k.metric, k.basis)] for k in self.kpis]
 
     def metric_shares(self, x: np.ndarray, targets: Mapping[str, float]) -> list[tuple[str, np.ndarray]]:
         """Each KPI's weight × curve at ``x`` of plan, over their sum: the part of the pay each KPI brings."""

@@ -10,8 +10,8 @@ import numpy as np
 
 from .._base import Problems, _join
 from ..curve import Curve
-from ._base import (ComponentKind, Facts, Note, StatementItem, StatementWords, TraceLine, TraceWords, Tunable,
-                    amount_words, check_metric, check_money, copy_keys, curve_arg, money_tunables, register,
+from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
+                    Tunable, amount_words, check_metric, check_money, copy_keys, curve_arg, money_tunables, register,
                     require)
 from .bonus import curve_pay
 
@@ -76,3 +76,8 @@ class TeamBonus(ComponentKind):
 
     def tunables(self) -> list[Tunable]:
         return money_tunables(self) + [Tunable("curve", "curve", "", self.curve.to_dict(), metric=self.metric)]
+
+    def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
+        return [[words.title(self), words.t("regulation.team_metric", metric=words.metric(self.metric, "gen")),
+                 words.target(self.metric, "attainment"), words.weight(self), words.at_target(self),
+                 words.scale(self.curve, self.metric, "attainment")]]
