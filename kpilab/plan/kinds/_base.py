@@ -110,23 +110,9 @@ class StatementWords(Protocol):
     def pct(self, value: float) -> str: ...
 
 
-class RegulationWords(Protocol):
-    """How the bonus regulation words a pay part, in the document's language (catalog look-ups by key)."""
-
-    lang: str
-    currency: str
-
-    def t(self, key: str, **fields: Any) -> str:
-        """The catalog text ``key`` (``regulation.*``) in the document's language."""
-
-    def title(self, component: "ComponentKind") -> str:
-        """The name of a pay part as the plan file gives it (or its kind's catalog title)."""
-
-    def label(self, metric: str) -> str:
-        """A metric's label as a table cell shows it."""
-
-    def metric(self, metric: str, case: str = "nom") -> str:
-        """A metric inside a sentence, in a grammatical case (``nom``, ``acc``, ``gen``, ``dat``)."""
+class RegulationWords(StatementWords, Protocol):
+    """How the bonus regulation words a pay part: a statement's words (its catalog is ``regulation.*``),
+    plus the regulation's own cells."""
 
     def target(self, metric: str, basis: str) -> str:
         """The "plan" cell of ``metric``: the plan's target, the rep's personal plan, or a dash."""
@@ -139,17 +125,6 @@ class RegulationWords(Protocol):
 
     def at_target(self, component: "ComponentKind") -> str:
         """A money part's money at 100 % of plan."""
-
-    def value(self, metric: str, x: float) -> str:
-        """A raw value in the metric's unit: money, a rate or a count."""
-
-    def money(self, value: float) -> str: ...
-
-    def number(self, value: float) -> str: ...
-
-    def pct(self, value: float) -> str: ...
-
-    def rate(self, value: float) -> str: ...
 
 
 @dataclass(frozen=True)
