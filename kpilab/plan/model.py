@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
@@ -57,6 +57,19 @@ def _names_problems(names: Mapping[str, Names], components: list[str]) -> Proble
 
 def _names_out(names: Mapping[str, Names]) -> dict[str, Any]:
     return {lang: entry.to_dict() for lang, entry in names.items()}
+
+
+T = TypeVar("T")
+
+
+def _built(parse: Callable[[Problems], T | None], source: str | None, what: str) -> T:
+    """What ``parse`` built from a plan-format mapping, or a :class:`PlanError` with every problem it collected
+    (``what`` when it collected none yet built nothing): the one shape of every ``from_dict``."""
+    problems: Problems = []
+    found = parse(problems)
+    if problems or found is None:
+        raise PlanError(problems or [("", what)], source=source)
+    return found
 
 
 # --------------------------------------------------------------------------- plan
@@ -216,13 +229,9 @@ class Plan(_Worded):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> "Plan":
         """Build and validate a plan from a plan-format mapping; every problem is reported."""
-        problems: Problems = []
         from .parse import _parse_plan  # the parser builds plans, so it imports this module
 
-        plan = _parse_plan(data, "", problems)
-        if problems or plan is None:
-            raise PlanError(problems or [("", "not a plan")], source=source)
-        return plan
+        return _built(lambda problems: _parse_plan(data, "", problems), source, "not a plan")
 
     def to_dict(self) -> dict[str, Any]:
         """The plan-format mapping; ``Plan.from_dict(p.to_dict()) == p``."""
@@ -269,8 +278,57 @@ class Plan(_Worded):
         return save_yaml(self, path, template=template)
 
 
+class _SeveralPlans(_Worded):
+    """What a scheme and a versions file share: several plans that stand, together, where one plan stands.
+
+    A subclass says which plans (:meth:`plans`); the component names, titles,
+    penalties and metrics of all of them, and the head of the file, follow here.
+    """
+
+    def plans(self) -> Mapping[Any, Plan]:
+        raise NotImplementedError
+
+    def _freeze_names(self) -> None:
+        if not isinstance(self.names, FrozenMap):
+            object.__setattr__(self, "names", FrozenMap(self.names))
+
+    def component_title(self, component: str, lang: str | None = None) -> str | None:
+        """How the plans name ``component`` in ``lang`` (the first that does)."""
+        for plan in self.plans().values():
+            found = plan.component_title(component, lang)
+            if found:
+                return found
+        return None
+
+    @property
+    def component_names(self) -> list[str]:
+        """The union of the plans' component names, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for plan in self.plans().values():
+            seen.update(dict.fromkeys(plan.component_names))
+        return list(seen)
+
+    @property
+    def penalty_names(self) -> list[str]:
+        plans = self.plans().values()
+        return [n for n in self.component_names if any(n in p.penalty_names for p in plans)]
+
+    def metrics_needed(self) -> set[str]:
+        return set().union(*(p.metrics_needed() for p in self.plans().values()))
+
+    def _mapping(self, key: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The file's mapping: its name under ``key``, the description, ``body``, then the ``names`` map."""
+        out: dict[str, Any] = {key: self.name}
+        if self.description:
+            out["description"] = self.description
+        out.update(body)
+        if self.names:
+            out["names"] = _names_out(self.names)
+        return out
+
+
 @dataclass(frozen=True)
-class Scheme(_Worded):
+class Scheme(_SeveralPlans):
     """Plans by role: every row's ``role`` picks its plan (contract section 7)."""
 
     name: str
@@ -281,8 +339,7 @@ class Scheme(_Worded):
     def __post_init__(self) -> None:
         if not isinstance(self.plans_by_role, FrozenMap):
             object.__setattr__(self, "plans_by_role", FrozenMap(self.plans_by_role))
-        if not isinstance(self.names, FrozenMap):
-            object.__setattr__(self, "names", FrozenMap(self.names))
+        self._freeze_names()
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
             out.append(("scheme", "a scheme needs a non-empty name"))
@@ -293,49 +350,15 @@ class Scheme(_Worded):
     def plans(self) -> dict[str, Plan]:
         return dict(self.plans_by_role)
 
-    def component_title(self, component: str, lang: str | None = None) -> str | None:
-        """How the role plans name ``component`` in ``lang`` (the first that does)."""
-        for plan in self.plans_by_role.values():
-            found = plan.component_title(component, lang)
-            if found:
-                return found
-        return None
-
-    @property
-    def component_names(self) -> list[str]:
-        """The union of the plans' component names, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for plan in self.plans_by_role.values():
-            seen.update(dict.fromkeys(plan.component_names))
-        return list(seen)
-
-    @property
-    def penalty_names(self) -> list[str]:
-        return [n for n in self.component_names
-                if any(n in p.penalty_names for p in self.plans_by_role.values())]
-
-    def metrics_needed(self) -> set[str]:
-        return set().union(*(p.metrics_needed() for p in self.plans_by_role.values()))
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None,
                   base_dir: Path | None = None) -> "Scheme":
-        problems: Problems = []
         from .parse import _parse_scheme
 
-        scheme = _parse_scheme(data, problems, base_dir)
-        if problems or scheme is None:
-            raise PlanError(problems or [("", "not a scheme")], source=source)
-        return scheme
+        return _built(lambda problems: _parse_scheme(data, problems, base_dir), source, "not a scheme")
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"scheme": self.name}
-        if self.description:
-            out["description"] = self.description
-        out["plans"] = {role: p.to_dict() for role, p in self.plans_by_role.items()}
-        if self.names:
-            out["names"] = _names_out(self.names)
-        return out
+        return self._mapping("scheme", {"plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}})
 
     def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
         """The scheme as YAML text; also written to ``path`` when given (see :meth:`Plan.to_yaml`)."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _fmt, _raise
-from .model import Names, Plan, Scheme, _Worded
+from .model import Names, Plan, Scheme, _built, _SeveralPlans
 
 _FROM_RE = re.compile(r"^(\d{4})-(\d{2})$")
 VERSION_KEYS = ("from", "plan")
@@ -61,7 +61,7 @@ class Version:
 
 
 @dataclass(frozen=True)
-class PlanVersions(_Worded):
+class PlanVersions(_SeveralPlans):
     """Plans in force one after another: every row's ``period`` picks its version.
 
     It stands where a plan or a scheme stands (:func:`kpilab.evaluate`, the CLI):
@@ -77,8 +77,7 @@ class PlanVersions(_Worded):
     def __post_init__(self) -> None:
         if isinstance(self.versions, list):
             object.__setattr__(self, "versions", tuple(self.versions))
-        if not isinstance(self.names, FrozenMap):
-            object.__setattr__(self, "names", FrozenMap(self.names))
+        self._freeze_names()
         _raise(self.problems())
 
     def problems(self) -> Problems:
@@ -130,45 +129,14 @@ class PlanVersions(_Worded):
                 found = v
         return found
 
-    def component_title(self, component: str, lang: str | None = None) -> str | None:
-        for plan in self.plans().values():
-            found = plan.component_title(component, lang)
-            if found:
-                return found
-        return None
-
-    @property
-    def component_names(self) -> list[str]:
-        """The union of the versions' component names, in order of first appearance."""
-        seen: dict[str, None] = {}
-        for plan in self.plans().values():
-            seen.update(dict.fromkeys(plan.component_names))
-        return list(seen)
-
-    @property
-    def penalty_names(self) -> list[str]:
-        plans = self.plans().values()
-        return [n for n in self.component_names if any(n in p.penalty_names for p in plans)]
-
-    def metrics_needed(self) -> set[str]:
-        return set().union(*(p.metrics_needed() for p in self.plans().values()))
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None,
                   base_dir: Path | None = None) -> "PlanVersions":
-        problems: Problems = []
-        found = parse_versions(data, problems, base_dir)
-        if problems or found is None:
-            raise PlanError(problems or [("", "not a versions file")], source=source)
-        return found
+        return _built(lambda problems: parse_versions(data, problems, base_dir), source, "not a versions file")
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name}
-        if self.description:
-            out["description"] = self.description
-        out["versions"] = [{"from": v.start, "plan": v.source if v.source is not None else v.plan.to_dict()}
-                           for v in self.versions]
-        return out
+        return self._mapping("name", {"versions": [
+            {"from": v.start, "plan": v.source if v.source is not None else v.plan.to_dict()} for v in self.versions]})
 
 
 def parse_versions(data: Any, problems: Problems, base_dir: Path | None) -> PlanVersions | None:
