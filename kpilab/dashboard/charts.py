@@ -95,7 +95,7 @@ class Ticks:
                  headroom: float = 0.0) -> None:
         self.axis, self.lang, self.percent, self.zero, self.headroom = axis, lang, percent, zero, headroom
         self._shown: tuple[float, ...] | None = None
-        self._sent = False
+        self._labels: dict[str, str] = {}
 
     def label(self, value: float, step: float) -> str:
         if self.percent:
@@ -120,12 +120,12 @@ class Ticks:
         labels = {_js_key(v): self.label(v, step) for v in ticks}
         # Three messages, in this order (see the module's docstring): the labels of the old and the new
         # ticks first, then the range, then the ticks.
-        self.axis.tick_labels = {**(self.axis.tick_labels or {}), **labels} if self._sent else labels
+        self.axis.tick_labels = {**self._labels, **labels}  # the old ticks' and the new ones', never more
+        self._labels = labels
         scale = self.axis.scale
         with scale.hold_sync():
             scale.min, scale.max = float(ticks[0]), float(ticks[-1])
         self.axis.tick_values = ticks
-        self._sent = True
 
 
 def _figure(title: str, marks: list[Any], axes: list[Any], css: str) -> bq.Figure:

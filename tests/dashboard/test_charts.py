@@ -43,6 +43,8 @@ def test_labels_go_before_the_ticks_they_name() -> None:
     sent.clear()
     ticks.fit([0.0, 2_100.0])  # the same round range: nothing to send
     assert sent == []
+    ticks.fit([0.0, 61_000.0])  # the labels sent do not pile up over a session: the last ticks' and the new
+    assert set(axis.tick_labels) == {"0", "500", "1000", "1500", "2000", "2500", "20000", "40000", "60000", "80000"}
 
 
 def test_english_ticks_and_percent() -> None:
