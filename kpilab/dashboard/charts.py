@@ -12,15 +12,32 @@ gets round ticks computed here and labelled by the page's language
 the ticks only when the round range changes. The marks carry the data exactly as
 the state computed it (divided by 1 000 on money axes), so tests compare them
 to the engine's numbers.
+
+The order of an axis update matters in the browser. bqplot's Axis redraws new
+tick values through a d3 transition, which runs on the next animation frame
+with the label formatter it was given when the values arrived; new labels
+arriving in the same message after the values were drawn at once and then
+overwritten by that transition with bqplot's own "2000". So :meth:`Ticks.fit`
+sends the labels first (those of the old and the new ticks, so every redraw in
+between finds its label), then the range, then the values.
+
+The month axis names months as the page's language does (``Jan 2026``, or the
+Russian short month with the year mark), a few of them when there are many. The scatter's kinds of
+rep are named in a line under the chart, not in a box over the dots.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import re
+from datetime import date
+from html import escape
+
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
+from babel.dates import format_skeleton
 
 from ..i18n import currency_symbol, fmt_number, fmt_percent
 from ..metrics import is_money
@@ -31,7 +48,12 @@ __all__ = ["Charts", "THOUSAND", "hex_colour"]
 
 THOUSAND = 1000.0
 _GREY = "#8c8c8c"
-_MARGIN = {"top": 40, "bottom": 48, "left": 90, "right": 16}
+#: The right margin leaves room for the last x tick's label ("200 %", "2 500") to show whole.
+_MARGIN = {"top": 40, "bottom": 48, "left": 90, "right": 40}
+#: At most this many month labels under the payroll chart (bqplot keeps every n-th month).
+_MONTH_TICKS = 7
+#: Names of kinds of rep along the x axis are tilted only when there are more than this many.
+_UPRIGHT_GROUPS = 5
 #: Share of the data's range added above it, so the legend (top left) sits over empty space.
 _LEGEND_ROOM = 0.35
 #: Distance of a y axis' title from the axis line: clear of tick labels such as "40 000".
@@ -73,6 +95,7 @@ class Ticks:
                  headroom: float = 0.0) -> None:
         self.axis, self.lang, self.percent, self.zero, self.headroom = axis, lang, percent, zero, headroom
         self._shown: tuple[float, ...] | None = None
+        self._labels: dict[str, str] = {}
 
     def label(self, value: float, step: float) -> str:
         if self.percent:
@@ -94,12 +117,15 @@ class Ticks:
             return
         self._shown = tuple(ticks)
         step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+        labels = {_js_key(v): self.label(v, step) for v in ticks}
+        # Three messages, in this order (see the module's docstring): the labels of the old and the new
+        # ticks first, then the range, then the ticks.
+        self.axis.tick_labels = {**self._labels, **labels}  # the old ticks' and the new ones', never more
+        self._labels = labels
         scale = self.axis.scale
         with scale.hold_sync():
             scale.min, scale.max = float(ticks[0]), float(ticks[-1])
-        with self.axis.hold_sync():
-            self.axis.tick_values = ticks
-            self.axis.tick_labels = {_js_key(v): self.label(v, step) for v in ticks}
+        self.axis.tick_values = ticks
 
 
 def _figure(title: str, marks: list[Any], axes: list[Any], css: str) -> bq.Figure:
@@ -136,7 +162,8 @@ class Charts:
         self._build_scatter(lang, unit)
         self._build_budget(lang, unit)
         self._build_groups(lang, unit)
-        self.widget = W.GridBox(list(self.figures.values()),
+        cells = [W.VBox([fig, self.scatter_legend]) if key == "scatter" else fig for key, fig in self.figures.items()]
+        self.widget = W.GridBox(cells,
                                 layout=W.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%",
                                                 grid_gap="4px 12px"))
         self.widget.add_class("kp-figure")
@@ -178,7 +205,7 @@ class Charts:
         kinds = _ordered(points["archetype"].unique())
         for arch in kinds:
             mark = bq.Scatter(scales={"x": xs, "y": ys}, colors=[_archetype_colour(arch)], default_size=28,
-                              labels=[name_of(arch, lang)], display_legend=len(kinds) > 1, stroke="white")
+                              labels=[name_of(arch, lang)], display_legend=False, stroke="white")
             self.marks[f"scatter:{arch}"] = mark
             marks.append(mark)
         self._scatter_groups = [k for k in self.marks if k.startswith("scatter:")]
@@ -186,9 +213,12 @@ class Charts:
         axes = [bq.Axis(scale=xs, label=words("scatter_x", lang, measure=mname, unit=f", {unit}" if money else "")),
                 bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("scatter_y", lang, unit=unit))]
         self.ticks["scatter_x"] = Ticks(axes[0], lang)
-        self.ticks["scatter_y"] = Ticks(axes[1], lang, headroom=_LEGEND_ROOM if len(kinds) > 1 else 0.0)
+        self.ticks["scatter_y"] = Ticks(axes[1], lang)
         self.figures["scatter"] = _figure(words("scatter_title", lang, measure=mname.lower()), marks, axes,
                                           "kp-chart-scatter")
+        self.scatter_legend = W.HTML(_legend_html([(name_of(a, lang), _archetype_colour(a)) for a in kinds])
+                                     if len(kinds) > 1 else "")
+        self.scatter_legend.add_class("kp-chart-legend")
         self._update_scatter()
 
     def _build_budget(self, lang: str, unit: str) -> None:
@@ -205,8 +235,7 @@ class Charts:
                         colors=[_GREY], line_style="dashed", display_legend=True,
                         labels=[words("baseline", lang, name=plan_name(state.baseline, lang))])
         self.marks.update(band=band, p50=p50, base_p50=base)
-        step = max(1, len(periods) // 6)
-        axes = [bq.Axis(scale=xs, tick_values=periods[::step]),
+        axes = [bq.Axis(scale=xs, num_ticks=_MONTH_TICKS, tick_labels={p: month_label(p, lang) for p in periods}),
                 bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("budget_y", lang, unit=unit))]
         self.ticks["budget"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
         self._budget_base = q["base_p50"].to_numpy(float) / THOUSAND
@@ -217,7 +246,7 @@ class Charts:
         """Median pay by type of rep as a dot plot: tuned (blue dots) against the baseline (grey diamonds)."""
         state = self.state
         frame, kind = state.groups()
-        names = [name_of(k, lang) if kind == "archetype" else words("quartile_n", lang, n=k) for k in frame.index]
+        names = [name_of(k, lang) if kind == "archetype" else _quartile(k, lang) for k in frame.index]
         xs, ys = bq.OrdinalScale(domain=names), bq.LinearScale()
         base = bq.Scatter(x=names, y=frame["base"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                           colors=["#a0a0a0"], marker="diamond", default_size=90, display_legend=True,
@@ -225,12 +254,15 @@ class Charts:
         now = bq.Scatter(x=names, y=frame["now"].to_numpy(float) / THOUSAND, scales={"x": xs, "y": ys},
                          colors=["#0072b2"], default_size=70, display_legend=True, labels=[words("now", lang)])
         self.marks.update(groups_now=now, groups_base=base)
-        axes = [bq.Axis(scale=xs, tick_rotate=-20, tick_style={"font-size": "10px"}),
+        axes = [bq.Axis(scale=xs, tick_rotate=-20 if len(names) > _UPRIGHT_GROUPS else 0,
+                        tick_style={"font-size": "11px"}),
                 bq.Axis(scale=ys, side="left", label_offset=_Y_LABEL_OFFSET, label=words("groups_x", lang, unit=unit))]
         self.ticks["groups"] = Ticks(axes[1], lang, zero=True, headroom=_LEGEND_ROOM)
         self._groups_base = frame["base"].to_numpy(float) / THOUSAND
         self.ticks["groups"].fit(now.y, self._groups_base)
-        self.figures["groups"] = _figure(words("groups_title", lang), [base, now], axes, "kp-chart-groups")
+        title = (words("groups_title", lang) if kind == "archetype" else
+                 words("groups_title_quartile", lang, measure=name_of(state.report.measure, lang).lower()))
+        self.figures["groups"] = _figure(title, [base, now], axes, "kp-chart-groups")
         self.figures["groups"].fig_margin = {**_MARGIN, "bottom": 78}
 
     # ------------------------------------------------------------------ updating
@@ -261,6 +293,27 @@ class Charts:
         now = frame["now"].to_numpy(float) / THOUSAND
         _send(self.marks["groups_now"], y=now)
         self.ticks["groups"].fit(now, self._groups_base)
+
+
+def month_label(period: str, lang: str) -> str:
+    """A ``YYYY-MM`` period as an axis names it (``Jan 2026``; in Russian the short month and the year mark); anything else as it is."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(period))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return str(period)
+    text = str(format_skeleton("yMMM", date(int(match.group(1)), int(match.group(2)), 1), locale=lang))
+    return text.replace("\u202f", "\u00a0")  # the chart's font draws CLDR's narrow space as none: "2026г."
+
+
+def _quartile(k: Any, lang: str) -> str:
+    """Quartile 4 (the top one by the measure) to 1 as the page names them: ``Top quarter`` ... ``Bottom quarter``."""
+    return words(f"quartile_{int(k)}", lang) if int(k) in (1, 2, 3, 4) else fmt_number(float(k), lang, 0)
+
+
+def _legend_html(entries: list[tuple[str, str]]) -> str:
+    """One line of coloured dots and names, under a chart (wraps when the chart is narrow)."""
+    items = "".join(f'<span style="white-space:nowrap;margin-right:14px"><span style="color:{colour}">\u25cf</span>'
+                    f"\u00a0{escape(name)}</span> " for name, colour in entries)
+    return f'<div style="font-size:11px;line-height:1.6;padding:0 16px 0 90px">{items}</div>'
 
 
 def _send(mark: Any, **arrays: np.ndarray) -> None:

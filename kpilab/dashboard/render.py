@@ -139,7 +139,8 @@ def cost_html(state: TunerState) -> str:
         share = f" ({'+' if c.delta > 0 else ''}{pct(c.delta_share, lang)})" if math.isfinite(c.delta_share) else ""
         sign = "+" if c.delta > 0 else ""
         rows.append({"name": words("vs_baseline", lang, name=plan_name(state.baseline, lang)),
-                     "value": f"{sign}{money(c.delta)} {words('per_year', lang)}{share}", "css": "kp-delta",
+                     "value": f"{sign}{money(c.delta)} {words('per_year', lang, count=c.n_periods)}{share}",
+                     "css": "kp-delta",
                      "colour": RED if c.delta > 0 else GREEN})
     for row in rows:
         row.setdefault("css", "")

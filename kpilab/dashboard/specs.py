@@ -139,7 +139,15 @@ def _applies_text(applies: Any, lang: str, plan: Plan) -> str:
     if isinstance(applies, str):
         return words("all_components", lang)
     by_name = {c.name: c for c in plan.components}
-    return ", ".join(component_title(by_name[n], lang, plan) if n in by_name else name_of(n, lang) for n in applies)
+    titles = [component_title(by_name[n], lang, plan) if n in by_name else name_of(n, lang) for n in applies]
+    return ", ".join([titles[0], *map(_lower_first, titles[1:])]) if titles else ""
+
+
+def _lower_first(text: str) -> str:
+    """``Bonus for revenue`` -> ``bonus for revenue`` inside a list; ``KPI bonus`` keeps its capitals."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _tunable_specs(tunable: Tunable, p: str, sec: str, lang: str) -> list[ControlSpec]:

@@ -57,6 +57,9 @@ def serve(notebook: Path, workdir: Path, extra: Sequence[str] = ()) -> Iterator[
     port = free_port()
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"), "JUPYTER_CONFIG_DIR": str(workdir / "config"),
            "JUPYTER_PLATFORM_DIRS": "1", "MPLBACKEND": "Agg",
+           # The kernel's set and dict orders, and so the order of the fields in a widget message, the same on every
+           # run: with this seed an axis update once sent its ticks before their labels and lost the labels.
+           "PYTHONHASHSEED": "2",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     log = (workdir / "voila.log").open("wb")
     proc = subprocess.Popen(

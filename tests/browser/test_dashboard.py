@@ -35,6 +35,25 @@ def _changed(page, selector: str, before: str, timeout: int = 90_000) -> str:  #
     return page.inner_text(selector)
 
 
+#: Every numeric tick of every chart, as the page shows it: [chart class, "x" or "y", value, text].
+_TICKS_JS = """() => [...document.querySelectorAll('.kp-chart')].flatMap(fig => {
+  const chart = [...fig.classList].find(c => c.startsWith('kp-chart-'));
+  return [...fig.querySelectorAll('g.axis')].flatMap(axis => {
+    const ticks = [...axis.querySelectorAll('g.tick')];
+    const ys = new Set(ticks.map(t => (t.getAttribute('transform') || '').replace(/^.*,\\s*/, '')));
+    const side = ys.size > 1 ? 'y' : 'x';
+    return ticks.filter(t => typeof t.__data__ === 'number')
+                .map(t => [chart, side, t.__data__, t.querySelector('text').textContent]);
+  });
+})"""
+
+
+def _unlocalised_ticks(page, lang: str) -> list:  # type: ignore[no-untyped-def]
+    """The numeric ticks >= 1000 not written with the language's thousands separator (none once the charts settle)."""
+    sep = "\u00a0" if lang == "ru" else ","
+    return [tick for tick in page.evaluate(_TICKS_JS) if abs(tick[2]) >= 1000 and sep not in tick[3]]
+
+
 def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None:
     browser_ready()
     from playwright.sync_api import sync_playwright
@@ -54,6 +73,7 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             assert "Verdict:" in page.inner_text(".kp-verdict") and "no change yet" in page.inner_text(".kp-cost")
             assert "Robustness of the verdict" in page.inner_text(".kp-verdict")
             page.wait_for_timeout(500)
+            assert _unlocalised_ticks(page, "en") == []  # "60,000", not "60000"
             page.screenshot(path=str(ARTIFACTS / "dashboard_en.png"), full_page=True, timeout=60_000)
 
             # the owner's own table: mapping first, then the workbook, through the same loader as the CLI
@@ -103,6 +123,13 @@ def test_owner_uploads_switches_language_tunes_and_saves(tmp_path: Path) -> None
             assert "вне допустимых пределов" in page.inner_text(".kp-cost")
             assert "НЕ ПРОЙДЕНО" in page.inner_text(".kp-verdict")
             assert page.inner_text(".kp-verdict") != verdict
+            # the charts rescale to the new salary and keep Russian tick labels ("2 000", not "2000"): an update
+            # once left bqplot's raw numbers on every y axis it moved
+            page.evaluate(f"window.kpTicks = {_TICKS_JS}")
+            page.wait_for_function("() => ['kp-chart-scatter', 'kp-chart-budget', 'kp-chart-groups'].every(c =>"
+                                   " window.kpTicks().some(([chart, side, v]) => chart === c && side === 'y' && v >= 1000))")
+            page.wait_for_timeout(500)  # bqplot redraws an axis on the next animation frame
+            assert _unlocalised_ticks(page, "ru") == []
 
             # the starting plan and the tuned plan side by side
             page.locator(".kp-compare-start").click()

@@ -332,6 +332,8 @@ def test_the_russian_page_has_no_english_word(team: pd.DataFrame) -> None:
     texts += [str(f.title) for f in t.charts.figures.values()]
     texts += [str(a.label) for f in t.charts.figures.values() for a in f.axes if a.label]
     texts += [label for m in t.charts.marks.values() for label in (m.labels or [])]
+    texts += [str(v) for f in t.charts.figures.values() for a in f.axes for v in (a.tick_labels or {}).values()]
+    texts += [t.charts.scatter_legend.value]
     import re
 
     problems = []

@@ -39,7 +39,8 @@ class ResponseToggle(Action):
         lang = tuner.lang
         toggle = W.ToggleButtons(options=[(t("response.dashboard.as_last_year", lang), AS_LAST_YEAR),
                                           (t("response.dashboard.respond", lang), RESPOND)],
-                                 value=self.mode, description=t("response.dashboard.label", lang))
+                                 value=self.mode, description=t("response.dashboard.label", lang),
+                                 style={"button_width": "auto"})  # each button as wide as its words
         toggle.observe(lambda change: self.switch(tuner, change["new"]), names="value")
         self.toggle = toggle
         self._install(tuner)   # a new page may come with a new state: set the hook on it again
