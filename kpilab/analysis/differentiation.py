@@ -364,7 +364,9 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     # Uncertainty: the same figures on resampled teams.
     boot = None
     if n_boot:
-        boot = _bootstrap(profile, pay, is_min, strong, crit, n_boot, seed)
+        # a plan paying across months is resampled by whole reps (see _bootstrap)
+        by_month = payouts.carried is None and profile.scenario_codes is None
+        boot = _bootstrap(profile, pay, is_min, strong, crit, n_boot, seed, monthly=by_month)
         verdict = _robustness(verdict, boot, crit, metrics)
     assessed = verdict["passed"].dropna()
     passed = bool(len(assessed)) and bool(assessed.all())
@@ -402,7 +404,8 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
                            other_verdict=t("verdict.pass_word" if alt.passed else "verdict.fail_word", lang),
                            rho=fmt(rho_m, "num", lang)))
     if boot is not None:
-        notes.append(t("verdict.bootstrap_note", lang, n=n_boot, seed=seed))
+        notes.append(t("verdict.bootstrap_note" if by_month else "verdict.bootstrap_note_reps", lang, n=n_boot,
+                       seed=seed))
 
     table = pd.DataFrame({"value": pd.Series(metrics, dtype=float)})
     table.index.name = "metric"
