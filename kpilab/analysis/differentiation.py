@@ -143,8 +143,7 @@ class DifferentiationReport(Result):
             k = kind.get(c, "num")
             word = r.get("robustness", "")
             rows[c] = {"value": fmt(r["value"], k, lang),
-                       "interval": t("verdict.interval", lang, low=fmt(r.get("low"), k, lang),
-                                     high=fmt(r.get("high"), k, lang)),
+                       "interval": _interval_words(r["value"], r.get("low"), r.get("high"), k, lang),
                        "share_passing": fmt_percent(r["share_passing"], lang, 0)
                        if pd.notna(r.get("share_passing")) else "—",
                        "robustness": t(f"verdict.{word}", lang) if word else t("common.not_assessed", lang)}
@@ -168,6 +167,19 @@ class DifferentiationReport(Result):
         lines.append(f"  Minimum-doers: {self.minimum_doer_definition}")
         lines.extend(f"  {n}" for n in self.notes)
         return "\n".join(lines)
+
+
+def _interval_words(value: Any, low: Any, high: Any, kind: str, lang: str) -> str:
+    """A figure's 90 % interval in words: "1.85 to 3.38"; "at least 1.85" when the upper end is infinite
+    (a ratio over minimum-doers who earn no variable pay in some resamples); nothing for an undefined figure."""
+    def finite(x: Any) -> bool:
+        return x is not None and not pd.isna(x) and np.isfinite(float(x))
+
+    if value is None or pd.isna(value) or not finite(low):
+        return ""
+    if not finite(high):
+        return t("verdict.interval_from", lang, low=fmt(low, kind, lang))
+    return t("verdict.interval", lang, low=fmt(low, kind, lang), high=fmt(high, kind, lang))
 
 
 def _group_table(per_rep: pd.DataFrame, key: str, min_median_total: float) -> pd.DataFrame:
