@@ -31,7 +31,7 @@ from kpilab.analysis.optimize import optimize  # noqa: E402
 from kpilab.analysis.sweep import INLINE  # noqa: E402
 
 FREE = {"target_bonus": [30000, 70000], "components[0].share": [0.05, 0.3], "components[1].share": [0.1, 0.3],
-        "components[2].curve.points[0][1]": [0.1, 0.6], "components[2].curve.points[2][1]": [2.0, 4.0],
+        "components[2].curve.points[0][1]": [0.0, 0.6], "components[2].curve.points[2][1]": [2.0, 4.0],
         "gates[0].when.at_least": [800000, 1100000]}
 
 

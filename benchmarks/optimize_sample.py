@@ -40,7 +40,7 @@ from kpilab.analysis.optimize import cheaper_free, optimize  # noqa: E402
 from kpilab.data.scenarios import bootstrap_years  # noqa: E402
 
 SIX = {"target_bonus": [30000, 70000], "components[0].share": [0.05, 0.3], "components[1].share": [0.1, 0.3],
-       "components[2].curve.points[0][1]": [0.1, 0.6], "components[2].curve.points[2][1]": [2.0, 4.0],
+       "components[2].curve.points[0][1]": [0.0, 0.6], "components[2].curve.points[2][1]": [2.0, 4.0],
        "gates[0].when.at_least": [800000, 1100000]}
 
 

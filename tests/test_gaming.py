@@ -8,7 +8,7 @@ import pytest
 
 import kpilab
 from kpilab.analysis import differentiation, lint
-from kpilab.analysis.gaming import skipped_activity, timing_gains, windfall_months
+from kpilab.analysis.gaming import padding_gains, skipped_activity, timing_gains, windfall_months
 from kpilab.plan import Plan
 
 GATED = Plan.from_dict({"name": "gated", "base": 50000, "target_bonus": 50000, "targets": {"revenue": 1_000_000},
@@ -40,6 +40,29 @@ def test_timing_gain_of_a_monthly_gate_in_roubles() -> None:
     assert "50,000" in found[0].message and "A" in found[0].message
     ru = [f for f in lint(GATED, team, lang="ru").findings if f.kind == "timing"][0]
     assert "50\u00a0000\u00a0₽" in ru.message
+
+
+def test_padding_buys_a_gate_with_cheap_extra_calls() -> None:
+    """The revenue bonus (50 000 × attainment) is paid only with at least 800 calls in the month.
+
+    A sells at plan (1 M) with 760 calls: 0 bonus. Padding may add up to 10 % of the calls plan
+    (80 calls); the cheapest extra that pays is 800 − 760 = 40 calls, which open the gate: 50 000 more,
+    1 250 per call. B already makes 900 calls: extra calls buy nothing. Lint names A, the 40 calls,
+    the 50 000 and the 1 250 per call; a gain over 10 % of the target bonus is a warning.
+    """
+    plan = Plan.from_dict({"name": "calls gate", "base": 50000, "target_bonus": 50000,
+                           "targets": {"revenue": 1_000_000, "calls": 800},
+                           "components": [{"name": "rev", "kind": "bonus", "metric": "revenue", "share": 1,
+                                           "curve": {"points": [[0, 0], [1, 1]], "extend": True}}],
+                           "gates": [{"applies_to": ["rev"], "when": {"metric": "calls", "at_least": 800}}]})
+    team = pd.DataFrame({"rep_id": ["A", "B"], "period": "2026-01", "revenue": [1e6, 1e6], "calls": [760.0, 900.0]})
+    pg = padding_gains(plan, team).set_index("rep_id")
+    assert (pg.loc["A", "units"], pg.loc["A", "gain"], pg.loc["A", "per_unit"]) == (40.0, 50_000.0, 1_250.0)
+    assert (pg.loc["B", "units"], pg.loc["B", "gain"]) == (0.0, 0.0)
+    found = [f for f in lint(plan, team).findings if f.kind == "padding"]
+    assert len(found) == 1 and found[0].value == pytest.approx(50_000) and found[0].severity == "warning"
+    assert "40 more calls" in found[0].message and "A 50,000\u00a0₽" in found[0].message
+    assert "1,250\u00a0₽ per unit" in found[0].message
 
 
 def test_windfall_flagged_with_roubles_and_kept_out_of_ranks() -> None:

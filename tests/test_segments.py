@@ -92,3 +92,33 @@ def test_rule_recovers_generated_archetypes_without_reading_them() -> None:
     assert set(mean.index) == {"minimum_doer", "hard_worker", "specialist", "laggard"}
     assert set(SEGMENTS) >= set(mean.index)
     assert np.isfinite(mean["precision"]).all()
+
+
+def test_every_criterion_assessed_on_the_client_export_read_with_its_profile() -> None:
+    """The export read as `--profile data/client_export.profile.yaml` says (sheet Продажи, the «Итого» row
+    and the blank row left out): 6 reps × 3 months with calls, meetings, deals, revenue and a revenue plan,
+    no archetype. Every bundled plan that runs on it, as is or fitted by `kpilab fit` (Balanced KPI and the
+    multi-condition plan read emails and follow-ups the export lacks), gets a status other than "not
+    assessed" on every criterion, with an interval that holds the figure. The roles scheme needs a role
+    column the export does not have, so `fit` refuses it (a problem, not a silent guess).
+    """
+    from kpilab.analysis.fit import fit_plan
+    from kpilab.data.profiles import load_client_team, load_profile
+
+    team = load_client_team(DATA / "client_export.xlsx", load_profile(DATA / "client_export.profile.yaml"),
+                            empty_metrics_ok=True)
+    assert (team["rep_id"].nunique(), team["period"].nunique()) == (6, 3)
+    judged = []
+    for name in datasets.plan_names():
+        fit = fit_plan(datasets.load_plan(name), team)
+        if fit.fitted is None:
+            assert name == "roles_scheme" and fit.problem
+            continue
+        r = differentiation(kpilab.evaluate(fit.fitted, team), team)
+        assert set(r.verdict["status"]) <= {"pass", "fail"}, (name, r.verdict[["criterion", "status"]])
+        assert r.verdict["robustness"].isin(["robust", "borderline", "fails"]).all(), name
+        v = r.verdict
+        inside = (v["low"] - 1e-12 <= v["value"]) & (v["value"] <= v["high"] + 1e-12)
+        assert (inside | v["value"].isna()).all(), (name, v)  # salary only: no ρ or P90 figure, no variable pay
+        judged.append(name)
+    assert len(judged) == 6

@@ -33,16 +33,22 @@ def _word(passed: bool, share: float, robust_share: float) -> str:
 
 
 def _bootstrap(profile: TeamProfile, pay: Mapping[str, np.ndarray], is_min: np.ndarray,
-               strong: Mapping[str, np.ndarray], crit: Criteria, n_boot: int, seed: int) -> pd.DataFrame:
+               strong: Mapping[str, np.ndarray], crit: Criteria, n_boot: int, seed: int,
+               monthly: bool = True) -> pd.DataFrame:
     """Each criterion's figure and pass/fail on ``n_boot`` resampled teams (reps, and each rep's months).
 
     Months are resampled within each drawn rep when the table has no
     ``scenario`` column (with scenarios, each rep's rows already span many
-    possible years); windfall rows stay out of the rank figures as in the point estimate.
+    possible years) and the plan pays each month on its own (``monthly``).
+    A plan that pays across months (a quarterly or year-to-date true-up, a
+    holdback) pays a month for other months' output, so drawing months one by
+    one would pair pay with output it was not paid for, and the interval would
+    sit beside the figure instead of around it: such a plan's reps are drawn
+    whole. Windfall rows stay out of the rank figures as in the point estimate.
     """
     rng = np.random.default_rng(seed)
     n = profile.n_reps
-    months = profile.scenario_codes is None
+    months = profile.scenario_codes is None and monthly
     reps, rows, valid = _bs.resample(rng, profile.rep_codes, n, n_boot, months)
     rev = profile.revenue
     keep = None if profile.windfall is None else ~profile.windfall

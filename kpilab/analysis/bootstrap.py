@@ -117,20 +117,17 @@ def batch_figures(perf: np.ndarray, total: np.ndarray, variable: np.ndarray, tar
         out["cost_of_sales"] = np.full(b, np.nan)
 
     min_var = _nanmedian(variable, is_min)
-    lowest = np.full(b, np.inf)
+    # the lowest ratio over the families present; NaN where none is defined (0 / 0: nobody earns variable
+    # pay), as the point figure, so a plan paying no variable pay gets no interval rather than "∞ to ∞"
+    lowest = np.full(b, np.nan)
     ok = np.ones(b, bool)
-    any_family = False
     for mask in strong.values():
         mask = np.atleast_2d(mask).astype(bool)
         med = _nanmedian(variable, mask)
         has = mask.any(axis=1)
-        any_family = True
         r = _ratio(med, min_var)
         lowest = np.where(has, np.fmin(lowest, r), lowest)
         ok &= ~has | (med > min_var + _PAY_EPS)
-    if not any_family:
-        lowest[:] = np.nan
-    lowest = np.where(np.isinf(lowest) & ok & ~np.isnan(min_var), lowest, lowest)
     out["strength_coverage"] = np.where(np.isnan(min_var), np.nan, lowest)
     out["strength_ok"] = ok.astype(float)
     return out

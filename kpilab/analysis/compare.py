@@ -74,7 +74,10 @@ class Comparison(Result):
             for row in tab.itertuples():
                 value = f"{row.value} ({row.interval})" if row.interval else row.value
                 share = t("verdict.share_passing", lang_, share=row.share_passing) if row.share_passing != "—" else ""
-                cells.append(", ".join(x for x in (value, row.robustness, share) if x))
+                word = row.robustness
+                if row.Index == "overall" and not r.passed and r.robustness == "fails":
+                    word = ""  # "FAIL, fails" would say one thing twice; "FAIL, borderline" adds to it
+                cells.append(", ".join(x for x in (value, word, share) if x))
             cols[name] = cells
             index = tab.index
         out = pd.DataFrame(cols, index=index)

@@ -143,8 +143,7 @@ class DifferentiationReport(Result):
             k = kind.get(c, "num")
             word = r.get("robustness", "")
             rows[c] = {"value": fmt(r["value"], k, lang),
-                       "interval": t("verdict.interval", lang, low=fmt(r.get("low"), k, lang),
-                                     high=fmt(r.get("high"), k, lang)),
+                       "interval": _interval_words(r["value"], r.get("low"), r.get("high"), k, lang),
                        "share_passing": fmt_percent(r["share_passing"], lang, 0)
                        if pd.notna(r.get("share_passing")) else "—",
                        "robustness": t(f"verdict.{word}", lang) if word else t("common.not_assessed", lang)}
@@ -168,6 +167,19 @@ class DifferentiationReport(Result):
         lines.append(f"  Minimum-doers: {self.minimum_doer_definition}")
         lines.extend(f"  {n}" for n in self.notes)
         return "\n".join(lines)
+
+
+def _interval_words(value: Any, low: Any, high: Any, kind: str, lang: str) -> str:
+    """A figure's 90 % interval in words: "1.85 to 3.38"; "at least 1.85" when the upper end is infinite
+    (a ratio over minimum-doers who earn no variable pay in some resamples); nothing for an undefined figure."""
+    def finite(x: Any) -> bool:
+        return x is not None and not pd.isna(x) and np.isfinite(float(x))
+
+    if value is None or pd.isna(value) or not finite(low):
+        return ""
+    if not finite(high):
+        return t("verdict.interval_from", lang, low=fmt(low, kind, lang))
+    return t("verdict.interval", lang, low=fmt(low, kind, lang), high=fmt(high, kind, lang))
 
 
 def _group_table(per_rep: pd.DataFrame, key: str, min_median_total: float) -> pd.DataFrame:
@@ -364,7 +376,9 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     # Uncertainty: the same figures on resampled teams.
     boot = None
     if n_boot:
-        boot = _bootstrap(profile, pay, is_min, strong, crit, n_boot, seed)
+        # a plan paying across months is resampled by whole reps (see _bootstrap)
+        by_month = payouts.carried is None and profile.scenario_codes is None
+        boot = _bootstrap(profile, pay, is_min, strong, crit, n_boot, seed, monthly=by_month)
         verdict = _robustness(verdict, boot, crit, metrics)
     assessed = verdict["passed"].dropna()
     passed = bool(len(assessed)) and bool(assessed.all())
@@ -402,7 +416,8 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
                            other_verdict=t("verdict.pass_word" if alt.passed else "verdict.fail_word", lang),
                            rho=fmt(rho_m, "num", lang)))
     if boot is not None:
-        notes.append(t("verdict.bootstrap_note", lang, n=n_boot, seed=seed))
+        notes.append(t("verdict.bootstrap_note" if by_month else "verdict.bootstrap_note_reps", lang, n=n_boot,
+                       seed=seed))
 
     table = pd.DataFrame({"value": pd.Series(metrics, dtype=float)})
     table.index.name = "metric"

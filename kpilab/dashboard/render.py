@@ -100,8 +100,10 @@ def _ranges(state: TunerState) -> tuple[dict[str, str], str]:
     ranges = {}
     for criterion, r in table.iterrows():
         if criterion != "overall" and r["share_passing"] != "—":
-            ranges[str(criterion)] = words("criterion_range", lang, interval=r["interval"], word=r["robustness"],
-                                           share=t("verdict.share_passing", lang, share=r["share_passing"]))
+            share = t("verdict.share_passing", lang, share=r["share_passing"])
+            ranges[str(criterion)] = (words("criterion_range", lang, interval=r["interval"], word=r["robustness"],
+                                            share=share) if r["interval"]  # no interval for an undefined figure
+                                      else words("criterion_range_none", lang, word=r["robustness"], share=share))
     row = table.loc["overall"]
     overall = ""
     if row["robustness"]:

@@ -257,6 +257,9 @@ class ComparisonReport:
                 if lo is not None and hi is not None and math.isfinite(float(lo)) and math.isfinite(float(hi)):
                     kind = self.criterion_kind(criterion)
                     return word("interval", self.lang, lo=self.fmt(lo, kind), hi=self.fmt(hi, kind))
+                if lo is not None and math.isfinite(float(lo)) and hi is not None and float(hi) == math.inf:
+                    # a ratio over minimum-doers paid no variable pay in some resamples: no upper end
+                    return word("interval_from", self.lang, lo=self.fmt(lo, self.criterion_kind(criterion)))
             except (TypeError, ValueError):
                 continue
         return ""

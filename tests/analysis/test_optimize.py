@@ -149,7 +149,8 @@ def test_a_pareto_front_for_two_objectives(small_team, linear_plan) -> None:
 
 
 def test_no_plan_within_the_bounds(small_team, linear_plan) -> None:
-    got = optimize(linear_plan, small_team, {"target_bonus": [10000, 50000]},
+    # the plan's own 60 000 is the top of the bounds (a start outside them is an error); passing needs 111 111
+    got = optimize(linear_plan, small_team, {"target_bonus": [10000, 60000]},
                    criteria=CRIT, labels=LABELS, seed=1, budget=100)
     assert not got.found and got.pareto is None
     assert "No plan within the given bounds" in got.summary("en")
@@ -182,6 +183,41 @@ def test_free_numbers_are_checked_with_their_key_paths() -> None:
         assert where in text, where
     with pytest.raises(PlanError, match="at least one"):
         parse_free({}, plan)
+
+
+def test_a_start_outside_its_bounds_is_an_error_not_a_silent_clip(small_team, linear_plan) -> None:
+    """The search starts from the plan as it is, so a bound that excludes the plan's own value is refused.
+
+    Balanced KPI v3 pays 0 at the first point of the revenue curve and has a target bonus of 45 000;
+    bounds [0.1, 0.6] and [50 000, 70 000] exclude both. Before, the start was moved silently to 0.1 and
+    50 000, and the search reported its changes against a plan nobody wrote. Each is named by its key
+    path with the value and the bounds, in the session's language (English and Russian), and bounds that
+    include the value (0 in [0, 0.6]; 45 000 at the lower edge of [45 000, 70 000]) are accepted.
+    ``Free`` items given directly to :func:`optimize` are checked the same way, before any team is paid.
+    """
+    from kpilab.analysis.optimize import Free
+    from kpilab.i18n.messages import messages_in
+
+    plan = datasets.load_plan("balanced_kpi")
+    bad = {"components[2].curve.points[0][1]": [0.1, 0.6], "target_bonus": [50000, 70000],
+           "components[0].share": [0.05, 0.3]}
+    with messages_in("en"), pytest.raises(PlanError) as err:
+        parse_free(bad, plan, source="free.yaml")
+    assert [p for p, _ in err.value.problems] == ["free.components[2].curve.points[0][1]", "free.target_bonus"]
+    text = str(err.value)
+    assert "free.yaml" in text
+    assert "the plan's own value, 0, lies outside the bounds (from 0.1 to 0.6)" in text
+    assert "the plan's own value, 45,000, lies outside the bounds (from 50,000 to 70,000)" in text
+    with messages_in("ru"), pytest.raises(PlanError) as err:
+        parse_free(bad, plan)
+    assert "значение в самом плане, 45\u00a0000, лежит вне границ (от 50\u00a0000 до 70\u00a0000)" in str(err.value)
+    assert "значение в самом плане, 0, лежит вне границ (от 0,1 до 0,6)" in str(err.value)
+    ok = parse_free({"components[2].curve.points[0][1]": [0.0, 0.6], "target_bonus": [45000, 70000]}, plan)
+    assert [f.start for f in ok] == [0.0, 45000.0]
+    # Free items bypass parse_free: optimize() checks them itself, before paying anyone
+    with messages_in("en"), pytest.raises(PlanError, match=r"free\.target_bonus: the plan's own value, 60,000, lies outside the bounds \(from 200 to 300\)"):
+        optimize(linear_plan, small_team, [Free("target_bonus", 200.0, 300.0, float(linear_plan.target_bonus))],
+                 seed=1, budget=10, criteria=CRIT, labels=LABELS)
 
 
 def test_kpi_weights_keep_summing_to_one() -> None:

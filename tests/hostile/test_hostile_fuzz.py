@@ -26,9 +26,10 @@ import os
 import random
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -194,41 +195,64 @@ def small_team_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_small_team(tmp_path_factory.mktemp("team") / "team.csv")
 
 
-def test_fuzz_yaml_plan_reader(small_team_file: Path, fast_tmp: Path) -> None:
-    team = kpilab.load_team(small_team_file, empty_metrics_ok=True)
-    plan_file = fast_tmp / "plan.yaml"
-    seen = {"inputs": 0, "read": 0, "refused": 0, "paid": 0, "cli": 0}
+class Tally:
+    """One fuzz input judged end to end, and the counts that show the fuzz reaches every outcome.
 
-    @SETTINGS
-    @given(seed=SEEDS)
-    def one(seed: int) -> None:
-        text = plan_text(seed)
-        seen["inputs"] += 1
+    :meth:`judge` reads the input (a kpilab error: "refused", checked to be one clean error), pays what
+    was read (a kpilab error is allowed, e.g. a scheme whose roles the team lacks; else the money must be
+    finite: "paid"), and runs the first :data:`CLI_SAMPLE` inputs of each outcome through the command.
+    """
+
+    def __init__(self) -> None:
+        self.seen = {"inputs": 0, "read": 0, "refused": 0, "paid": 0, "cli": 0}
+
+    def judge(self, read: Callable[[], Any], pay: Callable[[Any], kpilab.Payouts],
+              command: Callable[[], tuple[int, str, str]]) -> None:
+        self.seen["inputs"] += 1
         try:
-            plan = kpilab.load_plan(text)
+            got = read()
         except KpilabError as exc:
             assert_one_error(exc)
             outcome = "refused"
         else:
             outcome = "read"
             try:
-                payouts = kpilab.evaluate(plan, team)
-            except KpilabError as exc:  # e.g. a scheme whose roles the team does not have
+                payouts = pay(got)
+            except KpilabError as exc:
                 assert_one_error(exc)
             else:
                 assert_finite_money(payouts)
-                seen["paid"] += 1
-        seen[outcome] += 1
-        if seen[outcome] <= CLI_SAMPLE:  # the whole command, for the first inputs of each outcome
+                self.seen["paid"] += 1
+        self.seen[outcome] += 1
+        if self.seen[outcome] <= CLI_SAMPLE:  # the whole command, for the first inputs of each outcome
+            assert_clean_outcome(*command())
+            self.seen["cli"] += 1
+
+    def check(self) -> None:
+        seen = self.seen
+        assert seen["inputs"] >= EXAMPLES, seen
+        assert seen["paid"] >= 50 and seen["refused"] >= 500, f"the fuzz no longer reaches both outcomes: {seen}"
+        assert seen["cli"] == 2 * CLI_SAMPLE, seen
+
+
+def test_fuzz_yaml_plan_reader(small_team_file: Path, fast_tmp: Path) -> None:
+    team = kpilab.load_team(small_team_file, empty_metrics_ok=True)
+    plan_file = fast_tmp / "plan.yaml"
+    tally = Tally()
+
+    @SETTINGS
+    @given(seed=SEEDS)
+    def one(seed: int) -> None:
+        text = plan_text(seed)
+
+        def command() -> tuple[int, str, str]:
             plan_file.write_bytes(text.encode("utf-8", errors="surrogatepass"))
-            code, out, err = run("payout", str(plan_file), str(small_team_file))
-            assert_clean_outcome(code, out, err)
-            seen["cli"] += 1
+            return run("payout", str(plan_file), str(small_team_file))
+
+        tally.judge(lambda: kpilab.load_plan(text), lambda plan: kpilab.evaluate(plan, team), command)
 
     one()
-    assert seen["inputs"] >= EXAMPLES, seen
-    assert seen["paid"] >= 50 and seen["refused"] >= 500, f"the fuzz no longer reaches both outcomes: {seen}"
-    assert seen["cli"] == 2 * CLI_SAMPLE, seen
+    tally.check()
 
 
 # --------------------------------------------------------------------------- team tables
@@ -275,37 +299,19 @@ def test_fuzz_csv_team_reader(fast_tmp: Path) -> None:
     plan_path = PLANS / "balanced_kpi.yaml"
     plan = kpilab.load_plan(plan_path)
     team_file = fast_tmp / "team.csv"
-    seen = {"inputs": 0, "read": 0, "refused": 0, "paid": 0, "cli": 0}
+    tally = Tally()
+
+    def pay(team: pd.DataFrame) -> kpilab.Payouts:
+        assert team["rep_id"].map(lambda v: isinstance(v, str) and v != "").all(), team
+        assert team["period"].map(lambda v: isinstance(v, str) and v != "").all(), team
+        return kpilab.evaluate(plan, team)  # a kpilab error is allowed: e.g. an empty cell in a metric it reads
 
     @SETTINGS
     @given(seed=SEEDS)
     def one(seed: int) -> None:
-        raw = team_bytes(seed)
-        seen["inputs"] += 1
-        team_file.write_bytes(raw)
-        try:
-            team = kpilab.load_team(team_file, empty_metrics_ok=True)
-        except KpilabError as exc:
-            assert_one_error(exc)
-            outcome = "refused"
-        else:
-            outcome = "read"
-            assert team["rep_id"].map(lambda v: isinstance(v, str) and v != "").all(), team
-            assert team["period"].map(lambda v: isinstance(v, str) and v != "").all(), team
-            try:
-                payouts = kpilab.evaluate(plan, team)
-            except KpilabError as exc:  # e.g. an empty cell in a metric the plan reads
-                assert_one_error(exc)
-            else:
-                assert_finite_money(payouts)
-                seen["paid"] += 1
-        seen[outcome] += 1
-        if seen[outcome] <= CLI_SAMPLE:
-            code, out, err = run("payout", str(plan_path), str(team_file))
-            assert_clean_outcome(code, out, err)
-            seen["cli"] += 1
+        team_file.write_bytes(team_bytes(seed))
+        tally.judge(lambda: kpilab.load_team(team_file, empty_metrics_ok=True), pay,
+                    lambda: run("payout", str(plan_path), str(team_file)))
 
     one()
-    assert seen["inputs"] >= EXAMPLES, seen
-    assert seen["paid"] >= 50 and seen["refused"] >= 500, f"the fuzz no longer reaches both outcomes: {seen}"
-    assert seen["cli"] == 2 * CLI_SAMPLE, seen
+    tally.check()

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import PlanError
+from ...i18n import fmt_number
+from ...i18n.messages import message_lang, msg
 from ...plan import Plan, Scheme
 from ...plan.paths import get_at, parse_path
 
-__all__ = ["Free", "parse_free", "candidate_plan", "falling_segments", "cheaper_free"]
+__all__ = ["Free", "parse_free", "check_starts", "candidate_plan", "falling_segments", "cheaper_free"]
 
 _WEIGHT = re.compile(r"^(?P<card>.*\.kpis)\.(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\.weight$")
 
@@ -84,9 +86,35 @@ def parse_free(free: Mapping[str, Any], plan: Plan | Scheme, *, source: str | No
             problems.append((where, f"a KPI weight moves within [0, 1], got [{low:g}, {high:g}]"))
             continue
         out.append(Free(str(path), low, high, float(value), is_weight))
+    problems.extend(_start_problems(out))
     if problems:
         raise PlanError(problems, source=source)
     return out
+
+
+def _plain(value: float) -> str:
+    """A number as written in a plan, in the session's language: 45 000, 0,1 (no trailing zeros)."""
+    text = f"{value:.10g}"
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return fmt_number(value, message_lang(), decimals)
+
+
+def _start_problems(items: Sequence[Free]) -> list[tuple[str, str]]:
+    """A free number whose starting value (the plan's own) lies outside its bounds, as ``(free.<path>, message)``.
+
+    The search starts from the plan as it is; moving that start silently to the nearest bound would
+    search around a plan the user never wrote, and report its changes against the wrong one.
+    """
+    return [(f"free.{f.path}", msg("optimize.error.start_outside", value=_plain(f.start),
+                                   low=_plain(f.low), high=_plain(f.high)))
+            for f in items if not f.low <= f.start <= f.high]
+
+
+def check_starts(items: Sequence[Free], source: str | None = None) -> None:
+    """Raise :class:`~kpilab.errors.PlanError` naming every free number that starts outside its bounds."""
+    problems = _start_problems(items)
+    if problems:
+        raise PlanError(problems, source=source)
 
 
 def _set(data: Any, path: str, value: float) -> None:

@@ -19,7 +19,7 @@ from .._common import check_lang
 from ..criteria import Criteria
 from ..differentiation import differentiation
 from ..sweep import INLINE, Sweeper, scenario_table
-from .free import Free, candidate_plan, cheaper_free, falling_segments, parse_free
+from .free import Free, candidate_plan, check_starts, cheaper_free, falling_segments, parse_free
 from .result import OptimizeResult
 from .score import OBJECTIVES, Scorer, violations
 
@@ -114,6 +114,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     if not isinstance(plan, (Plan, Scheme)):
         raise KpilabError(f"optimize() needs a Plan or Scheme, got {type(plan).__name__}")
     items = list(free) if free and all(isinstance(f, Free) for f in free) else parse_free(free, plan)
+    check_starts(items)  # parse_free checks its own; Free items given directly are checked here
     if robust_share is not None and not 0.5 <= robust_share <= 1.0:
         raise KpilabError(f"robust_share must be within [0.5, 1], got {robust_share!r}")
     import time
@@ -130,7 +131,7 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
         profit = ProfitModel(plan, team, seed=seed, **({"scenarios": profit_scenarios} if profit_scenarios else {}))
     lows = np.array([f.low for f in items])
     highs = np.array([f.high for f in items])
-    x0 = np.clip(np.array([f.start for f in items]), lows, highs)
+    x0 = np.array([f.start for f in items])
     records: list[dict[str, Any]] = []
     generation = [0]
     scale: dict[str, float] = {}
