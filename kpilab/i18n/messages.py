@@ -12,6 +12,7 @@ upload) says it for a block of work with :func:`messages_in`.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from contextvars import ContextVar
 
 from . import LANGS, check_lang, t
 
-__all__ = ["message_lang", "messages_in", "msg"]
+__all__ = ["message_lang", "messages_in", "msg", "os_reason"]
 
 _FORCED: ContextVar[str | None] = ContextVar("kpilab_message_lang", default=None)
 
@@ -52,5 +53,45 @@ def message_lang() -> str:
 
 
 def msg(key: str, /, **fields: object) -> str:
-    """The text of catalog ``key`` in :func:`message_lang`, fields filled in."""
-    return t(key, message_lang(), **fields)
+    """The text of catalog ``key`` in :func:`message_lang`, fields filled in.
+
+    A text is always formatted, with or without fields, so a plan-format shape such as ``{{from, rate}}``
+    is written the same way in every message.
+    """
+    text = t(key, message_lang(), **fields)
+    return text if fields else text.format()
+
+
+# errno -> catalog key of os_errors.yaml (the same words whatever the platform's own strerror says)
+_ERRNO_KEYS = {
+    errno.ENOENT: "not_found", errno.EACCES: "no_access", errno.EPERM: "no_access", errno.EISDIR: "is_folder",
+    errno.ENOTDIR: "not_folder", errno.ENOSPC: "no_space", errno.EROFS: "read_only", errno.ENAMETOOLONG: "name_too_long",
+    errno.EEXIST: "exists", errno.ELOOP: "link_loop", errno.EMFILE: "too_many_open", errno.ENFILE: "too_many_open",
+    errno.EIO: "io", errno.EBUSY: "busy", errno.ETXTBSY: "busy", errno.EINVAL: "invalid", errno.EXDEV: "cross_device",
+    errno.ENOTEMPTY: "not_empty", errno.EFBIG: "too_big", errno.EDQUOT: "no_space", errno.ENXIO: "no_device",
+    errno.ENODEV: "no_device", errno.EAGAIN: "busy",
+}
+_CLASS_KEYS = ((FileNotFoundError, "not_found"), (PermissionError, "no_access"), (IsADirectoryError, "is_folder"),
+               (NotADirectoryError, "not_folder"), (FileExistsError, "exists"))
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the operating system refused, in words of the messages' language.
+
+    In English it is the system's own words (``No such file or directory``), as before; in any other
+    language the words of ``os_errors.yaml`` chosen by the error's number or class, never the system's
+    English.
+
+    >>> with messages_in("ru"):
+    ...     os_reason(FileNotFoundError(2, "No such file or directory"))
+    'файл не найден'
+    """
+    if message_lang() == "en":
+        return getattr(exc, "strerror", None) or str(exc)
+    key = _ERRNO_KEYS.get(getattr(exc, "errno", None) or -1)
+    if key is None:
+        key = next((k for cls, k in _CLASS_KEYS if isinstance(exc, cls)), None)
+    if key is not None:
+        return msg("os_errors." + key)
+    code = getattr(exc, "errno", None)
+    return msg("os_errors.other_code", code=code) if code else msg("os_errors.other")

@@ -549,5 +549,5 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
 
         return PlanVersions.from_dict(data, source=label, base_dir=base_dir)
     if not isinstance(data, Mapping):
-        raise PlanError([("", "a plan file must hold a mapping (name, base, components, ...)")], source=label)
+        raise PlanError([("", msg("plan_errors.file_not_mapping"))], source=label)
     return Plan.from_dict(data, source=label)
