@@ -33,6 +33,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Union
 
 from ..errors import PlanError
+from ..i18n.messages import msg
+from ._base import _fmt as _fmt_value
 from .model import Plan, Scheme
 
 __all__ = ["parse_path", "format_path", "get_at", "set_at", "set_weight", "numeric_paths", "Key"]
@@ -168,7 +170,7 @@ def set_at(plan: PlanLike, path: str, value: Any) -> PlanLike:
         current = getattr(plan, field, None)
         if field in {f.name for f in dataclasses.fields(plan)} and isinstance(current, float):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-                raise PlanError([(path, f"must be a number, got {value!r}")])
+                raise PlanError([(path, msg("plan_errors.set_not_a_number", value=_fmt_value(value)))])
             return dataclasses.replace(plan, **{field: float(value)})
     data = plan.to_dict()
     parent = _walk(data, keys[:-1], path) if len(keys) > 1 else data

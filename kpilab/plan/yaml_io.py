@@ -37,7 +37,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ..errors import PlanError
-from ..i18n.messages import msg
+from ..i18n.messages import message_lang, msg, os_reason
 from .model import Plan, Scheme
 
 __all__ = ["load_plan", "read_plan_yaml", "save_yaml", "MAX_PLAN_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_DIGITS"]
@@ -81,6 +81,32 @@ for _tag, _pattern, _first in (
 
 def _mark(node: Node) -> str:
     return msg("errors.yaml_where", line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+
+
+
+# PyYAML's and libyaml's problem sentences -> catalog keys (yaml_errors.yaml): a Russian reader never sees the
+# parser's English. First match wins; anything else gets the generic sentence, the line and column still given.
+_YAML_PROBLEMS = (
+    (r"',' or '\]'", "unclosed_list"), (r"',' or '\}'", "unclosed_map"),
+    (r"expected key|<block end>", "indent"), (r"node content", "no_value"), (r"'-' indicator", "dash"),
+    (r"<document start>|expected a single document", "many_documents"),
+    (r"mapping values are not allowed", "colon_here"), (r"cannot start any token", "bad_start"),
+    (r"could not find expected ':'", "no_colon"), (r"end of stream", "unclosed_quote"),
+    (r"undefined alias", "undefined_alias"), (r"duplicate anchor", "duplicate_anchor"),
+    (r"escape", "escape"), (r"alphabetic or numeric", "anchor_name"), (r"tab", "tab"),
+    (r"sequence entries are not allowed", "dash_here"), (r"comment or (a )?line break", "trailing"),
+    (r"unexpected ':'", "stray_colon"), (r"document separator", "separator"),
+    (r"chomping|indentation indicator", "block_scalar"), (r"directive|%YAML|%TAG|URI", "directive"),
+)
+
+
+def yaml_problem(text: str) -> str:
+    """The parser's sentence ``text`` in the messages' language: as PyYAML wrote it in English, else
+    the catalog's sentence for it (never the parser's English)."""
+    if message_lang() == "en":
+        return text
+    key = next((k for pattern, k in _YAML_PROBLEMS if re.search(pattern, text, re.IGNORECASE)), "other")
+    return msg("yaml_errors." + key)
 
 
 class _Problem(Exception):
@@ -282,14 +308,14 @@ def read_plan_yaml(text: str, source: str | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = msg("errors.yaml_where", line=mark.line + 1, column=mark.column + 1) if mark else ""
         what = " ".join(str(exc.problem or exc.context or "").split())
-        raise PlanError([(where, msg("errors.yaml_invalid", problem=what))], source=source) from None
+        raise PlanError([(where, msg("errors.yaml_invalid", problem=yaml_problem(what)))], source=source) from None
     except yaml.reader.ReaderError as exc:  # a control character or an invalid code point
         where = msg("errors.yaml_where", line=text.count("\n", 0, exc.position) + 1,
                     column=exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1)
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise PlanError([(where, msg("errors.yaml_character", char=char))], source=source) from None
     except yaml.YAMLError as exc:
-        raise PlanError([("", msg("errors.yaml_invalid", problem=" ".join(str(exc).split())))],
+        raise PlanError([("", msg("errors.yaml_invalid", problem=yaml_problem(" ".join(str(exc).split()))))],
                         source=source) from None
     finally:
         if loader is not None:
@@ -499,7 +525,7 @@ def _read_file(path: Path, label: str) -> str:
                                       limit=f"{MAX_PLAN_BYTES / 2**20:,.0f}"))], source=label)
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanError([("", msg("errors.plan_unreadable", reason=exc.strerror or str(exc)))],
+        raise PlanError([("", msg("errors.plan_unreadable", reason=os_reason(exc)))],
                         source=label) from None
     return _decode(raw, label)
 
