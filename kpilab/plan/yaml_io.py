@@ -37,7 +37,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ..errors import PlanError
-from ..i18n.messages import message_lang, msg, os_reason
+from ..i18n.messages import msg, os_reason, yaml_problem
 from .model import Plan, Scheme
 
 __all__ = ["load_plan", "read_plan_yaml", "save_yaml", "MAX_PLAN_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_DIGITS"]
@@ -83,30 +83,6 @@ def _mark(node: Node) -> str:
     return msg("errors.yaml_where", line=node.start_mark.line + 1, column=node.start_mark.column + 1)
 
 
-
-# PyYAML's and libyaml's problem sentences -> catalog keys (yaml_errors.yaml): a Russian reader never sees the
-# parser's English. First match wins; anything else gets the generic sentence, the line and column still given.
-_YAML_PROBLEMS = (
-    (r"',' or '\]'", "unclosed_list"), (r"',' or '\}'", "unclosed_map"),
-    (r"expected key|<block end>", "indent"), (r"node content", "no_value"), (r"'-' indicator", "dash"),
-    (r"<document start>|expected a single document", "many_documents"),
-    (r"mapping values are not allowed", "colon_here"), (r"cannot start any token", "bad_start"),
-    (r"could not find expected ':'", "no_colon"), (r"end of stream", "unclosed_quote"),
-    (r"undefined alias", "undefined_alias"), (r"duplicate anchor", "duplicate_anchor"),
-    (r"escape", "escape"), (r"alphabetic or numeric", "anchor_name"), (r"tab", "tab"),
-    (r"sequence entries are not allowed", "dash_here"), (r"comment or (a )?line break", "trailing"),
-    (r"unexpected ':'", "stray_colon"), (r"document separator", "separator"),
-    (r"chomping|indentation indicator", "block_scalar"), (r"directive|%YAML|%TAG|URI", "directive"),
-)
-
-
-def yaml_problem(text: str) -> str:
-    """The parser's sentence ``text`` in the messages' language: as PyYAML wrote it in English, else
-    the catalog's sentence for it (never the parser's English)."""
-    if message_lang() == "en":
-        return text
-    key = next((k for pattern, k in _YAML_PROBLEMS if re.search(pattern, text, re.IGNORECASE)), "other")
-    return msg("yaml_errors." + key)
 
 
 class _Problem(Exception):
