@@ -77,7 +77,7 @@ def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> P
     """No rows in, no rows out: the payout table's columns, empty (a filter that matched nothing)."""
     for col in ("rep_id", "period"):
         if col not in frame.columns:
-            raise loc.error("missing required column", column=col)
+            raise loc.error(msg("data_errors.missing_key_column"), column=col)
     keys = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
     money = {c: np.zeros(0) for c in ["base", *plan.component_names, *OUTPUT_TAIL]}
     empty = np.zeros(0)
