@@ -127,8 +127,10 @@ class DataError(KpilabError):
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
                  rep: object = None, period: object = None, column: str | None = None,
-                 scenario: object = None) -> None:
+                 scenario: object = None, kind: str | None = None) -> None:
         self.message = message
+        #: What went wrong, for code that reacts to it whatever the language (``"missing_column"``).
+        self.kind = kind
         self.file = file
         self.row = row
         self.rep = rep

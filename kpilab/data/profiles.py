@@ -395,7 +395,7 @@ def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: s
                kwargs: Mapping[str, Any]) -> DataError:
     """The same error, with the command-line option that fixes it (and the likely column)."""
     message = exc.message
-    if exc.column in KEY_COLUMNS and exc.row is None and message.startswith("missing"):
+    if exc.column in KEY_COLUMNS and exc.row is None and (exc.kind == "missing_column" or message.startswith("missing")):
         try:
             headers = read_headers(path, profile.sheet, profile.header_row)
         except Exception:  # noqa: BLE001 - the original error is the one to report

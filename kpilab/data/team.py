@@ -171,7 +171,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
         if col not in columns:
             what = "missing_required" if col in KEY_COLUMNS else "missing_needed"
             raise DataError(msg("data_errors." + what, name=_clip(col),
-                                columns=", ".join(columns) or msg("data_errors.no_columns")),
+                                columns=", ".join(columns) or msg("data_errors.no_columns")), kind="missing_column",
                             file=source, column=col)
 
     n = len(df)
