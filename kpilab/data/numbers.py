@@ -189,7 +189,8 @@ def _kind(raw: object) -> str:
     name = type(raw).__name__
     word = {"datetime": "date", "date": "date", "Timestamp": "date", "time": "time", "timedelta": "time",
             "bool": "bool", "bool_": "bool"}.get(name, "other")
-    return msg("data_errors.kind_" + word, name=name)
+    # English names Python's type, as it always did; other languages say what the cell holds
+    return name if message_lang() == "en" else msg("data_errors.kind_" + word)
 
 
 def _problem_text(kind: str, column: str, raw: object) -> str:

@@ -46,7 +46,7 @@ def _n(value: float) -> str:
 
 def _reason(key: str, exc: BaseException) -> str:
     """A library's reason: its own words in English, the catalog's ``key`` in another language."""
-    return msg("data_errors." + key, reason=str(exc))
+    return str(exc) if message_lang() == "en" else msg("data_errors." + key)
 
 
 def _workbook_reason(exc: BaseException) -> str:
