@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import fmt_number
-from ..i18n.messages import message_lang, msg, os_reason
+from ..i18n.messages import message_lang, msg, names_list, os_reason
 from .numbers import _clip
 from .columns import TEXT_COLUMNS, _whole_units
 
@@ -332,12 +332,12 @@ def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
     names = wb.sheetnames  # type: ignore[attr-defined]
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise DataError(msg("data_errors.no_sheet_number", number=sheet, sheets=", ".join(names)),
+            raise DataError(msg("data_errors.no_sheet_number", number=sheet, sheets=names_list(names)),
                             file=str(path))
         return wb[names[sheet]]  # type: ignore[index]
     if sheet is not None:
         if sheet not in names:
-            raise DataError(msg("data_errors.no_sheet", sheet=_clip(sheet), sheets=", ".join(names)), file=str(path))
+            raise DataError(msg("data_errors.no_sheet", sheet=_clip(sheet), sheets=names_list(names)), file=str(path))
         return wb[sheet]  # type: ignore[index]
     visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]  # type: ignore[attr-defined]
     if len(visible) == 1:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, mixed_script
-from ..i18n.messages import msg
+from ..i18n.messages import msg, names_list
 from .columns import (KEY_COLUMNS, KNOWN_METRICS, OVERRIDE_COLUMNS, TEXT_COLUMNS, _is_numeric_column, _whole_units,
                       total_words)
 from .numbers import _SPACES, _clip, _problem_text, _to_numbers, parse_number
@@ -171,7 +171,7 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
         if col not in columns:
             what = "missing_required" if col in KEY_COLUMNS else "missing_needed"
             raise DataError(msg("data_errors." + what, name=_clip(col),
-                                columns=", ".join(columns) or msg("data_errors.no_columns")), kind="missing_column",
+                                columns=names_list(columns) or msg("data_errors.no_columns")), kind="missing_column",
                             file=source, column=col)
 
     n = len(df)
@@ -407,7 +407,7 @@ def load_team(path: str | Path, sheet: str | int | None = None,
         missing = [k for k in columns if str(k).strip() not in frame.columns]
         if missing:
             raise DataError(msg("data_errors.mapping_header_missing", name=_clip(str(missing[0])),
-                                columns=", ".join(frame.columns)),
+                                columns=names_list(frame.columns)),
                             file=source, row=header_row, column=str(missing[0]))
         frame = frame.rename(columns={str(k).strip(): v for k, v in columns.items()})
         names = list(frame.columns)

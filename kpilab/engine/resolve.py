@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..data.numbers import _clip
 from ..errors import DataError
-from ..i18n.messages import msg
+from ..i18n.messages import msg, names_list
 from ..plan import Plan
 
 _KEY_COLUMNS = ("rep_id", "period", "scenario", "role", "team")
@@ -192,12 +192,12 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
         row_plan = {None: np.ones(n, bool)}
     else:
         if "role" not in frame.columns:
-            raise loc.error(msg("data_errors.role_column", roles=", ".join(map(str, plans))), column="role")
+            raise loc.error(msg("data_errors.role_column", roles=names_list(plans)), column="role")
         roles = frame["role"].astype(str).where(frame["role"].notna(), None).to_numpy(dtype=object)
         known = np.isin(roles, np.array(list(plans), dtype=object))
         unknown = np.flatnonzero(~known)
         if unknown.size:
-            raise loc.error(msg("data_errors.role_unknown", role=_clip(str(roles[unknown[0]])), roles=", ".join(map(str, plans))),
+            raise loc.error(msg("data_errors.role_unknown", role=_clip(str(roles[unknown[0]])), roles=names_list(plans)),
                             int(unknown[0]), "role", more=unknown.size - 1)
         row_plan = {role: roles == role for role in plans}
 

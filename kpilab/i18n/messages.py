@@ -21,7 +21,7 @@ from contextvars import ContextVar
 
 from . import LANGS, check_lang, t
 
-__all__ = ["message_lang", "messages_in", "msg", "os_reason", "yaml_problem"]
+__all__ = ["message_lang", "messages_in", "msg", "os_reason", "yaml_problem", "names_list"]
 
 _FORCED: ContextVar[str | None] = ContextVar("kpilab_message_lang", default=None)
 
@@ -61,6 +61,15 @@ def msg(key: str, /, **fields: object) -> str:
     """
     text = t(key, message_lang(), **fields)
     return text if fields else text.format()
+
+
+def names_list(names: object) -> str:
+    """Names a reader types as written (plan keys, columns, sheets, roles), one after another: plain in
+    English, each in the language's quotes otherwise (``«bonus», «scorecard»``)."""
+    items = [str(n) for n in names]  # type: ignore[attr-defined]
+    if message_lang() == "en":
+        return ", ".join(items)
+    return ", ".join(msg("plan_errors.quoted", value=n) for n in items)
 
 
 # errno -> catalog key of os_errors.yaml (the same words whatever the platform's own strerror says)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, mixed_script
-from ..i18n.messages import msg, os_reason
+from ..i18n.messages import msg, names_list, os_reason
 from ._base import FrozenMap, Problems, _check_keys, _check_number, _fmt, _is_number, _join, _reroot, _suggest
 from .curve import parse_curve as _parse_curve
 from .kinds import parse_component as _parse_component
@@ -40,7 +40,7 @@ def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
     else:
         _check_metric(problems, path, data["metric"])
     if len(ops) != 1:
-        problems.append((path, msg("plan_errors.one_operator", operators=", ".join(_OPS))))
+        problems.append((path, msg("plan_errors.one_operator", operators=names_list(_OPS))))
     else:
         _check_number(problems, _join(path, ops[0]), data[ops[0]], minimum=None)
     if len(problems) > start:

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n.messages import msg
+from ..i18n.messages import msg, names_list
 from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _num_out, _raise, _suggest
 
 PERIOD_KINDS = ("month", "quarter", "year")
@@ -330,7 +330,7 @@ class PeriodRules:
         for metric, how in self.aggregation.items():
             if how not in AGGREGATIONS:
                 out.append((_join(_join(path, "aggregation"), str(metric)),
-                            msg("plan_errors.aggregation", choices=", ".join(AGGREGATIONS), value=_fmt(how),
+                            msg("plan_errors.aggregation", choices=names_list(AGGREGATIONS), value=_fmt(how),
                                 suggestion=_suggest(how, AGGREGATIONS))))
         for key in ("draw", "sanction", "clawback", "holdback", "proration", "ramp"):
             part = getattr(self, key)
@@ -449,7 +449,7 @@ def parse_period_rules(data: Mapping[str, Any], path: str, timing: dict[str, Tim
     for metric, how in aggregation.items():
         if how not in AGGREGATIONS:
             problems.append((_join(_join(path, "aggregation"), str(metric)),
-                             msg("plan_errors.aggregation", choices=", ".join(AGGREGATIONS), value=_fmt(how),
+                             msg("plan_errors.aggregation", choices=names_list(AGGREGATIONS), value=_fmt(how),
                                  suggestion=_suggest(how, AGGREGATIONS))))
     if len(problems) > start:
         return None

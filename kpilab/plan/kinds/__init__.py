@@ -15,7 +15,7 @@ import pkgutil
 from collections.abc import Mapping
 from typing import Any
 
-from ...i18n.messages import msg
+from ...i18n.messages import msg, names_list
 from ...errors import PlanError
 from .._base import Problems, _check_keys, _fmt, _join, _reroot, _suggest
 from .._base import _check_number as check_number
@@ -36,7 +36,9 @@ for _module in pkgutil.iter_modules(__path__):
 
 
 def _listing(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else msg("plan_errors.or_last", first=", ".join(names[:-1]), last=names[-1])
+    if len(names) == 1:
+        return names_list(names)
+    return msg("plan_errors.or_last", first=names_list(names[:-1]), last=names_list(names[-1:]))
 
 
 def parse_component(data: Any, path: str, problems: Problems) -> ComponentKind | None:
@@ -53,7 +55,7 @@ def parse_component(data: Any, path: str, problems: Problems) -> ComponentKind |
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in kinds:
         problems.append((_join(path, "kind"), msg("plan_errors.unknown_kind", value=_fmt(kind),
-                                                  suggestion=_suggest(kind, kinds), kinds=", ".join(kinds))
+                                                  suggestion=_suggest(kind, kinds), kinds=names_list(kinds))
                          if kind is not None else msg("plan_errors.kind_required", kinds=_listing(list(kinds)))))
         return None
     if "name" not in data:
