@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n.messages import msg
+from ..i18n.messages import msg, number_word
 from ..plan import Plan, PlanVersions, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
@@ -123,7 +123,7 @@ def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _L
         text = msg("errors.pay_too_large", component=column, value=f"{value:,.0f}",
                    limit=f"{MAX_EXACT_MONEY:,.0f}")
     else:
-        text = msg("errors.pay_not_finite", component=column, value=str(value))
+        text = msg("errors.pay_not_finite", component=column, value=number_word(value))
     position = first if rows is None else int(rows[first])
     raise loc.error(text, position, column, more=int(bad_rows.sum()) - 1)
 

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 
 from . import LANGS, check_lang, t
 
-__all__ = ["message_lang", "messages_in", "msg", "os_reason", "yaml_problem", "names_list"]
+__all__ = ["message_lang", "messages_in", "msg", "os_reason", "yaml_problem", "names_list", "number_word"]
 
 _FORCED: ContextVar[str | None] = ContextVar("kpilab_message_lang", default=None)
 
@@ -61,6 +61,15 @@ def msg(key: str, /, **fields: object) -> str:
     """
     text = t(key, message_lang(), **fields)
     return text if fields else text.format()
+
+
+def number_word(value: float) -> str:
+    """A number that is not finite, for a message: Python's ``inf``/``nan`` in English, words otherwise."""
+    if message_lang() == "en":
+        return str(value)
+    if value != value:
+        return msg("errors.not_a_number_value")
+    return ("-" if value < 0 else "") + msg("errors.infinity")
 
 
 def names_list(names: object) -> str:

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..errors import PlanError
-from ..i18n import has_text
-from ..i18n.messages import message_lang, msg
+from ..i18n import fmt_number, has_text
+from ..i18n.messages import message_lang, msg, number_word
 
 #: Column names a component may not take: they are input or output columns.
 RESERVED_NAMES = frozenset({
@@ -107,7 +107,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
         return _REPR.repr(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if message_lang() == "en" or math.isfinite(value) else number_word(value)
     if message_lang() == "en":
         return str(value) if isinstance(value, bool) else _REPR.repr(value)
     return msg("plan_errors.quoted", value=_as_written(value))
@@ -151,13 +151,16 @@ def _check_number(problems: Problems, path: str, value: Any, *, minimum: float |
     """Append a problem unless ``value`` is a finite number within bounds."""
     if _is_numeric(value) and not _in_range(value):
         problems.append((path, msg("errors.number_too_large", value=_fmt(value),
-                                   limit=f"{MAX_PLAN_NUMBER:.0e}")))
+                                   limit=f"{MAX_PLAN_NUMBER:.0e}" if message_lang() == "en"
+                                   else fmt_number(MAX_PLAN_NUMBER, message_lang(), 0))))
     elif isinstance(value, str) and any(ch.isdigit() for ch in value):
         problems.append((path, msg("errors.number_is_text", value=_fmt(value))))
     elif not _is_number(value):
         problems.append((path, msg("plan_errors.not_a_number", value=_fmt(value))))
     elif what == "target" and 0 < value < MIN_TARGET:
-        problems.append((path, msg("errors.target_too_small", value=_fmt(value), limit=f"{MIN_TARGET:g}")))
+        problems.append((path, msg("errors.target_too_small", value=_fmt(value),
+                                   limit=f"{MIN_TARGET:g}" if message_lang() == "en"
+                                   else fmt_number(MIN_TARGET, message_lang(), 6))))
     elif minimum is not None and (value <= minimum if strict else value < minimum):
         key = "plan_errors.field_" + (what or "value").replace(" ", "_")
         field = msg(key) if has_text(key) else what  # a kind registered outside kpilab names its own field

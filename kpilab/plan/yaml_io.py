@@ -102,7 +102,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node))
         if not _INT.match(text):  # an explicit !!int on text
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="int"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_int")))
         digits = len(re.sub(r"[^0-9a-fA-F]", "", text[2:] if text[:2] in ("0o", "0x") else text))
         if digits > MAX_DIGITS:
             raise _Problem(_mark(node), msg("errors.yaml_digits", digits=digits, limit=MAX_DIGITS))
@@ -115,7 +115,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_float(self, node: ScalarNode) -> float:
         text = str(self.construct_scalar(node))
         if not (_FLOAT.match(text) or _INT.match(text)):
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="float"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_float")))
         digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]))
         if digits > MAX_DIGITS:
             raise _Problem(_mark(node), msg("errors.yaml_digits", digits=digits, limit=MAX_DIGITS))
@@ -124,7 +124,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_bool(self, node: ScalarNode) -> bool:
         text = str(self.construct_scalar(node))
         if not _BOOL.match(text):
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="bool"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_bool")))
         return text.lower() == "true"
 
     def construct_plan_mapping(self, node: MappingNode) -> dict:
