@@ -130,7 +130,7 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
         line = re.search(r"line (\d+)", str(exc))
         row = int(line.group(1)) + header_row - 1 if line else None
         found = re.search(r"saw (\d+)", str(exc))
-        saw = msg("data_errors.fields_saw", count=found.group(1)) if found else ""
+        saw = msg("data_errors.fields_saw", fields=found.group(1)) if found else ""
         raise DataError(msg("data_errors.line_split", columns=len(names), saw=saw), file=str(path),
                         row=row) from None
     if not isinstance(frame.index, pd.RangeIndex):
@@ -192,7 +192,7 @@ def _sheet_prescan(path: Path, member: str, title: str) -> None:
                 first = False
                 dim = _DIMENSION.search(chunk[:65536])
                 if dim and int(dim.group(1)) > MAX_ROWS + 1:
-                    raise DataError(msg("data_errors.sheet_rows", sheet=_clip(title), count=_n(int(dim.group(1))),
+                    raise DataError(msg("data_errors.sheet_rows", sheet=_clip(title), rows=_n(int(dim.group(1))),
                                         limit=_n(MAX_ROWS)), file=str(path))
             buf = carry + chunk
             cut = buf.rfind(b">") + 1 if chunk else len(buf)
