@@ -2,7 +2,12 @@
 
 Errors are raised deep below any ``lang=`` argument, so their language is the
 session's: the ``KPILAB_LANG`` environment variable (``en`` or ``ru``),
-English by default. The words themselves live in ``catalogs/<lang>/errors.yaml``.
+English by default. The words themselves live in the catalogs: ``errors.yaml`` (the CLI's
+frame and the place of a problem), ``plan_errors.yaml`` (a plan's problems after their key path),
+``data_errors.yaml`` (a team table's), ``yaml_errors.yaml`` (what a YAML parser found),
+``os_errors.yaml`` (what the system refused) and ``output_errors.yaml`` (an output not written).
+English keeps the words it always had, the system's and the parsers' included; every other
+language gets the catalog's, never a library's English.
 A caller that knows its reader's language (the dashboard, for one page's
 upload) says it for a block of work with :func:`messages_in`.
 

@@ -203,7 +203,7 @@ class Plan(_Worded):
         for comp in self.components:
             if comp.name == name:
                 return comp
-        raise KeyError(f"no component named '{name}'{_suggest(name, self.component_names)}")
+        raise KeyError(msg("plan_errors.no_component", name=name, suggestion=_suggest(name, self.component_names)))
 
     def replace_component(self, name: str, **changes: Any) -> "Plan":
         """A new plan with component ``name`` changed by :func:`dataclasses.replace`."""

@@ -345,5 +345,5 @@ def registered() -> dict[str, type[ComponentKind]]:
 def kind_class(kind: str) -> type[ComponentKind]:
     """The class of a registered kind; ``KeyError`` (with a "did you mean") when none is."""
     if kind not in _REGISTRY:
-        raise KeyError(f"no component kind '{kind}'{_suggest(kind, _REGISTRY)}")
+        raise KeyError(msg("plan_errors.no_kind", name=kind, suggestion=_suggest(kind, _REGISTRY)))
     return _REGISTRY[kind]
