@@ -69,6 +69,13 @@ def mixed_script(name: str) -> tuple[str, str, int] | None:
     return None  # pragma: no cover - a Cyrillic letter was seen above
 
 
+def _msg(key: str, **fields: object) -> str:
+    # imported here: the catalogs import nothing of kpilab's errors, but errors must load first
+    from .i18n.messages import msg
+
+    return msg(key, **fields)
+
+
 class KpilabError(ValueError):
     """Base class for every input error kpilab reports to a user."""
 
@@ -103,7 +110,7 @@ class PlanError(KpilabError):
         prefix = f"{printable(self.source)}: " if self.source else ""
         if len(lines) == 1:
             return prefix + lines[0]
-        return prefix + f"{len(lines)} problems in plan:\n" + "\n".join("  " + ln for ln in lines)
+        return prefix + _msg("errors.plan_problems", count=len(lines)) + "\n" + "\n".join("  " + ln for ln in lines)
 
     def with_source(self, source: str) -> "PlanError":
         """The same problems, attributed to ``source`` (a file name)."""
@@ -120,8 +127,10 @@ class DataError(KpilabError):
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
                  rep: object = None, period: object = None, column: str | None = None,
-                 scenario: object = None) -> None:
+                 scenario: object = None, kind: str | None = None) -> None:
         self.message = message
+        #: What went wrong, for code that reacts to it whatever the language (``"missing_column"``).
+        self.kind = kind
         self.file = file
         self.row = row
         self.rep = rep
@@ -131,18 +140,8 @@ class DataError(KpilabError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = []
-        if self.file:
-            where.append(f"file {self.file}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.scenario is not None:
-            where.append(f"scenario {self.scenario}")
-        if self.rep is not None:
-            where.append(f"rep {self.rep}")
-        if self.period is not None:
-            where.append(f"period {self.period}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
+        where = [_msg(f"errors.at_{part}", value=value) for part, value in (
+            ("file", self.file or None), ("row", self.row), ("scenario", self.scenario), ("rep", self.rep),
+            ("period", self.period), ("column", self.column)) if value is not None]
         # user text (a rep id, a header, a cell) may hold terminal escapes: never render them raw
         return printable((", ".join(where) + ": " if where else "") + self.message)

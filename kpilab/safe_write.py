@@ -49,6 +49,18 @@ _temporaries: set[str] = set()
 _lock = threading.Lock()
 
 
+def _msg(key: str, **fields: object) -> str:
+    from .i18n.messages import msg  # here: the catalogs are words, not a layer safe_write depends on at import
+
+    return msg(key, **fields)
+
+
+def _reason(exc: OSError) -> str:
+    from .i18n.messages import os_reason
+
+    return os_reason(exc)
+
+
 class OutputError(KpilabError):
     """An output path kpilab refuses to write (exit status 2, nothing written)."""
 
@@ -116,21 +128,18 @@ def check_output_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> Pa
     target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
     for source in inputs:
         if source is not None and _same_file(target, Path(source)):
-            raise OutputError(f"{shown} is also an input of this command; kpilab never writes over "
-                              f"its input (choose another output file)")
+            raise OutputError(_msg("output_errors.is_input", path=shown))
     if os.path.lexists(target):
         info = os.stat(target)
         if stat.S_ISDIR(info.st_mode):
-            raise OutputError(f"{shown} is a folder; give a file name")
+            raise OutputError(_msg("output_errors.is_folder", path=shown))
         if not stat.S_ISREG(info.st_mode):
-            raise OutputError(f"{shown} is not a regular file (a device, pipe or socket); kpilab writes "
-                              f"only regular files (leave out -o to print to standard output)")
+            raise OutputError(_msg("output_errors.not_regular", path=shown))
         if not (info.st_mode & 0o222) or not os.access(target, os.W_OK):
-            raise OutputError(f"{shown} is read-only; kpilab does not replace it (make it writable or "
-                              f"choose another file)")
+            raise OutputError(_msg("output_errors.read_only", path=shown))
     parent = target.parent
     if not parent.is_dir():
-        raise OutputError(f"cannot write {shown}: folder {parent} does not exist")
+        raise OutputError(_msg("output_errors.no_folder", path=shown, folder=parent))
     return target
 
 
@@ -164,7 +173,7 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *,
             os.chmod(tmp, existing_mode if existing_mode is not None else 0o666 & ~_umask())
             os.replace(tmp, target)
         except OSError as exc:  # name the user's file, never the temporary
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise OutputError(_msg("output_errors.cannot_write", path=path, reason=_reason(exc))) from None
     finally:
         _forget(tmp)
         _remove(tmp) if os.path.lexists(tmp) else None
@@ -238,10 +247,10 @@ def check_report_folder(directory: str | Path, *, force: bool = False,
     shown = Path(directory)
     real = Path(os.path.realpath(shown))
     if os.path.lexists(real) and not real.is_dir():
-        raise OutputError(f"report folder {shown} exists and is a file; choose another --report")
+        raise OutputError(_msg("output_errors.report_is_file", path=shown))
     for source in inputs:
         if source is not None and _same_file(real, Path(source)):
-            raise OutputError(f"report folder {shown} is also an input of this command")
+            raise OutputError(_msg("output_errors.report_is_input", path=shown))
     owned: set[str] = set()
     foreign: list[str] = []
     if real.is_dir():
@@ -255,19 +264,17 @@ def check_report_folder(directory: str | Path, *, force: bool = False,
         owned = {p for p in present if p in manifest}
         foreign = [p for p in present if p not in manifest and p != MANIFEST]
         if foreign and not force:
-            shown_files = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more" if len(foreign) > 8 else "")
-            raise OutputError(f"report folder {shown} is not empty: it holds files kpilab did not write "
-                              f"({shown_files}); "
-                              f"kpilab replaces only its own files: choose another --report, or pass "
-                              f"--force to write beside them (they are kept)")
+            shown_files = ", ".join(foreign[:8]) + (_msg("output_errors.more_files", count=len(foreign) - 8)
+                                                    if len(foreign) > 8 else "")
+            raise OutputError(_msg("output_errors.report_not_empty", path=shown, files=shown_files))
         if not os.access(real, os.W_OK | os.X_OK):
-            raise OutputError(f"report folder {shown} is not writable")
+            raise OutputError(_msg("output_errors.report_not_writable", path=shown))
     else:
         parent = real.parent
         while not parent.exists() and parent != parent.parent:
             parent = parent.parent
         if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-            raise OutputError(f"cannot create report folder {shown}: {parent} is not a writable folder")
+            raise OutputError(_msg("output_errors.report_cannot_create", path=shown, parent=parent))
     return ReportFolder(shown, real, owned, foreign)
 
 
@@ -295,11 +302,10 @@ def write_folder_atomically(directory: str | Path, fill: Callable[[Path], None],
         written = _walk(Path(tmp))
         clash = [p for p in written if p in folder.foreign]
         if clash:  # only with force: a file of the user's has the name of one of kpilab's
-            raise OutputError(f"report folder {folder.shown} holds {', '.join(clash)}, which kpilab did "
-                              f"not write and would have to replace; move it away first")
+            raise OutputError(_msg("output_errors.report_clash", path=folder.shown, files=", ".join(clash)))
         for source in inputs:
             if source is not None and any(_same_file(real / p, Path(source)) for p in written):
-                raise OutputError(f"report folder {folder.shown} would replace an input of this command")
+                raise OutputError(_msg("output_errors.report_replaces_input", path=folder.shown))
         manifest = json.dumps({"written_by": "kpilab", "files": written}, indent=1)
         Path(tmp, MANIFEST).write_text(manifest, encoding="utf-8")
         if not exists:
@@ -320,7 +326,7 @@ def write_folder_atomically(directory: str | Path, fill: Callable[[Path], None],
                     pass
             os.replace(Path(tmp, MANIFEST), real / MANIFEST)
     except OSError as exc:
-        raise OutputError(f"cannot write report folder {folder.shown}: {exc.strerror or exc}") from None
+        raise OutputError(_msg("output_errors.cannot_write_report", path=folder.shown, reason=_reason(exc))) from None
     finally:
         _forget(tmp)
         if os.path.lexists(tmp):

@@ -315,7 +315,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     except OSError as exc:  # a folder where a file should be, no permission, a full disk
         where = f"{exc.filename}: " if exc.filename else ""
-        _say(_msg("errors.prefix", message=f"{where}{exc.strerror or exc}"))
+        _say(_msg("errors.prefix", message=f"{where}{os_reason(exc)}"))
         return EXIT_BAD_INPUT
     except MemoryError:
         _clean_up()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..i18n.messages import msg
 from .common import (metavars,
     _add_data_options,
     _band,
@@ -30,19 +31,19 @@ def _read_free(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
     data = read_plan_yaml(_read_file(Path(path), path), path)
     if not isinstance(data, dict) or not data:
-        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+        raise PlanError([("", msg("plan_errors.free_file"))], source=path)
     if "free" not in data:
         return data, {}
     unknown = sorted(set(data) - {"free", "constraints"})
     if unknown:
-        raise PlanError([(k, "unknown section (known: free, constraints)") for k in unknown], source=path)
+        raise PlanError([(k, msg("plan_errors.free_section", known="free, constraints")) for k in unknown], source=path)
     constraints = data.get("constraints") or {}
     if not isinstance(constraints, dict):
-        raise PlanError([("constraints", "must be a mapping (max_loss: 0.1, payroll_max: ...)")], source=path)
+        raise PlanError([("constraints", msg("plan_errors.free_constraints"))], source=path)
     known = {"max_loss", "payroll_max", "monotone", "criteria"}
     bad = sorted(set(constraints) - known)
     if bad:
-        raise PlanError([(f"constraints.{k}", f"unknown constraint (known: {', '.join(sorted(known))})")
+        raise PlanError([(f"constraints.{k}", msg("plan_errors.free_constraint", known=", ".join(sorted(known))))
                          for k in bad], source=path)
     return data["free"] or {}, constraints
 
@@ -56,12 +57,12 @@ def _read_compare_spec(path: str) -> dict[str, Any]:
 
     data = read_plan_yaml(_read_file(Path(path), path), path)
     if not isinstance(data, dict) or not data:
-        raise PlanError([("", "a free-numbers file is a mapping of key paths to [low, high]")], source=path)
+        raise PlanError([("", msg("plan_errors.free_file"))], source=path)
     if "free" not in data:
         return {"free": data}
     unknown = sorted(set(data) - set(SPEC_KEYS))
     if unknown:
-        raise PlanError([(k, f"unknown section (known: {', '.join(SPEC_KEYS)})") for k in unknown], source=path)
+        raise PlanError([(k, msg("plan_errors.free_section", known=", ".join(SPEC_KEYS))) for k in unknown], source=path)
     return dict(data)
 
 

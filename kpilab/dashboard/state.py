@@ -26,7 +26,9 @@ from ..engine import Payouts, evaluate
 from ..engine.evaluation import MAX_EXACT_MONEY
 from ..engine.resolved import Resolved, evaluate_resolved, resolve_team
 from ..errors import DataError, KpilabError
+from ..data.numbers import _clip
 from ..i18n import check_lang
+from ..i18n.messages import msg
 from ..plan import Plan, Scheme
 from ..plan.paths import get_at, numeric_paths, set_at, set_weight
 
@@ -374,11 +376,11 @@ class TunerState:
         team = self.real_rows()
         mask = (team["rep_id"].astype(str) == str(rep_id)) & (team["period"].astype(str) == str(period))
         if not mask.any():
-            raise DataError("no row for this rep in this period", rep=str(rep_id), period=str(period))
+            raise DataError(msg("data_errors.no_rep_row"), rep=str(rep_id), period=str(period))
         changed = team.copy()
         for metric, value in values.items():
             if metric not in changed.columns:
-                raise DataError(f"the team has no column {metric!r}", column=metric)
+                raise DataError(msg("data_errors.no_team_column", name=_clip(metric)), column=metric)
             changed.loc[mask, metric] = float(value)
         pos = int(np.flatnonzero(mask.to_numpy())[0])
 

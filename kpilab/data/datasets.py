@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import KpilabError
+from ..i18n.messages import msg, names_list
+from .numbers import _clip
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..plan import Plan, Scheme
@@ -93,7 +95,8 @@ def plan_path(name: str) -> Path:
     """
     path = DATA_DIR / "plans" / f"{name}.yaml"
     if not isinstance(name, str) or "/" in name or "\\" in name or not path.is_file():
-        raise KpilabError(f"no bundled plan {name!r}; known: {', '.join(plan_names())}")
+        raise KpilabError(msg("data_errors.no_bundled_plan", name=_clip(name) if isinstance(name, str) else repr(name),
+                              known=names_list(plan_names())))
     return path
 
 

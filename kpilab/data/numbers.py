@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..i18n.messages import message_lang, msg
+
 __all__ = ["parse_number"]
 
 _SPACES = "\u00a0\u202f\u2009 "
@@ -22,8 +24,6 @@ _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
 _DOTTED = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
-_NUMBER_HELP = ("numbers may be written 12500, 12500.5, 12500,5 or 12 500 (a space or "
-                "non-breaking space between thousands)")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -74,7 +74,8 @@ def parse_number(text: str) -> float | None:
 
 def _clip(text: str, limit: int = 60) -> str:
     """A cell's text quoted for a message, cut to ``limit`` characters (a cell may hold 32 767)."""
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return repr(text) if message_lang() == "en" else msg("data_errors.quoted", value=text)
 
 
 def _why_not_number(text: str) -> str:
@@ -82,23 +83,20 @@ def _why_not_number(text: str) -> str:
     shown = _clip(text)
     low = s.casefold()
     if low in ("nan", "+nan", "-nan", "na", "n/a", "null", "none"):
-        return f"{shown} is a missing value, not a number; kpilab never treats it as zero"
+        return msg("data_errors.missing_value", value=shown)
     if low.lstrip("+-") in ("inf", "infinity"):
-        return f"{shown} is not a finite number"
+        return msg("data_errors.not_finite", value=shown)
     if s in ("-", "—", "–"):
-        return f"{shown} is a dash, not a number; write 0 if it means zero"
+        return msg("data_errors.dash", value=shown)
     if _DECIMAL_COMMA.fullmatch(s):
-        return (f"{shown} is ambiguous: 12,500 may mean twelve thousand five hundred or "
-                f"twelve and a half; write 12500 or 12,5")
+        return msg("data_errors.decimal_comma", value=shown)
     if _DOTTED.fullmatch(s):
-        return (f"{shown} is ambiguous in a column of money or counts: a dot before three digits may "
-                f"separate thousands ({s.replace('.', '')}) or mark decimals; write {s.replace('.', '')} "
-                f"if it is thousands")
+        return msg("data_errors.dotted", value=shown, whole=s.replace(".", ""))
     if "," in s and "." in s:
-        return f"{shown} mixes ',' and '.', so which is the decimal mark is ambiguous; {_NUMBER_HELP}"
+        return msg("data_errors.mixed_marks", value=shown, help=msg("data_errors.number_help"))
     if s.endswith("%"):
-        return f"{shown} is a percentage; write it as a fraction (85% -> 0.85)"
-    return f"{shown} is not a number; {_NUMBER_HELP}"
+        return msg("data_errors.percentage", value=shown)
+    return msg("data_errors.not_a_number_help", value=shown, help=msg("data_errors.number_help"))
 
 
 def _dotted_thousands(text: str) -> bool:
@@ -186,18 +184,26 @@ def _show(raw: object) -> str:
     return _clip(raw) if isinstance(raw, str) else _clip(str(raw))[1:-1]
 
 
+def _kind(raw: object) -> str:
+    """What a typed cell holds (a date, a time...), for the message: Python's name in English."""
+    name = type(raw).__name__
+    word = {"datetime": "date", "date": "date", "Timestamp": "date", "time": "time", "timedelta": "time",
+            "bool": "bool", "bool_": "bool"}.get(name, "other")
+    # English names Python's type, as it always did; other languages say what the cell holds
+    return name if message_lang() == "en" else msg("data_errors.kind_" + word)
+
+
 def _problem_text(kind: str, column: str, raw: object) -> str:
     if kind == "missing":
-        return (f"empty cell in {column}; a metric must be a number and kpilab never treats an "
-                f"empty cell as zero (write 0 if it is zero)")
+        return msg("data_errors.empty_cell", column=column)
     if kind == "bad":
         return _why_not_number(raw) if isinstance(raw, str) else (
-            f"{_show(raw)} ({type(raw).__name__}) is not a number")
+            msg("data_errors.typed_not_a_number", value=_show(raw), kind=_kind(raw)))
     shown = _show(raw)
     if kind == "nonfinite":
-        return f"{shown} is not a finite number"
+        return msg("data_errors.not_finite", value=shown)
     if kind == "negative":
-        return f"{shown} is negative; every metric must be >= 0"
+        return msg("data_errors.negative", value=shown)
     if kind == "not_integer":
-        return f"{shown} is not a whole number >= 0 (scenario numbers are 0, 1, 2...)"
+        return msg("data_errors.not_scenario", value=shown)
     raise AssertionError(kind)

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import LABELS, client_words, t
+from ..i18n.messages import messages_in, yaml_problem
 from ..metrics import INPUT_METRICS
 from .team import _TOTAL_WORDS, KEY_COLUMNS, OVERRIDE_COLUMNS, load_team
 
@@ -240,7 +241,17 @@ def _read_yaml(path: str | Path, lang: str = "en") -> Any:
     try:
         return yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DataError(t("client.bad_yaml", lang, problem=str(exc).splitlines()[0]), file=str(path)) from None
+        raise DataError(t("client.bad_yaml", lang, problem=_yaml_words(exc, lang)), file=str(path)) from None
+
+
+def _yaml_words(exc: Exception, lang: str) -> str:
+    """The parser's first line in ``lang``: its own words in English, the catalog's otherwise."""
+    if lang == "en":
+        return str(exc).splitlines()[0]
+    if isinstance(exc, UnicodeDecodeError):
+        return t("errors.table_encoding", lang)
+    with messages_in(lang):
+        return yaml_problem(str(exc).splitlines()[0])
 
 
 def _check_columns(columns: Any, source: str, key: str, lang: str = "en") -> dict[str, str]:
@@ -384,7 +395,7 @@ def _explained(exc: DataError, path: str | Path, profile: ClientProfile, lang: s
                kwargs: Mapping[str, Any]) -> DataError:
     """The same error, with the command-line option that fixes it (and the likely column)."""
     message = exc.message
-    if exc.column in KEY_COLUMNS and exc.row is None and message.startswith("missing"):
+    if exc.column in KEY_COLUMNS and exc.row is None and (exc.kind == "missing_column" or message.startswith("missing")):
         try:
             headers = read_headers(path, profile.sheet, profile.header_row)
         except Exception:  # noqa: BLE001 - the original error is the one to report

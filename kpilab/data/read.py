@@ -23,7 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n.messages import msg
+from ..i18n import fmt_number
+from ..i18n.messages import message_lang, msg, names_list, os_reason
+from .numbers import _clip
 from .columns import TEXT_COLUMNS, _whole_units
 
 __all__ = ["read_table", "MAX_FILE_BYTES", "MAX_XLSX_EXPANDED_BYTES", "MAX_ROWS", "MAX_CELLS", "MAX_CELL_CHARS"]
@@ -34,6 +36,31 @@ MAX_XLSX_EXPANDED_BYTES: int = 768 * 2**20  # an XLSX's XML once unzipped (a "zi
 MAX_ROWS: int = 2_000_000                  # data rows of one table
 MAX_CELLS: int = 60_000_000                # rows x columns of one table
 MAX_CELL_CHARS: int = 32_767               # Excel's own limit for one cell's text
+
+
+
+def _n(value: float) -> str:
+    """A count or size for a message: 1,000,000 in English, 1 000 000 in Russian."""
+    return f"{value:,.0f}" if message_lang() == "en" else fmt_number(value, message_lang(), 0)
+
+
+def _reason(key: str, exc: BaseException) -> str:
+    """A library's reason: its own words in English, the catalog's ``key`` in another language."""
+    return str(exc) if message_lang() == "en" else msg("data_errors." + key)
+
+
+def _workbook_reason(exc: BaseException) -> str:
+    """Why a workbook cannot be read, by the error's kind (a zip, its XML, a missing part, the disk)."""
+    import zipfile
+    from xml.parsers import expat
+
+    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and getattr(exc, "errno", None):
+        return os_reason(exc) if message_lang() != "en" else str(exc)
+    kind = ("bad_zip" if isinstance(exc, zipfile.BadZipFile) or "zip" in type(exc).__name__.lower()
+            or "InvalidFile" in type(exc).__name__
+            else "bad_xml" if isinstance(exc, (SyntaxError, expat.ExpatError))
+            else "bad_part" if isinstance(exc, KeyError) else "bad_other")
+    return _reason(kind, exc)
 
 
 def read_table(path: Path, sheet: str | int | None, header_row: int, columns: Mapping[str, str] | None,
@@ -50,8 +77,8 @@ def read_table(path: Path, sheet: str | int | None, header_row: int, columns: Ma
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet, header_row, skip)
     if suffix == ".xls":
-        raise DataError("old .xls workbooks are not supported; save it as .xlsx", file=source)
-    raise DataError(f"unknown file type {suffix!r}; use .csv or .xlsx", file=source)
+        raise DataError(msg("data_errors.xls"), file=source)
+    raise DataError(msg("data_errors.file_type", suffix=_clip(suffix)), file=source)
 
 
 def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) -> pd.DataFrame:
@@ -66,23 +93,24 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
     """
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
-                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
+        raise DataError(msg("data_errors.file_too_big", size=_n(size / 2**20), limit=_n(MAX_FILE_BYTES / 2**20)),
+                        file=str(path))
     text = _decode_table(path.read_bytes(), path)
     head_lines = text.split("\n", header_row)
     if len(head_lines) < header_row or not head_lines[header_row - 1].strip():
-        raise DataError("no header line", file=str(path), row=header_row)
+        raise DataError(msg("data_errors.no_header"), file=str(path), row=header_row)
     head = head_lines[header_row - 1].rstrip("\r")
     counts = {sep: head.count(sep) for sep in (";", "\t", ",")}
     sep = max(counts, key=lambda k: counts[k]) if any(counts.values()) else ","
     try:
         names = next(csv.reader([head], delimiter=sep))
     except csv.Error as exc:
-        raise DataError(f"cannot split the header line: {exc}", file=str(path), row=header_row) from None
+        raise DataError(msg("data_errors.header_split", reason=_reason("csv_reason", exc)), file=str(path),
+                        row=header_row) from None
     seen: set[str] = set()
     for name in names:  # pandas would rename a second 'calls' to 'calls.1' without a word
         if name.strip() in seen:
-            raise DataError(f"column {name.strip()!r} appears twice in the header", file=str(path),
+            raise DataError(msg("data_errors.column_twice", name=_clip(name.strip())), file=str(path),
                             row=header_row, column=name.strip())
         seen.add(name.strip())
     mapping = {str(k).strip(): v for k, v in (columns or {}).items()}
@@ -92,8 +120,8 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
                  or _whole_units(str(mapping.get(h.strip(), h.strip())))}
     n_lines = text.count("\n") + 1
     if n_lines > MAX_ROWS + header_row or n_lines * len(names) > MAX_CELLS:
-        raise DataError(f"the table has {n_lines:,} lines of {len(names)} columns, over kpilab's limit of "
-                        f"{MAX_ROWS:,} rows or {MAX_CELLS:,} cells; split it", file=str(path))
+        raise DataError(msg("data_errors.too_many_lines", lines=_n(n_lines), columns=len(names), rows=_n(MAX_ROWS),
+                            cells=_n(MAX_CELLS)), file=str(path))
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype={h: str for h in text_cols},
                             keep_default_na=False, na_values=[""], skip_blank_lines=False,
@@ -102,16 +130,15 @@ def _read_csv(path: Path, header_row: int, columns: Mapping[str, str] | None) ->
         line = re.search(r"line (\d+)", str(exc))
         row = int(line.group(1)) + header_row - 1 if line else None
         found = re.search(r"saw (\d+)", str(exc))
-        saw = f": it has {found.group(1)} fields" if found else ""
-        raise DataError(f"cannot split this line into the header's {len(names)} columns{saw} "
-                        f"(kpilab does not guess which column is which)", file=str(path), row=row) from None
+        saw = msg("data_errors.fields_saw", fields=found.group(1)) if found else ""
+        raise DataError(msg("data_errors.line_split", columns=len(names), saw=saw), file=str(path),
+                        row=row) from None
     if not isinstance(frame.index, pd.RangeIndex):
         # Every data row has more fields than the header: pandas would silently make the first
         # column(s) the index and shift every column by one (reps read as periods).
         extra = frame.index.nlevels
-        raise DataError(f"this line has {len(names) + extra} fields but the header has {len(names)} columns, "
-                        f"so every column would shift by {extra}; kpilab does not guess which column is "
-                        f"which: fix the header or the delimiter", file=str(path), row=header_row + 1)
+        raise DataError(msg("data_errors.line_shift", fields=len(names) + extra, columns=len(names), extra=extra),
+                        file=str(path), row=header_row + 1)
     return frame
 
 
@@ -165,15 +192,15 @@ def _sheet_prescan(path: Path, member: str, title: str) -> None:
                 first = False
                 dim = _DIMENSION.search(chunk[:65536])
                 if dim and int(dim.group(1)) > MAX_ROWS + 1:
-                    raise DataError(f"sheet {title!r} holds {int(dim.group(1)):,} rows, more than kpilab's limit "
-                                    f"of {MAX_ROWS:,} for one table; split it", file=str(path))
+                    raise DataError(msg("data_errors.sheet_rows", sheet=_clip(title), rows=_n(int(dim.group(1))),
+                                        limit=_n(MAX_ROWS)), file=str(path))
             buf = carry + chunk
             cut = buf.rfind(b">") + 1 if chunk else len(buf)
             body, carry = buf[:cut], buf[cut:]
             rows += len(_ROW_END.findall(body))
             if rows > MAX_ROWS + 1:
-                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows, kpilab's limit for one "
-                                f"table; split it", file=str(path))
+                raise DataError(msg("data_errors.sheet_more_rows", sheet=_clip(title), limit=_n(MAX_ROWS)),
+                                file=str(path))
             if _LONG_TEXT.search(body) or len(carry) > 4 * MAX_CELL_CHARS:
                 raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path))
             if not chunk:
@@ -223,8 +250,8 @@ def _sheet_scan(path: Path, member: str, header_row: int, title: str) -> tuple[l
                     sheet_data.clear()  # keep memory flat: finished rows are not needed
                 n_rows += 1
                 if n_rows > MAX_ROWS + header_row or n_cells > MAX_CELLS:
-                    raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} "
-                                    f"cells, kpilab's limit for one table; split it", file=str(path))
+                    raise DataError(msg("data_errors.sheet_more_cells", sheet=_clip(title), rows=_n(MAX_ROWS),
+                                        cells=_n(MAX_CELLS)), file=str(path))
     return hidden, uncached
 
 
@@ -234,17 +261,17 @@ def _check_workbook_size(path: Path) -> None:
 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise DataError(f"the file is {size / 2**20:,.0f} MB, over kpilab's limit of "
-                        f"{MAX_FILE_BYTES / 2**20:,.0f} MB for one table", file=str(path))
+        raise DataError(msg("data_errors.file_too_big", size=_n(size / 2**20), limit=_n(MAX_FILE_BYTES / 2**20)),
+                        file=str(path))
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
+        raise DataError(msg("data_errors.workbook_unreadable", reason=_workbook_reason(exc)),
+                        file=str(path)) from None
     if expanded > MAX_XLSX_EXPANDED_BYTES:
-        raise DataError(f"the workbook expands to {expanded / 2**20:,.0f} MB of XML, over kpilab's limit of "
-                        f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB; save the data sheet alone as CSV",
-                        file=str(path))
+        raise DataError(msg("data_errors.workbook_expands", size=_n(expanded / 2**20),
+                            limit=_n(MAX_XLSX_EXPANDED_BYTES / 2**20)), file=str(path))
     _check_shared_strings(path)
 
 
@@ -296,7 +323,8 @@ def _check_shared_strings(path: Path) -> None:
     except _TooLong:
         raise DataError(msg("errors.cell_too_long", limit=f"{MAX_CELL_CHARS:,}"), file=str(path)) from None
     except (zipfile.BadZipFile, OSError, ValueError, expat.ExpatError) as exc:
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
+        raise DataError(msg("data_errors.workbook_unreadable", reason=_workbook_reason(exc)),
+                        file=str(path)) from None
 
 
 def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
@@ -304,19 +332,19 @@ def _pick_sheet(wb: object, sheet: str | int | None, path: Path) -> object:
     names = wb.sheetnames  # type: ignore[attr-defined]
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise DataError(f"no sheet number {sheet} (0-based); sheets: {', '.join(names)}", file=str(path))
+            raise DataError(msg("data_errors.no_sheet_number", number=sheet, sheets=names_list(names)),
+                            file=str(path))
         return wb[names[sheet]]  # type: ignore[index]
     if sheet is not None:
         if sheet not in names:
-            raise DataError(f"no sheet {sheet!r}; sheets: {', '.join(names)}", file=str(path))
+            raise DataError(msg("data_errors.no_sheet", sheet=_clip(sheet), sheets=names_list(names)), file=str(path))
         return wb[sheet]  # type: ignore[index]
     visible = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]  # type: ignore[attr-defined]
     if len(visible) == 1:
         return visible[0]
-    listed = ", ".join(f"{n!r}" + ("" if wb[n].sheet_state == "visible" else " (hidden)")  # type: ignore[index]
-                       for n in names)
-    raise DataError(f"the workbook has {len(visible)} visible sheets, so which one holds the data is "
-                    f"ambiguous; name it with --sheet (load_team(sheet=...)); sheets: {listed}", file=str(path))
+    listed = ", ".join(_clip(n) + ("" if wb[n].sheet_state == "visible"  # type: ignore[index]
+                                   else msg("data_errors.sheet_hidden_mark")) for n in names)
+    raise DataError(msg("data_errors.sheets_ambiguous", count=len(visible), sheets=listed), file=str(path))
 
 
 def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
@@ -327,7 +355,8 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException...
-        raise DataError(f"cannot read the workbook: {exc}", file=str(path)) from None
+        raise DataError(msg("data_errors.workbook_unreadable", reason=_workbook_reason(exc)),
+                        file=str(path)) from None
     try:
         ws = _pick_sheet(wb, sheet, path)
         member = getattr(ws, "_worksheet_path", None)
@@ -338,19 +367,18 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
             except (SyntaxError, KeyError, OSError, ValueError) as exc:  # ParseError is a SyntaxError
                 if isinstance(exc, DataError):
                     raise
-                raise DataError(f"cannot read sheet {title!r}: {exc}", file=str(path)) from None
+                raise DataError(msg("data_errors.sheet_unreadable", sheet=_clip(title), reason=_workbook_reason(exc)),
+                                file=str(path)) from None
             hidden = [r for r in hidden if r not in skip]
             uncached = [c for c in uncached if int(re.sub(r"\D", "", c) or 0) not in skip]
             if uncached:
-                more = f" (and {len(uncached) - 1} more)" if len(uncached) > 1 else ""
-                raise DataError(f"cell {uncached[0]}{more} of sheet {title!r} holds a formula with no saved "
-                                f"result (the file was written by a program that does not calculate); open "
-                                f"and save it in Excel or LibreOffice, or paste the values", file=str(path),
+                more = msg("data_errors.and_more", count=len(uncached) - 1) if len(uncached) > 1 else ""
+                raise DataError(msg("data_errors.formula_no_result", cell=uncached[0], more=more, sheet=_clip(title)),
+                                file=str(path),
                                 row=int(re.sub(r"\D", "", uncached[0]) or 0) or None)
             if hidden:
-                more = f" (and {len(hidden) - 1} more)" if len(hidden) > 1 else ""
-                raise DataError(f"row {hidden[0]}{more} of sheet {title!r} is hidden; kpilab does not pay or "
-                                f"drop hidden rows silently: unhide or delete it (load_team: skip_rows=[...])",
+                more = msg("data_errors.and_more", count=len(hidden) - 1) if len(hidden) > 1 else ""
+                raise DataError(msg("data_errors.row_hidden", row=hidden[0], more=more, sheet=_clip(title)),
                                 file=str(path), row=hidden[0])
         rows: list[tuple[object, ...]] = []
         cells = 0
@@ -358,12 +386,12 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
             rows.append(r)
             cells += len(r)
             if len(rows) > MAX_ROWS + 1 or cells > MAX_CELLS:
-                raise DataError(f"sheet {title!r} holds more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, "
-                                f"kpilab's limit for one table; split it", file=str(path))
+                raise DataError(msg("data_errors.sheet_more_cells", sheet=_clip(title), rows=_n(MAX_ROWS),
+                                    cells=_n(MAX_CELLS)), file=str(path))
     finally:
         wb.close()
     if not rows:
-        raise DataError("the sheet is empty", file=str(path), row=header_row)
+        raise DataError(msg("data_errors.sheet_empty"), file=str(path), row=header_row)
     header = list(rows[0])
     width = max((len(r) for r in rows), default=0)
     header += [None] * (width - len(header))
@@ -377,10 +405,10 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int,
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue            # an unused, formatted column
             first = next(k for k, v in enumerate(values) if v is not None)
-            raise DataError("a column without a header holds data", file=str(path),
+            raise DataError(msg("data_errors.column_no_header"), file=str(path),
                             row=header_row + 1 + first, column=openpyxl.utils.get_column_letter(j + 1))
         if name in cols:
-            raise DataError(f"column {name!r} appears twice in the header", file=str(path),
+            raise DataError(msg("data_errors.column_twice", name=_clip(name)), file=str(path),
                             row=header_row, column=name)
         cols[name] = values
     return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in cols.items()})

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import KpilabError
+from ..i18n.messages import msg
 
 __all__ = ["bootstrap_years"]
 
@@ -61,9 +62,9 @@ def bootstrap_years(team: pd.DataFrame, n_scenarios: int, seed: int | np.random.
     (['scenario', 'rep_id', 'period', 'revenue'], 8)
     """
     if isinstance(n_scenarios, bool) or not isinstance(n_scenarios, (int, np.integer)) or n_scenarios < 1:
-        raise KpilabError(f"the number of scenarios must be an integer >= 1, got {n_scenarios!r}")
+        raise KpilabError(msg("data_errors.scenarios_count", value=repr(n_scenarios)))
     if "scenario" in team.columns:
-        raise KpilabError("the team already has a scenario column; do not ask for more scenarios")
+        raise KpilabError(msg("data_errors.scenarios_twice"))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     codes, periods = pd.factorize(team["period"].astype(str), sort=False)
     n_periods = len(periods)

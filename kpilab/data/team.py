@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, mixed_script
-from ..i18n.messages import msg
+from ..i18n.messages import msg, names_list
 from .columns import (KEY_COLUMNS, KNOWN_METRICS, OVERRIDE_COLUMNS, TEXT_COLUMNS, _is_numeric_column, _whole_units,
                       total_words)
 from .numbers import _SPACES, _clip, _problem_text, _to_numbers, parse_number
@@ -165,12 +165,13 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
     columns = [str(c) for c in df.columns]
     if len(set(columns)) != len(columns):
         dup = next(c for i, c in enumerate(columns) if c in columns[:i])
-        raise DataError(f"column {dup!r} appears twice in the header", file=source, row=row_offset - 1,
+        raise DataError(msg("data_errors.column_twice", name=_clip(dup)), file=source, row=row_offset - 1,
                         column=dup)
     for col in (*KEY_COLUMNS, *sorted(required_set - set(KEY_COLUMNS))):
         if col not in columns:
-            what = "required column" if col in KEY_COLUMNS else "column needed by the plan"
-            raise DataError(f"missing {what} {col!r}; the table has: {', '.join(columns) or 'no columns'}",
+            what = "missing_required" if col in KEY_COLUMNS else "missing_needed"
+            raise DataError(msg("data_errors." + what, name=_clip(col),
+                                columns=names_list(columns) or msg("data_errors.no_columns")), kind="missing_column",
                             file=source, column=col)
 
     n = len(df)
@@ -262,28 +263,26 @@ def validate_team(df: pd.DataFrame, *, source: str | None = None, required: Iter
             scenario = int(scen_vals[i]) if float(scen_vals[i]).is_integer() else scen_vals[i]
         raw = df.iat[i, col_pos[col]]
         if kind == "blank":
-            msg = ("blank line inside the table; kpilab does not drop rows silently: delete it, "
-                   "or pass drop_blank_rows=True to load_team")
+            text = msg("data_errors.blank_line")
             col_name, rep, period = None, None, None
         elif kind == "total":
-            msg = (f"this looks like a total row ({_clip(str(raw).strip())}), not a rep; kpilab does not "
-                   f"drop it silently: delete it or pass skip_rows=[{int(rows[i])}] to load_team")
+            text = msg("data_errors.total_row", value=_clip(str(raw).strip()), row=int(rows[i]))
             col_name = "rep_id"
         elif kind == "key_empty":
-            msg = f"empty {col}; every row needs a rep_id and a period"
+            text = msg("data_errors.key_empty", column=col)
             col_name = col
         elif kind == "duplicate":
             first = int(np.flatnonzero(
                 (keys.iloc[:i] == keys.iloc[i]).all(axis=1).to_numpy())[0])
             what = ", ".join(key_cols)
-            msg = f"duplicate ({what}): the same key as row {int(rows[first])}"
+            text = msg("data_errors.duplicate_key", columns=what, row=int(rows[first]))
             col_name = what
         else:
-            msg = _problem_text(kind, col, raw)
+            text = _problem_text(kind, col, raw)
             col_name = col
         if total > 1:
-            msg += f" (and {total - 1} more problem{'s' if total > 2 else ''} in this table)"
-        raise DataError(msg, file=source, row=int(rows[i]), rep=rep if rep else None,
+            text += msg("data_errors.more_problems", count=total - 1)
+        raise DataError(text, file=source, row=int(rows[i]), rep=rep if rep else None,
                         period=period if period else None, column=col_name, scenario=scenario)
 
     # Clean conversion.
@@ -393,9 +392,9 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     p = Path(path)
     source = str(path)
     if not p.exists():
-        raise DataError("file not found", file=source)
+        raise DataError(msg("data_errors.file_not_found"), file=source)
     if header_row < 1:
-        raise DataError(f"header_row must be >= 1, got {header_row}", file=source)
+        raise DataError(msg("data_errors.header_row", value=header_row), file=source)
     frame = read_table(p, sheet, header_row, columns, frozenset(int(r) for r in skip_rows))
 
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -407,14 +406,14 @@ def load_team(path: str | Path, sheet: str | int | None = None,
     if columns:
         missing = [k for k in columns if str(k).strip() not in frame.columns]
         if missing:
-            raise DataError(f"header {missing[0]!r} from the columns mapping is not in the file; "
-                            f"the header has: {', '.join(frame.columns)}",
+            raise DataError(msg("data_errors.mapping_header_missing", name=_clip(str(missing[0])),
+                                columns=names_list(frame.columns)),
                             file=source, row=header_row, column=str(missing[0]))
         frame = frame.rename(columns={str(k).strip(): v for k, v in columns.items()})
         names = list(frame.columns)
         for i, c in enumerate(names):
             if c in names[:i]:
-                raise DataError(f"two columns are both called {c!r} after the mapping",
+                raise DataError(msg("data_errors.mapped_twice", name=_clip(c)),
                                 file=source, row=header_row, column=c)
 
     rows = np.arange(len(frame)) + header_row + 1

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n.messages import msg
+from ..i18n.messages import msg, number_word
 from ..plan import Plan, PlanVersions, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
@@ -77,7 +77,7 @@ def _empty_payouts(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator) -> P
     """No rows in, no rows out: the payout table's columns, empty (a filter that matched nothing)."""
     for col in ("rep_id", "period"):
         if col not in frame.columns:
-            raise loc.error("missing required column", column=col)
+            raise loc.error(msg("data_errors.missing_key_column"), column=col)
     keys = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
     money = {c: np.zeros(0) for c in ["base", *plan.component_names, *OUTPUT_TAIL]}
     empty = np.zeros(0)
@@ -123,7 +123,7 @@ def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _L
         text = msg("errors.pay_too_large", component=column, value=f"{value:,.0f}",
                    limit=f"{MAX_EXACT_MONEY:,.0f}")
     else:
-        text = msg("errors.pay_not_finite", component=column, value=str(value))
+        text = msg("errors.pay_not_finite", component=column, value=number_word(value))
     position = first if rows is None else int(rows[first])
     raise loc.error(text, position, column, more=int(bad_rows.sum()) - 1)
 

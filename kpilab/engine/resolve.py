@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.numbers import _clip
 from ..errors import DataError
+from ..i18n.messages import msg, names_list
 from ..plan import Plan
 
 _KEY_COLUMNS = ("rep_id", "period", "scenario", "role", "team")
@@ -56,7 +58,7 @@ class _Locator:
     def error(self, message: str, position: int | None = None, column: str | None = None,
               more: int = 0) -> DataError:
         if more:
-            message += f" ({more} more row{'s' if more > 1 else ''} like this)"
+            message += msg("data_errors.more_rows", count=more)
         if position is None:
             return DataError(message, file=self.source, column=column)
         row = self.frame.iloc[position]
@@ -77,18 +79,19 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
     """A column as float64; text, NaN (unless optional) and negatives are errors."""
     series = frame[column]
     if pd.api.types.is_bool_dtype(series):
-        raise loc.error("true/false is not a number", int(np.flatnonzero(where)[0]) if where is not None
+        raise loc.error(msg("data_errors.bool_not_number"), int(np.flatnonzero(where)[0]) if where is not None
                         and where.any() else 0, column)
     first = int(np.flatnonzero(where)[0]) if where is not None and where.any() else 0
     if series.dtype.kind in "cmM":  # complex numbers, durations and dates are not amounts
-        raise loc.error(f"{str(series.iloc[first])!r} is not a number", first, column)
+        raise loc.error(msg("data_errors.cell_not_number", value=_clip(str(series.iloc[first]))), first, column)
     if series.dtype == object:
         odd = series.map(lambda v: isinstance(v, (complex, np.complexfloating, np.timedelta64, np.datetime64))
                          or type(v).__name__ in ("Timedelta", "Timestamp", "timedelta", "datetime", "date"))
         odd = odd.to_numpy(dtype=bool) & (where if where is not None else True)
         if odd.any():
             hit = int(np.argmax(odd))
-            raise loc.error(f"{str(series.iloc[hit])!r} is not a number", hit, column, more=int(odd.sum()) - 1)
+            raise loc.error(msg("data_errors.cell_not_number", value=_clip(str(series.iloc[hit]))), hit, column,
+                            more=int(odd.sum()) - 1)
     if not pd.api.types.is_numeric_dtype(series):
         # The slow path, for text columns only: a numeral stored as text is read, anything else is named.
         values = pd.to_numeric(series.where(~series.map(type).eq(bool).to_numpy(), "true/false"),
@@ -99,7 +102,7 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
             text &= where
         hits = np.flatnonzero(text)
         if hits.size:
-            raise loc.error(f"{str(series.iloc[hits[0]])!r} is not a number", int(hits[0]), column,
+            raise loc.error(msg("data_errors.cell_not_number", value=_clip(str(series.iloc[hits[0]]))), int(hits[0]), column,
                             more=hits.size - 1)
     else:
         values = series.to_numpy(dtype=float)
@@ -112,10 +115,10 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
     if bad.any():
         scope = np.ones(len(values), bool) if where is None else where
         if not optional:
-            loc.first(np.isnan(values) & scope, "empty or NaN: a metric the plan uses needs a number in every row",
+            loc.first(np.isnan(values) & scope, msg("data_errors.empty_or_nan"),
                       column)
-        loc.first(np.isinf(values) & scope, "infinite value", column)
-        loc.first((values < 0) & scope, "negative value: metrics and amounts must be >= 0", column)
+        loc.first(np.isinf(values) & scope, msg("data_errors.infinite"), column)
+        loc.first((values < 0) & scope, msg("data_errors.negative_value"), column)
     return values
 
 
@@ -152,10 +155,10 @@ def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarra
         if col not in frame.columns:
             if col == "scenario":
                 continue
-            raise loc.error("missing required column", column=col)
+            raise loc.error(msg("data_errors.missing_key_column"), column=col)
         coded[col] = _codes(frame[col])
-        loc.first(coded[col][0] < 0, "empty key: every row needs a rep_id and a period"
-                  + (" and a scenario" if "scenario" in coded else ""), col)
+        loc.first(coded[col][0] < 0, msg("data_errors.empty_key_scenario" if "scenario" in coded
+                                         else "data_errors.empty_key"), col)
     keys = list(coded)
     combined = _combine(list(coded.values()))
     key_space = int(np.prod([count + 1 for _, count in coded.values()], dtype=float))
@@ -168,8 +171,8 @@ def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarra
     if dup.any():
         pos = int(np.flatnonzero(dup)[0])
         first = int(np.flatnonzero(combined == combined[pos])[0])
-        raise loc.error(f"duplicate ({', '.join(keys)}): the same key is also on row "
-                        f"{loc.error('', first).row}", pos, "rep_id")
+        raise loc.error(msg("data_errors.duplicate_also", columns=", ".join(keys), row=loc.error("", first).row),
+                        pos, "rep_id")
     return coded
 
 
@@ -189,12 +192,12 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
         row_plan = {None: np.ones(n, bool)}
     else:
         if "role" not in frame.columns:
-            raise loc.error(f"a scheme needs a role column (one of {', '.join(map(str, plans))})", column="role")
+            raise loc.error(msg("data_errors.role_column", roles=names_list(plans)), column="role")
         roles = frame["role"].astype(str).where(frame["role"].notna(), None).to_numpy(dtype=object)
         known = np.isin(roles, np.array(list(plans), dtype=object))
         unknown = np.flatnonzero(~known)
         if unknown.size:
-            raise loc.error(f"role {roles[unknown[0]]!r} is not in the scheme (roles: {', '.join(map(str, plans))})",
+            raise loc.error(msg("data_errors.role_unknown", role=_clip(str(roles[unknown[0]])), roles=names_list(plans)),
                             int(unknown[0]), "role", more=unknown.size - 1)
         row_plan = {role: roles == role for role in plans}
 
@@ -213,8 +216,8 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
             continue
         if metric not in frame.columns:
             user = next(p.name for r, p in plans.items() if metric in p.metrics_needed() and row_plan[r].any()) \
-                if metric not in team_metrics else "the team component"
-            raise loc.error(f"missing column: plan '{user}' uses metric '{metric}'",
+                if metric not in team_metrics else msg("data_errors.team_component")
+            raise loc.error(msg("data_errors.missing_metric", plan=user, metric=metric),
                             int(np.flatnonzero(rows)[0]), metric)
         facts[metric] = _numeric(frame, metric, rows, loc, optional=False)
 
@@ -240,11 +243,11 @@ def _resolve(plans: dict[Any, Plan], frame: pd.DataFrame, loc: _Locator,
         needs = np.ones(n, bool) if metric in team_metrics else np.logical_or.reduce(
             [row_plan[r] for r, p in plans.items() if metric in p.attainment_metrics()] or [np.zeros(n, bool)])
         if plan_col:
-            loc.first(needs & (target == 0), f"target for '{metric}' must be > 0", f"plan_{metric}")
+            loc.first(needs & (target == 0), msg("data_errors.target_zero", metric=metric), f"plan_{metric}")
         for role, plan in plans.items():
-            where = f" and no plan_{metric} value in this row" if plan_col else f" and no plan_{metric} column"
             loc.first(needs & np.isnan(target) & row_plan[role],
-                      f"no target for metric '{metric}': plan '{plan.name}' has no targets.{metric}{where}",
+                      msg("data_errors.no_target_row" if plan_col else "data_errors.no_target_column", metric=metric,
+                          plan=plan.name),
                       f"plan_{metric}" if plan_col else metric)
         targets[metric] = target
 

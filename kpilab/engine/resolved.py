@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n.messages import msg
 from ..plan import Plan, Scheme, load_plan
 from .pay import _plan_pay
 from .payouts import Payouts
@@ -185,7 +186,7 @@ def resolve_team(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFr
     frame = performance
     loc = _Locator(frame, source)
     if len(frame) == 0:
-        raise loc.error("no rows: there is nothing to pay")
+        raise loc.error(msg("data_errors.no_rows"))
     keys = _check_keys(frame, loc)
     cols, row_plan = _resolve(plan.plans(), frame, loc, lambda: keys)
     given: dict[str, np.ndarray] = {}

@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..errors import PlanError
-from ..i18n.messages import msg
+from ..i18n import fmt_number, has_text
+from ..i18n.messages import message_lang, msg, number_word
 
 #: Column names a component may not take: they are input or output columns.
 RESERVED_NAMES = frozenset({
@@ -96,19 +97,48 @@ _REPR.maxlong = 30
 
 
 def _fmt(value: Any) -> str:
-    """A value as the user wrote it, shortened: a huge list or text is never rendered whole."""
+    """A value as the user wrote it, shortened: a huge list or text is never rendered whole.
+
+    In English a text shows as Python writes it (``'lots'``); in any other language of messages as the
+    plan file holds it, in the language's quotes and without Python's (``«lots»``, ``«[1, lots]»``).
+    """
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
         return _REPR.repr(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value) if message_lang() == "en" or math.isfinite(value) else number_word(value)
+    if message_lang() == "en":
+        return str(value) if isinstance(value, bool) else _REPR.repr(value)
+    return msg("plan_errors.quoted", value=_as_written(value))
+
+
+def _as_written(value: Any) -> str:
+    """``value`` as YAML would show it, shortened, with no Python quotes or ``None``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
     if isinstance(value, (int, float)):
-        return str(value)
+        return _REPR.repr(value) if abs(value) >= 10**16 else str(value)
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    if isinstance(value, Mapping):
+        items = list(value.items())
+        body = ", ".join(f"{_as_written(k)}: {_as_written(v)}" for k, v in items[:6])
+        return "{" + body + (", ..." if len(items) > 6 else "") + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+        body = ", ".join(_as_written(v) for v in items[:6])
+        return "[" + body + (", ..." if len(items) > 6 else "") + "]"
     return _REPR.repr(value)
 
 
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return msg("plan_errors.did_you_mean", name=close[0]) if close else ""
 
 
 def _raise(problems: Problems) -> None:
@@ -121,16 +151,21 @@ def _check_number(problems: Problems, path: str, value: Any, *, minimum: float |
     """Append a problem unless ``value`` is a finite number within bounds."""
     if _is_numeric(value) and not _in_range(value):
         problems.append((path, msg("errors.number_too_large", value=_fmt(value),
-                                   limit=f"{MAX_PLAN_NUMBER:.0e}")))
+                                   limit=f"{MAX_PLAN_NUMBER:.0e}" if message_lang() == "en"
+                                   else fmt_number(MAX_PLAN_NUMBER, message_lang(), 0))))
     elif isinstance(value, str) and any(ch.isdigit() for ch in value):
         problems.append((path, msg("errors.number_is_text", value=_fmt(value))))
     elif not _is_number(value):
-        problems.append((path, f"must be a number, got {_fmt(value)}"))
+        problems.append((path, msg("plan_errors.not_a_number", value=_fmt(value))))
     elif what == "target" and 0 < value < MIN_TARGET:
-        problems.append((path, msg("errors.target_too_small", value=_fmt(value), limit=f"{MIN_TARGET:g}")))
+        problems.append((path, msg("errors.target_too_small", value=_fmt(value),
+                                   limit=f"{MIN_TARGET:g}" if message_lang() == "en"
+                                   else fmt_number(MIN_TARGET, message_lang(), 6))))
     elif minimum is not None and (value <= minimum if strict else value < minimum):
-        sign = ">" if strict else ">="
-        problems.append((path, f"{what or 'value'} must be {sign} {_fmt(minimum)}, got {_fmt(value)}"))
+        key = "plan_errors.field_" + (what or "value").replace(" ", "_")
+        field = msg(key) if has_text(key) else what  # a kind registered outside kpilab names its own field
+        problems.append((path, msg("plan_errors.above" if strict else "plan_errors.at_least", what=field,
+                                   minimum=_fmt(minimum), value=_fmt(value))))
 
 
 def _num_out(value: float | None) -> float | int | None:
@@ -146,10 +181,10 @@ def _check_keys(data: Mapping, allowed: set[str] | frozenset[str], path: str, pr
     for key in data:
         if key not in allowed:
             if key is True or key == "on":  # YAML 1.1 reads a bare `on` as true
-                problems.append((_join(path, "on"), "unknown key 'on' (YAML reads a bare 'on' as true); "
-                                                    "a curve's input is set with 'basis'"))
+                problems.append((_join(path, "on"), msg("plan_errors.key_on")))
                 continue
-            problems.append((_join(path, str(key)), f"unknown key '{key}'{_suggest(key, allowed)}"))
+            problems.append((_join(path, str(key)), msg("plan_errors.unknown_key", name=key,
+                                                        suggestion=_suggest(key, allowed))))
 
 
 def _reroot(sub: str, path: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..curves import curve_values
 from ..errors import PlanError
+from ..i18n.messages import msg
 from ._base import Problems, _check_keys, _fmt, _is_number, _join, _num_out, _raise, _reroot, _suggest
 
 __all__ = ["Curve", "parse_curve"]
@@ -53,23 +54,24 @@ class Curve:
         """Every way this curve breaks the contract, with key paths under ``path``."""
         out: Problems = []
         if self.kind not in ("points", "steps"):
-            out.append((path, f"unknown curve kind '{self.kind}'{_suggest(self.kind, ('points', 'steps'))}"))
+            out.append((path, msg("plan_errors.curve_unknown_kind", name=self.kind,
+                                  suggestion=_suggest(self.kind, ("points", "steps")))))
             return out
         key = _join(path, self.kind)
         if len(self.xs) == 0 or len(self.xs) != len(self.ys):
-            out.append((key, "needs at least one [x, y] pair"))
+            out.append((key, msg("plan_errors.curve_one_pair")))
         for i in range(1, len(self.xs)):
             if not self.xs[i] > self.xs[i - 1]:
-                out.append((f"{key}[{i}]", f"x must be strictly increasing ({_fmt(self.xs[i])} after "
-                                           f"{_fmt(self.xs[i - 1])})"))
+                out.append((f"{key}[{i}]", msg("plan_errors.curve_increasing", value=_fmt(self.xs[i]),
+                                               previous=_fmt(self.xs[i - 1]))))
         if self.closed not in ("left", "right"):
-            out.append((_join(path, "closed"), f"must be 'left' or 'right', got {_fmt(self.closed)}"))
+            out.append((_join(path, "closed"), msg("plan_errors.curve_closed", value=_fmt(self.closed))))
         if self.closed == "right" and self.kind != "steps":
-            out.append((_join(path, "closed"), "only a 'steps' curve has closed bands"))
+            out.append((_join(path, "closed"), msg("plan_errors.curve_closed_steps")))
         if self.extend and self.kind != "points":
-            out.append((_join(path, "extend"), "only a 'points' curve can extend its last segment"))
+            out.append((_join(path, "extend"), msg("plan_errors.curve_extend_points")))
         if self.extend and len(self.xs) < 2:
-            out.append((_join(path, "extend"), "extend needs at least two points to have a slope"))
+            out.append((_join(path, "extend"), msg("plan_errors.curve_extend_two")))
         return out
 
     def __call__(self, x: Any) -> Any:
@@ -99,35 +101,35 @@ class Curve:
 def parse_curve(data: Any, path: str, problems: Problems) -> Curve | None:
     """A plan-format curve mapping as a :class:`Curve`; None, with every problem appended, when it is not one."""
     if not isinstance(data, Mapping):
-        problems.append((path, "a curve is a mapping with 'points' or 'steps'"))
+        problems.append((path, msg("plan_errors.curve_shape")))
         return None
     _check_keys(data, {"points", "steps", "below", "extend", "closed"}, path, problems)
     kinds = [k for k in ("points", "steps") if k in data]
     if len(kinds) != 1:
-        problems.append((path, "a curve needs exactly one of 'points' or 'steps'"))
+        problems.append((path, msg("plan_errors.curve_kind")))
         return None
     kind = kinds[0]
     raw = data[kind]
     kp = _join(path, kind)
     if not isinstance(raw, list) or not raw:
-        problems.append((kp, "must be a non-empty list of [x, y] pairs"))
+        problems.append((kp, msg("plan_errors.curve_pairs")))
         return None
     xs, ys = [], []
     ok = True
     for i, pair in enumerate(raw):
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(_is_number(v) for v in pair)):
-            problems.append((f"{kp}[{i}]", f"must be a pair of numbers [x, y], got {_fmt(pair)}"))
+            problems.append((f"{kp}[{i}]", msg("plan_errors.curve_pair", value=_fmt(pair))))
             ok = False
             continue
         xs.append(float(pair[0]))
         ys.append(float(pair[1]))
     below = data.get("below", 0.0)
     if not _is_number(below):
-        problems.append((_join(path, "below"), f"must be a number, got {_fmt(below)}"))
+        problems.append((_join(path, "below"), msg("plan_errors.not_a_number", value=_fmt(below))))
         ok = False
     extend = data.get("extend", False)
     if not isinstance(extend, bool):
-        problems.append((_join(path, "extend"), f"must be true or false, got {_fmt(extend)}"))
+        problems.append((_join(path, "extend"), msg("plan_errors.true_or_false", value=_fmt(extend))))
         ok = False
     if not ok:
         return None

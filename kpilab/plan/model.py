@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..i18n.messages import msg
 from ..errors import PlanError
 from ._base import FrozenMap, Problems, _check_number, _num_out, _raise, _suggest
 from .kinds import ComponentKind as Component
@@ -50,8 +51,8 @@ def _names_problems(names: Mapping[str, Names], components: list[str]) -> Proble
     for lang, entry in names.items():
         for comp in entry.components:
             if comp not in components:
-                out.append((f"names.{lang}.components.{comp}", f"no component named '{comp}'"
-                                                               f"{_suggest(comp, components)}"))
+                out.append((f"names.{lang}.components.{comp}", msg("plan_errors.names_no_component", name=comp,
+                                                                   suggestion=_suggest(comp, components))))
     return out
 
 
@@ -64,11 +65,11 @@ T = TypeVar("T")
 
 def _built(parse: Callable[[Problems], T | None], source: str | None, what: str) -> T:
     """What ``parse`` built from a plan-format mapping, or a :class:`PlanError` with every problem it collected
-    (``what`` when it collected none yet built nothing): the one shape of every ``from_dict``."""
+    (the catalog message ``what`` when it collected none yet built nothing): the one shape of every ``from_dict``."""
     problems: Problems = []
     found = parse(problems)
     if problems or found is None:
-        raise PlanError(problems or [("", what)], source=source)
+        raise PlanError(problems or [("", msg(what))], source=source)
     return found
 
 
@@ -136,7 +137,7 @@ class Plan(_Worded):
         """Every cross-field problem of the plan (each part checks itself on construction)."""
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
-            out.append(("name", "a plan needs a non-empty name"))
+            out.append(("name", msg("plan_errors.plan_name")))
         _check_number(out, "base", self.base, what="base")
         _check_number(out, "target_bonus", self.target_bonus, what="target_bonus")
         for metric, target in self.targets.items():
@@ -144,28 +145,30 @@ class Plan(_Worded):
         names: dict[str, int] = {}
         for i, comp in enumerate(self.components):
             if comp.name in names:
-                out.append((f"components[{i}].name", f"duplicate component name '{comp.name}' "
-                                                     f"(also components[{names[comp.name]}])"))
+                out.append((f"components[{i}].name", msg("plan_errors.duplicate_component", name=comp.name,
+                                                         other=f"components[{names[comp.name]}]")))
             names.setdefault(comp.name, i)
         for name in self.periods.timing:
             if name not in names:
-                out.append(("components", f"period rules name no component '{name}'{_suggest(name, names)}"))
+                out.append(("components", msg("plan_errors.timing_no_component", name=name,
+                                                    suggestion=_suggest(name, names))))
         penalties = {c.name for c in self.components if c.deduction}
         for label, items in (("gates", self.gates), ("modifiers", self.modifiers)):
             for i, item in enumerate(items):
                 path = f"{label}[{i}].applies_to"
                 if isinstance(item.applies_to, str):
                     if item.applies_to != "all":
-                        out.append((path, f"must be 'all' or a list of component names, got '{item.applies_to}'"))
+                        out.append((path, msg("plan_errors.applies_to_text", value=item.applies_to)))
                     continue
                 if not item.applies_to:
-                    out.append((path, "names no component"))
+                    out.append((path, msg("plan_errors.applies_to_empty")))
                 for j, name in enumerate(item.applies_to):
                     if name in penalties:
                         what = "gate" if label == "gates" else "modifier"
-                        out.append((f"{path}[{j}]", f"'{name}' is a penalty; a {what} never applies to a penalty"))
+                        out.append((f"{path}[{j}]", msg(f"plan_errors.{what}_on_penalty", name=name)))
                     elif name not in names:
-                        out.append((f"{path}[{j}]", f"no component named '{name}'{_suggest(name, names)}"))
+                        out.append((f"{path}[{j}]", msg("plan_errors.names_no_component", name=name,
+                                                                     suggestion=_suggest(name, names))))
         out.extend(_names_problems(self.names, list(names)))
         return out
 
@@ -213,7 +216,7 @@ class Plan(_Worded):
         for comp in self.components:
             if comp.name == name:
                 return comp
-        raise KeyError(f"no component named '{name}'{_suggest(name, self.component_names)}")
+        raise KeyError(msg("plan_errors.no_component", name=name, suggestion=_suggest(name, self.component_names)))
 
     def replace_component(self, name: str, **changes: Any) -> "Plan":
         """A new plan with component ``name`` changed by :func:`dataclasses.replace`."""
@@ -231,7 +234,7 @@ class Plan(_Worded):
         """Build and validate a plan from a plan-format mapping; every problem is reported."""
         from .parse import _parse_plan  # the parser builds plans, so it imports this module
 
-        return _built(lambda problems: _parse_plan(data, "", problems), source, "not a plan")
+        return _built(lambda problems: _parse_plan(data, "", problems), source, "plan_errors.not_a_plan")
 
     def to_dict(self) -> dict[str, Any]:
         """The plan-format mapping; ``Plan.from_dict(p.to_dict()) == p``."""
@@ -263,7 +266,7 @@ class Plan(_Worded):
 
         obj = load_plan(path_or_text)
         if not isinstance(obj, Plan):
-            raise PlanError("scheme", "this file is a scheme, not a plan: use kpilab.load_plan")
+            raise PlanError("scheme", msg("plan_errors.file_is_scheme"))
         return obj
 
     def to_yaml(self, path: str | Path | None = None, *, template: str | Path | None = None) -> str:
@@ -342,9 +345,9 @@ class Scheme(_SeveralPlans):
         self._freeze_names()
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
-            out.append(("scheme", "a scheme needs a non-empty name"))
+            out.append(("scheme", msg("plan_errors.scheme_name")))
         if not self.plans_by_role:
-            out.append(("plans", "a scheme needs at least one role"))
+            out.append(("plans", msg("plan_errors.scheme_roles")))
         _raise(out)
 
     def plans(self) -> dict[str, Plan]:
@@ -355,7 +358,7 @@ class Scheme(_SeveralPlans):
                   base_dir: Path | None = None) -> "Scheme":
         from .parse import _parse_scheme
 
-        return _built(lambda problems: _parse_scheme(data, problems, base_dir), source, "not a scheme")
+        return _built(lambda problems: _parse_scheme(data, problems, base_dir), source, "plan_errors.not_a_scheme")
 
     def to_dict(self) -> dict[str, Any]:
         return self._mapping("scheme", {"plans": {role: p.to_dict() for role, p in self.plans_by_role.items()}})

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError, mixed_script
-from ..i18n.messages import msg
+from ..i18n.messages import msg, names_list, os_reason
 from ._base import FrozenMap, Problems, _check_keys, _check_number, _fmt, _is_number, _join, _reroot, _suggest
 from .curve import parse_curve as _parse_curve
 from .kinds import parse_component as _parse_component
@@ -21,15 +21,14 @@ from .periods import PLAN_KEYS as _PERIOD_PLAN_KEYS, parse_period_rules, split_c
 
 def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
     if not isinstance(data, Mapping):
-        problems.append((path, "a condition is a mapping: {metric, attainment_at_least | at_least | at_most} "
-                               "or {all: [...]} or {any: [...]}"))
+        problems.append((path, msg("plan_errors.condition_shape")))
         return None
     for combo, cls in (("all", AllOf), ("any", AnyOf)):
         if combo in data:
             _check_keys(data, {combo}, path, problems)
             items = data[combo]
             if not isinstance(items, list) or not items:
-                problems.append((_join(path, combo), "must be a non-empty list of conditions"))
+                problems.append((_join(path, combo), msg("plan_errors.conditions_list")))
                 return None
             subs = [_parse_condition(c, f"{_join(path, combo)}[{i}]", problems) for i, c in enumerate(items)]
             return cls(tuple(subs)) if all(s is not None for s in subs) else None
@@ -37,11 +36,11 @@ def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
     ops = [op for op in _OPS if op in data]
     start = len(problems)
     if "metric" not in data:
-        problems.append((_join(path, "metric"), "is required"))
+        problems.append((_join(path, "metric"), msg("plan_errors.required")))
     else:
         _check_metric(problems, path, data["metric"])
     if len(ops) != 1:
-        problems.append((path, f"needs exactly one of {', '.join(_OPS)}"))
+        problems.append((path, msg("plan_errors.one_operator", operators=names_list(_OPS))))
     else:
         _check_number(problems, _join(path, ops[0]), data[ops[0]], minimum=None)
     if len(problems) > start:
@@ -51,14 +50,14 @@ def _parse_condition(data: Any, path: str, problems: Problems) -> Cond | None:
 
 def _parse_applies(data: Mapping, path: str, problems: Problems) -> tuple[str, ...] | str | None:
     if "applies_to" not in data:
-        problems.append((_join(path, "applies_to"), "is required: a list of component names, or all"))
+        problems.append((_join(path, "applies_to"), msg("plan_errors.applies_to_required")))
         return None
     raw = data["applies_to"]
     if isinstance(raw, str):
         return raw
     if isinstance(raw, list) and all(isinstance(n, str) for n in raw):
         return tuple(raw)
-    problems.append((_join(path, "applies_to"), f"must be 'all' or a list of component names, got {_fmt(raw)}"))
+    problems.append((_join(path, "applies_to"), msg("plan_errors.applies_to_shape", value=_fmt(raw))))
     return None
 
 
@@ -66,14 +65,14 @@ def _parse_limits(data: Any, problems: Problems) -> Limits | None:
     if data is None:
         return Limits()
     if not isinstance(data, Mapping):
-        problems.append(("limits", "must be a mapping {variable_cap, floor}"))
+        problems.append(("limits", msg("plan_errors.limits_shape")))
         return None
     _check_keys(data, {"variable_cap", "floor"}, "limits", problems)
     cap, cap_share = data.get("variable_cap"), None
     if isinstance(cap, Mapping):
         _check_keys(cap, {"share"}, "limits.variable_cap", problems)
         if "share" not in cap:
-            problems.append(("limits.variable_cap.share", "is required in {share: x}"))
+            problems.append(("limits.variable_cap.share", msg("plan_errors.cap_share_required")))
             return None
         cap, cap_share = None, cap["share"]
     floor = data.get("floor", "base")
@@ -97,30 +96,30 @@ def _parse_names(data: Any, path: str, problems: Problems, *, components: bool =
         return FrozenMap()
     here = _join(path, "names")
     if not isinstance(data, Mapping):
-        problems.append((here, "must be a mapping {language: {name, description, components}}"))
+        problems.append((here, msg("plan_errors.names_shape")))
         return FrozenMap()
     out: dict[str, Names] = {}
     for lang, entry in data.items():
         at = _join(here, str(lang))
         if not isinstance(lang, str) or not _LANG_RE.match(lang):
-            problems.append((at, f"must be a language code such as 'ru' or 'en', got {_fmt(lang)}"))
+            problems.append((at, msg("plan_errors.names_lang", value=_fmt(lang))))
             continue
         if not isinstance(entry, Mapping):
-            problems.append((at, "must be a mapping with name, description or components"))
+            problems.append((at, msg("plan_errors.names_entry")))
             continue
         _check_keys(entry, {"name", "description", "components"} if components else {"name", "description"},
                     at, problems)
         n = len(problems)
         for key in ("name", "description"):
             if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):
-                problems.append((_join(at, key), f"must be non-empty text, got {_fmt(entry[key])}"))
+                problems.append((_join(at, key), msg("plan_errors.nonempty_text", value=_fmt(entry[key]))))
         comps = entry.get("components") or {}
         if not isinstance(comps, Mapping):
-            problems.append((_join(at, "components"), "must be a mapping {component: text}"))
+            problems.append((_join(at, "components"), msg("plan_errors.names_components")))
             comps = {}
         for comp, text in comps.items():
             if not isinstance(text, str) or not text.strip():
-                problems.append((_join(_join(at, "components"), str(comp)), f"must be non-empty text, got {_fmt(text)}"))
+                problems.append((_join(_join(at, "components"), str(comp)), msg("plan_errors.nonempty_text", value=_fmt(text))))
         if len(problems) == n:
             out[lang] = Names(str(entry.get("name", "")).strip(), str(entry.get("description", "")).strip(),
                               FrozenMap({str(k): str(v).strip() for k, v in comps.items()}))
@@ -130,22 +129,21 @@ def _parse_names(data: Any, path: str, problems: Problems, *, components: bool =
 
 def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     if not isinstance(data, Mapping):
-        problems.append((path, "a plan is a mapping with at least 'name'"))
+        problems.append((path, msg("plan_errors.plan_shape")))
         return None
     if "scheme" in data and path == "":
-        problems.append(("scheme", "this is a scheme (plans by role), not a plan: use kpilab.load_plan "
-                                   "or Scheme.from_dict"))
+        problems.append(("scheme", msg("plan_errors.is_scheme")))
         return None
     _check_keys(data, _PLAN_KEYS, path, problems)
     start = len(problems)
     if "name" not in data:
-        problems.append((_join(path, "name"), "is required"))
+        problems.append((_join(path, "name"), msg("plan_errors.required")))
     for key in ("base", "target_bonus"):
         if key in data:
             _check_number(problems, _join(path, key), data[key], what=key)
     targets = data.get("targets") or {}
     if not isinstance(targets, Mapping):
-        problems.append((_join(path, "targets"), "must be a mapping {metric: target}"))
+        problems.append((_join(path, "targets"), msg("plan_errors.targets_shape")))
         targets = {}
     for metric, target in targets.items():
         if (mixed := mixed_script(metric)) is not None:
@@ -155,7 +153,7 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
                       what="target")
     comps_raw = data.get("components") or []
     if not isinstance(comps_raw, list):
-        problems.append((_join(path, "components"), "must be a list"))
+        problems.append((_join(path, "components"), msg("plan_errors.must_be_list")))
         comps_raw = []
     comps_raw, timing = split_component_timing(comps_raw, path, problems)  # section 10: pay across months
     comps = [_parse_component(c, f"{_join(path, 'components')}[{i}]", problems) for i, c in enumerate(comps_raw)]
@@ -163,18 +161,18 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
     for label, parsed in (("gates", gates), ("modifiers", mods)):
         raw = data.get(label) or []
         if not isinstance(raw, list):
-            problems.append((_join(path, label), "must be a list"))
+            problems.append((_join(path, label), msg("plan_errors.must_be_list")))
             continue
         for i, item in enumerate(raw):
             here = f"{_join(path, label)}[{i}]"
             if not isinstance(item, Mapping):
-                problems.append((here, "must be a mapping"))
+                problems.append((here, msg("plan_errors.must_be_mapping")))
                 continue
             if label == "gates":
                 _check_keys(item, {"applies_to", "when"}, here, problems)
                 applies = _parse_applies(item, here, problems)
                 if "when" not in item:
-                    problems.append((_join(here, "when"), "is required"))
+                    problems.append((_join(here, "when"), msg("plan_errors.required")))
                     continue
                 when = _parse_condition(item["when"], _join(here, "when"), problems)
                 if applies is not None and when is not None:
@@ -184,19 +182,19 @@ def _parse_plan(data: Any, path: str, problems: Problems) -> Plan | None:
                 applies = _parse_applies(item, here, problems)
                 n = len(problems)
                 if "metric" not in item:
-                    problems.append((_join(here, "metric"), "is required"))
+                    problems.append((_join(here, "metric"), msg("plan_errors.required")))
                 else:
                     _check_metric(problems, here, item["metric"])
                 _check_basis(problems, here, item.get("basis", "attainment"))
                 curve = _parse_curve(item.get("curve"), _join(here, "curve"), problems) \
-                    if "curve" in item else problems.append((_join(here, "curve"), "is required"))
+                    if "curve" in item else problems.append((_join(here, "curve"), msg("plan_errors.required")))
                 if applies is not None and curve is not None and len(problems) == n:
                     parsed.append(Modifier(applies, item["metric"], curve, item.get("basis", "attainment")))
     limits = _parse_limits(data.get("limits"), problems) if path == "" else \
         _parse_limits_at(data.get("limits"), path, problems)
     for key in ("currency", "description"):
         if key in data and not isinstance(data[key], str):
-            problems.append((_join(path, key), f"must be text, got {_fmt(data[key])}"))
+            problems.append((_join(path, key), msg("plan_errors.must_be_text", value=_fmt(data[key]))))
     names = _parse_names(data.get("names"), path, problems)
     periods = parse_period_rules(data, path, timing, problems)
     if len(problems) > start:
@@ -228,16 +226,16 @@ def _parse_limits_at(data: Any, path: str, problems: Problems) -> Limits | None:
 
 def _parse_scheme(data: Any, problems: Problems, base_dir: Path | None) -> Scheme | None:
     if not isinstance(data, Mapping):
-        problems.append(("", "a scheme is a mapping {scheme: NAME, plans: {role: plan}}"))
+        problems.append(("", msg("plan_errors.scheme_shape")))
         return None
     _check_keys(data, {"scheme", "plans", "description", "names"}, "", problems)
     names = _parse_names(data.get("names"), "", problems, components=False)
     description = data.get("description", "")
     if not isinstance(description, str):
-        problems.append(("description", f"must be text, got {_fmt(description)}"))
+        problems.append(("description", msg("plan_errors.must_be_text", value=_fmt(description))))
     plans_raw = data.get("plans")
     if not isinstance(plans_raw, Mapping) or not plans_raw:
-        problems.append(("plans", "is required: a mapping {role: plan file or plan}"))
+        problems.append(("plans", msg("plan_errors.plans_required")))
         return None
     plans: dict[str, Plan] = {}
     for role, spec in plans_raw.items():
@@ -249,7 +247,8 @@ def _parse_scheme(data: Any, problems: Problems, base_dir: Path | None) -> Schem
             except PlanError as exc:
                 problems.extend((f"{here} ({spec}): {p}" if p else f"{here} ({spec})", m) for p, m in exc.problems)
             except OSError as exc:
-                problems.append((here, f"cannot read plan file {spec}: {exc.strerror}"))
+                problems.append((here, msg("plan_errors.cannot_read_plan_file", name=spec,
+                                            reason=os_reason(exc))))
             continue
         plan = _parse_plan(spec, here, problems)
         if plan is not None:

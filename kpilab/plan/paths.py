@@ -33,6 +33,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Union
 
 from ..errors import PlanError
+from ..i18n.messages import msg
+from ._base import _fmt as _fmt_value
 from .model import Plan, Scheme
 
 __all__ = ["parse_path", "format_path", "get_at", "set_at", "set_weight", "numeric_paths", "Key"]
@@ -74,12 +76,12 @@ def parse_path(path: str) -> tuple[Key, ...]:
         named_without_dot = match is not None and match.group(2) is not None and (
             (pos == 0 and path.startswith(".")) or (pos > 0 and path[pos] != "."))
         if match is None or named_without_dot:
-            raise ValueError(f"bad key path {path!r} at character {pos + 1}: expected a name or [index]")
+            raise ValueError(msg("plan_errors.path_bad", path=_fmt_value(path), position=pos + 1))
         index, name = match.groups()
         keys.append(int(index) if index is not None else name)
         pos = match.end()
     if not keys:
-        raise ValueError("empty key path")
+        raise ValueError(msg("plan_errors.path_empty"))
     return tuple(keys)
 
 
@@ -97,9 +99,9 @@ def _walk(data: Any, keys: tuple[Key, ...], path: str) -> Any:
         where = format_path(keys[: depth + 1])
         if isinstance(key, int):
             if not isinstance(node, list) or not -len(node) <= key < len(node):
-                raise KeyError(f"{path}: no item {where} in the plan")
+                raise KeyError(msg("plan_errors.path_no_item", path=path, where=where))
         elif not isinstance(node, Mapping) or key not in node:
-            raise KeyError(f"{path}: no key {where} in the plan")
+            raise KeyError(msg("plan_errors.path_no_key", path=path, where=where))
         node = node[key]
     return node
 
@@ -168,7 +170,7 @@ def set_at(plan: PlanLike, path: str, value: Any) -> PlanLike:
         current = getattr(plan, field, None)
         if field in {f.name for f in dataclasses.fields(plan)} and isinstance(current, float):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-                raise PlanError([(path, f"must be a number, got {value!r}")])
+                raise PlanError([(path, msg("plan_errors.set_not_a_number", value=_fmt_value(value)))])
             return dataclasses.replace(plan, **{field: float(value)})
     data = plan.to_dict()
     parent = _walk(data, keys[:-1], path) if len(keys) > 1 else data
@@ -206,15 +208,15 @@ def set_weight(plan: PlanLike, path: str, value: float) -> PlanLike:
     """
     match = _WEIGHT_PATH.match(path)
     if match is None:
-        raise ValueError(f"{path!r} is not a scorecard KPI weight (components[i].kpis.<metric>.weight)")
+        raise ValueError(msg("plan_errors.path_not_weight", path=_fmt_value(path)))
     if not (isinstance(value, (int, float)) and 0.0 <= float(value) <= 1.0):
-        raise ValueError(f"{path}: a weight must be between 0 and 1, got {value!r}")
+        raise ValueError(msg("plan_errors.path_weight_range", path=path, value=_fmt_value(value)))
     data = plan.to_dict()
     card_keys = parse_path(match["card"])
     kpis = _walk(data, card_keys, path)
     mine = match["metric"]
     if mine not in kpis:
-        raise KeyError(f"{path}: no KPI '{mine}' in this scorecard")
+        raise KeyError(msg("plan_errors.path_no_kpi", path=path, name=mine))
     others = [m for m in kpis if m != mine]
     if not others:
         return plan

@@ -42,6 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n.messages import msg, names_list
 from ._base import FrozenMap, Problems, _check_number, _fmt, _is_number, _join, _num_out, _raise, _suggest
 
 PERIOD_KINDS = ("month", "quarter", "year")
@@ -93,10 +94,10 @@ class Timing:
     def problems(self, path: str) -> Problems:
         out: Problems = []
         if self.period not in PERIOD_KINDS:
-            out.append((_join(path, "period"), f"must be month, quarter or year, got {_fmt(self.period)}"
-                                               f"{_suggest(self.period, PERIOD_KINDS)}"))
+            out.append((_join(path, "period"), msg("plan_errors.period_kind", value=_fmt(self.period),
+                                                   suggestion=_suggest(self.period, PERIOD_KINDS))))
         if not any(self.true_up is v or self.true_up == v and isinstance(v, str) for v in TRUE_UP_VALUES):
-            out.append((_join(path, "true_up"), f"must be true, false or allow_negative, got {_fmt(self.true_up)}"))
+            out.append((_join(path, "true_up"), msg("plan_errors.true_up", value=_fmt(self.true_up))))
         return out
 
     @property
@@ -123,7 +124,7 @@ class Draw:
         out: Problems = []
         _check_number(out, _join(path, "amount"), self.amount, minimum=0.0, strict=True, what="draw amount")
         if not isinstance(self.recoverable, bool):
-            out.append((_join(path, "recoverable"), f"must be true or false, got {_fmt(self.recoverable)}"))
+            out.append((_join(path, "recoverable"), msg("plan_errors.true_or_false", value=_fmt(self.recoverable))))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,15 +150,14 @@ class Sanction:
         _check_number(out, _join(path, "per_sanction"), self.per_sanction, minimum=0.0, strict=True,
                       what="per_sanction")
         if _is_number(self.per_sanction) and self.per_sanction > 1:
-            out.append((_join(path, "per_sanction"), f"a share of the month's bonus, at most 1, got "
-                                                      f"{_fmt(self.per_sanction)}"))
+            out.append((_join(path, "per_sanction"), msg("plan_errors.per_sanction_share",
+                                                         value=_fmt(self.per_sanction))))
         _check_number(out, _join(path, "limit"), self.limit, minimum=0.0, what="limit")
         if _is_number(self.limit) and self.limit > SANCTION_LEGAL_LIMIT + 1e-12:
-            out.append((_join(path, "limit"), f"the law allows at most 0.2 (20 % of the month's wage), got "
-                                               f"{_fmt(self.limit)}"))
+            out.append((_join(path, "limit"), msg("plan_errors.sanction_law", value=_fmt(self.limit))))
         if self.limit_of not in SANCTION_BASES:
-            out.append((_join(path, "limit_of"), f"must be wage or base, got {_fmt(self.limit_of)}"
-                                                  f"{_suggest(self.limit_of, SANCTION_BASES)}"))
+            out.append((_join(path, "limit_of"), msg("plan_errors.limit_of", value=_fmt(self.limit_of),
+                                                     suggestion=_suggest(self.limit_of, SANCTION_BASES))))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,14 +180,13 @@ class Clawback:
     def problems(self, path: str) -> Problems:
         out: Problems = []
         if self.basis not in CLAWBACK_BASES:
-            out.append((_join(path, "basis"), f"must be rate or earnings, got {_fmt(self.basis)}"
-                                              f"{_suggest(self.basis, CLAWBACK_BASES)}"))
+            out.append((_join(path, "basis"), msg("plan_errors.clawback_basis", value=_fmt(self.basis),
+                                                  suggestion=_suggest(self.basis, CLAWBACK_BASES))))
         elif self.basis == "earnings":
             if self.rate is not None:
-                out.append((_join(path, "rate"), "basis: earnings reverses what the cancelled revenue earned; "
-                                                 "leave rate out"))
+                out.append((_join(path, "rate"), msg("plan_errors.clawback_rate_with_earnings")))
         elif self.rate is None:
-            out.append((_join(path, "rate"), "is required (or basis: earnings)"))
+            out.append((_join(path, "rate"), msg("plan_errors.clawback_rate_required")))
         else:
             _check_number(out, _join(path, "rate"), self.rate, minimum=0.0, strict=True, what="clawback rate")
         return out
@@ -211,19 +210,19 @@ class Holdback:
         out: Problems = []
         _check_number(out, _join(path, "share"), self.share, minimum=0.0, strict=True, what="holdback share")
         if _is_number(self.share) and self.share > 1:
-            out.append((_join(path, "share"), f"a share of the bonus, at most 1, got {_fmt(self.share)}"))
+            out.append((_join(path, "share"), msg("plan_errors.holdback_share", value=_fmt(self.share))))
         if self.release_on is not None:
             if self.release_on not in HOLDBACK_RELEASES:
-                out.append((_join(path, "release_on"), f"must be collection, got {_fmt(self.release_on)}"
-                                                        f"{_suggest(self.release_on, HOLDBACK_RELEASES)}"))
+                out.append((_join(path, "release_on"), msg("plan_errors.release_on", value=_fmt(self.release_on),
+                                                           suggestion=_suggest(self.release_on, HOLDBACK_RELEASES))))
             if self.release_after is not None:
-                out.append((_join(path, "release_after"), "give release_after or release_on, not both"))
+                out.append((_join(path, "release_after"), msg("plan_errors.release_both")))
         elif self.release_after is None:
-            out.append((_join(path, "release_after"), "is required (or release_on: collection)"))
+            out.append((_join(path, "release_after"), msg("plan_errors.release_required")))
         elif not (isinstance(self.release_after, int) and not isinstance(self.release_after, bool)
                   and 1 <= self.release_after <= 36):
-            out.append((_join(path, "release_after"), f"must be a whole number of months from 1 to 36, got "
-                                                       f"{_fmt(self.release_after)}"))
+            out.append((_join(path, "release_after"), msg("plan_errors.release_after",
+                                                          value=_fmt(self.release_after))))
         return out
 
     @property
@@ -253,16 +252,16 @@ class Proration:
     def problems(self, path: str) -> Problems:
         out: Problems = []
         if self.days not in PRORATION_DAYS:
-            out.append((_join(path, "days"), f"must be calendar or working, got {_fmt(self.days)}"
-                                             f"{_suggest(self.days, PRORATION_DAYS)}"))
+            out.append((_join(path, "days"), msg("plan_errors.proration_days", value=_fmt(self.days),
+                                                 suggestion=_suggest(self.days, PRORATION_DAYS))))
         if not isinstance(self.holidays, tuple):
-            out.append((_join(path, "holidays"), f"must be a list of dates YYYY-MM-DD, got {_fmt(self.holidays)}"))
+            out.append((_join(path, "holidays"), msg("plan_errors.holidays_list", value=_fmt(self.holidays))))
             return out
         for i, day in enumerate(self.holidays):
             if not (isinstance(day, str) and _DATE_RE.match(day) and _is_date(day)):
-                out.append((f"{_join(path, 'holidays')}[{i}]", f"must be a date YYYY-MM-DD, got {_fmt(day)}"))
+                out.append((f"{_join(path, 'holidays')}[{i}]", msg("plan_errors.holiday_date", value=_fmt(day))))
         if self.holidays and self.days != "working":
-            out.append((_join(path, "holidays"), "holidays are counted only with days: working"))
+            out.append((_join(path, "holidays"), msg("plan_errors.holidays_working")))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -288,8 +287,7 @@ class Ramp:
         out: Problems = []
         sp = _join(path, "schedule")
         if not isinstance(self.schedule, tuple) or not self.schedule or len(self.schedule) > 36:
-            out.append((sp, f"must be a list of 1 to 36 target factors, one per month of tenure, got "
-                            f"{_fmt(self.schedule)}"))
+            out.append((sp, msg("plan_errors.ramp_schedule", value=_fmt(self.schedule))))
         else:
             for i, factor in enumerate(self.schedule):
                 _check_number(out, f"{sp}[{i}]", factor, minimum=0.0, strict=True, what="target factor")
@@ -332,7 +330,8 @@ class PeriodRules:
         for metric, how in self.aggregation.items():
             if how not in AGGREGATIONS:
                 out.append((_join(_join(path, "aggregation"), str(metric)),
-                            f"must be one of {', '.join(AGGREGATIONS)}, got {_fmt(how)}{_suggest(how, AGGREGATIONS)}"))
+                            msg("plan_errors.aggregation", choices=names_list(AGGREGATIONS), value=_fmt(how),
+                                suggestion=_suggest(how, AGGREGATIONS))))
         for key in ("draw", "sanction", "clawback", "holdback", "proration", "ramp"):
             part = getattr(self, key)
             if part is not None:
@@ -381,7 +380,7 @@ def split_component_timing(comps_raw: list[Any], path: str, problems: Problems) 
         own = Timing(comp.get("period", "month"), comp.get("true_up", False))
         sub = own.problems(here)
         if comp.get("kind") == "penalty" and own.true_up is not False:
-            sub.append((_join(here, "true_up"), "a penalty is never settled to date; true_up is for pay"))
+            sub.append((_join(here, "true_up"), msg("plan_errors.penalty_true_up")))
         problems.extend(sub)
         if not sub and isinstance(comp.get("name"), str):
             timing[comp["name"]] = own
@@ -392,15 +391,16 @@ def split_component_timing(comps_raw: list[Any], path: str, problems: Problems) 
 def _build(cls: type, raw: Any, here: str, keys: dict[str, Any], required: tuple[str, ...],
            problems: Problems) -> Any:
     if not isinstance(raw, Mapping):
-        problems.append((here, f"must be a mapping {{{', '.join(keys)}}}, got {_fmt(raw)}"))
+        problems.append((here, msg("plan_errors.rule_shape", keys=", ".join(keys), value=_fmt(raw))))
         return None
     start = len(problems)
     for key in raw:
         if key not in keys:
-            problems.append((_join(here, str(key)), f"unknown key '{key}'{_suggest(key, keys)}"))
+            problems.append((_join(here, str(key)), msg("plan_errors.unknown_key", name=key,
+                                                                    suggestion=_suggest(key, keys))))
     for key in required:
         if key not in raw:
-            problems.append((_join(here, key), "is required"))
+            problems.append((_join(here, key), msg("plan_errors.required")))
     if len(problems) > start:
         return None
     obj = cls(**{k: raw.get(k, default) for k, default in keys.items()})  # checked below, not on construction
@@ -426,8 +426,7 @@ def parse_period_rules(data: Mapping[str, Any], path: str, timing: dict[str, Tim
         for key in _SANCTION_CARRY_KEYS:
             if key in sanction:
                 problems.append((_join(_join(path, "sanction"), key),
-                                 "a bonus cut for a sanction applies to the month of the sanction only "
-                                 "(Labour Code art. 135); it cannot be carried to another month"))
+                                 msg("plan_errors.sanction_carried")))
         if len(problems) > start:
             sanction = {k: v for k, v in sanction.items() if k not in _SANCTION_CARRY_KEYS}
     specs = {
@@ -444,12 +443,14 @@ def parse_period_rules(data: Mapping[str, Any], path: str, timing: dict[str, Tim
             parts[key] = _build(cls, raw, _join(path, key), keys, required, problems)
     aggregation = data.get("aggregation") or {}
     if not isinstance(aggregation, Mapping):
-        problems.append((_join(path, "aggregation"), f"must be a mapping {{metric: {' | '.join(AGGREGATIONS)}}}"))
+        problems.append((_join(path, "aggregation"), msg("plan_errors.aggregation_shape",
+                                                                choices=" | ".join(AGGREGATIONS))))
         aggregation = {}
     for metric, how in aggregation.items():
         if how not in AGGREGATIONS:
             problems.append((_join(_join(path, "aggregation"), str(metric)),
-                             f"must be one of {', '.join(AGGREGATIONS)}, got {_fmt(how)}{_suggest(how, AGGREGATIONS)}"))
+                             msg("plan_errors.aggregation", choices=names_list(AGGREGATIONS), value=_fmt(how),
+                                 suggestion=_suggest(how, AGGREGATIONS))))
     if len(problems) > start:
         return None
     return PeriodRules(FrozenMap(timing), FrozenMap(aggregation), **parts)

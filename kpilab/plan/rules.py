@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
+from ..i18n.messages import msg
 from ._base import Problems, _check_number, _fmt, _is_number, _join, _num_out, _raise
 from .curve import Curve
 
@@ -115,15 +116,15 @@ class Limits:
     def problems(self, path: str) -> Problems:
         out: Problems = []
         if self.variable_cap is not None and self.variable_cap_share is not None:
-            out.append((_join(path, "variable_cap"), "give a number or {share: x}, not both"))
+            out.append((_join(path, "variable_cap"), msg("plan_errors.cap_both")))
         if self.variable_cap is not None:
             _check_number(out, _join(path, "variable_cap"), self.variable_cap, what="variable_cap")
         if self.variable_cap_share is not None:
             _check_number(out, _join(path, "variable_cap.share"), self.variable_cap_share, what="share")
         if not (self.floor is None or self.floor == "base" or _is_number(self.floor)):
-            out.append((_join(path, "floor"), f"must be 'base', a number or none, got {_fmt(self.floor)}"))
+            out.append((_join(path, "floor"), msg("plan_errors.floor_shape", value=_fmt(self.floor))))
         elif _is_number(self.floor) and self.floor < 0:
-            out.append((_join(path, "floor"), f"must be >= 0, got {_fmt(self.floor)}"))
+            out.append((_join(path, "floor"), msg("plan_errors.floor_negative", value=_fmt(self.floor))))
         return out
 
     def __post_init__(self) -> None:

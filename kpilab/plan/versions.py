@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanError
+from ..i18n.messages import msg
 from ._base import FrozenMap, Problems, _fmt, _raise
 from .model import Names, Plan, Scheme, _built, _SeveralPlans
 
@@ -83,25 +84,23 @@ class PlanVersions(_SeveralPlans):
     def problems(self) -> Problems:
         out: Problems = []
         if not isinstance(self.name, str) or not self.name.strip():
-            out.append(("name", "a versions file needs a non-empty name"))
+            out.append(("name", msg("plan_errors.versions_name")))
         if not self.versions:
-            out.append(("versions", "needs at least one version {from: YYYY-MM, plan: file or plan}"))
+            out.append(("versions", msg("plan_errors.versions_required")))
         before: Version | None = None
         for i, v in enumerate(self.versions):
             here = f"versions[{i}].from"
             month = month_index(v.start)
             if month is None:
-                out.append((here, f"must be a month written YYYY-MM, got {_fmt(v.start)}"))
+                out.append((here, msg("plan_errors.version_month", value=_fmt(v.start))))
                 continue
             if before is not None:
                 if month <= before.month:
-                    out.append((here, f"versions must start in increasing months: {v.start} is not after "
-                                      f"{before.start}"))
+                    out.append((here, msg("plan_errors.versions_order", start=v.start, previous=before.start)))
                 elif month % 3:
                     cut = _quarterly_parts(before.plan) + _quarterly_parts(v.plan)
                     if cut:
-                        out.append((here, f"{v.start} starts in the middle of a quarter, and {cut[0]} pays by "
-                                          "quarter: a change must start in January, April, July or October"))
+                        out.append((here, msg("plan_errors.version_mid_quarter", start=v.start, component=cut[0])))
             before = v
         return out
 
@@ -132,7 +131,7 @@ class PlanVersions(_SeveralPlans):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None,
                   base_dir: Path | None = None) -> "PlanVersions":
-        return _built(lambda problems: parse_versions(data, problems, base_dir), source, "not a versions file")
+        return _built(lambda problems: parse_versions(data, problems, base_dir), source, "plan_errors.not_versions")
 
     def to_dict(self) -> dict[str, Any]:
         return self._mapping("name", {"versions": [
@@ -149,18 +148,18 @@ def parse_versions(data: Any, problems: Problems, base_dir: Path | None) -> Plan
     names = _parse_names(data.get("names"), "", problems, components=False)
     raw = data.get("versions")
     if not isinstance(raw, list) or not raw:
-        problems.append(("versions", "must be a list of {from: YYYY-MM, plan: plan file or plan}"))
+        problems.append(("versions", msg("plan_errors.versions_list")))
         return None
     versions: list[Version] = []
     for i, spec in enumerate(raw):
         here = f"versions[{i}]"
         if not isinstance(spec, Mapping):
-            problems.append((here, f"must be a mapping {{from: YYYY-MM, plan: plan file or plan}}, got {_fmt(spec)}"))
+            problems.append((here, msg("plan_errors.version_shape", value=_fmt(spec))))
             continue
         _check_keys(spec, set(VERSION_KEYS), here, problems)
         for key in VERSION_KEYS:
             if key not in spec:
-                problems.append((f"{here}.{key}", "is required"))
+                problems.append((f"{here}.{key}", msg("plan_errors.required")))
         if "plan" not in spec or "from" not in spec:
             continue
         plan_spec = spec["plan"]
@@ -170,7 +169,7 @@ def parse_versions(data: Any, problems: Problems, base_dir: Path | None) -> Plan
             source = plan_spec
             target = (base_dir or Path.cwd()) / plan_spec
             if not target.is_file():
-                problems.append((f"{here}.plan", f"cannot read plan file {plan_spec}: no such file"))
+                problems.append((f"{here}.plan", msg("plan_errors.version_no_file", name=plan_spec)))
                 continue
             try:
                 plan = load_plan(target)
@@ -180,7 +179,7 @@ def parse_versions(data: Any, problems: Problems, base_dir: Path | None) -> Plan
                 continue
         elif isinstance(plan_spec, Mapping):
             if "versions" in plan_spec:
-                problems.append((f"{here}.plan", "a version is a plan or a scheme, not another versions list"))
+                problems.append((f"{here}.plan", msg("plan_errors.version_nested")))
                 continue
             try:
                 plan = load_plan(plan_spec)
@@ -188,10 +187,10 @@ def parse_versions(data: Any, problems: Problems, base_dir: Path | None) -> Plan
                 problems.extend((f"{here}.plan.{p}" if p else f"{here}.plan", m) for p, m in exc.problems)
                 continue
         else:
-            problems.append((f"{here}.plan", f"must be a plan file name or a plan, got {_fmt(plan_spec)}"))
+            problems.append((f"{here}.plan", msg("plan_errors.version_plan", value=_fmt(plan_spec))))
             continue
         if isinstance(plan, PlanVersions):
-            problems.append((f"{here}.plan", "a version is a plan or a scheme, not another versions list"))
+            problems.append((f"{here}.plan", msg("plan_errors.version_nested")))
             continue
         start_label = spec["from"]
         versions.append(Version(str(start_label) if not isinstance(start_label, str) else start_label, plan, source))

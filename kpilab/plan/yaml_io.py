@@ -37,7 +37,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ..errors import PlanError
-from ..i18n.messages import msg
+from ..i18n.messages import msg, os_reason, yaml_problem
 from .model import Plan, Scheme
 
 __all__ = ["load_plan", "read_plan_yaml", "save_yaml", "MAX_PLAN_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_DIGITS"]
@@ -83,6 +83,8 @@ def _mark(node: Node) -> str:
     return msg("errors.yaml_where", line=node.start_mark.line + 1, column=node.start_mark.column + 1)
 
 
+
+
 class _Problem(Exception):
     """A located problem found while reading (turned into a PlanError by :func:`_read_yaml`)."""
 
@@ -100,7 +102,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node))
         if not _INT.match(text):  # an explicit !!int on text
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="int"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_int")))
         digits = len(re.sub(r"[^0-9a-fA-F]", "", text[2:] if text[:2] in ("0o", "0x") else text))
         if digits > MAX_DIGITS:
             raise _Problem(_mark(node), msg("errors.yaml_digits", digits=digits, limit=MAX_DIGITS))
@@ -113,7 +115,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_float(self, node: ScalarNode) -> float:
         text = str(self.construct_scalar(node))
         if not (_FLOAT.match(text) or _INT.match(text)):
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="float"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_float")))
         digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]))
         if digits > MAX_DIGITS:
             raise _Problem(_mark(node), msg("errors.yaml_digits", digits=digits, limit=MAX_DIGITS))
@@ -122,7 +124,7 @@ class _PlanConstructor(SafeConstructor):
     def construct_plan_bool(self, node: ScalarNode) -> bool:
         text = str(self.construct_scalar(node))
         if not _BOOL.match(text):
-            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag="bool"))
+            raise _Problem(_mark(node), msg("errors.yaml_bad_scalar", value=_short(text), tag=msg("yaml_errors.tag_bool")))
         return text.lower() == "true"
 
     def construct_plan_mapping(self, node: MappingNode) -> dict:
@@ -282,14 +284,14 @@ def read_plan_yaml(text: str, source: str | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = msg("errors.yaml_where", line=mark.line + 1, column=mark.column + 1) if mark else ""
         what = " ".join(str(exc.problem or exc.context or "").split())
-        raise PlanError([(where, msg("errors.yaml_invalid", problem=what))], source=source) from None
+        raise PlanError([(where, msg("errors.yaml_invalid", problem=yaml_problem(what)))], source=source) from None
     except yaml.reader.ReaderError as exc:  # a control character or an invalid code point
         where = msg("errors.yaml_where", line=text.count("\n", 0, exc.position) + 1,
                     column=exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1)
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise PlanError([(where, msg("errors.yaml_character", char=char))], source=source) from None
     except yaml.YAMLError as exc:
-        raise PlanError([("", msg("errors.yaml_invalid", problem=" ".join(str(exc).split())))],
+        raise PlanError([("", msg("errors.yaml_invalid", problem=yaml_problem(" ".join(str(exc).split()))))],
                         source=source) from None
     finally:
         if loader is not None:
@@ -499,7 +501,7 @@ def _read_file(path: Path, label: str) -> str:
                                       limit=f"{MAX_PLAN_BYTES / 2**20:,.0f}"))], source=label)
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanError([("", msg("errors.plan_unreadable", reason=exc.strerror or str(exc)))],
+        raise PlanError([("", msg("errors.plan_unreadable", reason=os_reason(exc)))],
                         source=label) from None
     return _decode(raw, label)
 
@@ -549,5 +551,5 @@ def load_plan(source: str | Path | Mapping[str, Any]) -> Plan | Scheme:
 
         return PlanVersions.from_dict(data, source=label, base_dir=base_dir)
     if not isinstance(data, Mapping):
-        raise PlanError([("", "a plan file must hold a mapping (name, base, components, ...)")], source=label)
+        raise PlanError([("", msg("plan_errors.file_not_mapping"))], source=label)
     return Plan.from_dict(data, source=label)

@@ -32,6 +32,8 @@ from ..analysis.recommend import recommend
 from ..data.scenarios import bootstrap_years
 from ..engine import Payouts, evaluate
 from ..errors import KpilabError
+from ..data.numbers import _clip
+from ..i18n.messages import msg, names_list
 from ..i18n import check_lang, fmt_date, fmt_money, fmt_number, fmt_percent, has_text, label, t
 from ..plan import Plan, Scheme
 from .formatting import (CLIENT_HIDDEN, DELTA_ROWS, METRIC_GROUPS, PAY_EPS, Step, format_value, metric_kind,
@@ -426,7 +428,8 @@ def _iso_date(value: str | _dt.date | None) -> str:
     try:
         return _dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise KpilabError(f"the report date must be YYYY-MM-DD, got {value!r}") from None
+        raise KpilabError(msg("data_errors.report_date", value=_clip(str(value)) if isinstance(value, str)
+                              else repr(value))) from None
 
 
 def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], team: pd.DataFrame, *,
@@ -493,9 +496,9 @@ def build_report(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], t
     named = dict(plans) if isinstance(plans, Mapping) else unique_names(
         [(f"plan {i + 1}", p) for i, p in enumerate(plans)])
     if not named:
-        raise KpilabError("no plans to compare")
+        raise KpilabError(msg("data_errors.no_plans"))
     if baseline is not None and baseline not in named:
-        raise KpilabError(f"baseline {baseline!r} is not one of the plans compared: {', '.join(named)}")
+        raise KpilabError(msg("data_errors.baseline", name=_clip(str(baseline)), plans=names_list(named)))
     created = _iso_date(date)
     logo_uri = read_logo(logo) if logo is not None else ""
     source = source or str(team.attrs.get("source", "")) or "team"

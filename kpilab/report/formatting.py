@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import KpilabError
 from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, label, t
+from ..i18n.messages import msg, os_reason
 from ..plan import Plan, Scheme
 
 __all__ = ["word", "metric_label", "metric_kind", "format_value", "period_text", "plan_title", "text_table",
@@ -185,7 +186,7 @@ def read_logo(path: str | Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise KpilabError(f"{path}: cannot read the logo ({exc.strerror or exc})") from None
+        raise KpilabError(msg("output_errors.logo", path=path, reason=os_reason(exc))) from None
     if len(data) > _LOGO_MAX_BYTES:
         raise KpilabError(f"{path}: the logo is {len(data):,} bytes; at most {_LOGO_MAX_BYTES:,} are embedded")
     mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)

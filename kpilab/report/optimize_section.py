@@ -25,6 +25,8 @@ import pandas as pd
 
 from ..errors import KpilabError
 from ..i18n import fmt_money, fmt_number, fmt_percent, t
+from ..i18n.messages import msg
+from ..plan._base import _fmt
 
 __all__ = ["run_search", "optimize_section", "SPEC_KEYS"]
 
@@ -38,14 +40,14 @@ def run_search(spec: Mapping[str, Any], plans: Mapping[str, Any], data: pd.DataF
 
     unknown = sorted(set(spec) - set(SPEC_KEYS))
     if unknown:
-        raise KpilabError(f"optimize: unknown key(s) {', '.join(unknown)}; known: {', '.join(SPEC_KEYS)}")
+        raise KpilabError(msg("plan_errors.optimize_keys", names=", ".join(unknown), known=", ".join(SPEC_KEYS)))
     if not spec.get("free"):
-        raise KpilabError("optimize: needs 'free', the key paths of the plan with bounds")
+        raise KpilabError(msg("plan_errors.optimize_free"))
     name = str(spec.get("plan") or recommended)
     by_name = {getattr(p, "name", key): key for key, p in plans.items()}
     name = name if name in plans else by_name.get(name, name)
     if name not in plans:
-        raise KpilabError(f"optimize: plan {name!r} is not one of the plans compared: {', '.join(plans)}")
+        raise KpilabError(msg("plan_errors.optimize_plan", name=_fmt(name), plans=", ".join(plans)))
     result = optimize(plans[name], data, spec["free"], objective=spec.get("objective", "payroll"),
                       constraints=spec.get("constraints"), criteria=criteria, seed=int(spec.get("seed", seed)),
                       budget=int(spec.get("budget", 600)), lang=lang)

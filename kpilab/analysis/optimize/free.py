@@ -19,6 +19,7 @@ from ...errors import PlanError
 from ...i18n import fmt_number
 from ...i18n.messages import message_lang, msg
 from ...plan import Plan, Scheme
+from ...plan._base import _fmt
 from ...plan.paths import get_at, parse_path
 
 __all__ = ["Free", "parse_free", "check_starts", "candidate_plan", "falling_segments", "cheaper_free"]
@@ -59,7 +60,7 @@ def parse_free(free: Mapping[str, Any], plan: Plan | Scheme, *, source: str | No
         Every problem at once, each under ``free.<key path>``.
     """
     if not isinstance(free, Mapping) or not free:
-        raise PlanError([("free", "needs at least one key path with bounds, e.g. target_bonus: [30000, 90000]")],
+        raise PlanError([("free", msg("plan_errors.free_required"))],
                         source=source)
     problems: list[tuple[str, str]] = []
     out: list[Free] = []
@@ -69,21 +70,21 @@ def parse_free(free: Mapping[str, Any], plan: Plan | Scheme, *, source: str | No
             parse_path(str(path))
             value = get_at(plan, str(path))
         except (ValueError, KeyError) as exc:
-            problems.append((where, str(exc.args[0]) if exc.args else "not a key path of the plan"))
+            problems.append((where, str(exc.args[0]) if exc.args else msg("plan_errors.free_not_path")))
             continue
         if not _number(value):
-            problems.append((where, "is not a number of the plan (name a leaf, such as a share or a curve point)"))
+            problems.append((where, msg("plan_errors.free_not_number")))
             continue
         if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2 and all(_number(b) for b in bounds)):
-            problems.append((where, f"bounds must be [low, high], two numbers, got {bounds!r}"))
+            problems.append((where, msg("plan_errors.free_bounds", value=_fmt(bounds))))
             continue
         low, high = float(bounds[0]), float(bounds[1])
         if not low < high:
-            problems.append((where, f"low must be below high, got [{low:g}, {high:g}]"))
+            problems.append((where, msg("plan_errors.free_order", low=f"{low:g}", high=f"{high:g}")))
             continue
         is_weight = bool(_WEIGHT.match(str(path)))
         if is_weight and not (0.0 <= low and high <= 1.0):
-            problems.append((where, f"a KPI weight moves within [0, 1], got [{low:g}, {high:g}]"))
+            problems.append((where, msg("plan_errors.free_weight", low=f"{low:g}", high=f"{high:g}")))
             continue
         out.append(Free(str(path), low, high, float(value), is_weight))
     problems.extend(_start_problems(out))
@@ -162,7 +163,7 @@ def candidate_plan(plan: Plan | Scheme, free: Sequence[Free], x: Sequence[float]
                 kpis[metric]["weight"] = value / taken if taken > 0 else 1.0 / len(chosen)
             continue
         if taken > 1.0 + 1e-12:
-            raise PlanError([(card, f"the free weights sum to {taken:.4g}, more than 1")])
+            raise PlanError([(card, msg("plan_errors.free_weights_sum", total=f"{taken:.4g}"))])
         rest = 1.0 - taken
         was = math.fsum(float(kpis[m]["weight"]) for m in fixed)
         for metric, value in chosen:

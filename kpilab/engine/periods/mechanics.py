@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n.messages import msg
 from ...plan import Plan
 from ...plan.periods import (DAYS_IN_PERIOD_COLUMN, DAYS_WORKED_COLUMN, HIRE_DATE_COLUMN, LEAVE_DATE_COLUMN,
                              TENURE_COLUMN)
@@ -67,10 +68,10 @@ def _tenure(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
         hire_month = hired.astype("datetime64[M]").astype(np.int64) + _EPOCH_MONTH
         known = ~np.isnat(hired)
         tenure = np.where(known, month - np.where(known, hire_month, 0), np.inf)
-        loc.first(tenure < 0, "this month is before the rep's hire_date", HIRE_DATE_COLUMN)
+        loc.first(tenure < 0, msg("data_errors.before_hire"), HIRE_DATE_COLUMN)
         return tenure.astype(float)
     bad = (values != np.floor(values)) & np.isfinite(values)
-    loc.first(bad, "tenure_months must be a whole number of months (0 in the first month)", TENURE_COLUMN)
+    loc.first(bad, msg("data_errors.tenure_whole"), TENURE_COLUMN)
     return values
 
 
@@ -95,15 +96,14 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
         if worked is not None or days is not None:
             if worked is None or days is None:
                 missing = DAYS_IN_PERIOD_COLUMN if days is None else DAYS_WORKED_COLUMN
-                raise loc.error(f"proration needs both {DAYS_WORKED_COLUMN} and {DAYS_IN_PERIOD_COLUMN}",
+                raise loc.error(msg("data_errors.proration_both", worked=DAYS_WORKED_COLUMN, days=DAYS_IN_PERIOD_COLUMN),
                                 column=missing)
             given = prorate & ~np.isnan(worked)
-            loc.first(given & np.isnan(days), f"{DAYS_WORKED_COLUMN} is given but {DAYS_IN_PERIOD_COLUMN} is empty",
+            loc.first(given & np.isnan(days), msg("data_errors.days_empty", worked=DAYS_WORKED_COLUMN, days=DAYS_IN_PERIOD_COLUMN),
                       DAYS_IN_PERIOD_COLUMN)
-            loc.first(given & (days == 0), f"{DAYS_IN_PERIOD_COLUMN} must be > 0", DAYS_IN_PERIOD_COLUMN)
-            loc.first(given & (worked == 0), f"{DAYS_WORKED_COLUMN} must be > 0: leave out a month with no day "
-                      "worked (its salary and targets would be 0)", DAYS_WORKED_COLUMN)
-            loc.first(given & (worked > days), f"{DAYS_WORKED_COLUMN} is more than {DAYS_IN_PERIOD_COLUMN}",
+            loc.first(given & (days == 0), msg("data_errors.days_zero", worked=DAYS_WORKED_COLUMN, days=DAYS_IN_PERIOD_COLUMN), DAYS_IN_PERIOD_COLUMN)
+            loc.first(given & (worked == 0), msg("data_errors.worked_zero", worked=DAYS_WORKED_COLUMN, days=DAYS_IN_PERIOD_COLUMN), DAYS_WORKED_COLUMN)
+            loc.first(given & (worked > days), msg("data_errors.worked_more", worked=DAYS_WORKED_COLUMN, days=DAYS_IN_PERIOD_COLUMN),
                       DAYS_WORKED_COLUMN)
             factor = np.where(given, worked / np.where(given, days, 1.0), 1.0)
         if HIRE_DATE_COLUMN in frame.columns or LEAVE_DATE_COLUMN in frame.columns:
@@ -112,8 +112,7 @@ def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
                 by_dates &= np.isnan(worked)  # the days columns win where a row gives them
             if by_dates.any():
                 worked_d, days_d = _date_days(plans, row_plan, frame, loc)
-                loc.first(by_dates & (worked_d <= 0), "no day worked in this month between hire_date and "
-                          "leave_date: leave the month out (its salary and targets would be 0)",
+                loc.first(by_dates & (worked_d <= 0), msg("data_errors.no_day_worked"),
                           HIRE_DATE_COLUMN)
                 factor = np.where(by_dates, worked_d / np.where(by_dates, days_d, 1.0), factor)
     if not prorate.any() and np.all(ramp_factor == 1.0):
@@ -142,7 +141,7 @@ def _dates(frame: pd.DataFrame, column: str, loc: _Locator) -> np.ndarray:
                                   else (v.isoformat() if hasattr(v, "isoformat") else str(v).strip()))
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
     bad = parsed.isna().to_numpy() & text.notna().to_numpy()
-    loc.first(bad, f"{column} must be a date written YYYY-MM-DD", column)
+    loc.first(bad, msg("data_errors.date_format", column=column), column)
     return parsed.to_numpy().astype("datetime64[D]")
 
 
@@ -156,7 +155,7 @@ def _days_from_dates(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], fr
     hired = _dates(frame, HIRE_DATE_COLUMN, loc) if HIRE_DATE_COLUMN in frame.columns else None
     left = _dates(frame, LEAVE_DATE_COLUMN, loc) if LEAVE_DATE_COLUMN in frame.columns else None
     if hired is not None and left is not None:
-        loc.first(~np.isnat(hired) & ~np.isnat(left) & (left < hired), "leave_date is before hire_date",
+        loc.first(~np.isnat(hired) & ~np.isnat(left) & (left < hired), msg("data_errors.leave_before_hire"),
                   LEAVE_DATE_COLUMN)
     if hired is not None:
         cut |= ~np.isnat(hired) & (hired > start)
@@ -192,7 +191,7 @@ def _date_days(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: p
         holidays = np.array(rule.holidays, dtype="datetime64[D]")
         worked[rows] = np.busday_count(first[rows], stop[rows], holidays=holidays)
         days[rows] = np.busday_count(start[rows], after[rows], holidays=holidays)
-    loc.first(days <= 0, "no working day in this month after the plan's holidays", "period")
+    loc.first(days <= 0, msg("data_errors.no_working_day"), "period")
     return worked, days
 
 

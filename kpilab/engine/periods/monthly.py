@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...data.numbers import _clip
 from ...errors import DataError
+from ...i18n.messages import msg
 from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
@@ -179,12 +181,11 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     elif np.any(par["holdback_collect"]):
         revenue = _optional(frame, REVENUE_METRIC, loc, 0.0)
         if revenue is None:
-            raise loc.error(f"a holdback released on collection needs the {REVENUE_METRIC} column",
+            raise loc.error(msg("data_errors.holdback_revenue", column=REVENUE_METRIC),
                             column=REVENUE_METRIC)
         collected = _optional(frame, COLLECTED_COLUMN, loc, 0.0)
         if collected is None:
-            raise loc.error(f"a holdback released on collection needs the {COLLECTED_COLUMN} column (revenue "
-                            "collected in the month; empty = 0)", column=COLLECTED_COLUMN)
+            raise loc.error(msg("data_errors.holdback_collected", column=COLLECTED_COLUMN), column=COLLECTED_COLUMN)
         collect = (revenue, collected)
     tenure = _tenure(frame, loc) if np.any(par["ramp_on"]) else None
     # A mechanic's columns follow the plan (every version of it), not the rows of this table: months
@@ -239,19 +240,17 @@ def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.
             continue
         hit = _MONTH_RE.match(text)
         if hit is None or not 1 <= int(hit.group(2)) <= 12:
-            loc.first(codes == i, f"cancelled_period {text!r} is not a month written YYYY-MM",
+            loc.first(codes == i, msg("data_errors.cancelled_period", value=_clip(text)),
                       CANCELLED_PERIOD_COLUMN)
         value[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
     given = value[codes]
     use = (given >= 0) & (cancelled > 0)
-    loc.first(use & (given > month), "cancelled_period is after the row's own month: revenue is cancelled "
-              "after it was booked", CANCELLED_PERIOD_COLUMN)
+    loc.first(use & (given > month), msg("data_errors.cancelled_after"), CANCELLED_PERIOD_COLUMN)
     low, span = int(month.min()), int(month.max() - month.min()) + 1
     index = np.full(n_series * span, -1, dtype=np.int64)
     index[sid * span + (month - low)] = np.arange(n)
     inside = use & (given >= low)
     found = np.full(n, -1, dtype=np.int64)
     found[inside] = index[sid[inside] * span + (given[inside] - low)]
-    loc.first(use & (found < 0), "the month of cancelled_period has no row of this rep in the table: "
-              "evaluate the month the revenue was booked in together with this one", CANCELLED_PERIOD_COLUMN)
+    loc.first(use & (found < 0), msg("data_errors.cancelled_no_row"), CANCELLED_PERIOD_COLUMN)
     return np.where(use, found, booked)

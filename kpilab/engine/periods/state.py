@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ...data.numbers import _clip
+from ...i18n.messages import msg
 from ..resolve import _Columns, _combine, _Locator, _numeric
 
 if TYPE_CHECKING:
@@ -39,9 +41,7 @@ def _months(frame: pd.DataFrame, loc: _Locator, coded: tuple[np.ndarray, int]) -
         label = str(labels[first[i]])
         hit = _MONTH_RE.match(label)
         if hit is None or not 1 <= int(hit.group(2)) <= 12:
-            raise loc.error(f"period {label!r} is not a month written YYYY-MM: a plan that pays across months "
-                            "(period, true_up, draw, sanction, clawback, holdback, proration, ramp) needs "
-                            "monthly rows", int(first[i]), "period")
+            raise loc.error(msg("data_errors.period_not_month", label=_clip(label)), int(first[i]), "period")
         values[i] = int(hit.group(1)) * 12 + int(hit.group(2)) - 1
     return values[codes]
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n.messages import msg
 from ...plan.versions import PlanVersions
 from ..resolve import _codes, _Locator
 from .state import _months
@@ -30,18 +31,17 @@ def version_rows(plan: PlanVersions, frame: pd.DataFrame, loc: _Locator) -> dict
     """Each plan's rows, keyed as :meth:`PlanVersions.plans`: the version in force in the row's month, and
     within a scheme's version the row's role. A row before the first version is an error."""
     if "period" not in frame.columns:
-        raise loc.error("missing required column", column="period")
+        raise loc.error(msg("data_errors.missing_key_column"), column="period")
     month = _months(frame, loc, _codes(frame["period"]))
     vid = np.asarray(version_of(plan, month))
     first = plan.versions[0]
-    loc.first(vid < 0, f"no plan version is in force in this month: the first, '{first.plan.name}', starts in "
-                       f"{first.start}", "period")
+    loc.first(vid < 0, msg("data_errors.no_version", plan=first.plan.name, start=first.start), "period")
     plans = plan.plans()
     roles = None
     if any(role is not None for _, role in plans):
         if "role" not in frame.columns:
             known = sorted({str(r) for _, r in plans if r is not None})
-            raise loc.error(f"a scheme needs a role column (one of {', '.join(known)})", column="role")
+            raise loc.error(msg("data_errors.role_column", roles=", ".join(known)), column="role")
         roles = frame["role"].astype(str).where(frame["role"].notna(), None).to_numpy(dtype=object)
     out: dict[Any, np.ndarray] = {}
     for i, version in enumerate(plan.versions):
@@ -53,8 +53,8 @@ def version_rows(plan: PlanVersions, frame: pd.DataFrame, loc: _Locator) -> dict
         assert roles is not None
         named = [role for _, role in keys]
         known = np.isin(roles, np.array(named, dtype=object))
-        loc.first(here & ~known, f"the role is not in the scheme '{version.plan.name}' in force from "
-                                 f"{version.start} (roles: {', '.join(map(str, named))})", "role")
+        loc.first(here & ~known, msg("data_errors.version_role", plan=version.plan.name, start=version.start,
+                                     roles=", ".join(map(str, named))), "role")
         for key in keys:
             out[key] = here & (roles == key[1])
     return out

@@ -18,6 +18,7 @@ import pkgutil
 from collections.abc import Mapping
 from typing import Any
 
+from ...i18n.messages import msg, names_list
 from ...errors import PlanError
 from .._base import Problems, _check_keys, _fmt, _join, _reroot, _suggest
 from .._base import _check_number as check_number
@@ -39,7 +40,9 @@ for _module in pkgutil.iter_modules(__path__):
 
 
 def _listing(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    if len(names) == 1:
+        return names_list(names)
+    return msg("plan_errors.or_last", first=names_list(names[:-1]), last=names_list(names[-1:]))
 
 
 def parse_component(data: Any, path: str, problems: Problems) -> ComponentKind | None:
@@ -50,17 +53,17 @@ def parse_component(data: Any, path: str, problems: Problems) -> ComponentKind |
     its problems come back with their key paths under ``path``.
     """
     if not isinstance(data, Mapping):
-        problems.append((path, "a component is a mapping with 'name' and 'kind'"))
+        problems.append((path, msg("plan_errors.component_shape")))
         return None
     kinds = registered()
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in kinds:
-        problems.append((_join(path, "kind"), f"unknown kind {_fmt(kind)}{_suggest(kind, kinds)}; "
-                                             f"one of {', '.join(kinds)}" if kind is not None
-                         else f"is required ({_listing(list(kinds))})"))
+        problems.append((_join(path, "kind"), msg("plan_errors.unknown_kind", value=_fmt(kind),
+                                                  suggestion=_suggest(kind, kinds), kinds=names_list(kinds))
+                         if kind is not None else msg("plan_errors.kind_required", kinds=_listing(list(kinds)))))
         return None
     if "name" not in data:
-        problems.append((_join(path, "name"), "is required"))
+        problems.append((_join(path, "name"), msg("plan_errors.required")))
         return None
     cls = kinds[kind]
     start = len(problems)

@@ -171,9 +171,9 @@ class Tunable:
 def check_money(out: Problems, path: str, share: float | None, amount: float | None) -> None:
     """Exactly one of ``share`` (of the target bonus) or ``amount`` (per period), each a number."""
     if share is None and amount is None:
-        out.append((path, "needs exactly one of 'share' (of target_bonus) or 'amount' (per period); neither is given"))
+        out.append((path, msg("plan_errors.share_or_amount_neither")))
     elif share is not None and amount is not None:
-        out.append((path, "takes exactly one of 'share' or 'amount', not both"))
+        out.append((path, msg("plan_errors.share_or_amount_both")))
     if share is not None:
         _check_number(out, _join(path, "share"), share, what="share")
     if amount is not None:
@@ -183,14 +183,14 @@ def check_money(out: Problems, path: str, share: float | None, amount: float | N
 def check_basis(out: Problems, path: str, basis: str) -> None:
     """``basis`` is ``attainment`` or ``value``."""
     if basis not in ("attainment", "value"):
-        out.append((_join(path, "basis"), f"must be 'attainment' or 'value', got {_fmt(basis)}"
-                                          f"{_suggest(basis, ('attainment', 'value'))}"))
+        out.append((_join(path, "basis"), msg("plan_errors.basis", value=_fmt(basis),
+                                              suggestion=_suggest(basis, ("attainment", "value")))))
 
 
 def check_metric(out: Problems, path: str, metric: Any) -> None:
     """``metric`` is a column name, in one alphabet."""
     if not isinstance(metric, str) or not _METRIC_RE.match(metric):
-        out.append((_join(path, "metric"), f"must be a column name (letters, digits, _), got {_fmt(metric)}"))
+        out.append((_join(path, "metric"), msg("plan_errors.metric_name", value=_fmt(metric))))
     elif (mixed := mixed_script(metric)) is not None:
         out.append((_join(path, "metric"), msg("errors.mixed_script", name=metric, latin=mixed[0],
                                                letter=mixed[1], position=mixed[2])))
@@ -205,7 +205,8 @@ def require(data: Mapping[str, Any], key: str, path: str, problems: Problems, wh
     """Append "is required" for a missing ``key``; True when it is there."""
     if key in data:
         return True
-    problems.append((_join(path, key), "is required" + (f" ({why})" if why else "")))
+    problems.append((_join(path, key), msg("plan_errors.required_why", why=msg("plan_errors.why_" + why)) if why
+                     else msg("plan_errors.required")))
     return False
 
 
@@ -240,9 +241,9 @@ class ComponentKind:
         """Every way this component breaks the contract, with key paths under ``path``."""
         out: Problems = []
         if not isinstance(self.name, str) or not _NAME_RE.match(self.name):
-            out.append((_join(path, "name"), f"must be letters, digits and _, got {_fmt(self.name)}"))
+            out.append((_join(path, "name"), msg("plan_errors.component_name", value=_fmt(self.name))))
         elif self.name in RESERVED_NAMES:
-            out.append((_join(path, "name"), f"'{self.name}' is an input or output column; pick another name"))
+            out.append((_join(path, "name"), msg("plan_errors.reserved_name", name=self.name)))
         return out
 
     def __post_init__(self) -> None:
@@ -427,5 +428,5 @@ def registered() -> dict[str, type[ComponentKind]]:
 def kind_class(kind: str) -> type[ComponentKind]:
     """The class of a registered kind; ``KeyError`` (with a "did you mean") when none is."""
     if kind not in _REGISTRY:
-        raise KeyError(f"no component kind '{kind}'{_suggest(kind, _REGISTRY)}")
+        raise KeyError(msg("plan_errors.no_kind", name=kind, suggestion=_suggest(kind, _REGISTRY)))
     return _REGISTRY[kind]

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ...i18n.messages import msg
 from ...curves import curve_values
 from .._base import Problems, _join
 from ..curve import Curve
@@ -42,7 +43,7 @@ class Bonus(ComponentKind):
         check_money(out, path, self.share, self.amount)
         check_basis(out, path, self.basis)
         if not isinstance(self.curve, Curve):
-            out.append((_join(path, "curve"), "is required"))
+            out.append((_join(path, "curve"), msg("plan_errors.required")))
         return out
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ...i18n.messages import msg
 from ...curves import _reach_tolerance
 from .._base import Problems, _check_keys, _check_number, _fmt, _is_number, _join, _num_out, _suggest
 from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
@@ -56,8 +57,8 @@ class Commission(ComponentKind):
         out = super().problems(path)
         check_metric(out, path, self.metric)
         if (self.rate is None) == (not self.tiers):
-            out.append((path, "needs exactly one of 'rate' or 'tiers'" +
-                        (", not both" if self.rate is not None else "; neither is given")))
+            out.append((path, msg("plan_errors.rate_or_tiers_both" if self.rate is not None
+                                  else "plan_errors.rate_or_tiers_neither")))
         if self.rate is not None:
             _check_number(out, _join(path, "rate"), self.rate, what="rate")
         for i, tier in enumerate(self.tiers):
@@ -66,14 +67,14 @@ class Commission(ComponentKind):
             _check_number(out, _join(tp, "rate"), tier.rate, what="rate")
             if i and _is_number(tier.start) and _is_number(self.tiers[i - 1].start) \
                     and not tier.start > self.tiers[i - 1].start:
-                out.append((_join(tp, "from"), f"tiers must start in increasing order "
-                                                f"({_fmt(tier.start)} after {_fmt(self.tiers[i - 1].start)})"))
+                out.append((_join(tp, "from"), msg("plan_errors.tiers_order", value=_fmt(tier.start),
+                                                   previous=_fmt(self.tiers[i - 1].start))))
         if self.tiers_on not in ("value", "attainment"):
-            out.append((_join(path, "tiers_on"), f"must be 'value' or 'attainment', got {_fmt(self.tiers_on)}"
-                                                 f"{_suggest(self.tiers_on, ('value', 'attainment'))}"))
+            out.append((_join(path, "tiers_on"), msg("plan_errors.tiers_on", value=_fmt(self.tiers_on),
+                                                     suggestion=_suggest(self.tiers_on, ("value", "attainment")))))
         if self.method not in ("marginal", "retroactive"):
-            out.append((_join(path, "method"), f"must be 'marginal' or 'retroactive', got {_fmt(self.method)}"
-                                               f"{_suggest(self.method, ('marginal', 'retroactive'))}"))
+            out.append((_join(path, "method"), msg("plan_errors.method", value=_fmt(self.method),
+                                                   suggestion=_suggest(self.method, ("marginal", "retroactive")))))
         if self.cap is not None:
             _check_number(out, _join(path, "cap"), self.cap, what="cap")
         return out
@@ -87,17 +88,17 @@ class Commission(ComponentKind):
             tp = _join(path, "tiers")
             parsed: list[Tier] = []
             if not isinstance(tiers, list) or not tiers:
-                problems.append((tp, "must be a non-empty list of {from, rate}"))
+                problems.append((tp, msg("plan_errors.tiers_list")))
             else:
                 for i, tier in enumerate(tiers):
                     here = f"{tp}[{i}]"
                     if not isinstance(tier, Mapping):
-                        problems.append((here, "must be a mapping {from, rate}"))
+                        problems.append((here, msg("plan_errors.tier_shape")))
                         continue
                     _check_keys(tier, {"from", "rate"}, here, problems)
                     missing = [k for k in ("from", "rate") if k not in tier]
                     for k in missing:
-                        problems.append((_join(here, k), "is required"))
+                        problems.append((_join(here, k), msg("plan_errors.required")))
                     if not missing:
                         parsed.append(Tier(tier["from"], tier["rate"]))
             args["tiers"] = tuple(parsed)

@@ -46,7 +46,7 @@ class Penalty(ComponentKind):
     def parse_fields(cls, data: Mapping[str, Any], path: str, problems: Problems) -> dict[str, Any]:
         args = copy_keys(data, ("metric", "cap", "per_unit", "free"))
         require(data, "metric", path, problems)
-        require(data, "per_unit", path, problems, "the deduction per unit, > 0")
+        require(data, "per_unit", path, problems, "per_unit")
         return args
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ...i18n.messages import msg
 from ...curves import curve_values
 from ...metrics import family
 from .._base import WEIGHT_TOLERANCE, Problems, _check_keys, _check_number, _fmt, _is_number, _join, _num_out
@@ -60,7 +61,7 @@ class Scorecard(ComponentKind):
         check_money(out, path, self.share, self.amount)
         kp = _join(path, "kpis")
         if not self.kpis:
-            out.append((kp, "a scorecard needs at least one KPI"))
+            out.append((kp, msg("plan_errors.no_kpi")))
             return out
         for kpi in self.kpis:
             here = _join(kp, kpi.metric)
@@ -70,7 +71,7 @@ class Scorecard(ComponentKind):
         weights = [k.weight for k in self.kpis]
         if all(_is_number(w) for w in weights) and abs(sum(weights) - 1.0) > WEIGHT_TOLERANCE:
             listing = " + ".join(_fmt(w) for w in weights)
-            out.append((kp, f"weights must sum to 1, they sum to {sum(weights):g} ({listing})"))
+            out.append((kp, msg("plan_errors.weights_sum", total=f"{sum(weights):g}", listing=listing)))
         return out
 
     @classmethod
@@ -80,19 +81,19 @@ class Scorecard(ComponentKind):
         kp = _join(path, "kpis")
         parsed: list[Kpi] = []
         if not isinstance(kpis, Mapping) or not kpis:
-            problems.append((kp, "is required: a mapping {metric: {weight, curve}}"))
+            problems.append((kp, msg("plan_errors.kpis_required")))
         else:
             for metric, spec in kpis.items():
                 here = _join(kp, str(metric))
                 if not isinstance(spec, Mapping):
-                    problems.append((here, "must be a mapping {weight, curve, basis}"))
+                    problems.append((here, msg("plan_errors.kpi_shape")))
                     continue
                 _check_keys(spec, {"weight", "curve", "basis"}, here, problems)
                 if "weight" not in spec:
-                    problems.append((_join(here, "weight"), "is required"))
+                    problems.append((_join(here, "weight"), msg("plan_errors.required")))
                     continue
                 if "curve" not in spec:
-                    problems.append((_join(here, "curve"), "is required"))
+                    problems.append((_join(here, "curve"), msg("plan_errors.required")))
                     continue
                 curve = parse_curve(spec["curve"], _join(here, "curve"), problems)
                 if curve is not None:

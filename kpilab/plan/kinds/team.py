@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ...i18n.messages import msg
 from .._base import Problems, _join
 from ..curve import Curve
 from ._base import (ComponentKind, Facts, Note, RegulationWords, StatementItem, StatementWords, TraceLine, TraceWords,
@@ -40,7 +41,7 @@ class TeamBonus(ComponentKind):
         check_metric(out, path, self.metric)
         check_money(out, path, self.share, self.amount)
         if not isinstance(self.curve, Curve):
-            out.append((_join(path, "curve"), "is required"))
+            out.append((_join(path, "curve"), msg("plan_errors.required")))
         return out
 
     @classmethod
