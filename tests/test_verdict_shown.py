@@ -62,6 +62,6 @@ def test_dashboard_shows_interval_and_word_per_criterion() -> None:
     t._render_text()
     ranges = re.findall(r'<div class="kp-range"[^>]*>([^<]*)</div>', t.verdict_html.value)
     assert len(ranges) == len(ASSESSED)
-    assert all(re.search(r"90 % range: .+ to .+; (robust|borderline|fails) \(passes in \d+% of resamples\)", r)
+    assert all(re.search(r"90% range: .+ to .+; (robust|borderline|fails) \(passes in \d+% of resamples\)", r)
                for r in ranges), ranges
-    assert "90 % range: 1.00 to 1.00; robust (passes in 100% of resamples)" in ranges
+    assert "90% range: 1.00 to 1.00; robust (passes in 100% of resamples)" in ranges

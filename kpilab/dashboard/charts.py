@@ -301,7 +301,7 @@ def month_label(period: str, lang: str) -> str:
     if not match or not 1 <= int(match.group(2)) <= 12:
         return str(period)
     text = str(format_skeleton("yMMM", date(int(match.group(1)), int(match.group(2)), 1), locale=lang))
-    return text.replace("\u202f", "\u00a0")  # the chart's font draws CLDR's narrow space as none: "2026г."
+    return text.replace("\u202f", "\u00a0")  # the chart's font draws CLDR's narrow space as none (year glued to the Russian year abbreviation)
 
 
 def _quartile(k: Any, lang: str) -> str:
