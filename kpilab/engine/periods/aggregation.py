@@ -13,7 +13,7 @@ import numpy as np
 from ...plan import Commission, Penalty, Plan, Scorecard, TeamBonus
 from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
-from ..pay import _plan_pay
+from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
 from .state import _Month, _State
 
@@ -136,14 +136,25 @@ def _internal(plan: Plan, columns: dict[tuple[str, str, str], str], taken: set[s
 
 
 
+def _chunked(pay: Any, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """``pay(cols_block, block)`` (row by row) over contiguous row blocks, one per core, when there are enough
+    rows (``block``: the slice of ``cols`` handed)."""
+    if pool is None or cols.n < _PARALLEL_MIN_ROWS:
+        return pay(cols, slice(None))
+    bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+    jobs = [pool.submit(pay, cols.take(slice(lo, hi)), slice(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    parts = [job.result() for job in jobs]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
 def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,
               n: int, sid: np.ndarray, state: _State, paid_before: dict[str, np.ndarray],
               pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
     """Section 7 for one plan's rows (``rows`` of the table, None = all), every month in one call.
 
-    A period part pays only in its closing month; a true-up pays the settlement to date, month after month
-    in order, each month's series at once (so that call runs on one core). Without a true-up no month
-    depends on another and the call is split over cores, as :func:`~kpilab.engine.evaluate` does.
+    A period part pays only in its closing month. A true-up pays the settlement to date: the components,
+    gates and modifiers are paid for every row at once (split over cores), the settlement is taken month
+    after month in order, each month's series at once, and the limits are paid for every row at once again.
     """
     closing = {part.name: part.closing(month) for part in it.parts}
     settled = [part for part in it.parts if part.timing.true_up is not False]
@@ -153,17 +164,26 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
         for part in it.parts:
             np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
 
-    if not settled and not scaled:
-        if pool is None or cols.n < _PARALLEL_MIN_ROWS:
-            return _plan_pay(it.plan, cols, adjust=lambda pay: zero_open(pay, slice(None)) if it.parts else None)
-        bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
-        jobs = [pool.submit(_plan_pay, it.plan, cols.take(slice(lo, hi)),
-                            None, (lambda pay, w=slice(lo, hi): zero_open(pay, w)) if it.parts else None)
-                for lo, hi in zip(bounds[:-1], bounds[1:])]
-        parts = [job.result() for job in jobs]
-        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    if not settled:
+        return _chunked(lambda c, w: _plan_pay(it.plan, c, adjust=(lambda pay: zero_open(pay, w)) if it.parts
+                                               else None), cols, pool)
 
-    # A true-up (or a commission whose tiers scale with the periods to date) is paid month by month.
+    # The components, gates and modifiers for every row; a commission whose value tiers and cap scale with
+    # the periods to date is paid under each month's scaled plan.
+    if scaled:
+        keyed: dict[int, list[int]] = {}
+        for m in np.unique(month):
+            keyed.setdefault(id(it.plan_for(int(m))), []).append(int(m))
+        pay: dict[str, np.ndarray] = {}
+        for months in keyed.values():
+            here = np.flatnonzero(np.isin(month, months))
+            part_pay = _chunked(lambda c, _, p=it.plan_for(months[0]): _parts_pay(p, c), cols.take(here), pool)
+            for key, values in part_pay.items():
+                pay.setdefault(key, np.zeros(cols.n))[here] = values
+    else:
+        pay = _chunked(lambda c, _: _parts_pay(it.plan, c), cols, pool)
+    zero_open(pay, slice(None))
+    # The settlement, month after month (each part carries its own state, so the parts go one by one).
     if rows is None:
         local = [(blk, blk.rows) for blk in blocks]
     else:
@@ -178,38 +198,23 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
                 mine = block_rows[keep]
                 local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
     for part in settled:
-        paid_before.setdefault(part.name, np.full(n, np.nan))
-    out: dict[str, np.ndarray] | None = None
-    for blk, here in local:
-        sub = cols.take(here)
-        m = blk.m
-        year = m // 12
-
-        def adjust(pay: dict[str, np.ndarray]) -> None:
-            for part in it.parts:
-                if not part.closing(m):
-                    pay[part.name][:] = 0.0
-                    continue
-                if part.timing.true_up is False:
-                    continue
-                paid = state.get(f"paid:{part.key}")
-                paid_year = state.get(f"paid_year:{part.key}", -1)
-                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
-                settle = pay[part.name] - before
-                if part.timing.true_up is True:
-                    settle = np.maximum(settle, 0.0)
-                paid[blk.s] = before + settle
-                paid_year[blk.s] = year
-                paid_before[part.name][blk.rows] = before
-                pay[part.name][:] = settle
-
-        result = _plan_pay(it.plan_for(m), sub, adjust=adjust)
-        if out is None:
-            out = {key: np.full(cols.n, np.nan) for key in result}
-        for key, values in result.items():
-            out[key][here] = values
-    assert out is not None
-    return out
+        due = pay[part.name]
+        before_all = paid_before.setdefault(part.name, np.full(n, np.nan))
+        paid = state.get(f"paid:{part.key}")
+        paid_year = state.get(f"paid_year:{part.key}", -1)
+        for blk, here in local:
+            if not part.closing(blk.m):
+                continue
+            year = blk.m // 12
+            before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+            settle = due[here] - before
+            if part.timing.true_up is True:
+                settle = np.maximum(settle, 0.0)
+            paid[blk.s] = before + settle
+            paid_year[blk.s] = year
+            before_all[blk.rows] = before
+            due[here] = settle
+    return _limits_pay(it.plan, cols, pay)
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,
