@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ...plan import Commission, Penalty, Plan, Scorecard, TeamBonus
+from ...plan import Plan
+from ...plan.kinds import ComponentKind
 from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
@@ -31,7 +32,7 @@ class _Part:
     amount: float | None
     metrics: dict[str, str]     # metric -> the period-to-date column the internal plan reads
     team: bool = False
-    scalable: Commission | Penalty | None = None  # a commission whose value tiers and cap scale with a true-up
+    scalable: ComponentKind | None = None  # a settled part whose amounts of one period scale (over_periods)
     version: int = 0            # the plan version it belongs to (0 without versions)
     start: int | None = None    # that version's first month (None: no versions)
     end: int | None = None      # that version's last month (None: the last version, or no versions)
@@ -76,17 +77,10 @@ class _Internal:
         key = tuple(float(p.periods_to_date(month)) for p in scal)
         if key not in self.scaled:
             plan = self.plan
-            for part in scal:
-                k = part.periods_to_date(month)
-                comp = plan.component(part.name)
-                changes: dict[str, Any] = {}
-                if isinstance(comp, Commission):
-                    if comp.tiers and comp.tiers_on == "value":
-                        changes["tiers"] = tuple(dataclasses.replace(t, start=t.start * k) for t in comp.tiers)
-                    if comp.cap is not None:
-                        changes["cap"] = comp.cap * k
-                if changes:
-                    plan = plan.replace_component(part.name, **changes)
+            for part in scal:  # each kind says which of its numbers are amounts of one period
+                new = plan.component(part.name).over_periods(part.periods_to_date(month))
+                plan = dataclasses.replace(plan, components=tuple(new if c.name == part.name else c
+                                                                  for c in plan.components))
             self.scaled[key] = plan
         return self.scaled[key]
 
@@ -119,17 +113,13 @@ def _internal(plan: Plan, columns: dict[tuple[str, str, str], str], taken: set[s
                 columns[key] = _column_name(metric, scope, taken)
             return columns[key]
 
-        if isinstance(comp, Scorecard):
-            metrics = {k.metric: col(k.metric) for k in comp.kpis}
-            new = dataclasses.replace(comp, kpis=tuple(dataclasses.replace(k, metric=metrics[k.metric])
-                                                       for k in comp.kpis))
-        else:
-            metrics = {comp.metric: col(comp.metric)}
-            new = dataclasses.replace(comp, metric=metrics[comp.metric])
-        scalable = comp if isinstance(comp, Commission) and timing.true_up is not False else None
+        # the kind is asked, not named: what it reads, whether it reads team attainment, what scales
+        metrics = {metric: col(metric) for metric in sorted(comp.metrics())}
+        new = comp.reading(metrics)
+        settles = timing.true_up is not False and comp.over_periods(2.0) != comp
         parts.append(_Part(comp.name, timing, scope, every, getattr(comp, "share", None),
-                           getattr(comp, "amount", None), metrics, isinstance(comp, TeamBonus), scalable,
-                           version, start, end))
+                           getattr(comp, "amount", None), metrics, bool(comp.team_metrics()),
+                           comp if settles else None, version, start, end))
         comps.append(new)
     internal = dataclasses.replace(plan, components=tuple(comps))
     return _Internal(internal, plan, parts)
