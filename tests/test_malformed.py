@@ -111,6 +111,16 @@ PERIODS_PLAN_CASES: dict[str, list[str]] = {
     "ramp_factor_negative.yaml": ["ramp.schedule[1]", "-1"],
     "aggregation_unknown.yaml": ["aggregation.crm_quality", "average"],
     "proration_days_unknown.yaml": ["proration.days", "business"],
+    "proration_holiday_not_a_date.yaml": ["proration.holidays[1]", "someday", "YYYY-MM-DD"],
+    "proration_holidays_on_calendar_days.yaml": ["proration.holidays", "days: working"],
+    "draw_amount_missing.yaml": ["draw.amount", "required"],
+    "sanction_per_sanction_negative.yaml": ["sanction.per_sanction", "-0.5"],
+    "clawback_basis_unknown.yaml": ["clawback.basis", "profit", "rate or earnings"],
+    "holdback_release_on_unknown.yaml": ["holdback.release_on", "payment", "collection"],
+    "ramp_guarantee_negative.yaml": ["ramp.guarantee", "-5000"],
+    "version_from_not_a_month.yaml": ["versions[1].from", "2026-13", "YYYY-MM"],
+    "versions_out_of_order.yaml": ["versions[1].from", "increasing", "2026-07"],
+    "version_plan_draw_negative.yaml": ["versions[1].plan.draw.amount", "-3000"],
 }
 
 PERIODS_DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {k: (PERIODS_PLAN, v) for k, v in {
@@ -124,7 +134,18 @@ PERIODS_DATA_CASES: dict[str, tuple[pathlib.Path, list[str]]] = {k: (PERIODS_PLA
     "days_in_period_missing.csv": ["row 2", "rep A", "column days_in_period"],
     "tenure_negative.csv": ["row 3", "rep B", "column tenure_months", "negative"],
     "tenure_not_whole.csv": ["row 3", "rep B", "column tenure_months", "whole number"],
+    "hire_date_not_a_date.csv": ["file hire_date_not_a_date.csv", "row 4", "rep B", "period 2026-02",
+                                 "column hire_date", "YYYY-MM-DD"],
+    "leave_date_before_hire_date.csv": ["row 3", "rep A", "period 2026-02", "column leave_date", "before hire_date"],
+    "month_before_hire_date.csv": ["row 4", "rep B", "period 2026-01", "column hire_date", "before"],
 }.items()}
+# A holdback released on collection reads collected_revenue: missing or spoilt, the run stops.
+COLLECTION_PLAN = PERIODS / "good_collection_plan.yaml"
+PERIODS_DATA_CASES.update({k: (COLLECTION_PLAN, v) for k, v in {
+    "collected_revenue_missing.csv": ["file collected_revenue_missing.csv", "column collected_revenue",
+                                      "release", "collection"],
+    "collected_revenue_negative.csv": ["row 3", "rep A", "period 2026-02", "column collected_revenue", "negative"],
+}.items()})
 
 
 @dataclass(frozen=True)
@@ -139,7 +160,8 @@ class Corpus:
 
 
 CORPORA = (Corpus(HERE, (GOOD_PLAN, GOOD_SCHEME), GOOD_DATA, PLAN_CASES, DATA_CASES),
-           Corpus(PERIODS, (PERIODS_PLAN,), PERIODS_DATA, PERIODS_PLAN_CASES, PERIODS_DATA_CASES))
+           Corpus(PERIODS, (PERIODS_PLAN, COLLECTION_PLAN), PERIODS_DATA, PERIODS_PLAN_CASES,
+                  PERIODS_DATA_CASES))
 PLAN_PARAMS = [pytest.param(c, name, id=f"{c.folder.name}/{name}") for c in CORPORA for name in sorted(c.plans)]
 DATA_PARAMS = [pytest.param(c, name, id=f"{c.folder.name}/{name}") for c in CORPORA for name in sorted(c.data)]
 

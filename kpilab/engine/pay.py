@@ -50,6 +50,16 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
     ``adjust`` (the period-aware pass) changes the components' pay in place after the modifiers and
     before the limits: a quarterly part pays only in its closing month, a true-up pays its settlement.
     """
+    pay = _parts_pay(plan, cols, trace)
+    if adjust is not None:
+        adjust(pay)
+        if trace is not None:
+            trace.append({"step": "settled", "pay": {n: v.copy() for n, v in pay.items()}})
+    return _limits_pay(plan, cols, pay, trace)
+
+
+def _parts_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = None) -> dict[str, np.ndarray]:
+    """The first half of section 7, row by row: each component's pay, then the gates and the modifiers."""
     def noter(step: str, **fixed: Any) -> Note:
         if trace is None:
             return None
@@ -75,10 +85,12 @@ def _plan_pay(plan: Plan, cols: _Columns, trace: list[dict[str, Any]] | None = N
                           "before": {n: pay[n].copy() for n in names}})
         for name in names:
             pay[name] *= factor
-    if adjust is not None:
-        adjust(pay)
-        if trace is not None:
-            trace.append({"step": "settled", "pay": {n: v.copy() for n, v in pay.items()}})
+    return pay
+
+
+def _limits_pay(plan: Plan, cols: _Columns, pay: dict[str, np.ndarray],
+                trace: list[dict[str, Any]] | None = None) -> dict[str, np.ndarray]:
+    """The second half of section 7, row by row: the variable cap, the penalties and the floor."""
     penalties = set(plan.penalty_names)
     earned = np.zeros(cols.n)
     for name, value in pay.items():

@@ -5,6 +5,7 @@ Every input problem is found here, in one pass, and reported with file, row, rep
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,30 @@ def _numeric(frame: pd.DataFrame, column: str, where: np.ndarray | None, loc: _L
     return values
 
 
+def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values)`` of an object array (same codes, same uniques), by object first.
+
+    A key column repeats a few texts, and mostly the very same string objects (pandas' readers and
+    ``np.tile`` reuse them). Factorizing the cells' addresses (integers: no string compared, the GIL
+    released) and then the few distinct objects by value is several times faster than hashing a million
+    strings, and holds the GIL far less while the numpy work runs beside it. Equal texts in different
+    objects still get one code (the second step); a column of mostly distinct objects is factorized as is.
+    """
+    n = len(values)
+    if n < 10_000:
+        return pd.factorize(values, sort=False)
+    values = np.ascontiguousarray(values)
+    # The array's cells are object pointers: read them as integers (a view; ``values`` outlives it).
+    address = np.frombuffer((ctypes.c_size_t * n).from_address(values.ctypes.data), dtype=np.uintp)
+    by_object, objects = pd.factorize(address, sort=False)
+    if len(objects) > n // 4:
+        return pd.factorize(values, sort=False)
+    first = np.empty(len(objects), dtype=np.int64)
+    first[by_object[::-1]] = np.arange(n - 1, -1, -1)  # each object's first cell, in order of appearance
+    by_value, uniques = pd.factorize(values[first], sort=False)
+    return by_value[by_object], uniques
+
+
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes of a key column (-1 for an empty cell) and the number of distinct values."""
     if column.dtype.kind in "iu" and len(column):
@@ -131,7 +156,7 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
         if high - low < 4 * len(values) + 1024:
             return values.astype(np.int64) - low, high - low + 1
     values = column.to_numpy(dtype=object) if column.dtype.kind not in "iub" else column.to_numpy()
-    codes, uniques = pd.factorize(values, sort=False)
+    codes, uniques = _factorize_objects(values) if values.dtype == object else pd.factorize(values, sort=False)
     codes = codes.astype(np.int64, copy=False)
     # Blank text is as empty as NaN; checked once per distinct value, not per row.
     blank = np.array([isinstance(u, str) and not u.strip() for u in uniques], dtype=bool)

@@ -6,11 +6,13 @@ in each docstring; then hypothesis invariants on generated multi-period historie
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 import kpilab
 from kpilab.cli import main
 from kpilab.errors import DataError, PlanError
+from kpilab.plan.kinds import ComponentKind, register, unregister
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
 
@@ -327,3 +330,48 @@ def test_invariants_on_generated_histories(plan: dict, seed: int) -> None:
         parts = pd.concat([first.table.set_axis(early.index), second.table.set_axis(late.index)]).loc[whole.index]
         cols = [c for c in whole.columns if c in parts.columns]
         pd.testing.assert_frame_equal(whole[cols], parts[cols], check_exact=False, rtol=1e-9, atol=1e-6)
+
+
+# --------------------------------------------------------------------------- kinds asked, not named
+
+@dataclasses.dataclass(frozen=True)
+class _Rungs(ComponentKind):
+    """A toy kind defined here only: ``amount`` for every whole ``step`` of ``metric`` (``step`` is an amount
+    of one period, so a true-up over k periods scales it by k through :meth:`over_periods`)."""
+
+    metric: str = ""
+    step: float = 1.0
+    amount: float = 0.0
+
+    kind: ClassVar[str] = "rungs"
+    keys: ClassVar[frozenset[str]] = frozenset({"name", "kind", "metric", "step", "amount"})
+
+    @classmethod
+    def parse_fields(cls, data: Any, path: str, problems: list) -> dict[str, Any]:
+        return {k: data[k] for k in ("metric", "step", "amount")}
+
+    def pay(self, cols: Any, note: Any) -> np.ndarray:
+        return np.floor(cols.facts[self.metric] / self.step) * self.amount
+
+    def over_periods(self, k: float) -> "_Rungs":
+        return dataclasses.replace(self, step=self.step * k)
+
+
+def test_a_kind_the_period_pass_does_not_know_settles_through_its_own_hooks() -> None:
+    """The period pass asks the kind (``reading``, ``over_periods``, ``team_metrics``) and names none.
+
+    Quarterly true-up of 1 000 per whole 3 deals, 3 deals every month, the step an amount per quarter:
+    March: year to date 9 deals, 1 quarter -> step 3 -> 3 rungs -> 3 000, none paid before -> 3 000.
+    June: 18 deals, 2 quarters -> step 6 -> 3 rungs -> 3 000, 3 000 paid -> 0 (an unscaled step would
+    pay 6 rungs - 3 = 3 000 more)."""
+    register(_Rungs)
+    try:
+        plan = kpilab.load_plan({"name": "rungs", "base": 0, "components": [
+            {"name": "ladder", "kind": "rungs", "metric": "deals", "step": 3, "amount": 1000,
+             "period": "quarter", "true_up": True}]})
+        frame = pd.DataFrame({"rep_id": ["A"] * 6, "period": [f"2026-{m:02d}" for m in range(1, 7)],
+                              "deals": [3.0] * 6})
+        paid = kpilab.evaluate(plan, frame).table["ladder"].tolist()
+    finally:
+        unregister("rungs")
+    assert paid == [0.0, 0.0, 3000.0, 0.0, 0.0, 0.0]

@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from ...plan import Commission, Penalty, Plan, Scorecard, TeamBonus
+from ...plan import Plan
+from ...plan.kinds import ComponentKind
 from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
-from ..pay import _plan_pay
+from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
 from .state import _Month, _State
 
@@ -31,7 +32,7 @@ class _Part:
     amount: float | None
     metrics: dict[str, str]     # metric -> the period-to-date column the internal plan reads
     team: bool = False
-    scalable: Commission | Penalty | None = None  # a commission whose value tiers and cap scale with a true-up
+    scalable: ComponentKind | None = None  # a settled part whose amounts of one period scale (over_periods)
     version: int = 0            # the plan version it belongs to (0 without versions)
     start: int | None = None    # that version's first month (None: no versions)
     end: int | None = None      # that version's last month (None: the last version, or no versions)
@@ -76,17 +77,10 @@ class _Internal:
         key = tuple(float(p.periods_to_date(month)) for p in scal)
         if key not in self.scaled:
             plan = self.plan
-            for part in scal:
-                k = part.periods_to_date(month)
-                comp = plan.component(part.name)
-                changes: dict[str, Any] = {}
-                if isinstance(comp, Commission):
-                    if comp.tiers and comp.tiers_on == "value":
-                        changes["tiers"] = tuple(dataclasses.replace(t, start=t.start * k) for t in comp.tiers)
-                    if comp.cap is not None:
-                        changes["cap"] = comp.cap * k
-                if changes:
-                    plan = plan.replace_component(part.name, **changes)
+            for part in scal:  # each kind says which of its numbers are amounts of one period
+                new = plan.component(part.name).over_periods(part.periods_to_date(month))
+                plan = dataclasses.replace(plan, components=tuple(new if c.name == part.name else c
+                                                                  for c in plan.components))
             self.scaled[key] = plan
         return self.scaled[key]
 
@@ -119,21 +113,28 @@ def _internal(plan: Plan, columns: dict[tuple[str, str, str], str], taken: set[s
                 columns[key] = _column_name(metric, scope, taken)
             return columns[key]
 
-        if isinstance(comp, Scorecard):
-            metrics = {k.metric: col(k.metric) for k in comp.kpis}
-            new = dataclasses.replace(comp, kpis=tuple(dataclasses.replace(k, metric=metrics[k.metric])
-                                                       for k in comp.kpis))
-        else:
-            metrics = {comp.metric: col(comp.metric)}
-            new = dataclasses.replace(comp, metric=metrics[comp.metric])
-        scalable = comp if isinstance(comp, Commission) and timing.true_up is not False else None
+        # the kind is asked, not named: what it reads, whether it reads team attainment, what scales
+        metrics = {metric: col(metric) for metric in sorted(comp.metrics())}
+        new = comp.reading(metrics)
+        settles = timing.true_up is not False and comp.over_periods(2.0) != comp
         parts.append(_Part(comp.name, timing, scope, every, getattr(comp, "share", None),
-                           getattr(comp, "amount", None), metrics, isinstance(comp, TeamBonus), scalable,
-                           version, start, end))
+                           getattr(comp, "amount", None), metrics, bool(comp.team_metrics()),
+                           comp if settles else None, version, start, end))
         comps.append(new)
     internal = dataclasses.replace(plan, components=tuple(comps))
     return _Internal(internal, plan, parts)
 
+
+
+def _chunked(pay: Any, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
+    """``pay(cols_block, block)`` (row by row) over contiguous row blocks, one per core, when there are enough
+    rows (``block``: the slice of ``cols`` handed)."""
+    if pool is None or cols.n < _PARALLEL_MIN_ROWS:
+        return pay(cols, slice(None))
+    bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
+    jobs = [pool.submit(pay, cols.take(slice(lo, hi)), slice(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    parts = [job.result() for job in jobs]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
 def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,
@@ -141,9 +142,9 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
               pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
     """Section 7 for one plan's rows (``rows`` of the table, None = all), every month in one call.
 
-    A period part pays only in its closing month; a true-up pays the settlement to date, month after month
-    in order, each month's series at once (so that call runs on one core). Without a true-up no month
-    depends on another and the call is split over cores, as :func:`~kpilab.engine.evaluate` does.
+    A period part pays only in its closing month. A true-up pays the settlement to date: the components,
+    gates and modifiers are paid for every row at once (split over cores), the settlement is taken month
+    after month in order, each month's series at once, and the limits are paid for every row at once again.
     """
     closing = {part.name: part.closing(month) for part in it.parts}
     settled = [part for part in it.parts if part.timing.true_up is not False]
@@ -153,17 +154,26 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
         for part in it.parts:
             np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
 
-    if not settled and not scaled:
-        if pool is None or cols.n < _PARALLEL_MIN_ROWS:
-            return _plan_pay(it.plan, cols, adjust=lambda pay: zero_open(pay, slice(None)) if it.parts else None)
-        bounds = np.linspace(0, cols.n, _WORKERS + 1).astype(int)
-        jobs = [pool.submit(_plan_pay, it.plan, cols.take(slice(lo, hi)),
-                            None, (lambda pay, w=slice(lo, hi): zero_open(pay, w)) if it.parts else None)
-                for lo, hi in zip(bounds[:-1], bounds[1:])]
-        parts = [job.result() for job in jobs]
-        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    if not settled:
+        return _chunked(lambda c, w: _plan_pay(it.plan, c, adjust=(lambda pay: zero_open(pay, w)) if it.parts
+                                               else None), cols, pool)
 
-    # A true-up (or a commission whose tiers scale with the periods to date) is paid month by month.
+    # The components, gates and modifiers for every row; a commission whose value tiers and cap scale with
+    # the periods to date is paid under each month's scaled plan.
+    if scaled:
+        keyed: dict[int, list[int]] = {}
+        for m in np.unique(month):
+            keyed.setdefault(id(it.plan_for(int(m))), []).append(int(m))
+        pay: dict[str, np.ndarray] = {}
+        for months in keyed.values():
+            here = np.flatnonzero(np.isin(month, months))
+            part_pay = _chunked(lambda c, _, p=it.plan_for(months[0]): _parts_pay(p, c), cols.take(here), pool)
+            for key, values in part_pay.items():
+                pay.setdefault(key, np.zeros(cols.n))[here] = values
+    else:
+        pay = _chunked(lambda c, _: _parts_pay(it.plan, c), cols, pool)
+    zero_open(pay, slice(None))
+    # The settlement, month after month (each part carries its own state, so the parts go one by one).
     if rows is None:
         local = [(blk, blk.rows) for blk in blocks]
     else:
@@ -178,38 +188,23 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
                 mine = block_rows[keep]
                 local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
     for part in settled:
-        paid_before.setdefault(part.name, np.full(n, np.nan))
-    out: dict[str, np.ndarray] | None = None
-    for blk, here in local:
-        sub = cols.take(here)
-        m = blk.m
-        year = m // 12
-
-        def adjust(pay: dict[str, np.ndarray]) -> None:
-            for part in it.parts:
-                if not part.closing(m):
-                    pay[part.name][:] = 0.0
-                    continue
-                if part.timing.true_up is False:
-                    continue
-                paid = state.get(f"paid:{part.key}")
-                paid_year = state.get(f"paid_year:{part.key}", -1)
-                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
-                settle = pay[part.name] - before
-                if part.timing.true_up is True:
-                    settle = np.maximum(settle, 0.0)
-                paid[blk.s] = before + settle
-                paid_year[blk.s] = year
-                paid_before[part.name][blk.rows] = before
-                pay[part.name][:] = settle
-
-        result = _plan_pay(it.plan_for(m), sub, adjust=adjust)
-        if out is None:
-            out = {key: np.full(cols.n, np.nan) for key in result}
-        for key, values in result.items():
-            out[key][here] = values
-    assert out is not None
-    return out
+        due = pay[part.name]
+        before_all = paid_before.setdefault(part.name, np.full(n, np.nan))
+        paid = state.get(f"paid:{part.key}")
+        paid_year = state.get(f"paid_year:{part.key}", -1)
+        for blk, here in local:
+            if not part.closing(blk.m):
+                continue
+            year = blk.m // 12
+            before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+            settle = due[here] - before
+            if part.timing.true_up is True:
+                settle = np.maximum(settle, 0.0)
+            paid[blk.s] = before + settle
+            paid_year[blk.s] = year
+            before_all[blk.rows] = before
+            due[here] = settle
+    return _limits_pay(it.plan, cols, pay)
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,

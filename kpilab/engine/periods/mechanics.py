@@ -16,8 +16,8 @@ from ..resolve import _codes, _Columns, _Locator
 from .state import _months, _optional, _State
 
 def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int) -> dict[str, Any]:
-    """Each mechanic's parameters: a scalar for one plan, per row (the plan of the row's role) for a scheme;
-    zero/False where a plan does not use the mechanic."""
+    """Each mechanic's parameters: a scalar where every plan (role, version) agrees, else per row (the plan of
+    the row's role or month); zero/False where a plan does not use the mechanic."""
     values: dict[Any, dict[str, float]] = {}
     for role, p in plans.items():
         r = p.periods
@@ -40,11 +40,11 @@ def _parameters(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], n: int)
             "floor_number": float(floor) if floor not in (None, "base") else 0.0,
         }
     width = max(int(v["holdback_after"]) for v in values.values())
-    if len(plans) == 1:
-        out: dict[str, Any] = dict(next(iter(values.values())))
-    else:
-        out = {}
-        for key, sample in next(iter(values.values())).items():
+    out: dict[str, Any] = {}
+    for key, sample in next(iter(values.values())).items():
+        if all(v[key] == sample for v in values.values()):
+            out[key] = sample  # every plan (or version) alike: one scalar, no pass over the rows
+        else:
             # whole months stay whole; every amount or share is a float (a plan may write 1 where another writes 0.25)
             dtype = bool if isinstance(sample, bool) else np.int64 if key in ("holdback_after", "ramp_months") else float
             arr = np.zeros(n, dtype=dtype)

@@ -20,6 +20,7 @@ explanation methods are handed the words of the caller's language through
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -274,6 +275,22 @@ class ComponentKind:
     def team_metrics(self) -> set[str]:
         """Metrics whose team attainment (Σ fact / Σ target over the team and period) this component reads."""
         return set()
+
+    # -- paid across months (contract section 10)
+    def reading(self, columns: Mapping[str, str]) -> "ComponentKind":
+        """This component reading other input columns: each metric it reads that ``columns`` names renamed
+        to that column (a quarterly part reads its quarter-to-date totals). Kinds that read their metrics
+        elsewhere than in ``metric`` override it."""
+        metric = getattr(self, "metric", None)
+        if metric is None or metric not in columns:
+            return self
+        return dataclasses.replace(self, metric=columns[metric])  # type: ignore[type-var]
+
+    def over_periods(self, k: float) -> "ComponentKind":
+        """This component settling ``k`` periods at once (a true-up to date): the amounts of one period
+        among its numbers (thresholds on a value, a cap) × ``k``. Itself when it has none: its money at
+        100 % is handed to :meth:`pay` already for the periods to date."""
+        return self
 
     def money(self) -> dict[str, Any]:
         """``{"share": s}`` or ``{"amount": a}``, as written, for kinds paid in money at 100 %."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -103,6 +104,16 @@ class Commission(ComponentKind):
                         parsed.append(Tier(tier["from"], tier["rate"]))
             args["tiers"] = tuple(parsed)
         return args
+
+    def over_periods(self, k: float) -> "Commission":
+        """Tiers on a value start at ``from`` × ``k`` and the cap is ``cap`` × ``k`` (amounts per period);
+        tiers on attainment and a flat rate need no change."""
+        changes: dict[str, Any] = {}
+        if self.tiers and self.tiers_on == "value":
+            changes["tiers"] = tuple(dataclasses.replace(t, start=t.start * k) for t in self.tiers)
+        if self.cap is not None:
+            changes["cap"] = self.cap * k
+        return dataclasses.replace(self, **changes) if changes else self
 
     def attainment_metrics(self) -> set[str]:
         return {self.metric} if self.tiers and self.tiers_on == "attainment" else set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -102,6 +103,11 @@ class Scorecard(ComponentKind):
         if "index_curve" in data:
             args["index_curve"] = parse_curve(data["index_curve"], _join(path, "index_curve"), problems)
         return args
+
+    def reading(self, columns: Mapping[str, str]) -> "Scorecard":
+        """The scorecard with each KPI reading the column ``columns`` names for its metric (if any)."""
+        kpis = tuple(dataclasses.replace(k, metric=columns.get(k.metric, k.metric)) for k in self.kpis)
+        return self if kpis == self.kpis else dataclasses.replace(self, kpis=kpis)
 
     def metrics(self) -> set[str]:
         return {k.metric for k in self.kpis}
