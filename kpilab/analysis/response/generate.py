@@ -18,8 +18,8 @@ import pandas as pd
 
 from ...data.synth import make_team as synth_team
 from ...plan import Plan, Scheme, load_plan
-from .calibrate import Calibration, cost_of_effort, marginal_pay
-from .model import FAMILIES, Assumptions, Funnel, retime, simulate
+from .calibrate import Calibration, cost_of_effort, marginal_pay, observed_revenue
+from .model import FAMILIES, Assumptions, Funnel, per_period, retime, simulate
 from .predict import best_response, best_timing
 
 __all__ = ["RespondingTeam", "make_responding_team", "true_response", "make_team", "REFERENCE_RATE"]
@@ -99,11 +99,15 @@ def make_responding_team(plan: Plan | Scheme, n_reps: int = 12, periods: int = 6
     funnel = Funnel.from_team(synth_team(n_reps, periods, seed=seed, **synth), a)
     z = funnel.noise(scenarios, rng, stratified=True)
     pay, marginal = marginal_pay(costs_from or plan, funnel, np.ones((n_reps, len(FAMILIES))), z)
-    k, _, _ = cost_of_effort(pay, marginal, np.array([a.gamma]), np.array([a.elasticity]))
-    k = k[0] * np.exp(spread * rng.standard_normal(marginal.shape))
+    k, m, floor = cost_of_effort(pay, marginal, np.array([a.gamma]), np.array([a.elasticity]),
+                                 observed_revenue(funnel))
+    factor = np.exp(spread * rng.standard_normal(marginal.shape))
+    k = k[0] * factor
     draws = a.draws().iloc[:1].reset_index(drop=True)
-    m = np.zeros((1, n_reps, periods, len(FAMILIES)))
-    calib = Calibration(draws, pay, marginal, k[None], m, np.zeros((1, *k.shape), bool))
+    # Where the plan pays (almost) nothing at the margin, the rep works for other reasons (the benefit m of
+    # the model, scaled with the rep's own cost): the same assumption the calibration makes of real data.
+    m = per_period(m[0] * factor, periods)[None]
+    calib = Calibration(draws, pay, marginal, k[None], m, floor)
     effort = best_response(plan, funnel, calib, z)
     if year is None:
         return RespondingTeam(_observed(funnel, effort[0]), funnel, calib, effort[0])
