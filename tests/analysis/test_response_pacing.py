@@ -84,3 +84,20 @@ def test_each_simulated_year_lives_its_own_path(setting) -> None:
     from kpilab.analysis.response import simulate
     one = simulate(funnel, lived[0, 7][None], z[:, 7:8])
     np.testing.assert_allclose(facts["revenue"][0, 7], one["revenue"][0, 0])
+
+
+def test_the_policy_as_a_table(setting) -> None:
+    """One row per rep, period and state; the effort of each row is the policy's level, and ``sold`` is the
+    state times the pay period's expected revenue at the observed effort (the model's: deals at the rep's
+    year-average close rate, so the year adds up to the record, not each month)."""
+    funnel, z, calib = setting
+    plan = _quota("quarter")
+    policy = pace(plan, funnel, calib, best_response(plan, funnel, calib, z), z)
+    table = policy.frame(funnel)
+    assert len(table) == 12 * 6 * len(STATES)
+    row = table.iloc[5 * len(STATES) + 7]                          # first rep, sixth period, eighth state
+    assert row["period"] == funnel.periods[5] and row["sold_share"] == STATES[7]
+    assert row["effort"] == policy.effort[0, policy.policy[0, 0, 5, 7], 0, 5].mean()
+    from kpilab.analysis.response import simulate
+    quarter = simulate(funnel, np.ones((1, 12, 4)), None)["revenue"][0, 0, 0, 3:6].sum()   # the model's, at 1.0
+    assert row["sold"] == pytest.approx(STATES[7] * quarter)

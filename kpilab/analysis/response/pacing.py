@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ...plan import Plan, Scheme
 from .calibrate import Calibration
@@ -67,6 +68,19 @@ class Pacing:
     policy: np.ndarray
     scale: np.ndarray
     units: np.ndarray
+
+    def frame(self, funnel: Funnel) -> pd.DataFrame:
+        """The policy at the centre of the assumptions, one row per rep, period and state: ``sold`` (revenue
+        so far in the pay period, in the data's units: the state times the period's expected revenue at the
+        observed effort), ``sold_share`` (the state) and ``effort`` (the mean over families, 1.0 = observed)."""
+        d, g, r, p, f = self.effort.shape
+        level = self.effort[0].mean(-1)                                                # (G, R, P)
+        chosen = np.take_along_axis(level[..., None], self.policy[0][None], axis=0)[0]   # (R, P, X)
+        return pd.DataFrame({"rep_id": np.repeat(funnel.reps, p * len(STATES)),
+                             "period": np.tile(np.repeat(funnel.periods, len(STATES)), r),
+                             "sold_share": np.tile(STATES, r * p),
+                             "sold": (self.scale[0][..., None] * STATES).ravel(),
+                             "effort": chosen.ravel()})
 
     def follow(self, funnel: Funnel, z: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The simulated years ``z`` as the reps live them: facts (D, S, R, P) and effort (D, S, R, P, F).
