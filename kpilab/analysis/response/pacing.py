@@ -89,39 +89,42 @@ class Pacing:
         takes the policy's pace at the state nearest to what they sold so far.
         """
         d, g, r, p, f = self.effort.shape
-        grid = simulate(funnel, self.effort.reshape(d * g, r, p, f), z)
         s = z.shape[1]
-        grid = {m: v.reshape(d, g, s, r, p) for m, v in grid.items()}
-        revenue = grid["revenue"] / np.maximum(self.scale, 1e-9)[:, None, None]      # (D, G, S, R, P)
         start = np.r_[True, self.units[1:] != self.units[:-1]]
-        sold = np.zeros((d, s, r))
         step = STATES[1] - STATES[0]
         chosen = np.empty((d, s, r, p), dtype=int)
-        di, ri = np.arange(d)[:, None, None], np.arange(r)[None, None, :]
-        si = np.arange(s)[None, :, None]
-        for month in range(p):
-            if start[month]:
-                sold[:] = 0.0
-            state = np.clip(np.rint(sold / step).astype(int), 0, len(STATES) - 1)
-            pick = self.policy[di, ri, month, state]                               # (D, S, R)
-            chosen[..., month] = pick
-            sold = sold + revenue[di, pick, si, ri, month]
-        facts = {m: np.take_along_axis(v, chosen[:, None], axis=1)[:, 0] for m, v in grid.items()}
+        facts: dict[str, np.ndarray] = {}
+        ri, si = np.arange(r)[None, :], np.arange(s)[:, None]
+        for draw in range(d):            # one draw at a time: the years at every level of one draw fit in memory
+            grid = simulate(funnel, self.effort[draw], z)                             # (G, S, R, P) each
+            revenue = grid["revenue"] / np.maximum(self.scale[draw], 1e-9)
+            sold = np.zeros((s, r))
+            for month in range(p):
+                if start[month]:
+                    sold[:] = 0.0
+                state = np.clip(np.rint(sold / step).astype(int), 0, len(STATES) - 1)
+                pick = self.policy[draw, ri, month, state]                             # (S, R)
+                chosen[draw, ..., month] = pick
+                sold = sold + revenue[pick, si, ri, month]
+            for m, v in grid.items():
+                facts.setdefault(m, np.empty((d, s, r, p)))[draw] = np.take_along_axis(v, chosen[draw][None], 0)[0]
         effort = np.moveaxis(self.effort, 1, -2)                                    # (D, R, P, G, F)
         lived = np.take_along_axis(effort, np.moveaxis(chosen, 1, -1)[..., None], axis=-2)  # (D, R, P, S, F)
         return facts, np.moveaxis(lived, 3, 1)                                      # (D, S, R, P, F)
 
 
 def _interpolate(values: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """``values`` on :data:`STATES` (last axis) read at ``at`` (broadcast against values[..., None, :]
-    leading axes); linear, and straight on past the last point (an accelerator keeps rising)."""
+    """``values`` (D, R, X) on :data:`STATES` read at ``at`` (D, G, S, R, X): linear, and straight on past the
+    last point (an accelerator keeps rising). One flat gather, no broadcast copy of ``values``."""
+    d, r, x = values.shape
     step = STATES[1] - STATES[0]
     position = at / step
-    index = np.clip(np.floor(position).astype(int), 0, len(STATES) - 2)
+    index = np.clip(position.astype(np.int64), 0, x - 2)          # at >= 0, so truncation is the floor
     weight = position - index
-    low = np.take_along_axis(values, index, axis=-1)
-    high = np.take_along_axis(values, index + 1, axis=-1)
-    return low + weight * (high - low)
+    index += (np.arange(d)[:, None, None, None, None] * r + np.arange(r)[None, None, None, :, None]) * x
+    flat = values.ravel()
+    low = flat[index]
+    return low + weight * (flat[index + 1] - low)
 
 
 def pace(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, effort: np.ndarray,
@@ -178,7 +181,7 @@ def pace(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, effort: np.nda
     for month in range(p - 1, -1, -1):
         after = value[:, :, month] if last[month] else ahead                         # (D, R, X)
         at = STATES[None, None, None, :] + months[..., month][..., None]            # (D, G, S, R, X)
-        future = _interpolate(np.broadcast_to(after[:, None, None], at.shape), at).mean(2)   # (D, G, R, X)
+        future = _interpolate(after, at).mean(2)                                    # (D, G, R, X)
         total = future + own[..., month][..., None]
         policy[:, :, month] = total.argmax(1)
         ahead = total.max(1)
