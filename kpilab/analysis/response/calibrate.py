@@ -7,10 +7,10 @@ numerically with the engine (central differences, +-10 % effort, over the same
 simulated years for both sides). Where it is large enough, all of the effort
 is explained by pay: ``k = dE[pay]/de``, ``m = 0``. Where the current plan pays
 nothing at the margin (below a tenth of the elasticity floor: a salary, or a
-family no component reads),
-pay cannot explain the effort; then ``k`` comes from a stated elasticity
-(:attr:`Assumptions.elasticity`) and the rest of the motive is ``m = k -
-dE[pay]/de`` (career, habit, the manager): the rep keeps today's effort under
+family no component reads), pay cannot explain the effort; then ``k``
+comes from a stated elasticity (:attr:`Assumptions.elasticity`, valued by
+the rep's sales: :func:`elasticity_floor`) and the rest of the motive is
+``m = k - dE[pay]/de`` (career, habit, the manager): the rep keeps today's effort under
 today's plan and responds to a new marginal reward as the literature says.
 
 The cost in ``k`` is then the monthly money value of effort at the margin; it
@@ -171,8 +171,9 @@ def elasticity_floor(pay: np.ndarray, gamma: np.ndarray, elasticity: np.ndarray,
     commission, whose revealed cost grows with the rep's output. Valued at the
     rep's own pay instead, every rep on the same salary would be equally
     costly, and a big seller, whose marginal sale is worth the most, would
-    answer a commission several times more than a weak one: the opposite of
-    the field evidence (Kishore et al. 2013). ``value`` is never below a
+    answer a commission several times more than a weak one only because they
+    share a salary (on the evidence check of Kishore et al. 2013 the top
+    third of reps gained +36 % that way, the lowest +8 %). ``value`` is never below a
     tenth of the rep's pay (a rep who sold nothing does not work for free).
     Without ``revenue`` (or with no revenue in the team), ``value`` is the rep's pay.
     """
