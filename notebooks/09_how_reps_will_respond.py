@@ -103,6 +103,35 @@ row = gate_result.bunching.thresholds.set_index("threshold").loc[0.8]
 assert row["above_predicted"] > row["above_baseline"] and row["below_predicted"] < row["below_baseline"]
 
 # %% [markdown]
+# ## Within a quarter: push when the quota is close, ease off when it is out of reach
+#
+# Where a plan pays on a quarter's (a year's) totals, a rep sees how the months go and re-plans the
+# rest. Here the same team under a bonus paid at 100 % of a quarterly quota: in the last month of
+# the first quarter, how hard would the first rep work, given what they have sold so far?
+
+# %%
+from kpilab.analysis.response.pacing import pace
+from kpilab.analysis.response.predict import best_response
+
+quarterly = kpilab.load_plan({
+    "name": "quarterly quota", "base": 50000, "target_bonus": 40000, "targets": {"revenue": 1200000},
+    "components": [{"name": "quota", "kind": "bonus", "metric": "revenue", "share": 1,
+                    "curve": {"steps": [[1.0, 1.0]]}, "period": "quarter"}]})
+plain = team.drop(columns=[c for c in team.columns if c.startswith("plan_")])
+q_funnel = Funnel.from_team(plain)
+q_years = q_funnel.noise(16, np.random.default_rng(0), stratified=True)
+commission = kpilab.load_plan({"name": "commission", "components": [
+    {"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.04}]})
+q_calib = calibrate(commission, q_funnel, q_years)          # the reps' costs, if they worked for a commission
+policy = pace(quarterly, q_funnel, q_calib, best_response(quarterly, q_funnel, q_calib, q_years), q_years)
+third = policy.frame(q_funnel).query("rep_id == @q_funnel.reps[0] and period == @q_funnel.periods[2]")
+third.iloc[::6][["sold", "effort"]]
+
+# %%
+quota_at = third["sold"].searchsorted(3 * 1200000)
+assert third["effort"].iloc[:quota_at].max() > third["effort"].iloc[0]       # close to the quota: push
+
+# %% [markdown]
 # ## Does the calibration find what it should? A round trip
 #
 # We generate a team whose costs of effort we know, let each rep choose effort as a best response
@@ -131,9 +160,14 @@ assert p.team.loc["revenue", "low"] * 0.98 <= actual <= p.team.loc["revenue", "h
 #
 # - One year of data cannot tell how steep the cost of effort is: that is an assumption, varied
 #   across its range.
-# - Effort for a pay period is chosen before it starts; reps do not learn during the year how it
-#   goes (only the timing of deals is decided as the year unfolds). False activity records,
-#   people leaving or joining are not in this model.
+# - Within a quarter or a year a rep re-plans each month from their own sales so far, not from
+#   what they learn of the rest of the team. False activity records, people leaving or joining
+#   are not in this model.
+# - Where the current plan pays nothing at the margin, pay cannot reveal the cost of effort: a
+#   stated elasticity is used, valued by the rep's sales. The model cannot tell a rep who gave up
+#   on an out-of-reach quota from one who works on past it, so it does not show that switching a
+#   quota bonus to a commission helps the weakest reps most (Kishore et al. 2013), nor that
+#   quarterly bonuses pace weak reps better than annual ones on one quota for all (Chung et al. 2014).
 # - Reps are assumed to understand the plan and to chase expected pay; real people also follow
 #   habits, managers and colleagues.
 #

@@ -57,13 +57,19 @@ def test_effort_moves_the_funnel_by_the_stated_elasticities(team: pd.DataFrame) 
 
 def test_salary_only_pays_nothing_at_the_margin_so_the_elasticity_is_used(team: pd.DataFrame) -> None:
     """Under a salary, marginal pay is 0 for every rep and family: every k is the elasticity floor
-    pay / (4 * 0.5 * (4 - 1)) = pay / 6 at the centre, and the benefit m equals k."""
+    value / (4 * 0.5 * (4 - 1)) = value / 6 at the centre, where value is the rep's monthly revenue at the
+    team's cost of sales (sum of pay / sum of revenue), and the benefit m equals k."""
     funnel = Funnel.from_team(team)
     calib = calibrate(SALARY, funnel, funnel.noise(4, np.random.default_rng(0)))
     np.testing.assert_allclose(calib.marginal, 0.0, atol=1e-9)
     assert calib.from_elasticity.all()
-    np.testing.assert_allclose(calib.k[0], np.repeat(calib.pay[:, None] / 6, 4, axis=1))
+    revenue = team.groupby("rep_id")["revenue"].mean().sort_index().to_numpy()
+    value = np.maximum(revenue * calib.pay.sum() / revenue.sum(), 0.1 * calib.pay)
+    np.testing.assert_allclose(calib.k[0], np.repeat(value[:, None] / 6, 4, axis=1))
     np.testing.assert_allclose(calib.m, np.repeat(calib.k[:, :, None], 6, axis=2))  # every month alike
+    # a rep who sells twice as much needs twice the money for the same rise in effort
+    ratio = calib.k[0, :, 0] / revenue
+    assert np.ptp(ratio[revenue * calib.pay.sum() / revenue.sum() > 0.1 * calib.pay]) < 1e-9 * ratio.max()
 
 
 def test_cost_rule_uses_pay_where_pay_explains_effort() -> None:
@@ -113,15 +119,22 @@ def test_prediction_is_deterministic(team: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a.team, b.team)
 
 
-@pytest.mark.xfail(strict=True, reason="since Balanced KPI v3 (activity a condition, not paid volume) the prediction "
-                   "of plan B misses one figure by 11 % against the 10 % band; recalibrate, do not widen the band")
 def test_calibration_round_trip() -> None:
     """A team generated under plan A with known costs of effort (best responses month by month, 4 passes):
     calibrating on its year recovers the marginal cost of each month's effort where pay reveals it
     (median error under 20 %, team total within 10 %), and predicting plan B lands on the team's own best
-    response to B, inside the predicted range. Measured: 82 % of rep-month-family cells revealed, median
-    error 17.5 % (p90 60 %: months near a gate), team -3.3 %; revenue 80.4 M
-    predicted (range 59.4-89.6 M), 82.7 M true."""
+    response to B, inside the predicted range and within 10 % of its centre.
+
+    The generated reps follow the model's own assumptions: where plan A pays nothing at the margin they
+    work for other reasons (the benefit m, which the calibration assumes of real data too), and the
+    cost a stated elasticity implies is valued by the rep's sales, not by the rep's pay. Measured
+    (seed 3): 80 % of rep-month-family cells revealed, median error 9.9 % (p90 30 %: months near a gate
+    or a modifier's kink), team total +0.9 %. Plan B: revenue 81.3 M predicted (range 53.8-91.6 M),
+    85.1 M true (-4.5 %); deals 614 (366-714), 647 true (-5.0 %); meetings 1 610 (1 002-1 831), 1 727 true
+    (-6.8 %). The centre is low because of the months where a rep gave up under plan A (effort at the
+    bottom of its range, 17 % of the cells): there pay reveals nothing and the elasticity is assumed,
+    while the rep, once paid at the margin again, comes back in full. Seeds 4-6 give -1 to -9 %, always
+    inside the range."""
     a = Assumptions(sweeps=4)
     truth = make_responding_team(BALANCED, 16, 6, seed=3, assumptions=a)
     funnel = Funnel.from_team(truth.team, a)

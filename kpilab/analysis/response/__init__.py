@@ -3,6 +3,7 @@
 ``model``      effort per activity family -> activity -> the rep's own funnel -> deals, revenue; the fast payer
 ``calibrate``  the cost of effort that makes the observed year a best response to the current plan
 ``predict``    best responses under a new plan and :func:`predict` (figures, intervals, sensitivity, verdict)
+``pacing``     within a quarter or a year, each month re-planned from what the rep has sold so far
 ``bunching``   thresholds of a plan, the histogram of attainment around them, the pay at stake
 ``generate``   teams that behave by the model: known costs (round trips), ``make_team(..., plan=...)``
 ``responder``  one calibration, the expected year under any plan (the tuner's "as reps would respond")

@@ -18,9 +18,10 @@ import pandas as pd
 
 from ...data.synth import make_team as synth_team
 from ...plan import Plan, Scheme, load_plan
-from .calibrate import Calibration, cost_of_effort, marginal_pay
-from .model import FAMILIES, Assumptions, Funnel, retime, simulate
-from .predict import best_response, best_timing
+from .calibrate import Calibration, cost_of_effort, marginal_pay, observed_revenue
+from .model import FAMILIES, Assumptions, Funnel, per_period, retime, simulate
+from .pacing import pace
+from .predict import best_response, best_timing, lived_year
 
 __all__ = ["RespondingTeam", "make_responding_team", "true_response", "make_team", "REFERENCE_RATE"]
 
@@ -63,10 +64,12 @@ class RespondingTeam:
 
 
 def _observed(funnel: Funnel, effort: np.ndarray, shift: np.ndarray | None = None,
-              z: np.ndarray | None = None, year: int | None = None) -> pd.DataFrame:
+              z: np.ndarray | None = None, year: int | None = None,
+              facts: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """The team table at ``effort`` (R, P, F), with deals moved by ``shift`` (S, R, P - 1) in the simulated
-    years ``z``: their average (``year`` None) or one of them."""
-    facts = simulate(funnel, effort[None], z)
+    years ``z``: their average (``year`` None) or one of them. ``facts`` (1, S, R, P): the simulated years
+    as lived (:func:`~.predict.lived_year`) instead of ``effort`` in every year."""
+    facts = {m: v[:1] for m, v in facts.items()} if facts is not None else simulate(funnel, effort[None], z)
     if shift is not None:
         facts, _ = retime(facts, shift[None])
     team = funnel.team.copy()
@@ -99,16 +102,25 @@ def make_responding_team(plan: Plan | Scheme, n_reps: int = 12, periods: int = 6
     funnel = Funnel.from_team(synth_team(n_reps, periods, seed=seed, **synth), a)
     z = funnel.noise(scenarios, rng, stratified=True)
     pay, marginal = marginal_pay(costs_from or plan, funnel, np.ones((n_reps, len(FAMILIES))), z)
-    k, _, _ = cost_of_effort(pay, marginal, np.array([a.gamma]), np.array([a.elasticity]))
-    k = k[0] * np.exp(spread * rng.standard_normal(marginal.shape))
+    k, m, floor = cost_of_effort(pay, marginal, np.array([a.gamma]), np.array([a.elasticity]),
+                                 observed_revenue(funnel))
+    factor = np.exp(spread * rng.standard_normal(marginal.shape))
+    k = k[0] * factor
     draws = a.draws().iloc[:1].reset_index(drop=True)
-    m = np.zeros((1, n_reps, periods, len(FAMILIES)))
-    calib = Calibration(draws, pay, marginal, k[None], m, np.zeros((1, *k.shape), bool))
+    # Where the plan pays (almost) nothing at the margin, the rep works for other reasons (the benefit m of
+    # the model, scaled with the rep's own cost): the same assumption the calibration makes of real data.
+    m = per_period(m[0] * factor, periods)[None]
+    calib = Calibration(draws, pay, marginal, k[None], m, floor)
     effort = best_response(plan, funnel, calib, z)
+    policy = pace(plan, funnel, calib, effort, z)
+    lived = None
+    if policy is not None:       # re-planned month by month within a quarter or a year
+        lived, paced = policy.follow(funnel, z)
+        effort = paced.mean(1)
     if year is None:
-        return RespondingTeam(_observed(funnel, effort[0]), funnel, calib, effort[0])
-    shift = best_timing(plan, funnel, effort, z)
-    return RespondingTeam(_observed(funnel, effort[0], shift[0], z, year), funnel, calib, effort[0],
+        return RespondingTeam(_observed(funnel, effort[0], z=z, facts=lived), funnel, calib, effort[0])
+    shift = best_timing(plan, funnel, effort, z, lived)
+    return RespondingTeam(_observed(funnel, effort[0], shift[0], z, year, facts=lived), funnel, calib, effort[0],
                           shift[0, year])
 
 
@@ -161,4 +173,6 @@ def true_response(truth: RespondingTeam, plan: Plan | Scheme, *, scenarios: int 
     """The team's own best response to another plan: the expected year (one row per rep per period)."""
     z = truth.funnel.noise(scenarios, np.random.default_rng(seed))
     effort = best_response(plan, truth.funnel, truth.calibration, z, start=truth.effort[None])
-    return _observed(truth.funnel, effort[0], best_timing(plan, truth.funnel, effort, z)[0], z)
+    lived, effort = lived_year(plan, truth.funnel, truth.calibration, effort, z, z)
+    return _observed(truth.funnel, effort[0], best_timing(plan, truth.funnel, effort, z, lived)[0], z,
+                     facts=lived)

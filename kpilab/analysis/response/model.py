@@ -76,7 +76,9 @@ class Assumptions:
         Used only where the current plan pays nothing at the margin for a
         family (a salary, or a family no component reads): the percent rise in
         effort when the new plan's reward at the margin adds pay equal to 1 %
-        of the rep's current pay. 0.5 (range 0.25-1.0), the order of Lazear
+        of the rep's pay, valued by the rep's sales (their revenue at the
+        team's cost of sales, as a commission would pay them:
+        :func:`~.calibrate.elasticity_floor`). 0.5 (range 0.25-1.0), the order of Lazear
         (2000, AER, Safelite: piece rates raised output per worker by 44 %,
         about half of it effort) and Rao et al. (2021: +6-9 % from an
         activity incentive worth a few percent of pay).

@@ -27,8 +27,9 @@ from ..differentiation import DifferentiationReport, differentiation
 from .bunching import Bunching, bunching, thresholds
 from .calibrate import Calibration, calibrate
 from .model import FAMILIES, Assumptions, Funnel, Payer, decision_units, retime, simulate, unit_matrix
+from .pacing import pace
 
-__all__ = ["Prediction", "predict", "best_response", "best_timing", "OUTCOMES"]
+__all__ = ["Prediction", "predict", "best_response", "best_timing", "lived_year", "OUTCOMES"]
 
 #: The team figures of a prediction, in table order (sums over reps and periods, except cost of sales).
 OUTCOMES = ("calls", "meetings", "emails", "follow_ups", "deals", "revenue", "pay", "cost_of_sales",
@@ -110,7 +111,26 @@ def best_response(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, z: np
     return effort
 
 
-def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.ndarray) -> np.ndarray:
+def lived_year(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, effort: np.ndarray, z_choice: np.ndarray,
+               z: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The simulated years ``z`` at the effort chosen before each pay period, re-planned month by month
+    within a pay period longer than a month (:func:`~.pacing.pace`, the policy taken over ``z_choice``).
+
+    Returns
+    -------
+    (dict, numpy.ndarray)
+        Facts of shape (D, S, R, P) (before any timing) and the effort lived, (D, R, P, F), the mean
+        over the simulated years (``effort`` itself where nothing is re-planned).
+    """
+    policy = pace(plan, funnel, calib, effort, z_choice)
+    if policy is None:
+        return simulate(funnel, effort, z), effort
+    facts, lived = policy.follow(funnel, z)
+    return facts, lived.mean(1)
+
+
+def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.ndarray,
+                facts: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Each rep's share of new deals moved across each boundary between pay periods, shape (D, S, R, P - 1).
 
     At every boundary of ``plan``'s pay periods (every month under a monthly
@@ -119,7 +139,8 @@ def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.n
     rep can see), chooses the split of their new deals from
     :attr:`Assumptions.shifts`, for the highest pay of the two periods minus
     the cost of moving deals (:attr:`Assumptions.timing_cost`). Effort is
-    chosen first (:func:`best_response`), timing then. Boundaries are taken in
+    chosen first (:func:`best_response`, re-planned within the period by :func:`lived_year`, whose
+    ``facts`` are then the years to time), timing then. Boundaries are taken in
     two passes (even, then odd), so the boundaries of one pass share no pay
     period and are chosen at once, each from its own two periods' pay.
     """
@@ -135,7 +156,7 @@ def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.n
     levels = np.asarray(a.shifts, float)
     g = len(levels)
     payer = Payer(plan, funnel, d * g, s)
-    facts = {k: np.repeat(v, g, axis=0) for k, v in simulate(funnel, effort, z).items()}
+    facts = {k: np.repeat(v, g, axis=0) for k, v in (facts or simulate(funnel, effort, z)).items()}
     for part in (edges[0::2], edges[1::2]):
         trial = np.repeat(shift[:, None], g, axis=1)                 # (D, G, S, R, P - 1)
         trial[..., part] = levels[None, :, None, None, None]
@@ -290,8 +311,8 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
 
     base_facts = simulate(funnel, np.ones((1, r, f)), z_out)
     base_pay = Payer(current, funnel, 1, scenarios).pay(base_facts)["total"].reshape(1, scenarios, r, periods)
-    untimed = simulate(funnel, effort, z_out)
-    shift = best_timing(new, funnel, effort, z_out)        # decided in each simulated year, as it unfolds
+    untimed, effort = lived_year(new, funnel, calib, effort, z_opt, z_out)   # re-planned as each year unfolds
+    shift = best_timing(new, funnel, effort, z_out, untimed)        # decided in each simulated year, as it unfolds
     new_facts, moved = retime(untimed, shift)
     new_payer = Payer(new, funnel, d, scenarios)
     new_pay = new_payer.pay(new_facts)["total"].reshape(d, scenarios, r, periods)

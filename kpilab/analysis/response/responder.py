@@ -18,7 +18,7 @@ import pandas as pd
 from ...plan import Plan, Scheme
 from .calibrate import Calibration, calibrate
 from .model import Assumptions, Funnel, retime, simulate
-from .predict import best_response, best_timing
+from .predict import best_response, best_timing, lived_year
 
 __all__ = ["Responder"]
 
@@ -71,7 +71,9 @@ class Responder:
         if self._last is not None and self._last[0] is plan:
             return self._last[1]
         effort = best_response(plan, self.funnel, self.calibration, self.z)
-        facts = self._expected(effort, best_timing(plan, self.funnel, effort, self.z))
+        lived, effort = lived_year(plan, self.funnel, self.calibration, effort, self.z, self.z)
+        timed, _ = retime(lived, best_timing(plan, self.funnel, effort, self.z, lived))
+        facts = {m: timed[m][0].mean(0) for m in MOVED}        # (R, P)
         self._last = (plan, facts)
         return facts
 
@@ -81,8 +83,8 @@ class Responder:
         from .predict import OUTCOMES, _figures
 
         effort = best_response(plan, self.funnel, self.calibration, self.z)
-        shift = best_timing(plan, self.funnel, effort, self.z_out)
-        facts, _ = retime(simulate(self.funnel, effort, self.z_out), shift)
+        lived, effort = lived_year(plan, self.funnel, self.calibration, effort, self.z, self.z_out)
+        facts, _ = retime(lived, best_timing(plan, self.funnel, effort, self.z_out, lived))
         r, periods = self.funnel.shape
         pay = Payer(plan, self.funnel, 1, self.scenarios).pay(facts)["total"].reshape(1, self.scenarios, r, periods)
         per = _figures(facts, pay, periods)

@@ -1,0 +1,103 @@
+"""Learning within a pay period (:mod:`kpilab.analysis.response.pacing`): a rep re-plans the months left
+of a quarter or a year from what they have sold so far."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpilab
+from kpilab.analysis.response import Funnel, calibrate
+from kpilab.analysis.response.pacing import STATES, pace
+from kpilab.analysis.response.predict import best_response, lived_year
+
+COMMISSION = kpilab.load_plan({"name": "commission", "components": [
+    {"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.04}]})
+
+
+def _quota(period: str) -> kpilab.Plan:
+    return kpilab.load_plan({"name": "quota", "base": 50000, "target_bonus": 40000, "targets": {"revenue": 1200000},
+                             "components": [{"name": "quota", "kind": "bonus", "metric": "revenue", "share": 1,
+                                             "curve": {"steps": [[1.0, 1.0]]}, "period": period}]})
+
+
+@pytest.fixture(scope="module")
+def setting():
+    team = kpilab.make_team(12, 6, seed=2)
+    team = team.drop(columns=[c for c in team.columns if c.startswith("plan_")])
+    funnel = Funnel.from_team(team)
+    z = funnel.noise(16, np.random.default_rng(0), stratified=True)
+    calib = calibrate(COMMISSION, funnel, z)
+    return funnel, z, calib
+
+
+def test_a_monthly_plan_has_nothing_to_learn_within_its_periods(setting) -> None:
+    """Every pay period is one month: no policy, and the lived year is the chosen effort in every year."""
+    funnel, z, calib = setting
+    plan = _quota("month")
+    effort = best_response(plan, funnel, calib, z)
+    assert pace(plan, funnel, calib, effort, z) is None
+    facts, lived = lived_year(plan, funnel, calib, effort, z, z)
+    np.testing.assert_array_equal(lived, effort)
+
+
+def test_near_the_quota_a_rep_pushes_and_out_of_reach_gives_up(setting) -> None:
+    """A quarterly quota: in the last month of the quarter, a rep a little short of it (within 0.4 of the
+    quarter's usual revenue, about a month's sales) pushes harder than the same rep who has sold nothing so
+    far (the quota out of reach) and than one already at 1.5 times the quota (nothing more to earn).
+    Measured (12 reps, 9 with 1.5 times the quota inside the grid of states): near the quota they push to
+    1.0-1.76 times the observed effort, out of reach and past it they stay at 0.25-0.31."""
+    funnel, z, calib = setting
+    plan = _quota("quarter")
+    effort = best_response(plan, funnel, calib, z)
+    policy = pace(plan, funnel, calib, effort, z)
+    assert policy is not None and policy.policy.shape == (5, 12, 6, len(STATES))
+    level = policy.effort.mean(-1)[0, :, :, 2]                                       # (G, R): third month
+    quota = 3 * 1200000 / policy.scale[0, :, 2]                                      # in units of the state
+    rows = []
+    for r in np.flatnonzero(quota * 1.5 <= STATES[-1]):
+        near = (STATES >= quota[r] - 0.4) & (STATES < quota[r])
+        pick = policy.policy[0, r, 2]
+        rows.append([level[pick[0], r], level[pick[near], r].max(),
+                     level[pick[np.searchsorted(STATES, 1.5 * quota[r])], r]])
+    rows = np.array(rows)
+    assert len(rows) >= 6
+    assert (rows[:, 1] > rows[:, 0]).all() and (rows[:, 1] > rows[:, 2]).all()
+    assert rows[:, 1].min() >= 1.0 and rows[:, [0, 2]].max() < 0.5
+
+
+def test_each_simulated_year_lives_its_own_path(setting) -> None:
+    """Re-planning makes effort differ between simulated years (by their luck so far) and never leaves the
+    effort bounds; the facts of each year are those of its own effort."""
+    funnel, z, calib = setting
+    plan = _quota("quarter")
+    effort = best_response(plan, funnel, calib, z)
+    policy = pace(plan, funnel, calib, effort, z)
+    facts, lived = policy.follow(funnel, z)
+    assert lived.shape == (5, 16, 12, 6, 4)
+    lo, hi = funnel.assumptions.effort_bounds
+    assert lived.min() >= lo - 1e-12 and lived.max() <= hi + 1e-12
+    assert (lived[0].std(0) > 0).any()                   # years differ
+    # the first month of each quarter knows nothing yet: the same effort in every year
+    np.testing.assert_allclose(lived[:, :, :, [0, 3]].std(1), 0.0, atol=1e-12)
+    from kpilab.analysis.response import simulate
+    one = simulate(funnel, lived[0, 7][None], z[:, 7:8])
+    np.testing.assert_allclose(facts["revenue"][0, 7], one["revenue"][0, 0])
+
+
+def test_the_policy_as_a_table(setting) -> None:
+    """One row per rep, period and state; the effort of each row is the policy's level, and ``sold`` is the
+    state times the pay period's expected revenue at the observed effort (the model's: deals at the rep's
+    year-average close rate, so the year adds up to the record, not each month)."""
+    funnel, z, calib = setting
+    plan = _quota("quarter")
+    policy = pace(plan, funnel, calib, best_response(plan, funnel, calib, z), z)
+    table = policy.frame(funnel)
+    assert len(table) == 12 * 6 * len(STATES)
+    row = table.iloc[5 * len(STATES) + 7]                          # first rep, sixth period, eighth state
+    assert row["period"] == funnel.periods[5] and row["sold_share"] == STATES[7]
+    assert row["effort"] == policy.effort[0, policy.policy[0, 0, 5, 7], 0, 5].mean()
+    from kpilab.analysis.response import simulate
+    quarter = simulate(funnel, np.ones((1, 12, 4)), None)["revenue"][0, 0, 0, 3:6].sum()   # the model's, at 1.0
+    assert row["sold"] == pytest.approx(STATES[7] * quarter)
