@@ -367,3 +367,28 @@ def test_every_figure_lies_in_its_interval_on_the_sample_team(name: str) -> None
             assert np.isnan(row.low) and np.isnan(row.high), row.criterion
         else:
             assert row.low - 1e-12 <= row.value <= row.high + 1e-12, (row.criterion, row.value, row.low, row.high)
+
+
+def test_the_measure_that_decided_and_a_warning_when_attainment_disagrees() -> None:
+    """Four reps sell 100, 200, 300, 400 against their own plans of 100, 400, 150, 800: attainment 1.0, 0.5,
+    2.0, 0.5. The linear plan reads each rep's own plan, so pay is 1 000 + 1 000 × attainment: 2 000, 1 500,
+    3 000, 1 500. Judged on revenue (the default when there is revenue), pay ranks 3, 1.5, 4, 1.5 against
+    revenue ranks 1-4: ρ = -0.21, under 0.8, a FAIL. Judged on attainment, pay follows it exactly (ρ 1;
+    the top rep C earns 3 000 = 1.5 × the minimum-doer A's 2 000; nothing inverted): a PASS. The notes
+    say revenue decided and warn that attainment would give the other verdict.
+    """
+    team = pd.DataFrame({"rep_id": ["A", "B", "C", "D"], "period": "2026-01",
+                         "revenue": [100.0, 200, 300, 400], "plan_revenue": [100.0, 400, 150, 800],
+                         "segment": ["minimum_doer", "laggard", "hard_worker", "hard_worker"]})
+    po = kpilab.evaluate(linear_plan(), team)
+    np.testing.assert_allclose(po.table["total"], [2000, 1500, 3000, 1500])
+    crit = {"cost_of_sales_band": None, "p90_target_multiple_min": 0.1, "require_strength_coverage": False}
+    r = differentiation(po, team, criteria=crit, n_boot=0)
+    assert r.measure == "revenue" and r.metrics["rho"] == pytest.approx(stats.spearmanr([1, 2, 3, 4],
+                                                                                        [2, 1.5, 3, 1.5])[0])
+    assert r.metrics["rho"] == pytest.approx(-0.2108, abs=1e-4) and not r.passed
+    assert r.measure_check["other"] == "attainment" and not r.measure_check["agree"]
+    assert not r.measure_check["passed"] and r.measure_check["other_passed"]
+    assert r.notes[0] == "Output measure that decided: revenue."
+    assert any(n.startswith("Caution: judged on attainment of the rep's own plan instead of revenue, the verdict "
+                            "would be PASS") for n in r.notes), r.notes

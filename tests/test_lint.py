@@ -131,3 +131,18 @@ def test_bundled_plans_known_risks_and_russian() -> None:
     assert any(f.component.startswith("senior.") for f in scheme.findings)
     ru = lint(CLIFF, lang="ru")
     assert "Обрыв" in ru.findings[0].message
+
+
+def test_activity_outweighing_sales_below_plan_is_found() -> None:
+    """Activity (30 %, 15 000) pays in full from 50 % of the calls plan; sales (70 %) pay nothing up to 80 %
+    of the revenue plan, then rise to 35 000 at plan. At plan sales outweigh activity (35 000 > 15 000),
+    so a check at 100 % alone finds nothing; along the whole range, at 50 % of plan activity pays 15 000
+    against 0 for sales (the worst gap, up to 80 %): an "info" finding at 0.5, ratio infinite.
+    """
+    sc = {"name": "act", "kind": "scorecard", "share": 0.3,
+          "kpis": {"calls": {"weight": 1, "curve": {"points": [[0.5, 1], [1, 1]]}}}}
+    rev = {"name": "rev", "kind": "bonus", "metric": "revenue", "share": 0.7,
+           "curve": {"points": [[0.8, 0], [1, 1]], "extend": True}}
+    f = [x for x in lint(plan([sc, rev])).findings if x.kind == "activity_outweighs_sales"]
+    assert len(f) == 1 and f[0].attainment == pytest.approx(0.5) and f[0].value == np.inf
+    assert f[0].severity == "info" and "15,000" in f[0].message and "at 50% of plan" in f[0].message

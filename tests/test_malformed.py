@@ -255,11 +255,15 @@ def test_malformed_xlsx_is_rejected(tmp_path: pathlib.Path, name: str) -> None:
     check_rejected(proc, tmp_path, expected)
 
 
+#: A one-component plan on deals, for the DataFrame cases (the loader is bypassed, evaluate() validates).
+DEALS_PLAN = kpilab.Plan.from_dict({"name": "p", "targets": {"deals": 8}, "components": [
+    {"name": "b", "kind": "bonus", "metric": "deals", "amount": 1000, "curve": {"points": [[0, 0], [1, 1]]}}]})
+
+
 @pytest.mark.parametrize("rep_id, period", [("", "2026-01"), ("  ", "2026-01"), ("B", ""), ("B", None)])
 def test_empty_key_in_a_dataframe_is_a_data_error(rep_id: object, period: object) -> None:
     """evaluate() on a DataFrame treats an empty key like the CSV loader does: a located DataError."""
-    plan = kpilab.Plan.from_dict({"name": "p", "targets": {"deals": 8}, "components": [
-        {"name": "b", "kind": "bonus", "metric": "deals", "amount": 1000, "curve": {"points": [[0, 0], [1, 1]]}}]})
+    plan = DEALS_PLAN
     df = pd.DataFrame({"rep_id": ["A", rep_id], "period": ["2026-01", period], "deals": [8.0, 4.0]})
     with pytest.raises(DataError) as err:
         kpilab.evaluate(plan, df)
@@ -268,8 +272,7 @@ def test_empty_key_in_a_dataframe_is_a_data_error(rep_id: object, period: object
 
 
 def test_non_number_in_a_dataframe_metric_is_a_data_error() -> None:
-    plan = kpilab.Plan.from_dict({"name": "p", "targets": {"deals": 8}, "components": [
-        {"name": "b", "kind": "bonus", "metric": "deals", "amount": 1000, "curve": {"points": [[0, 0], [1, 1]]}}]})
+    plan = DEALS_PLAN
     for bad in ("many", np.nan, -2.0, np.inf):
         df = pd.DataFrame({"rep_id": ["A", "B"], "period": ["2026-01", "2026-01"], "deals": [8.0, bad]})
         with pytest.raises(DataError) as err:
