@@ -287,3 +287,10 @@ def test_the_regulation_states_them(ladder) -> None:
     assert ["Ladder bonus for deals", "Deals", "—", "—", "—", "1,500\xa0₽ for every 3 deals"] in rows
     assert "The month's bonus is reduced by 2,500\xa0₽ for each unit of «late» above 1." in paragraphs
     assert not any(row[0].startswith("Demerits") for row in rows)  # a fine is a reduction, not a paid part
+
+
+def test_a_kind_that_says_nothing_still_gets_its_row(ladder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without its own regulation_rows a paid part is still listed, by its title and what it reads."""
+    monkeypatch.setattr(Ladder, "regulation_rows", ComponentKind.regulation_rows)
+    _, rows = _docx_text(build_regulation(Plan.from_dict(PLAN), lang="en"))
+    assert ["Ladder bonus for deals", "Deals", "—", "—", "—", "—"] in rows
