@@ -91,15 +91,16 @@ def run_cli(argv: list[str], folder: Path, monkeypatch: pytest.MonkeyPatch) -> t
 # --------------------------------------------------------------------------- the malformed corpora
 
 def _malformed_cases() -> list[Any]:
+    """Each corpus case with the partner the English corpus test (tests/test_malformed.py) pairs it with."""
+    from test_malformed import CORPORA  # tests/ is on sys.path: one table of partners, not two
+
     cases = []
-    for folder, good_plan, good_data in ((MALFORMED, MALFORMED / "good_plan.yaml", MALFORMED / "good_data.csv"),
-                                         (PERIODS, PERIODS / "good_periods_plan.yaml",
-                                          PERIODS / "good_periods_data.csv")):
-        for plan in sorted((folder / "plans").glob("*.yaml")):
-            cases.append(pytest.param(plan, good_data, id=f"{folder.name}/{plan.name}"))
-        for data in sorted((folder / "data").glob("*.csv")):
-            partner = MALFORMED / "good_scheme.yaml" if data.name == "role_not_in_scheme.csv" else good_plan
-            cases.append(pytest.param(partner, data, id=f"{folder.name}/{data.name}"))
+    for corpus in CORPORA:
+        for name in sorted(corpus.plans):
+            cases.append(pytest.param(corpus.folder / "plans" / name, corpus.good_data,
+                                      id=f"{corpus.folder.name}/{name}"))
+        for name, (partner, _words) in sorted(corpus.data.items()):
+            cases.append(pytest.param(partner, corpus.folder / "data" / name, id=f"{corpus.folder.name}/{name}"))
     return cases
 
 
