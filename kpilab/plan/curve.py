@@ -44,6 +44,18 @@ class Curve:
     extend: bool = False
     closed: str = "left"
 
+    def jumps(self) -> list[float]:
+        """The x where the factor jumps (a step) or starts after nothing below (a first point above 0):
+        where a rep near the line gains most by moving a little across it."""
+        if self.kind == "steps":
+            out, previous = [], self.below
+            for x, y in zip(self.xs, self.ys):
+                if y != previous and x > 0:
+                    out.append(x)
+                previous = y
+            return out
+        return [self.xs[0]] if self.xs[0] > 0 and self.below != self.ys[0] else []
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "xs", tuple(float(x) for x in self.xs))
         object.__setattr__(self, "ys", tuple(float(y) for y in self.ys))

@@ -294,3 +294,16 @@ def test_a_kind_that_says_nothing_still_gets_its_row(ladder, monkeypatch: pytest
     monkeypatch.setattr(Ladder, "regulation_rows", ComponentKind.regulation_rows)
     _, rows = _docx_text(build_regulation(Plan.from_dict(PLAN), lang="en"))
     assert ["Ladder bonus for deals", "Deals", "—", "—", "—", "—"] in rows
+
+
+def test_the_response_models_bunching_asks_the_kind_where_pay_jumps(ladder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bunching thresholds come from each kind's ``attainment_jumps``: the revenue bonus starts paying at
+    80 % (0 below, 0.5 at 0.8), the ladder pays on raw deals and so names no attainment; a ladder that said
+    it jumps at 150 % of the deals plan would be heard without editing the response model."""
+    from kpilab.analysis.response.bunching import thresholds
+
+    plan = Plan.from_dict(PLAN)
+    assert thresholds(plan, "revenue") == [0.8]
+    assert thresholds(plan, "deals") == []
+    monkeypatch.setattr(Ladder, "attainment_jumps", lambda self, metric: [1.5] if metric == self.metric else [])
+    assert thresholds(plan, "deals") == [1.5]

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from ...plan import Plan, Scheme
-from ...plan import Bonus, Commission, Curve, Scorecard, TeamBonus
 
 __all__ = ["Bunching", "thresholds", "bunching"]
 
@@ -29,33 +28,12 @@ __all__ = ["Bunching", "thresholds", "bunching"]
 BAND = 0.10
 
 
-def _curve_thresholds(curve: Curve) -> list[float]:
-    """Where a curve jumps (steps) or starts paying after nothing (points below 0)."""
-    out = []
-    if curve.kind == "steps":
-        previous = curve.below
-        for x, y in zip(curve.xs, curve.ys):
-            if y != previous and x > 0:
-                out.append(x)
-            previous = y
-    elif curve.xs[0] > 0 and curve.below != curve.ys[0]:
-        out.append(curve.xs[0])
-    return out
-
-
 def thresholds(plan: Plan | Scheme, metric: str = "revenue") -> list[float]:
     """The attainments of ``metric`` at which ``plan``'s pay jumps or starts, ascending, without repeats."""
     found: list[float] = []
     for p in plan.plans().values():
         for c in p.components:
-            if isinstance(c, (Bonus, TeamBonus)) and c.metric == metric and getattr(c, "basis", "attainment") == "attainment":
-                found += _curve_thresholds(c.curve)
-            elif isinstance(c, Scorecard):
-                for kpi in c.kpis:
-                    if kpi.metric == metric and kpi.basis == "attainment":
-                        found += _curve_thresholds(kpi.curve)
-            elif isinstance(c, Commission) and c.metric == metric and c.tiers and c.tiers_on == "attainment":
-                found += [t.start for t in c.tiers if t.start > 0]
+            found += c.attainment_jumps(metric)
         for gate in p.gates:
             stack = [gate.when]
             while stack:
@@ -66,7 +44,7 @@ def thresholds(plan: Plan | Scheme, metric: str = "revenue") -> list[float]:
                     found.append(cond.threshold)
         for mod in p.modifiers:
             if mod.metric == metric and mod.basis == "attainment":
-                found += _curve_thresholds(mod.curve)
+                found += mod.curve.jumps()
     return sorted({round(float(x), 6) for x in found})
 
 

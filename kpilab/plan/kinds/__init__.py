@@ -5,9 +5,9 @@ modules of this package, each found and registered on import. A kind holds its
 frozen dataclass, its parsing and validation (problems with key paths), its
 ``to_dict``, its vectorised pay, its explanation and its tunable numbers; the
 parser, the engine, the statements, the dashboard and the lint look it up here.
-The fines, gaming and fit analyses and the bonus regulation ask it questions
-(is it a fine, where does its pay turn, what does it read, its rows in the
-regulation) instead of naming it. A kind defined elsewhere joins with
+The fines, gaming and fit analyses, the response model's bunching and the bonus
+regulation ask it questions (is it a fine, where does its pay turn or jump, what
+does it read, its rows in the regulation) instead of naming it. A kind defined elsewhere joins with
 :func:`register`.
 """
 

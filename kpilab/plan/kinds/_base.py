@@ -345,6 +345,11 @@ class ComponentKind:
         (``"value"`` or ``"attainment"``): where a rep who games timing or padding would aim."""
         return [(x, "value") for x in self.value_marks(metric)]
 
+    def attainment_jumps(self, metric: str) -> list[float]:
+        """The attainments of ``metric`` at which this component's pay jumps or starts after nothing: where
+        effort bunches just above a line (the response model's bunching). Bends alone are not jumps."""
+        return []
+
     def reads(self) -> list[tuple[str, str]]:
         """Each metric this component reads with how (``"attainment"``: needs a target; ``"value"``: the
         column alone), in a fixed order (by name; a scorecard: its KPIs' order)."""

@@ -89,6 +89,9 @@ class Bonus(ComponentKind):
     def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
         return [(x, self.basis) for x in self.curve.xs] if metric == self.metric else []
 
+    def attainment_jumps(self, metric: str) -> list[float]:
+        return self.curve.jumps() if metric == self.metric and self.basis == "attainment" else []
+
     def regulation_rows(self, words: RegulationWords) -> list[list[str]]:
         return [[words.title(self), words.label(self.metric), words.target(self.metric, self.basis),
                  words.weight(self), words.at_target(self), words.scale(self.curve, self.metric, self.basis)]]

@@ -250,6 +250,10 @@ class Commission(ComponentKind):
     def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
         return [(tier.start, self.tiers_on) for tier in self.tiers] if metric == self.metric else []
 
+    def attainment_jumps(self, metric: str) -> list[float]:
+        on_attainment = metric == self.metric and self.tiers_on == "attainment"
+        return [t.start for t in self.tiers if t.start > 0] if on_attainment else []
+
     def reads(self) -> list[tuple[str, str]]:
         return [(self.metric, "attainment" if self.tiers_on == "attainment" else "value")]
 

@@ -190,6 +190,9 @@ class Scorecard(ComponentKind):
     def pay_thresholds(self, metric: str) -> list[tuple[float, str]]:
         return [(x, k.basis) for k in self.kpis if k.metric == metric for x in k.curve.xs]
 
+    def attainment_jumps(self, metric: str) -> list[float]:
+        return [x for k in self.kpis if k.metric == metric and k.basis == "attainment" for x in k.curve.jumps()]
+
     def reads(self) -> list[tuple[str, str]]:
         return [(k.metric, k.basis) for k in self.kpis]
 

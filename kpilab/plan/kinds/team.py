@@ -57,6 +57,9 @@ class TeamBonus(ComponentKind):
     def team_metrics(self) -> set[str]:
         return {self.metric}
 
+    def attainment_jumps(self, metric: str) -> list[float]:
+        return self.curve.jumps() if metric == self.metric else []  # on the team's attainment
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "metric": self.metric, **self.money(),
                 "curve": self.curve.to_dict()}
