@@ -188,8 +188,8 @@ def read_logo(path: str | Path) -> str:
     except OSError as exc:
         raise KpilabError(msg("output_errors.logo", path=path, reason=os_reason(exc))) from None
     if len(data) > _LOGO_MAX_BYTES:
-        raise KpilabError(f"{path}: the logo is {len(data):,} bytes; at most {_LOGO_MAX_BYTES:,} are embedded")
+        raise KpilabError(msg("api_errors.formatting_path_logo_v_bytes_at", path=path, v1=len(data), _LOGO_MAX_BYTES=_LOGO_MAX_BYTES))
     mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)
     if mime is None:
-        raise KpilabError(f"{path}: the logo must be a PNG, JPEG or GIF image")
+        raise KpilabError(msg("api_errors.formatting_path_logo_png_jpeg_gif", path=path))
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
