@@ -67,7 +67,7 @@ from ..analysis import Criteria
 from ..data.profiles import ClientProfile
 from ..errors import KpilabError, PlanError
 from ..i18n import check_lang, fmt_number
-from ..i18n.messages import messages_in
+from ..i18n.messages import messages_in, msg
 from ..plan import Plan, Scheme, load_plan
 from ..plan.paths import numeric_paths
 from . import render as R
