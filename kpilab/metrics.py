@@ -46,7 +46,7 @@ class Metric:
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS or self.family not in FAMILIES:
-            raise ValueError(msg("api_errors.metrics_metric_name_r_unknown_unit", name=self.name, unit=self.unit, family=self.family))
+            raise ValueError(msg("api_errors.metric_unknown_unit", name=self.name, unit=self.unit, family=self.family))
         if not self.label:
             object.__setattr__(self, "label", self.name)
 

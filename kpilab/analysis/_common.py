@@ -33,7 +33,7 @@ Measure = Union[str, Callable[[pd.DataFrame], Any], None]
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is "en" or "ru", else raise :class:`KpilabError`."""
     if lang not in LANGS:
-        raise KpilabError(msg("api_errors.common_lang_one_langs_lang_r", LANGS=', '.join(LANGS), lang=lang))
+        raise KpilabError(msg("api_errors.lang_unknown", LANGS=', '.join(LANGS), given=lang))
     return lang
 
 
@@ -106,13 +106,13 @@ def resolve_measure(team: pd.DataFrame, measure: Measure) -> tuple[np.ndarray, s
             try:
                 values = np.asarray(team.eval(measure), dtype=float)
             except Exception as exc:  # pandas raises many kinds here
-                raise KpilabError(msg("api_errors.common_measure_measure_r_neither_column", measure=measure, exc=exc)) from None
+                raise KpilabError(msg("api_errors.measure_unknown", measure=measure, exc=exc)) from None
     else:
-        raise KpilabError(msg("api_errors.common_measure_none_column_name_expression", measure=measure))
+        raise KpilabError(msg("api_errors.measure_kind", measure=measure))
     if values.shape != (len(team),):
-        raise KpilabError(msg("api_errors.common_measure_name_r_give_one", name=name, v1=len(team), values_shape=values.shape))
+        raise KpilabError(msg("api_errors.measure_shape", name=name, rows=len(team), values_shape=values.shape))
     if np.isnan(values).any():
-        raise KpilabError(msg("api_errors.common_measure_name_r_empty_not", name=name, v1=int(np.isnan(values).sum())))
+        raise KpilabError(msg("api_errors.measure_empty", name=name, count=int(np.isnan(values).sum())))
     return values, name
 
 
@@ -162,11 +162,11 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     if team is None:
         team = payouts.inputs
     if not isinstance(team, pd.DataFrame):
-        raise KpilabError(msg("api_errors.common_team_pandas_dataframe_team_type", team_type=type(team).__name__))
+        raise KpilabError(msg("api_errors.team_not_frame", team_type=type(team).__name__))
     keys = _keys(table)
     missing = [k for k in keys if k not in team.columns]
     if missing:
-        raise KpilabError(msg("api_errors.common_team_lacks_key_column_missing", missing=', '.join(missing)))
+        raise KpilabError(msg("api_errors.team_lacks_keys", missing=', '.join(missing)))
     if len(team) == len(table):
         # Equal as they are implies equal as text: the fast check can only say yes when the text check would.
         same = all(same_values(team[k], table[k]) or
@@ -179,7 +179,7 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     merged = left.merge(right, on=keys, how="left", indicator=True)
     if (merged["_merge"] != "both").any():
         n = int((merged["_merge"] != "both").sum())
-        raise KpilabError(msg("api_errors.common_n_payout_row_have_no", n=n))
+        raise KpilabError(msg("api_errors.payout_rows_unmatched", count=n))
     merged = merged.drop(columns="_merge")
     for k in keys:  # keep the payouts' own key values and dtypes
         merged[k] = table[k].to_numpy()

@@ -106,10 +106,10 @@ def _named(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme]) -> dict
                 name, k = f"{p.name} ({k})", k + 1
             out[name] = p
     if not out:
-        raise KpilabError(msg("api_errors.compare_compare_needs_at_least_one"))
+        raise KpilabError(msg("api_errors.compare_no_plan"))
     for name, p in out.items():
         if not isinstance(p, (Plan, Scheme)):
-            raise KpilabError(msg("api_errors.compare_plan_name_r_p_type", name=name, p_type=type(p).__name__))
+            raise KpilabError(msg("api_errors.compare_not_a_plan", name=name, p_type=type(p).__name__))
     return out
 
 
@@ -140,7 +140,7 @@ def compare(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], team: 
     named = _named(plans)
     base_name = next(iter(named)) if baseline is None else baseline
     if base_name not in named:
-        raise KpilabError(msg("api_errors.compare_baseline_base_name_r_not", base_name=base_name, named=', '.join(named)))
+        raise KpilabError(msg("api_errors.compare_baseline_unknown", base_name=base_name, named=', '.join(named)))
     payouts = {name: evaluate(p, team) for name, p in named.items()}
     reports = {name: differentiation(po, team, measure=measure, criteria=criteria, lang=lang)
                for name, po in payouts.items()}

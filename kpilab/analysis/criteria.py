@@ -135,12 +135,12 @@ class Criteria:
         if band is not None:
             band = tuple(float(b) for b in band)
             if len(band) != 2 or not band[0] <= band[1]:
-                raise KpilabError(msg("api_errors.criteria_cost_sales_band_low_high", band=band))
+                raise KpilabError(msg("api_errors.criteria_cost_band", band=band))
             object.__setattr__(self, "cost_of_sales_band", band)
         if self.inversion_output_ratio < 1.0:
-            raise KpilabError(msg("api_errors.criteria_inversion_output_ratio"))
+            raise KpilabError(msg("api_errors.criteria_inversion_ratio"))
         if not 0 <= self.max_inverted_share <= 1 or self.max_inversion_gap < 0:
-            raise KpilabError(msg("api_errors.criteria_max_inverted_share_max_inversion"))
+            raise KpilabError(msg("api_errors.criteria_inversion_limits"))
         if not 0.5 <= self.robust_share <= 1:
             raise KpilabError(msg("api_errors.criteria_robust_share"))
 
@@ -155,6 +155,6 @@ class Criteria:
             known = {f.name for f in fields(cls)}
             unknown = sorted(set(value) - known)
             if unknown:
-                raise KpilabError(msg("api_errors.criteria_unknown_criteria_unknown_known_known", unknown=', '.join(unknown), known=', '.join(sorted(known))))
+                raise KpilabError(msg("api_errors.criteria_unknown", unknown=', '.join(unknown), known=', '.join(sorted(known))))
             return cls(**dict(value))
-        raise KpilabError(msg("api_errors.criteria_criteria_none_dict_criteria_value", value_type=type(value).__name__))
+        raise KpilabError(msg("api_errors.criteria_kind", value_type=type(value).__name__))

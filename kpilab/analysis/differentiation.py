@@ -67,7 +67,7 @@ def excellence_to_threshold(mix: float | Sequence[float], curve: Curve | Mapping
     if isinstance(mix, (int, float, np.floating)):
         bonus_share = float(mix)
         if not 0 <= bonus_share <= 1:
-            raise KpilabError(msg("api_errors.differentiation_single_number_mix_bonus_share"))
+            raise KpilabError(msg("api_errors.differentiation_mix_share"))
         base, bonus = 1.0 - bonus_share, bonus_share
     else:
         base, bonus = (float(v) for v in mix)
@@ -256,15 +256,15 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     check_lang(lang)
     crit = Criteria.from_any(criteria)
     if not isinstance(payouts, Payouts):
-        raise KpilabError(msg("api_errors.differentiation_differentiation_needs_payouts_kpilab_evaluate", payouts_type=type(payouts).__name__))
+        raise KpilabError(msg("api_errors.differentiation_needs_payouts", payouts_type=type(payouts).__name__))
     t_ = payouts.table
     if profile is not None:
         if not isinstance(profile, TeamProfile):
-            raise KpilabError(msg("api_errors.differentiation_profile_come_from_profile_team", profile_type=type(profile).__name__))
+            raise KpilabError(msg("api_errors.differentiation_profile_kind", profile_type=type(profile).__name__))
         if team is not None and team is not profile.team and team is not payouts.inputs:
-            raise KpilabError(msg("api_errors.differentiation_pass_team_either_profile_team"))
+            raise KpilabError(msg("api_errors.differentiation_team_twice"))
         if measure is not None and measure is not profile.measure_arg and measure != profile.measure:
-            raise KpilabError(msg("api_errors.differentiation_measure_measure_r_differs_from", measure=measure, profile_measure=profile.measure))
+            raise KpilabError(msg("api_errors.differentiation_measure_differs", measure=measure, profile_measure=profile.measure))
         if not profile.matches(t_):  # other rows: align and profile them as without a profile
             profile = build_profile(align_team(payouts, profile.team), profile.measure_arg,
                                     {k: t_[k].to_numpy() for k in profile.keys}, labels=labels)

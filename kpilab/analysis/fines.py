@@ -87,7 +87,7 @@ def bonus_twin(fines_plan: Plan, team: pd.DataFrame, scale: float) -> Plan:
     spans = _spans(fines_plan, team)
     amount = scale * sum(m for _, _, _, m in spans)
     if amount > fines_plan.base + 1e-9:
-        raise KpilabError(msg("api_errors.fines_discipline_bonus_amount_f_would", amount=amount, fines_plan_base=fines_plan.base))
+        raise KpilabError(msg("api_errors.fines_bonus_over_salary", amount=amount, fines_plan_base=fines_plan.base))
     fines = {name for name, _, _, _ in spans}
     keep = tuple(c for c in fines_plan.components if c.name not in fines)
     bonuses = tuple(Bonus(name=f"discipline_{name}", metric=p.metric, basis="value", amount=scale * money,
@@ -133,9 +133,9 @@ def fines_vs_bonuses(fines_plan: Plan, team: pd.DataFrame, bonus_plan: Plan | No
     """
     check_lang(lang)
     if not isinstance(fines_plan, Plan):
-        raise KpilabError(msg("api_errors.fines_fines_vs_bonuses_needs_plan"))
+        raise KpilabError(msg("api_errors.fines_needs_plan"))
     if not _fines(fines_plan):
-        raise KpilabError(msg("api_errors.fines_plan_fines_plan_name_has", fines_plan_name=fines_plan.name))
+        raise KpilabError(msg("api_errors.fines_no_penalty", fines_plan_name=fines_plan.name))
     pf = evaluate(fines_plan, team)
     payroll_f = _payroll(fines_plan, team)
     scale = float("nan")

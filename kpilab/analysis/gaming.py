@@ -140,7 +140,7 @@ def timing_gains(plan: Plan | Scheme, team: pd.DataFrame, shift: float = 0.3, st
         moved (revenue moved into month a; negative: into month b).
     """
     if "revenue" not in team.columns:
-        raise KpilabError(msg("api_errors.gaming_timing_gains_needs_revenue_column"))
+        raise KpilabError(msg("api_errors.gaming_needs_revenue"))
     frame = _rows(team)
     a, b = _pairs(frame)
     cols = ["rep_id", "period_a", "period_b", "pay", "best_pay", "gain", "gain_share", "moved"]

@@ -199,10 +199,10 @@ def profile_team(team: pd.DataFrame, measure: Measure = None, labels: Any = None
         ``team`` is not a DataFrame, lacks ``rep_id`` or ``period``, or the measure is invalid.
     """
     if not isinstance(team, pd.DataFrame):
-        raise KpilabError(msg("api_errors.profile_team_pandas_dataframe_team_type", team_type=type(team).__name__))
+        raise KpilabError(msg("api_errors.profile_team_not_frame", team_type=type(team).__name__))
     missing = [k for k in ("rep_id", "period") if k not in team.columns]
     if missing:
-        raise KpilabError(msg("api_errors.profile_team_lacks_key_column_missing", missing=', '.join(missing)))
+        raise KpilabError(msg("api_errors.profile_team_lacks_keys", missing=', '.join(missing)))
     frame = team.reset_index(drop=True)
     return build_profile(frame, measure, {k: frame[k].to_numpy() for k in _keys_of(frame)}, labels=labels)
 

@@ -146,23 +146,23 @@ def _read_labels(labels: Any) -> dict[str, str]:
     if isinstance(labels, (str, Path)):
         p = Path(labels)
         if not p.exists():
-            raise KpilabError(msg("api_errors.segments_labels_file_p_not_found", p=p))
+            raise KpilabError(msg("api_errors.segments_file_missing", p=p))
         frame = pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xlsm") else pd.read_csv(p, dtype=str)
         labels = frame
     if isinstance(labels, pd.DataFrame):
         missing = [c for c in ("rep_id", "segment") if c not in labels.columns]
         if missing:
-            raise KpilabError(msg("api_errors.segments_labels_need_columns_rep_id", missing=', '.join(missing)))
+            raise KpilabError(msg("api_errors.segments_labels_columns", missing=', '.join(missing)))
         labels = dict(zip(labels["rep_id"].astype(str), labels["segment"]))
     if not isinstance(labels, Mapping):
-        raise KpilabError(msg("api_errors.segments_labels_mapping_dataframe_file_labels", labels_type=type(labels).__name__))
+        raise KpilabError(msg("api_errors.segments_labels_kind", labels_type=type(labels).__name__))
     out = {}
     for rep, seg in labels.items():
         if seg is None or (isinstance(seg, float) and np.isnan(seg)) or str(seg).strip() == "":
             continue
         seg = str(seg).strip()
         if seg not in SEGMENTS:
-            raise KpilabError(msg("api_errors.segments_rep_rep_segment_seg_r", rep=rep, seg=seg, SEGMENTS=', '.join(SEGMENTS)))
+            raise KpilabError(msg("api_errors.segments_unknown_segment", rep=rep, seg=seg, SEGMENTS=', '.join(SEGMENTS)))
         out[str(rep)] = seg
     return out
 
@@ -196,7 +196,7 @@ def segment_reps(team: pd.DataFrame, labels: Any = None, *, measure: Measure = N
     """
     check_lang(lang)
     if not isinstance(team, pd.DataFrame) or "rep_id" not in team.columns:
-        raise KpilabError(msg("api_errors.segments_segment_reps_needs_team_dataframe"))
+        raise KpilabError(msg("api_errors.segments_needs_team"))
     frame = team.reset_index(drop=True)
     rep = frame["rep_id"].astype(str)
     codes, rep_ids = pd.factorize(rep, sort=False)
@@ -297,7 +297,7 @@ def segment_reps(team: pd.DataFrame, labels: Any = None, *, measure: Measure = N
     manual.update(_read_labels(labels))
     unknown = sorted(set(manual) - set(rep_ids))
     if unknown:
-        raise KpilabError(msg("api_errors.segments_labels_name_rep_not_team", unknown_5=', '.join(unknown[:5])))
+        raise KpilabError(msg("api_errors.segments_unknown_reps", unknown_5=', '.join(unknown[:5])))
     if manual:
         pos = {r: i for i, r in enumerate(rep_ids)}
         for r, seg in manual.items():
@@ -369,7 +369,7 @@ def segment_recovery(segments: Segments, archetypes: pd.Series | Mapping[str, st
     tab = segments.table
     if archetypes is None:
         if "archetype" not in tab:
-            raise KpilabError(msg("api_errors.segments_segment_recovery_needs_archetypes_team"))
+            raise KpilabError(msg("api_errors.segments_needs_archetypes"))
         arch = tab["archetype"].to_numpy()
     else:
         arch = pd.Series(dict(archetypes) if isinstance(archetypes, Mapping) else archetypes)

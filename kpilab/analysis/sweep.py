@@ -110,10 +110,10 @@ def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, see
         return team
     if isinstance(scenarios, pd.DataFrame):
         if "scenario" not in scenarios.columns:
-            raise KpilabError(msg("api_errors.sweep_scenario_table_needs_scenario_column"))
+            raise KpilabError(msg("api_errors.sweep_scenario_column"))
         return scenarios
     if isinstance(scenarios, bool) or not isinstance(scenarios, (int, np.integer)) or scenarios < 1:
-        raise KpilabError(msg("api_errors.sweep_scenarios_none_scenario_table_whole", scenarios=scenarios))
+        raise KpilabError(msg("api_errors.sweep_scenarios_kind", scenarios=scenarios))
     from ..data.scenarios import bootstrap_years
 
     return bootstrap_years(team, int(scenarios), seed)
@@ -166,10 +166,10 @@ class Sweeper:
     def __init__(self, view: Resolved, reduce: Reduce = payroll_figures, keep: Sequence[str] = (), *,
                  client: Any = None, workers: int | None = None, chunk: int | None = None) -> None:
         if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
-            raise KpilabError(msg("api_errors.sweep_chunk_whole_number_chunk_r", chunk=chunk))
+            raise KpilabError(msg("api_errors.sweep_chunk", chunk=chunk))
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer))
                                     or workers < 1):
-            raise KpilabError(msg("api_errors.sweep_workers_whole_number_workers_r", workers=workers))
+            raise KpilabError(msg("api_errors.sweep_workers", workers=workers))
         self.view, self.reduce, self.keep, self.chunk = view, reduce, tuple(keep), chunk
         self._own: list[Any] = []  # what this sweeper started and must close
         self.client = None
@@ -195,7 +195,7 @@ class Sweeper:
         elif isinstance(client, Client):
             self.client = client
         else:
-            raise KpilabError(msg("api_errors.sweep_client_none_scheduler_address_distributed", INLINE=INLINE, client_type=type(client).__name__))
+            raise KpilabError(msg("api_errors.sweep_client_kind", INLINE=INLINE, client_type=type(client).__name__))
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._view = self.client.scatter(_light(view), broadcast=True)
         # A plain function travels with each task; a reducer holding arrays (the optimizer's scorer) goes once.
@@ -211,7 +211,7 @@ class Sweeper:
         plans = list(candidates)
         for i, plan in enumerate(plans):
             if not self.view._fits(plan):
-                raise KpilabError(msg("api_errors.sweep_candidate_i_reads_metrics_targets", i=i))
+                raise KpilabError(msg("api_errors.sweep_candidate_unresolved", i=i))
         if not plans:
             return []
         size = self.chunk or chunk_size(len(plans), self.n_workers, self.view.n)
@@ -326,10 +326,10 @@ def sweep(candidates: Sequence[Plan | Scheme | Mapping[str, Any]], team: pd.Data
     """
     plans = [load_plan(c) if isinstance(c, Mapping) else c for c in candidates]
     if not plans:
-        raise KpilabError(msg("api_errors.sweep_sweep_needs_at_least_one"))
+        raise KpilabError(msg("api_errors.sweep_no_candidate"))
     for i, plan in enumerate(plans):
         if not isinstance(plan, (Plan, Scheme)):
-            raise KpilabError(msg("api_errors.sweep_candidate_i_not_plan_plan", i=i, plan_type=type(plan).__name__))
+            raise KpilabError(msg("api_errors.sweep_candidate_not_plan", i=i, plan_type=type(plan).__name__))
     data = scenario_table(team, scenarios, seed)
     view = resolve_team(plans[0], data)
     with Sweeper(view, reduce, keep, client=client, workers=workers, chunk=chunk) as sweeper:

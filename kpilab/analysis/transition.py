@@ -79,16 +79,16 @@ class Transition(Result):
 def _rows(pay: Any, which: str) -> pd.DataFrame:
     table = getattr(pay, "table", pay)
     if not isinstance(table, pd.DataFrame):
-        raise KpilabError(msg("api_errors.transition_which_expected_payouts_payout_table", which=which, pay_type=type(pay).__name__))
+        raise KpilabError(msg("api_errors.transition_input_kind", which=which, pay_type=type(pay).__name__))
     missing = [c for c in ("rep_id", "period", "total") if c not in table.columns]
     if missing:
-        raise KpilabError(msg("api_errors.transition_which_payout_table_has_no", which=which, missing=', '.join(missing)))
+        raise KpilabError(msg("api_errors.transition_missing_columns", which=which, missing=', '.join(missing)))
     keys = ["rep_id", "period"] + (["scenario"] if "scenario" in table.columns else [])
     out = table[keys + ["total"]].copy()
     out["rep_id"] = out["rep_id"].astype(str)
     out["period"] = out["period"].astype(str)
     if out.duplicated(keys).any():
-        raise KpilabError(msg("api_errors.transition_which_rep_month_appears_twice", which=which))
+        raise KpilabError(msg("api_errors.transition_duplicate_month", which=which))
     return out
 
 
@@ -127,17 +127,17 @@ def transition(before: Any, after: Any, *, months: int = 3, threshold: float = 0
     (25.0, 75.0)
     """
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 0:
-        raise KpilabError(msg("api_errors.transition_guarantee_length_whole_number_months", months=months))
+        raise KpilabError(msg("api_errors.transition_guarantee_months", months=months))
     if not (isinstance(threshold, (int, float)) and 0 <= float(threshold) < 1):
-        raise KpilabError(msg("api_errors.transition_loss_threshold_share_threshold_r", threshold=threshold))
+        raise KpilabError(msg("api_errors.transition_loss_threshold", threshold=threshold))
     old, new = _rows(before, "baseline"), _rows(after, "proposed plan")
     keys = [c for c in old.columns if c != "total"]
     if keys != [c for c in new.columns if c != "total"]:
-        raise KpilabError(msg("api_errors.transition_baseline_proposed_plan_were_evaluated"))
+        raise KpilabError(msg("api_errors.transition_different_tables"))
     both = old.merge(new, on=keys, how="outer", suffixes=("_before", "_after"), indicator=True, sort=False)
     if (both["_merge"] != "both").any():
         odd = both[both["_merge"] != "both"].iloc[0]
-        raise KpilabError(msg("api_errors.transition_rep_v_period_v_paid", v0=odd['rep_id'], v1=odd['period']))
+        raise KpilabError(msg("api_errors.transition_one_plan_only", rep_id=odd['rep_id'], period=odd['period']))
     topup = np.maximum(0.0, both["total_before"].to_numpy(float) - both["total_after"].to_numpy(float))
     n_months = int(both[[k for k in keys if k != "rep_id"]].drop_duplicates().shape[0])
     both = both.assign(topup=topup)

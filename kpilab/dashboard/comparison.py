@@ -66,7 +66,7 @@ class PlanComparison:
         self.criteria = criteria
         self.plans: dict[str, Plan | Scheme] = dict(plans) if isinstance(plans, Mapping) else {p.name: p for p in plans}
         if not self.plans:
-            raise KpilabError(msg("api_errors.comparison_comparison_needs_at_least_one"))
+            raise KpilabError(msg("api_errors.tuner_comparison_no_plan"))
         names = list(self.plans)
         chosen = list(selected) if selected is not None else names
         self.currency = _currency(next(iter(self.plans.values())))

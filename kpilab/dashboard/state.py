@@ -149,11 +149,11 @@ class TunerState:
     def __post_init__(self) -> None:
         check_lang(self.lang)
         if isinstance(self.plan, Scheme):
-            raise KpilabError(msg("api_errors.state_tuner_tunes_one_plan_pick", plan_name=self.plan.name, v1=next(iter(self.plan.plans()))))
+            raise KpilabError(msg("api_errors.tuner_scheme_pick_role", plan_name=self.plan.name, role=next(iter(self.plan.plans()))))
         if not isinstance(self.plan, Plan):
-            raise KpilabError(msg("api_errors.state_tuner_needs_plan_self_plan", self_plan_type=type(self.plan).__name__))
+            raise KpilabError(msg("api_errors.tuner_needs_plan", self_plan_type=type(self.plan).__name__))
         if not isinstance(self.team, pd.DataFrame):
-            raise KpilabError(msg("api_errors.state_tuner_needs_team_as_dataframe", self_team_type=type(self.team).__name__))
+            raise KpilabError(msg("api_errors.tuner_needs_team", self_team_type=type(self.team).__name__))
         self.original = self.plan
         if self.baseline is None:
             self.baseline = self.plan

@@ -134,7 +134,7 @@ class Tuner(PageLayout, TeamAndFiles):
         self._profile: ClientProfile | None = None
         self.upload_enabled = upload
         if not isinstance(loaded, Plan):
-            raise KpilabError(msg("api_errors.view_tuner_tunes_one_plan_v", v0=getattr(loaded, 'name', loaded)))
+            raise KpilabError(msg("api_errors.tuner_scheme_loaded", name=getattr(loaded, 'name', loaded)))
         self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),
                                 seed=int(seed), criteria=criteria)
         self.original_text = text
@@ -231,7 +231,7 @@ class Tuner(PageLayout, TeamAndFiles):
     def set(self, path: str, value: float) -> None:
         """Move the control at ``path`` to ``value``, exactly as a user would (triggers an update)."""
         if path not in self.controls:
-            raise KeyError(msg("api_errors.view_no_control_path_r_controls", path=path, controls=', '.join(self.controls)))
+            raise KeyError(msg("api_errors.tuner_no_control", path=path, controls=', '.join(self.controls)))
         self.controls[path].value = value
 
     def type_value(self, path: str, shown: float) -> None:
@@ -366,7 +366,7 @@ def _actions(chosen: list[Any] | None) -> list[Any]:
         elif item in by_key:
             out.append(by_key[item]())
         else:
-            raise KeyError(msg("api_errors.view_no_tuner_action_item_r", item=item, v1=sorted(by_key)))
+            raise KeyError(msg("api_errors.tuner_no_action", item=item, found=sorted(by_key)))
     return out
 
 

@@ -48,20 +48,20 @@ def _as_rng(seed: int | np.random.Generator | None,
     """One explicit Generator from ``seed`` (int, Generator or None) or ``rng``."""
     if rng is not None:
         if seed is not None:
-            raise KpilabError(msg("api_errors.synth_pass_either_seed_rng_not"))
+            raise KpilabError(msg("api_errors.synth_seed_and_rng"))
         if not isinstance(rng, np.random.Generator):
-            raise KpilabError(msg("api_errors.synth_rng_numpy_generator_rng_type", rng_type=type(rng).__name__))
+            raise KpilabError(msg("api_errors.synth_rng", rng_type=type(rng).__name__))
         return rng
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, np.random.RandomState):
-        raise KpilabError(msg("api_errors.synth_seed_int_numpy_generator_randomstate"))
+        raise KpilabError(msg("api_errors.synth_seed"))
     return np.random.default_rng(seed)
 
 
 def _check_int(name: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise KpilabError(msg("api_errors.synth_name_integer_minimum_value_r", name=name, minimum=minimum, value=value))
+        raise KpilabError(msg("api_errors.synth_integer", name=name, minimum=minimum, value=value))
     return int(value)
 
 
@@ -71,10 +71,10 @@ def _normalise_mix(mix: Mapping[str, float] | None) -> np.ndarray:
         mix = DEFAULT_MIX
     unknown = sorted(set(mix) - set(ARCHETYPES))
     if unknown:
-        raise KpilabError(msg("api_errors.synth_unknown_archetype_mix_unknown_known", unknown=', '.join(unknown), ARCHETYPES=', '.join(ARCHETYPES)))
+        raise KpilabError(msg("api_errors.synth_unknown_archetype", unknown=', '.join(unknown), ARCHETYPES=', '.join(ARCHETYPES)))
     weights = np.array([float(mix.get(a, 0.0)) for a in ARCHETYPES])
     if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-        raise KpilabError(msg("api_errors.synth_mix_weights_finite_not_all"))
+        raise KpilabError(msg("api_errors.synth_mix_weights"))
     return weights / weights.sum()
 
 
@@ -147,7 +147,7 @@ def _generate(n_reps: int, periods: int, n_scenarios: int, seed: int | np.random
     periods = _check_int("periods", periods, 1)
     n_scenarios = _check_int("n_scenarios", n_scenarios, 1)
     if not (isinstance(turnover, (int, float)) and 0.0 <= float(turnover) < 1.0):
-        raise KpilabError(msg("api_errors.synth_turnover_share_turnover_r", turnover=turnover))
+        raise KpilabError(msg("api_errors.synth_turnover", turnover=turnover))
     shares = _normalise_mix(mix)
     trait_rng, outcome_rng = _as_rng(seed, rng).spawn(2)
     dep = draw_department(trait_rng, n_reps, periods, shares, start)

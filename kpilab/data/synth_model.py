@@ -238,9 +238,9 @@ def _parse_start(start: str) -> tuple[int, int]:
         year_s, month_s = str(start).split("-")
         year, month = int(year_s), int(month_s)
     except ValueError:
-        raise KpilabError(msg("api_errors.synth_model_start_look_like_start_r_2", start=start)) from None
+        raise KpilabError(msg("api_errors.synth_start_2", start=start)) from None
     if not 1 <= month <= 12:
-        raise KpilabError(msg("api_errors.synth_model_start_look_like_start_r", start=start))
+        raise KpilabError(msg("api_errors.synth_start", start=start))
     return year, month
 
 

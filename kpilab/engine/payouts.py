@@ -57,7 +57,7 @@ class ResolvedView:
     def attainment(self, metric: str) -> np.ndarray:
         """Fact / target per row for a metric read by attainment."""
         if metric not in self.targets:
-            raise KeyError(msg("api_errors.payouts_plan_does_not_read_metric", metric=metric))
+            raise KeyError(msg("api_errors.payouts_metric_unread", metric=metric))
         return self.facts[metric] / self.targets[metric]
 
 
@@ -178,7 +178,7 @@ class Payouts:
             raise KeyError(msg("api_errors.payouts_no_rows_scenario" if "scenario" in t.columns else "api_errors.payouts_no_rows",
                                rep_id=rep_id, scenario=scenario))
         if self._periods is None:
-            raise ValueError(msg("api_errors.payouts_this_plan_pays_each_month"))
+            raise ValueError(msg("api_errors.payouts_no_balance"))
         return ledger_frame(t, self._periods, rows)
 
     def explain(self, rep_id: Any, period: Any, scenario: Any = None) -> Explanation:

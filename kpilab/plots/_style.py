@@ -229,7 +229,7 @@ def save(fig: Figure | Axes, path: str | Path, dpi: int = 200, **kwargs: Any) ->
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(msg("api_errors.style_cannot_save_path_name_r", path_name=path.name, FORMATS=', '.join(_FORMATS)))
+        raise ValueError(msg("api_errors.plot_save_extension", path_name=path.name, FORMATS=', '.join(_FORMATS)))
     figure = fig.figure if isinstance(fig, Axes) else fig
     # no timestamps in vector files, so saving the same chart twice gives the same bytes
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)

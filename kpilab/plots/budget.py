@@ -28,7 +28,7 @@ def _as_quantile_table(data: Any, cumulative: bool) -> pd.DataFrame:
                 period=lambda d: d["period"].astype(str))
         if {"period", "total"} <= set(data.columns):
             return budget_quantiles(data, cumulative=cumulative)
-    raise TypeError(msg("api_errors.budget_expected_payouts_payout_table_period", data_type=type(data).__name__))
+    raise TypeError(msg("api_errors.plot_budget_input", data_type=type(data).__name__))
 
 
 @_styled

@@ -38,7 +38,7 @@ def plot_bunching(prediction: Any, ax: Axes | None = None, lang: str = "en", upt
     """
     bunch = getattr(prediction, "bunching", prediction)
     if bunch is None:
-        raise ValueError(msg("api_errors.response_prediction_has_no_revenue_target"))
+        raise ValueError(msg("api_errors.plot_response_no_target"))
     ax = _axes(ax, figsize=(7, 3.5))
     hist = bunch.histogram
     inside = hist[hist["low"] < upto]

@@ -72,7 +72,7 @@ def render_charts(report: ComparisonReport, folder: Path | None = None, *, step:
 def check_slides_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
     """Refuse a slides file that cannot be written (not ``.pptx``, an input, a folder...), before any work."""
     if Path(path).suffix.lower() != ".pptx":
-        raise KpilabError(msg("api_errors.write_path_slides_are_written_as", path=path))
+        raise KpilabError(msg("api_errors.report_slides_extension", path=path))
     return check_output_path(path, inputs)
 
 

@@ -83,7 +83,7 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
     """
     check_lang(lang)
     if not isinstance(plan, (Plan, Scheme)):
-        raise KpilabError(msg("api_errors.lint_lint_needs_plan_scheme_plan", plan_type=type(plan).__name__))
+        raise KpilabError(msg("api_errors.lint_needs_plan", plan_type=type(plan).__name__))
     if team is None:
         from ...data.synth import make_team
 

@@ -52,7 +52,7 @@ class ProfitModel:
         from ..response.responder import Responder
 
         if "scenario" in team.columns:
-            raise KpilabError(msg("api_errors.profit_profit_objective_needs_one_observed"))
+            raise KpilabError(msg("api_errors.optimize_profit_needs_observed_year"))
         self.start, self.team, self.scenarios, self.seed = start, team, int(scenarios), seed
         self.assumptions = assumptions or Assumptions()
         # one calibration on the start, predict's own draws: the figure is predict's centre, bit for bit

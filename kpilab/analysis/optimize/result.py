@@ -73,7 +73,7 @@ class OptimizeResult(Result):
     def to_yaml(self, path: Any = None) -> str:
         """The best plan as plan-format YAML (written to ``path`` when given)."""
         if self.best is None:
-            raise KpilabError(msg("api_errors.result_no_plan_met_every_constraint"))
+            raise KpilabError(msg("api_errors.optimize_nothing_to_write"))
         return self.best.to_yaml(path)
 
     def diff_text(self, lang: str = "en") -> str:

@@ -106,17 +106,17 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     constraints = {"criteria": True, "monotone": True, **dict(constraints or {})}
     unknown = set(constraints) - {"criteria", "payroll_max", "max_loss", "monotone"}
     if unknown:
-        raise KpilabError(msg("api_errors.search_unknown_constraint_unknown_known_criteria", unknown=', '.join(sorted(unknown))))
+        raise KpilabError(msg("api_errors.optimize_unknown_constraint", unknown=', '.join(sorted(unknown))))
     objectives = (objective,) if isinstance(objective, str) else tuple(objective)
     bad = [o for o in objectives if o not in OBJECTIVES]
     if bad or not 1 <= len(objectives) <= 3:
-        raise KpilabError(msg("api_errors.search_objective_one_three_objectives_v", OBJECTIVES=', '.join(OBJECTIVES), v1=list(objectives)))
+        raise KpilabError(msg("api_errors.optimize_objectives", OBJECTIVES=', '.join(OBJECTIVES), objectives=list(objectives)))
     if not isinstance(plan, (Plan, Scheme)):
-        raise KpilabError(msg("api_errors.search_optimize_needs_plan_scheme_plan", plan_type=type(plan).__name__))
+        raise KpilabError(msg("api_errors.optimize_needs_plan", plan_type=type(plan).__name__))
     items = list(free) if free and all(isinstance(f, Free) for f in free) else parse_free(free, plan)
     check_starts(items)  # parse_free checks its own; Free items given directly are checked here
     if robust_share is not None and not 0.5 <= robust_share <= 1.0:
-        raise KpilabError(msg("api_errors.search_robust_share_within_robust_share", robust_share=robust_share))
+        raise KpilabError(msg("api_errors.optimize_robust_share", robust_share=robust_share))
     import time
 
     started = time.perf_counter()

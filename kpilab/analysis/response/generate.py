@@ -154,7 +154,7 @@ def make_team(n_reps: int, periods: int = 12, *, plan: Plan | Scheme, behaviour:
         ``attrs["behaviour"]`` set.
     """
     if behaviour not in ("respond", "as_generated"):
-        raise ValueError(msg("api_errors.generate_behaviour_respond_as_generated_behaviour", behaviour=behaviour))
+        raise ValueError(msg("api_errors.response_behaviour", behaviour=behaviour))
     if behaviour == "as_generated":
         team = synth_team(n_reps, periods, seed=seed, **synth)
     else:

@@ -121,14 +121,14 @@ class Assumptions:
     def __post_init__(self) -> None:
         lo, hi = self.gamma_range
         if not 1.0 < lo <= self.gamma <= hi:
-            raise ValueError(msg("api_errors.model_gamma_range_hold_gamma_stay", gamma_range=self.gamma_range, gamma=self.gamma))
+            raise ValueError(msg("api_errors.response_gamma_range", gamma_range=self.gamma_range, gamma=self.gamma))
         lo, hi = self.elasticity_range
         if not 0.0 < lo <= self.elasticity <= hi:
-            raise ValueError(msg("api_errors.model_elasticity_range_hold_elasticity_stay", elasticity_range=self.elasticity_range))
+            raise ValueError(msg("api_errors.response_elasticity_range", elasticity_range=self.elasticity_range))
         if self.sweeps < 1 or self.optimise_scenarios < 1 or not self.grid:
-            raise ValueError(msg("api_errors.model_sweeps_optimise_scenarios_grid_positive"))
+            raise ValueError(msg("api_errors.response_counts_positive"))
         if 0.0 not in self.shifts or any(abs(x) > 0.5 for x in self.shifts) or self.timing_cost < 0:
-            raise ValueError(msg("api_errors.model_shifts_hold_stay_within_timing", shifts=self.shifts, timing_cost=self.timing_cost))
+            raise ValueError(msg("api_errors.response_shifts", shifts=self.shifts, timing_cost=self.timing_cost))
 
     def draws(self) -> pd.DataFrame:
         """The parameter sets evaluated: the centre, then each assumption at either end of its range

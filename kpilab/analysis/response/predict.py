@@ -301,7 +301,7 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     a = assumptions or Assumptions()
     current, new = _as_plan(current_plan), _as_plan(new_plan)
     if scenarios < 1:
-        raise ValueError(msg("api_errors.predict_scenarios_at_least_scenarios", scenarios=scenarios))
+        raise ValueError(msg("api_errors.response_scenarios", scenarios=scenarios))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     funnel = Funnel.from_team(team, a)
     z_opt = funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)

@@ -300,7 +300,7 @@ class ComponentKind:
     # -- pay
     def pay(self, cols: Facts, note: Note) -> np.ndarray:
         """This component's raw pay on every row (before gates, modifiers and limits); ``note`` gets the steps."""
-        raise NotImplementedError(msg("api_errors.base_component_kind_kind_does_not", kind=self.kind))
+        raise NotImplementedError(msg("api_errors.kind_no_pay", kind=self.kind))
 
     # -- words
     def explain(self, step: Mapping[str, Any], words: TraceWords, paid: float) -> list[TraceLine]:
@@ -421,12 +421,12 @@ def register(cls: K) -> K:
     Raises ``ValueError`` when the name is empty or taken by another class.
     """
     if not (isinstance(cls, type) and issubclass(cls, ComponentKind)):
-        raise TypeError(msg("api_errors.base_component_kind_subclasses_componentkind_cls", cls=cls))
+        raise TypeError(msg("api_errors.kind_not_subclass", cls=cls))
     if not cls.kind or not _NAME_RE.match(cls.kind):
-        raise ValueError(msg("api_errors.base_component_kind_needs_name_letters", cls_kind=cls.kind))
+        raise ValueError(msg("api_errors.kind_needs_name", cls_kind=cls.kind))
     known = _REGISTRY.get(cls.kind)
     if known is not None and known is not cls:
-        raise ValueError(msg("api_errors.base_component_kind_cls_kind_already", cls_kind=cls.kind, known___module__=known.__module__, known___name__=known.__name__))
+        raise ValueError(msg("api_errors.kind_registered", cls_kind=cls.kind, module=known.__module__, name=known.__name__))
     _REGISTRY[cls.kind] = cls
     return cls
 
