@@ -105,3 +105,28 @@ def test_the_scan_sees_each_shape(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert words_in_raises(sample) == [2, 3, 4, 5]
+
+
+def test_a_notebook_user_reads_argument_errors_in_the_sessions_language() -> None:
+    """English stays word for word; a Russian session gets Russian with the names in «» quotes."""
+    import pytest
+
+    from kpilab import evaluate, load_plan
+    from kpilab.data.synth import make_team
+    from kpilab.errors import KpilabError
+    from kpilab.i18n.messages import messages_in
+
+    team = make_team(3, periods=2, seed=1)
+    plan = load_plan({"name": "Base", "currency": "RUB", "base": 30000, "target_bonus": 10000,
+                      "targets": {"revenue": 1_000_000},
+                      "components": [{"name": "bonus", "kind": "bonus", "metric": "revenue", "share": 1.0,
+                                      "curve": {"points": [[0.8, 0.5], [1.0, 1.0]]}}]})
+    payouts = evaluate(plan, team)
+    with pytest.raises(KeyError, match="no row for rep R9, period 2026-01"):
+        payouts.explain("R9", "2026-01")
+    with messages_in("ru"), pytest.raises(KeyError, match="нет строки для сотрудника «R9» за период «2026-01»"):
+        payouts.explain("R9", "2026-01")
+    with pytest.raises(KpilabError, match=r"turnover must be a share in \[0, 1\), got 2"):
+        make_team(3, turnover=2)
+    with messages_in("ru"), pytest.raises(KpilabError, match=r"текучесть должна быть долей в \[0; 1\), указано «2»"):
+        make_team(3, turnover=2)
