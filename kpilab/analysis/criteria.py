@@ -155,6 +155,7 @@ class Criteria:
             known = {f.name for f in fields(cls)}
             unknown = sorted(set(value) - known)
             if unknown:
-                raise KpilabError(msg("api_errors.criteria_unknown", unknown=', '.join(unknown), known=', '.join(sorted(known))))
+                raise KpilabError(msg("api_errors.criteria_unknown",
+                                      unknown=', '.join(unknown), known=', '.join(sorted(known))))
             return cls(**dict(value))
         raise KpilabError(msg("api_errors.criteria_kind", value_type=type(value).__name__))

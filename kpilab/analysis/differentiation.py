@@ -264,7 +264,8 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
         if team is not None and team is not profile.team and team is not payouts.inputs:
             raise KpilabError(msg("api_errors.differentiation_team_twice"))
         if measure is not None and measure is not profile.measure_arg and measure != profile.measure:
-            raise KpilabError(msg("api_errors.differentiation_measure_differs", measure=measure, profile_measure=profile.measure))
+            raise KpilabError(msg("api_errors.differentiation_measure_differs",
+                                  measure=measure, profile_measure=profile.measure))
         if not profile.matches(t_):  # other rows: align and profile them as without a profile
             profile = build_profile(align_team(payouts, profile.team), profile.measure_arg,
                                     {k: t_[k].to_numpy() for k in profile.keys}, labels=labels)

@@ -162,7 +162,8 @@ def _read_labels(labels: Any) -> dict[str, str]:
             continue
         seg = str(seg).strip()
         if seg not in SEGMENTS:
-            raise KpilabError(msg("api_errors.segments_unknown_segment", rep=rep, seg=seg, SEGMENTS=', '.join(SEGMENTS)))
+            raise KpilabError(msg("api_errors.segments_unknown_segment",
+                                  rep=rep, seg=seg, SEGMENTS=', '.join(SEGMENTS)))
         out[str(rep)] = seg
     return out
 

@@ -149,7 +149,8 @@ class TunerState:
     def __post_init__(self) -> None:
         check_lang(self.lang)
         if isinstance(self.plan, Scheme):
-            raise KpilabError(msg("api_errors.tuner_scheme_pick_role", plan_name=self.plan.name, role=next(iter(self.plan.plans()))))
+            raise KpilabError(msg("api_errors.tuner_scheme_pick_role",
+                                  plan_name=self.plan.name, role=next(iter(self.plan.plans()))))
         if not isinstance(self.plan, Plan):
             raise KpilabError(msg("api_errors.tuner_needs_plan", self_plan_type=type(self.plan).__name__))
         if not isinstance(self.team, pd.DataFrame):

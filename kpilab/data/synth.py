@@ -71,7 +71,8 @@ def _normalise_mix(mix: Mapping[str, float] | None) -> np.ndarray:
         mix = DEFAULT_MIX
     unknown = sorted(set(mix) - set(ARCHETYPES))
     if unknown:
-        raise KpilabError(msg("api_errors.synth_unknown_archetype", unknown=', '.join(unknown), ARCHETYPES=', '.join(ARCHETYPES)))
+        raise KpilabError(msg("api_errors.synth_unknown_archetype",
+                              unknown=', '.join(unknown), ARCHETYPES=', '.join(ARCHETYPES)))
     weights = np.array([float(mix.get(a, 0.0)) for a in ARCHETYPES])
     if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
         raise KpilabError(msg("api_errors.synth_mix_weights"))

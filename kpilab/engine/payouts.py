@@ -150,8 +150,8 @@ class Payouts:
             mask &= t["scenario"].astype(str) == str(scenario)
         hits = np.flatnonzero(mask.to_numpy())
         if hits.size == 0:
-            raise KeyError(msg("api_errors.payouts_no_row_scenario" if "scenario" in t.columns else "api_errors.payouts_no_row",
-                               rep_id=rep_id, period=period, scenario=scenario))
+            key = "api_errors.payouts_no_row_scenario" if "scenario" in t.columns else "api_errors.payouts_no_row"
+            raise KeyError(msg(key, rep_id=rep_id, period=period, scenario=scenario))
         return int(hits[0])
 
     # -- pay across months (contract section 10)
@@ -175,8 +175,8 @@ class Payouts:
             mask &= t["scenario"].astype(str).to_numpy() == str(scenario)
         rows = np.flatnonzero(mask)
         if rows.size == 0:
-            raise KeyError(msg("api_errors.payouts_no_rows_scenario" if "scenario" in t.columns else "api_errors.payouts_no_rows",
-                               rep_id=rep_id, scenario=scenario))
+            key = "api_errors.payouts_no_rows_scenario" if "scenario" in t.columns else "api_errors.payouts_no_rows"
+            raise KeyError(msg(key, rep_id=rep_id, scenario=scenario))
         if self._periods is None:
             raise ValueError(msg("api_errors.payouts_no_balance"))
         return ledger_frame(t, self._periods, rows)

@@ -70,7 +70,8 @@ def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = 
         chosen = [metrics] if isinstance(metrics, str) else list(metrics)
     unknown = [m for m in chosen if m not in table.index]
     if unknown:
-        raise ValueError(msg("api_errors.plot_comparison_no_metric", metric=unknown[0], table_index=', '.join(map(str, table.index))))
+        raise ValueError(msg("api_errors.plot_comparison_no_metric",
+                             metric=unknown[0], table_index=', '.join(map(str, table.index))))
     if not chosen:
         raise ValueError(msg("api_errors.plot_comparison_nothing_numeric"))
     values = table.loc[chosen].apply(pd.to_numeric, errors="raise").astype(float)

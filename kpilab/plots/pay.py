@@ -44,7 +44,8 @@ def _curve_pay(frame: pd.DataFrame, component: str | None, pay: str) -> np.ndarr
     """The y of a payout-curve frame: the component's column, else the plan's ``pay`` column."""
     column = component if component is not None else pay
     if column not in frame.columns:
-        raise ValueError(msg("api_errors.plot_curve_column", column=column, frame_columns=', '.join(map(str, frame.columns))))
+        raise ValueError(msg("api_errors.plot_curve_column",
+                             column=column, frame_columns=', '.join(map(str, frame.columns))))
     return frame[column].to_numpy(dtype=float)
 
 
@@ -91,7 +92,8 @@ def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axe
     roles: dict[str | None, Plan] = dict(plan.plans()) if isinstance(plan, Scheme) else {None: plan}
     if component is not None and not any(component in p.component_names for p in roles.values()):
         known = sorted({c for p in roles.values() for c in p.component_names})
-        raise ValueError(msg("api_errors.plot_no_component", component=component, plan_name=plan.name, known=', '.join(known)))
+        raise ValueError(msg("api_errors.plot_no_component",
+                             component=component, plan_name=plan.name, known=', '.join(known)))
     curves: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
     for role, p in roles.items():
         if component is None or component in p.component_names:
@@ -251,7 +253,8 @@ def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, 
         raise ValueError(msg("api_errors.plot_pay_kind", pay=pay))
     source = payouts.inputs if team is None else team
     if isinstance(measure, str) and measure not in source.columns and not any(op in measure for op in "+-*/()"):
-        raise ValueError(msg("api_errors.plot_measure_column", measure=measure, source_columns=', '.join(map(str, source.columns))))
+        raise ValueError(msg("api_errors.plot_measure_column",
+                             measure=measure, source_columns=', '.join(map(str, source.columns))))
     per_rep = differentiation(payouts, team, measure=measure).per_rep.set_index("rep_id")
     if "archetype" not in per_rep.columns:
         per_rep["archetype"] = _UNLABELLED

@@ -110,7 +110,8 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     objectives = (objective,) if isinstance(objective, str) else tuple(objective)
     bad = [o for o in objectives if o not in OBJECTIVES]
     if bad or not 1 <= len(objectives) <= 3:
-        raise KpilabError(msg("api_errors.optimize_objectives", OBJECTIVES=', '.join(OBJECTIVES), objectives=list(objectives)))
+        raise KpilabError(msg("api_errors.optimize_objectives",
+                              OBJECTIVES=', '.join(OBJECTIVES), objectives=list(objectives)))
     if not isinstance(plan, (Plan, Scheme)):
         raise KpilabError(msg("api_errors.optimize_needs_plan", plan_type=type(plan).__name__))
     items = list(free) if free and all(isinstance(f, Free) for f in free) else parse_free(free, plan)

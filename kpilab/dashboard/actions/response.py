@@ -68,7 +68,8 @@ class ResponseToggle(Action):
     def switch(self, tuner: Tuner, mode: str) -> None:
         """Pay the tuned plan as last year (``"as_last_year"``) or as reps would respond (``"respond"``)."""
         if mode not in (AS_LAST_YEAR, RESPOND):
-            raise ValueError(msg("api_errors.tuner_response_mode", AS_LAST_YEAR=AS_LAST_YEAR, RESPOND=RESPOND, mode=mode))
+            raise ValueError(msg("api_errors.tuner_response_mode",
+                                 AS_LAST_YEAR=AS_LAST_YEAR, RESPOND=RESPOND, mode=mode))
         self.mode = mode
         if mode == RESPOND:
             tuner.say(t("response.dashboard.busy", tuner.lang))

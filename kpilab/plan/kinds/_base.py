@@ -426,7 +426,8 @@ def register(cls: K) -> K:
         raise ValueError(msg("api_errors.kind_needs_name", cls_kind=cls.kind))
     known = _REGISTRY.get(cls.kind)
     if known is not None and known is not cls:
-        raise ValueError(msg("api_errors.kind_registered", cls_kind=cls.kind, module=known.__module__, name=known.__name__))
+        raise ValueError(msg("api_errors.kind_registered",
+                             cls_kind=cls.kind, module=known.__module__, name=known.__name__))
     _REGISTRY[cls.kind] = cls
     return cls
 
