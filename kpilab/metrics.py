@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from .i18n.messages import msg
 
 __all__ = ["Metric", "METRICS", "unit", "family", "label_key", "is_money", "names", "ACTIVITY_METRICS",
            "SALES_METRICS", "MANDATORY_ACTIVITY", "INPUT_METRICS", "UNITS", "FAMILIES"]
@@ -45,7 +46,7 @@ class Metric:
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS or self.family not in FAMILIES:
-            raise ValueError(f"metric {self.name!r}: unknown unit {self.unit!r} or family {self.family!r}")
+            raise ValueError(msg("api_errors.metric_unknown_unit", name=self.name, unit=self.unit, family=self.family))
         if not self.label:
             object.__setattr__(self, "label", self.name)
 

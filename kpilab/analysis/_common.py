@@ -17,6 +17,7 @@ from ..engine import Payouts, evaluate
 from ..errors import KpilabError
 from ..metrics import ACTIVITY_METRICS, MANDATORY_ACTIVITY, SALES_METRICS
 from ..plan import Plan, Scheme
+from ..i18n.messages import msg
 
 __all__ = ["Result", "Measure", "ACTIVITY_METRICS", "SALES_METRICS", "SPECIALISTS", "LANGS",
            "check_lang", "resolve_measure", "measure_label", "align_team", "same_values", "percentile",
@@ -32,7 +33,7 @@ Measure = Union[str, Callable[[pd.DataFrame], Any], None]
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is "en" or "ru", else raise :class:`KpilabError`."""
     if lang not in LANGS:
-        raise KpilabError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+        raise KpilabError(msg("api_errors.lang_unknown", LANGS=', '.join(LANGS), given=lang))
     return lang
 
 
@@ -105,14 +106,13 @@ def resolve_measure(team: pd.DataFrame, measure: Measure) -> tuple[np.ndarray, s
             try:
                 values = np.asarray(team.eval(measure), dtype=float)
             except Exception as exc:  # pandas raises many kinds here
-                raise KpilabError(f"measure {measure!r} is neither a column of the team nor an expression "
-                                  f"of its columns ({exc})") from None
+                raise KpilabError(msg("api_errors.measure_unknown", measure=measure, exc=exc)) from None
     else:
-        raise KpilabError(f"measure must be None, a column name, an expression or a callable, got {measure!r}")
+        raise KpilabError(msg("api_errors.measure_kind", measure=measure))
     if values.shape != (len(team),):
-        raise KpilabError(f"measure {name!r} must give one number per row ({len(team)}), got shape {values.shape}")
+        raise KpilabError(msg("api_errors.measure_shape", name=name, rows=len(team), values_shape=values.shape))
     if np.isnan(values).any():
-        raise KpilabError(f"measure {name!r} is empty or not a number in {int(np.isnan(values).sum())} row(s)")
+        raise KpilabError(msg("api_errors.measure_empty", name=name, count=int(np.isnan(values).sum())))
     return values, name
 
 
@@ -162,11 +162,11 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     if team is None:
         team = payouts.inputs
     if not isinstance(team, pd.DataFrame):
-        raise KpilabError(f"team must be a pandas DataFrame, got {type(team).__name__}")
+        raise KpilabError(msg("api_errors.team_not_frame", team_type=type(team).__name__))
     keys = _keys(table)
     missing = [k for k in keys if k not in team.columns]
     if missing:
-        raise KpilabError(f"team lacks key column(s) {', '.join(missing)}")
+        raise KpilabError(msg("api_errors.team_lacks_keys", missing=', '.join(missing)))
     if len(team) == len(table):
         # Equal as they are implies equal as text: the fast check can only say yes when the text check would.
         same = all(same_values(team[k], table[k]) or
@@ -179,7 +179,7 @@ def align_team(payouts: Payouts, team: pd.DataFrame | None) -> pd.DataFrame:
     merged = left.merge(right, on=keys, how="left", indicator=True)
     if (merged["_merge"] != "both").any():
         n = int((merged["_merge"] != "both").sum())
-        raise KpilabError(f"{n} payout row(s) have no matching (scenario,) rep_id, period row in team")
+        raise KpilabError(msg("api_errors.payout_rows_unmatched", count=n))
     merged = merged.drop(columns="_merge")
     for k in keys:  # keep the payouts' own key values and dtypes
         merged[k] = table[k].to_numpy()

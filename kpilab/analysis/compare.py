@@ -20,6 +20,7 @@ from ..plan import Plan, Scheme
 from ._common import Measure, Result, check_lang
 from .criteria import Criteria
 from .differentiation import DifferentiationReport, differentiation
+from ..i18n.messages import msg
 
 __all__ = ["compare", "Comparison"]
 
@@ -105,10 +106,10 @@ def _named(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme]) -> dict
                 name, k = f"{p.name} ({k})", k + 1
             out[name] = p
     if not out:
-        raise KpilabError("compare() needs at least one plan")
+        raise KpilabError(msg("api_errors.compare_no_plan"))
     for name, p in out.items():
         if not isinstance(p, (Plan, Scheme)):
-            raise KpilabError(f"plan {name!r} is a {type(p).__name__}, not a Plan or Scheme")
+            raise KpilabError(msg("api_errors.compare_not_a_plan", name=name, p_type=type(p).__name__))
     return out
 
 
@@ -139,7 +140,7 @@ def compare(plans: Mapping[str, Plan | Scheme] | Sequence[Plan | Scheme], team: 
     named = _named(plans)
     base_name = next(iter(named)) if baseline is None else baseline
     if base_name not in named:
-        raise KpilabError(f"baseline {base_name!r} is not one of the plans: {', '.join(named)}")
+        raise KpilabError(msg("api_errors.compare_baseline_unknown", base_name=base_name, named=', '.join(named)))
     payouts = {name: evaluate(p, team) for name, p in named.items()}
     reports = {name: differentiation(po, team, measure=measure, criteria=criteria, lang=lang)
                for name, po in payouts.items()}

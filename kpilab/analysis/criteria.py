@@ -71,6 +71,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import KpilabError
+from ..i18n.messages import msg
 
 __all__ = ["Criteria", "SOURCES"]
 
@@ -134,14 +135,14 @@ class Criteria:
         if band is not None:
             band = tuple(float(b) for b in band)
             if len(band) != 2 or not band[0] <= band[1]:
-                raise KpilabError(f"cost_of_sales_band must be (low, high) with low <= high, got {band!r}")
+                raise KpilabError(msg("api_errors.criteria_cost_band", band=band))
             object.__setattr__(self, "cost_of_sales_band", band)
         if self.inversion_output_ratio < 1.0:
-            raise KpilabError("inversion_output_ratio must be >= 1")
+            raise KpilabError(msg("api_errors.criteria_inversion_ratio"))
         if not 0 <= self.max_inverted_share <= 1 or self.max_inversion_gap < 0:
-            raise KpilabError("max_inverted_share must be in [0, 1] and max_inversion_gap >= 0")
+            raise KpilabError(msg("api_errors.criteria_inversion_limits"))
         if not 0.5 <= self.robust_share <= 1:
-            raise KpilabError("robust_share must be in [0.5, 1]")
+            raise KpilabError(msg("api_errors.criteria_robust_share"))
 
     @classmethod
     def from_any(cls, value: "Criteria | Mapping[str, Any] | None") -> "Criteria":
@@ -154,6 +155,7 @@ class Criteria:
             known = {f.name for f in fields(cls)}
             unknown = sorted(set(value) - known)
             if unknown:
-                raise KpilabError(f"unknown criteria: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+                raise KpilabError(msg("api_errors.criteria_unknown",
+                                      unknown=', '.join(unknown), known=', '.join(sorted(known))))
             return cls(**dict(value))
-        raise KpilabError(f"criteria must be None, a dict or Criteria, got {type(value).__name__}")
+        raise KpilabError(msg("api_errors.criteria_kind", value_type=type(value).__name__))

@@ -35,6 +35,7 @@ from .ranking import (_PANEL_MAX_PAIRS, _PAY_EPS, _PERIOD_CORE, _core, _core_pan
                       list_inversions, spearman)
 from .segments import Segments
 from .verdict import fmt
+from ..i18n.messages import msg
 
 __all__ = ["differentiation", "DifferentiationReport", "excellence_to_threshold", "quartiles", "spearman",
            "count_inversions", "list_inversions", "TeamProfile", "profile_team"]
@@ -66,7 +67,7 @@ def excellence_to_threshold(mix: float | Sequence[float], curve: Curve | Mapping
     if isinstance(mix, (int, float, np.floating)):
         bonus_share = float(mix)
         if not 0 <= bonus_share <= 1:
-            raise KpilabError("a single-number mix is the bonus share and must be within [0, 1]")
+            raise KpilabError(msg("api_errors.differentiation_mix_share"))
         base, bonus = 1.0 - bonus_share, bonus_share
     else:
         base, bonus = (float(v) for v in mix)
@@ -255,15 +256,16 @@ def differentiation(payouts: Payouts, team: pd.DataFrame | None = None, measure:
     check_lang(lang)
     crit = Criteria.from_any(criteria)
     if not isinstance(payouts, Payouts):
-        raise KpilabError(f"differentiation() needs the Payouts of kpilab.evaluate, got {type(payouts).__name__}")
+        raise KpilabError(msg("api_errors.differentiation_needs_payouts", payouts_type=type(payouts).__name__))
     t_ = payouts.table
     if profile is not None:
         if not isinstance(profile, TeamProfile):
-            raise KpilabError(f"profile must come from profile_team(), got {type(profile).__name__}")
+            raise KpilabError(msg("api_errors.differentiation_profile_kind", profile_type=type(profile).__name__))
         if team is not None and team is not profile.team and team is not payouts.inputs:
-            raise KpilabError("pass the team either to profile_team() or to differentiation(), not both")
+            raise KpilabError(msg("api_errors.differentiation_team_twice"))
         if measure is not None and measure is not profile.measure_arg and measure != profile.measure:
-            raise KpilabError(f"measure {measure!r} differs from the profile's ({profile.measure!r})")
+            raise KpilabError(msg("api_errors.differentiation_measure_differs",
+                                  measure=measure, profile_measure=profile.measure))
         if not profile.matches(t_):  # other rows: align and profile them as without a profile
             profile = build_profile(align_team(payouts, profile.team), profile.measure_arg,
                                     {k: t_[k].to_numpy() for k in profile.keys}, labels=labels)

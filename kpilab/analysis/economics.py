@@ -31,6 +31,7 @@ import pandas as pd
 from ..engine import Payouts
 from ..errors import KpilabError
 from ._common import Measure, Result, align_team, resolve_measure
+from ..i18n.messages import msg
 
 __all__ = ["call_economics", "CallEconomics"]
 
@@ -94,7 +95,7 @@ def call_economics(team: pd.DataFrame, payouts: Payouts | None = None, marketing
     need = ["rep_id", "inbound_calls", "missed_calls", "calls", "deals", "revenue"]
     missing = [c for c in need if c not in frame.columns]
     if missing:
-        raise KpilabError(f"call_economics() needs column(s) {', '.join(missing)}")
+        raise KpilabError(msg("api_errors.economics_needs_columns", missing=', '.join(missing)))
     n_scen = frame["scenario"].nunique() if "scenario" in frame.columns else 1
     value, _ = resolve_measure(frame, value_measure)
     new_rev = frame["revenue"].to_numpy(float) - (frame["repeat_revenue"].to_numpy(float)
@@ -117,7 +118,7 @@ def call_economics(team: pd.DataFrame, payouts: Payouts | None = None, marketing
         elif isinstance(deal_value, (int, float)):
             per["deal_value"] = float(deal_value)
         else:
-            raise KpilabError(f"deal_value must be 'team', 'rep' or a number, got {deal_value!r}")
+            raise KpilabError(msg("api_errors.economics_deal_value", deal_value=deal_value))
     spend = _spend(marketing_spend) / n_scen
     inbound_total = float(per["inbound_calls"].sum())
     cost_per_call = spend / inbound_total if inbound_total > 0 else np.nan

@@ -26,6 +26,7 @@ from ..plan.kinds import FineTerms
 from ._common import Measure, Result, check_lang
 from .criteria import Criteria
 from .differentiation import DifferentiationReport, differentiation
+from ..i18n.messages import msg
 
 __all__ = ["fines_vs_bonuses", "FinesVsBonuses", "bonus_twin"]
 
@@ -86,7 +87,7 @@ def bonus_twin(fines_plan: Plan, team: pd.DataFrame, scale: float) -> Plan:
     spans = _spans(fines_plan, team)
     amount = scale * sum(m for _, _, _, m in spans)
     if amount > fines_plan.base + 1e-9:
-        raise KpilabError(f"the discipline bonus ({amount:.0f}) would exceed the salary ({fines_plan.base:.0f})")
+        raise KpilabError(msg("api_errors.fines_bonus_over_salary", amount=amount, fines_plan_base=fines_plan.base))
     fines = {name for name, _, _, _ in spans}
     keep = tuple(c for c in fines_plan.components if c.name not in fines)
     bonuses = tuple(Bonus(name=f"discipline_{name}", metric=p.metric, basis="value", amount=scale * money,
@@ -132,9 +133,9 @@ def fines_vs_bonuses(fines_plan: Plan, team: pd.DataFrame, bonus_plan: Plan | No
     """
     check_lang(lang)
     if not isinstance(fines_plan, Plan):
-        raise KpilabError("fines_vs_bonuses() needs a Plan (for a scheme, pass one role's plan and its rows)")
+        raise KpilabError(msg("api_errors.fines_needs_plan"))
     if not _fines(fines_plan):
-        raise KpilabError(f"plan '{fines_plan.name}' has no penalty (fine) to compare")
+        raise KpilabError(msg("api_errors.fines_no_penalty", fines_plan_name=fines_plan.name))
     pf = evaluate(fines_plan, team)
     payroll_f = _payroll(fines_plan, team)
     scale = float("nan")

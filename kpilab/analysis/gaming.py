@@ -40,6 +40,7 @@ from ..errors import KpilabError
 from ..metrics import MANDATORY_ACTIVITY
 from ..plan import AllOf, Condition, Plan, Scheme
 from .profile import WINDFALL_FACTOR, windfall_rows
+from ..i18n.messages import msg
 
 __all__ = ["timing_gains", "padding_gains", "windfall_months", "skipped_activity", "thresholds"]
 
@@ -139,7 +140,7 @@ def timing_gains(plan: Plan | Scheme, team: pd.DataFrame, shift: float = 0.3, st
         moved (revenue moved into month a; negative: into month b).
     """
     if "revenue" not in team.columns:
-        raise KpilabError("timing_gains() needs a revenue column")
+        raise KpilabError(msg("api_errors.gaming_needs_revenue"))
     frame = _rows(team)
     a, b = _pairs(frame)
     cols = ["rep_id", "period_a", "period_b", "pay", "best_pay", "gain", "gain_share", "moved"]

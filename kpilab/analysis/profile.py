@@ -27,6 +27,7 @@ from ..errors import KpilabError
 from ..plan import Plan, Scheme
 from ._common import Measure, quartiles, resolve_measure
 from .segments import Segments, segment_reps
+from ..i18n.messages import msg
 
 __all__ = ["TeamProfile", "profile_team", "quartiles", "group_reduce", "minimum_doers", "windfall_rows",
            "WINDFALL_FACTOR"]
@@ -198,10 +199,10 @@ def profile_team(team: pd.DataFrame, measure: Measure = None, labels: Any = None
         ``team`` is not a DataFrame, lacks ``rep_id`` or ``period``, or the measure is invalid.
     """
     if not isinstance(team, pd.DataFrame):
-        raise KpilabError(f"team must be a pandas DataFrame, got {type(team).__name__}")
+        raise KpilabError(msg("api_errors.profile_team_not_frame", team_type=type(team).__name__))
     missing = [k for k in ("rep_id", "period") if k not in team.columns]
     if missing:
-        raise KpilabError(f"team lacks key column(s) {', '.join(missing)}")
+        raise KpilabError(msg("api_errors.profile_team_lacks_keys", missing=', '.join(missing)))
     frame = team.reset_index(drop=True)
     return build_profile(frame, measure, {k: frame[k].to_numpy() for k in _keys_of(frame)}, labels=labels)
 

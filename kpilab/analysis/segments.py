@@ -62,6 +62,7 @@ from ..errors import KpilabError
 from ..i18n import fmt_number, fmt_percent, t
 from ..metrics import MANDATORY_ACTIVITY
 from ._common import Measure, Result, check_lang, quartiles, resolve_measure
+from ..i18n.messages import msg
 
 __all__ = ["segment_reps", "Segments", "segment_recovery", "SEGMENTS", "FAMILIES", "TRUTH"]
 
@@ -145,23 +146,24 @@ def _read_labels(labels: Any) -> dict[str, str]:
     if isinstance(labels, (str, Path)):
         p = Path(labels)
         if not p.exists():
-            raise KpilabError(f"labels file {p} not found")
+            raise KpilabError(msg("api_errors.segments_file_missing", p=p))
         frame = pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xlsm") else pd.read_csv(p, dtype=str)
         labels = frame
     if isinstance(labels, pd.DataFrame):
         missing = [c for c in ("rep_id", "segment") if c not in labels.columns]
         if missing:
-            raise KpilabError(f"labels need columns rep_id and segment; missing {', '.join(missing)}")
+            raise KpilabError(msg("api_errors.segments_labels_columns", missing=', '.join(missing)))
         labels = dict(zip(labels["rep_id"].astype(str), labels["segment"]))
     if not isinstance(labels, Mapping):
-        raise KpilabError(f"labels must be a mapping, a DataFrame or a file, got {type(labels).__name__}")
+        raise KpilabError(msg("api_errors.segments_labels_kind", labels_type=type(labels).__name__))
     out = {}
     for rep, seg in labels.items():
         if seg is None or (isinstance(seg, float) and np.isnan(seg)) or str(seg).strip() == "":
             continue
         seg = str(seg).strip()
         if seg not in SEGMENTS:
-            raise KpilabError(f"rep {rep}: segment {seg!r} is not one of {', '.join(SEGMENTS)}")
+            raise KpilabError(msg("api_errors.segments_unknown_segment",
+                                  rep=rep, seg=seg, SEGMENTS=', '.join(SEGMENTS)))
         out[str(rep)] = seg
     return out
 
@@ -195,7 +197,7 @@ def segment_reps(team: pd.DataFrame, labels: Any = None, *, measure: Measure = N
     """
     check_lang(lang)
     if not isinstance(team, pd.DataFrame) or "rep_id" not in team.columns:
-        raise KpilabError("segment_reps() needs a team DataFrame with a rep_id column")
+        raise KpilabError(msg("api_errors.segments_needs_team"))
     frame = team.reset_index(drop=True)
     rep = frame["rep_id"].astype(str)
     codes, rep_ids = pd.factorize(rep, sort=False)
@@ -296,7 +298,7 @@ def segment_reps(team: pd.DataFrame, labels: Any = None, *, measure: Measure = N
     manual.update(_read_labels(labels))
     unknown = sorted(set(manual) - set(rep_ids))
     if unknown:
-        raise KpilabError(f"labels name rep(s) not in the team: {', '.join(unknown[:5])}")
+        raise KpilabError(msg("api_errors.segments_unknown_reps", unknown_5=', '.join(unknown[:5])))
     if manual:
         pos = {r: i for i, r in enumerate(rep_ids)}
         for r, seg in manual.items():
@@ -368,7 +370,7 @@ def segment_recovery(segments: Segments, archetypes: pd.Series | Mapping[str, st
     tab = segments.table
     if archetypes is None:
         if "archetype" not in tab:
-            raise KpilabError("segment_recovery() needs archetypes: the team had no archetype column")
+            raise KpilabError(msg("api_errors.segments_needs_archetypes"))
         arch = tab["archetype"].to_numpy()
     else:
         arch = pd.Series(dict(archetypes) if isinstance(archetypes, Mapping) else archetypes)

@@ -38,6 +38,7 @@ from ..engine import Resolved, pay_resolved, resolve_team
 from ..errors import KpilabError
 from ..plan import Plan, Scheme, load_plan
 from ._common import Result
+from ..i18n.messages import msg
 
 __all__ = ["sweep", "Sweeper", "chunk_size", "SweepResult", "payroll_figures", "INLINE", "scenario_table", "WORKER_ENVIRON"]
 
@@ -109,10 +110,10 @@ def scenario_table(team: pd.DataFrame, scenarios: int | pd.DataFrame | None, see
         return team
     if isinstance(scenarios, pd.DataFrame):
         if "scenario" not in scenarios.columns:
-            raise KpilabError("a scenario table needs a scenario column")
+            raise KpilabError(msg("api_errors.sweep_scenario_column"))
         return scenarios
     if isinstance(scenarios, bool) or not isinstance(scenarios, (int, np.integer)) or scenarios < 1:
-        raise KpilabError(f"scenarios must be None, a scenario table or a whole number >= 1, got {scenarios!r}")
+        raise KpilabError(msg("api_errors.sweep_scenarios_kind", scenarios=scenarios))
     from ..data.scenarios import bootstrap_years
 
     return bootstrap_years(team, int(scenarios), seed)
@@ -165,10 +166,10 @@ class Sweeper:
     def __init__(self, view: Resolved, reduce: Reduce = payroll_figures, keep: Sequence[str] = (), *,
                  client: Any = None, workers: int | None = None, chunk: int | None = None) -> None:
         if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1):
-            raise KpilabError(f"chunk must be a whole number >= 1, got {chunk!r}")
+            raise KpilabError(msg("api_errors.sweep_chunk", chunk=chunk))
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer))
                                     or workers < 1):
-            raise KpilabError(f"workers must be a whole number >= 1, got {workers!r}")
+            raise KpilabError(msg("api_errors.sweep_workers", workers=workers))
         self.view, self.reduce, self.keep, self.chunk = view, reduce, tuple(keep), chunk
         self._own: list[Any] = []  # what this sweeper started and must close
         self.client = None
@@ -194,8 +195,7 @@ class Sweeper:
         elif isinstance(client, Client):
             self.client = client
         else:
-            raise KpilabError(f"client must be None, a scheduler address, a distributed.Client or "
-                              f"{INLINE!r}, got {type(client).__name__}")
+            raise KpilabError(msg("api_errors.sweep_client_kind", INLINE=INLINE, client_type=type(client).__name__))
         self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self._view = self.client.scatter(_light(view), broadcast=True)
         # A plain function travels with each task; a reducer holding arrays (the optimizer's scorer) goes once.
@@ -211,8 +211,7 @@ class Sweeper:
         plans = list(candidates)
         for i, plan in enumerate(plans):
             if not self.view._fits(plan):
-                raise KpilabError(f"candidate {i} reads metrics or targets the resolved team lacks; "
-                                  "resolve the team for a plan that reads them")
+                raise KpilabError(msg("api_errors.sweep_candidate_unresolved", i=i))
         if not plans:
             return []
         size = self.chunk or chunk_size(len(plans), self.n_workers, self.view.n)
@@ -327,10 +326,10 @@ def sweep(candidates: Sequence[Plan | Scheme | Mapping[str, Any]], team: pd.Data
     """
     plans = [load_plan(c) if isinstance(c, Mapping) else c for c in candidates]
     if not plans:
-        raise KpilabError("a sweep needs at least one candidate plan")
+        raise KpilabError(msg("api_errors.sweep_no_candidate"))
     for i, plan in enumerate(plans):
         if not isinstance(plan, (Plan, Scheme)):
-            raise KpilabError(f"candidate {i} is not a plan (got {type(plan).__name__})")
+            raise KpilabError(msg("api_errors.sweep_candidate_not_plan", i=i, plan_type=type(plan).__name__))
     data = scenario_table(team, scenarios, seed)
     view = resolve_team(plans[0], data)
     with Sweeper(view, reduce, keep, client=client, workers=workers, chunk=chunk) as sweeper:

@@ -21,6 +21,7 @@ from ..engine import Payouts, evaluate
 from ..errors import KpilabError
 from ..plan import Plan, Scheme
 from ._common import Measure, Result, resolve_measure
+from ..i18n.messages import msg
 
 __all__ = ["tail", "TailReport", "simulate_replacement", "ReplacementResult"]
 
@@ -53,7 +54,7 @@ def _team_of(payouts_or_team: Payouts | pd.DataFrame) -> pd.DataFrame:
         return payouts_or_team.inputs
     if isinstance(payouts_or_team, pd.DataFrame):
         return payouts_or_team
-    raise KpilabError(f"tail() needs Payouts or a team DataFrame, got {type(payouts_or_team).__name__}")
+    raise KpilabError(msg("api_errors.tail_input_kind", payouts_or_team_type=type(payouts_or_team).__name__))
 
 
 def _attainment(frame: pd.DataFrame) -> np.ndarray:
@@ -88,9 +89,9 @@ def tail(payouts_or_team: Payouts | pd.DataFrame, k: int = 3, n: int = 6, quanti
     TailReport
     """
     if not 1 <= k <= n:
-        raise KpilabError(f"need 1 <= k <= n, got k={k}, n={n}")
+        raise KpilabError(msg("api_errors.tail_k_n", k=k, n=n))
     if not 0 < quantile < 1:
-        raise KpilabError(f"quantile must be in (0, 1), got {quantile}")
+        raise KpilabError(msg("api_errors.tail_quantile", quantile=quantile))
     team = _team_of(payouts_or_team)
     if measure is None and {"revenue", "plan_revenue"} <= set(team.columns) and bool(
             (pd.to_numeric(team["plan_revenue"], errors="coerce") > 0).all()):
@@ -202,7 +203,7 @@ def simulate_replacement(plan: Plan | Scheme, team: pd.DataFrame, reps: Sequence
     ReplacementResult
     """
     if horizon < 1 or n_scenarios < 1 or vacancy_months < 0:
-        raise KpilabError("horizon and n_scenarios must be >= 1 and vacancy_months >= 0")
+        raise KpilabError(msg("api_errors.tail_horizon"))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if reps is None:
         reps = tail(team, k=k, n=n, quantile=quantile, measure=measure).reps
@@ -212,7 +213,7 @@ def simulate_replacement(plan: Plan | Scheme, team: pd.DataFrame, reps: Sequence
     hist = pd.DataFrame({"rep_id": team["rep_id"].astype(str).to_numpy(), "out": out, "pay": pay})
     unknown = sorted(set(reps) - set(hist["rep_id"]))
     if unknown:
-        raise KpilabError(f"reps not in the team: {', '.join(unknown)}")
+        raise KpilabError(msg("api_errors.tail_unknown_reps", unknown=', '.join(unknown)))
     rep_ids = pd.unique(hist["rep_id"])
     R, S, H = len(rep_ids), n_scenarios, horizon
     hist["slot"] = hist.groupby("rep_id", sort=False).cumcount()
@@ -240,8 +241,7 @@ def simulate_replacement(plan: Plan | Scheme, team: pd.DataFrame, reps: Sequence
         new_pay = evaluate(plan, newcomers).table["total"].to_numpy(float)
         new_out, _ = resolve_measure(newcomers, measure)
         if len(newcomers) != S * m * H:
-            raise KpilabError(f"newcomers must have n_scenarios × {m} reps × horizon = {S * m * H} rows, "
-                              f"got {len(newcomers)}")
+            raise KpilabError(msg("api_errors.tail_newcomer_rows", m=m, expected=S * m * H, rows=len(newcomers)))
         order = newcomers.assign(_o=np.arange(len(newcomers))).sort_values(["scenario", "rep_id", "period"])["_o"]
         new_out = new_out[order.to_numpy()].reshape(S, m, H)
         new_pay = new_pay[order.to_numpy()].reshape(S, m, H)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import KpilabError
 from ._common import Result
+from ..i18n.messages import msg
 
 __all__ = ["transition", "Transition"]
 
@@ -78,16 +79,16 @@ class Transition(Result):
 def _rows(pay: Any, which: str) -> pd.DataFrame:
     table = getattr(pay, "table", pay)
     if not isinstance(table, pd.DataFrame):
-        raise KpilabError(f"{which}: expected Payouts or a payout table, got {type(pay).__name__}")
+        raise KpilabError(msg("api_errors.transition_input_kind", which=which, pay_type=type(pay).__name__))
     missing = [c for c in ("rep_id", "period", "total") if c not in table.columns]
     if missing:
-        raise KpilabError(f"{which}: the payout table has no column {', '.join(missing)}")
+        raise KpilabError(msg("api_errors.transition_missing_columns", which=which, missing=', '.join(missing)))
     keys = ["rep_id", "period"] + (["scenario"] if "scenario" in table.columns else [])
     out = table[keys + ["total"]].copy()
     out["rep_id"] = out["rep_id"].astype(str)
     out["period"] = out["period"].astype(str)
     if out.duplicated(keys).any():
-        raise KpilabError(f"{which}: a rep-month appears twice in the payout table")
+        raise KpilabError(msg("api_errors.transition_duplicate_month", which=which))
     return out
 
 
@@ -126,19 +127,17 @@ def transition(before: Any, after: Any, *, months: int = 3, threshold: float = 0
     (25.0, 75.0)
     """
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or months < 0:
-        raise KpilabError(f"the guarantee length must be a whole number of months >= 0, got {months!r}")
+        raise KpilabError(msg("api_errors.transition_guarantee_months", months=months))
     if not (isinstance(threshold, (int, float)) and 0 <= float(threshold) < 1):
-        raise KpilabError(f"the loss threshold must be a share in [0, 1), got {threshold!r}")
+        raise KpilabError(msg("api_errors.transition_loss_threshold", threshold=threshold))
     old, new = _rows(before, "baseline"), _rows(after, "proposed plan")
     keys = [c for c in old.columns if c != "total"]
     if keys != [c for c in new.columns if c != "total"]:
-        raise KpilabError("the baseline and the proposed plan were evaluated on different tables "
-                          "(one has simulated years, the other not)")
+        raise KpilabError(msg("api_errors.transition_different_tables"))
     both = old.merge(new, on=keys, how="outer", suffixes=("_before", "_after"), indicator=True, sort=False)
     if (both["_merge"] != "both").any():
         odd = both[both["_merge"] != "both"].iloc[0]
-        raise KpilabError(f"rep {odd['rep_id']}, period {odd['period']} is paid under one plan only: "
-                          "evaluate both plans on the same team")
+        raise KpilabError(msg("api_errors.transition_one_plan_only", rep_id=odd['rep_id'], period=odd['period']))
     topup = np.maximum(0.0, both["total_before"].to_numpy(float) - both["total_after"].to_numpy(float))
     n_months = int(both[[k for k in keys if k != "rep_id"]].drop_duplicates().shape[0])
     both = both.assign(topup=topup)

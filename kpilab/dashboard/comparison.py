@@ -21,6 +21,7 @@ from ..plan import Plan, Scheme
 from . import render as R
 from .charts import THOUSAND
 from .specs import words
+from ..i18n.messages import msg
 
 __all__ = ["PlanComparison", "comparison"]
 
@@ -65,7 +66,7 @@ class PlanComparison:
         self.criteria = criteria
         self.plans: dict[str, Plan | Scheme] = dict(plans) if isinstance(plans, Mapping) else {p.name: p for p in plans}
         if not self.plans:
-            raise KpilabError("comparison() needs at least one plan")
+            raise KpilabError(msg("api_errors.tuner_comparison_no_plan"))
         names = list(self.plans)
         chosen = list(selected) if selected is not None else names
         self.currency = _currency(next(iter(self.plans.values())))

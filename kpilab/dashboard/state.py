@@ -149,12 +149,12 @@ class TunerState:
     def __post_init__(self) -> None:
         check_lang(self.lang)
         if isinstance(self.plan, Scheme):
-            raise KpilabError(f"the tuner tunes one plan; pick a role of scheme '{self.plan.name}', "
-                              f"e.g. scheme.plans()['{next(iter(self.plan.plans()))}']")
+            raise KpilabError(msg("api_errors.tuner_scheme_pick_role",
+                                  plan_name=self.plan.name, role=next(iter(self.plan.plans()))))
         if not isinstance(self.plan, Plan):
-            raise KpilabError(f"the tuner needs a Plan, got {type(self.plan).__name__}")
+            raise KpilabError(msg("api_errors.tuner_needs_plan", self_plan_type=type(self.plan).__name__))
         if not isinstance(self.team, pd.DataFrame):
-            raise KpilabError(f"the tuner needs the team as a DataFrame, got {type(self.team).__name__}")
+            raise KpilabError(msg("api_errors.tuner_needs_team", self_team_type=type(self.team).__name__))
         self.original = self.plan
         if self.baseline is None:
             self.baseline = self.plan

@@ -67,7 +67,7 @@ from ..analysis import Criteria
 from ..data.profiles import ClientProfile
 from ..errors import KpilabError, PlanError
 from ..i18n import check_lang, fmt_number
-from ..i18n.messages import messages_in
+from ..i18n.messages import messages_in, msg
 from ..plan import Plan, Scheme, load_plan
 from ..plan.paths import numeric_paths
 from . import render as R
@@ -134,8 +134,7 @@ class Tuner(PageLayout, TeamAndFiles):
         self._profile: ClientProfile | None = None
         self.upload_enabled = upload
         if not isinstance(loaded, Plan):
-            raise KpilabError(f"the tuner tunes one plan; '{getattr(loaded, 'name', loaded)}' is a scheme of "
-                              f"several: pick one of its plans (scheme.plans()[role])")
+            raise KpilabError(msg("api_errors.tuner_scheme_loaded", name=getattr(loaded, 'name', loaded)))
         self.state = TunerState(loaded, team, baseline=baseline, lang=lang, n_scenarios=int(n_scenarios),
                                 seed=int(seed), criteria=criteria)
         self.original_text = text
@@ -232,7 +231,7 @@ class Tuner(PageLayout, TeamAndFiles):
     def set(self, path: str, value: float) -> None:
         """Move the control at ``path`` to ``value``, exactly as a user would (triggers an update)."""
         if path not in self.controls:
-            raise KeyError(f"no control {path!r}; controls: {', '.join(self.controls)}")
+            raise KeyError(msg("api_errors.tuner_no_control", path=path, controls=', '.join(self.controls)))
         self.controls[path].value = value
 
     def type_value(self, path: str, shown: float) -> None:
@@ -367,7 +366,7 @@ def _actions(chosen: list[Any] | None) -> list[Any]:
         elif item in by_key:
             out.append(by_key[item]())
         else:
-            raise KeyError(f"no tuner action {item!r}; found: {sorted(by_key)}")
+            raise KeyError(msg("api_errors.tuner_no_action", item=item, found=sorted(by_key)))
     return out
 
 

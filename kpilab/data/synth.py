@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import KpilabError
 from .synth_model import ARCHETYPES, DEFAULT_MIX, Department, draw_department, rep_labels, simulate
+from ..i18n.messages import msg
 
 __all__ = [
     "ARCHETYPES",
@@ -47,20 +48,20 @@ def _as_rng(seed: int | np.random.Generator | None,
     """One explicit Generator from ``seed`` (int, Generator or None) or ``rng``."""
     if rng is not None:
         if seed is not None:
-            raise KpilabError("pass either seed or rng, not both")
+            raise KpilabError(msg("api_errors.synth_seed_and_rng"))
         if not isinstance(rng, np.random.Generator):
-            raise KpilabError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+            raise KpilabError(msg("api_errors.synth_rng", rng_type=type(rng).__name__))
         return rng
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, np.random.RandomState):
-        raise KpilabError("seed must be an int or a numpy Generator (RandomState is global-style legacy)")
+        raise KpilabError(msg("api_errors.synth_seed"))
     return np.random.default_rng(seed)
 
 
 def _check_int(name: str, value: int, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise KpilabError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise KpilabError(msg("api_errors.synth_integer", name=name, minimum=minimum, value=value))
     return int(value)
 
 
@@ -70,11 +71,11 @@ def _normalise_mix(mix: Mapping[str, float] | None) -> np.ndarray:
         mix = DEFAULT_MIX
     unknown = sorted(set(mix) - set(ARCHETYPES))
     if unknown:
-        raise KpilabError(f"unknown archetype(s) in mix: {', '.join(unknown)}; "
-                          f"known: {', '.join(ARCHETYPES)}")
+        raise KpilabError(msg("api_errors.synth_unknown_archetype",
+                              unknown=', '.join(unknown), ARCHETYPES=', '.join(ARCHETYPES)))
     weights = np.array([float(mix.get(a, 0.0)) for a in ARCHETYPES])
     if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
-        raise KpilabError("mix weights must be finite, >= 0 and not all zero")
+        raise KpilabError(msg("api_errors.synth_mix_weights"))
     return weights / weights.sum()
 
 
@@ -147,7 +148,7 @@ def _generate(n_reps: int, periods: int, n_scenarios: int, seed: int | np.random
     periods = _check_int("periods", periods, 1)
     n_scenarios = _check_int("n_scenarios", n_scenarios, 1)
     if not (isinstance(turnover, (int, float)) and 0.0 <= float(turnover) < 1.0):
-        raise KpilabError(f"turnover must be a share in [0, 1), got {turnover!r}")
+        raise KpilabError(msg("api_errors.synth_turnover", turnover=turnover))
     shares = _normalise_mix(mix)
     trait_rng, outcome_rng = _as_rng(seed, rng).spawn(2)
     dep = draw_department(trait_rng, n_reps, periods, shares, start)

@@ -118,6 +118,7 @@ import numpy as np
 
 from ..errors import KpilabError
 from ..metrics import is_money
+from ..i18n.messages import msg
 
 __all__ = ["ARCHETYPES", "DEFAULT_MIX", "Department", "draw_department", "simulate", "rep_labels"]
 
@@ -237,9 +238,9 @@ def _parse_start(start: str) -> tuple[int, int]:
         year_s, month_s = str(start).split("-")
         year, month = int(year_s), int(month_s)
     except ValueError:
-        raise KpilabError(f"start must look like '2026-01', got {start!r}") from None
+        raise KpilabError(msg("api_errors.synth_start_2", start=start)) from None
     if not 1 <= month <= 12:
-        raise KpilabError(f"start must look like '2026-01', got {start!r}")
+        raise KpilabError(msg("api_errors.synth_start", start=start))
     return year, month
 
 

@@ -164,9 +164,9 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
     if isinstance(plan, Mapping):
         plan = load_plan(plan)
     if not isinstance(plan, (Plan, Scheme, PlanVersions)):
-        raise TypeError(f"evaluate() needs a Plan, Scheme or PlanVersions, got {type(plan).__name__}")
+        raise TypeError(msg("api_errors.evaluate_needs_plan", plan_type=type(plan).__name__))
     if not isinstance(performance, pd.DataFrame):
-        raise TypeError(f"evaluate() needs a pandas DataFrame, got {type(performance).__name__}")
+        raise TypeError(msg("api_errors.evaluate_needs_frame", performance_type=type(performance).__name__))
     frame = performance
     loc = _Locator(frame, source)
     if len(frame) == 0:

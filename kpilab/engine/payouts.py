@@ -14,6 +14,7 @@ from .explain_periods import with_period_lines
 from .pay import _plan_pay
 from .resolve import _Columns
 from .rounding import _round_parts, round_money
+from ..i18n.messages import msg
 
 # --------------------------------------------------------------------------- results
 
@@ -56,7 +57,7 @@ class ResolvedView:
     def attainment(self, metric: str) -> np.ndarray:
         """Fact / target per row for a metric read by attainment."""
         if metric not in self.targets:
-            raise KeyError(f"the plan does not read {metric!r} by attainment")
+            raise KeyError(msg("api_errors.payouts_metric_unread", metric=metric))
         return self.facts[metric] / self.targets[metric]
 
 
@@ -149,8 +150,8 @@ class Payouts:
             mask &= t["scenario"].astype(str) == str(scenario)
         hits = np.flatnonzero(mask.to_numpy())
         if hits.size == 0:
-            raise KeyError(f"no row for rep {rep_id}, period {period}"
-                           + (f", scenario {scenario}" if "scenario" in t.columns else ""))
+            key = "api_errors.payouts_no_row_scenario" if "scenario" in t.columns else "api_errors.payouts_no_row"
+            raise KeyError(msg(key, rep_id=rep_id, period=period, scenario=scenario))
         return int(hits[0])
 
     # -- pay across months (contract section 10)
@@ -174,9 +175,10 @@ class Payouts:
             mask &= t["scenario"].astype(str).to_numpy() == str(scenario)
         rows = np.flatnonzero(mask)
         if rows.size == 0:
-            raise KeyError(f"no rows for rep {rep_id}" + (f", scenario {scenario}" if "scenario" in t.columns else ""))
+            key = "api_errors.payouts_no_rows_scenario" if "scenario" in t.columns else "api_errors.payouts_no_rows"
+            raise KeyError(msg(key, rep_id=rep_id, scenario=scenario))
         if self._periods is None:
-            raise ValueError("this plan pays each month on its own: it carries no balance (contract section 10)")
+            raise ValueError(msg("api_errors.payouts_no_balance"))
         return ledger_frame(t, self._periods, rows)
 
     def explain(self, rep_id: Any, period: Any, scenario: Any = None) -> Explanation:

@@ -150,7 +150,7 @@ def _as_plan(plan: Plan | Scheme | Mapping[str, Any], what: str) -> Plan | Schem
     if isinstance(plan, Mapping):
         plan = load_plan(plan)
     if not isinstance(plan, (Plan, Scheme)):
-        raise TypeError(f"{what}() needs a Plan or Scheme, got {type(plan).__name__}")
+        raise TypeError(msg("api_errors.resolve_needs_plan", what=what, plan_type=type(plan).__name__))
     return plan
 
 
@@ -182,7 +182,7 @@ def resolve_team(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFr
     """
     plan = _as_plan(plan, "resolve_team")
     if not isinstance(performance, pd.DataFrame):
-        raise TypeError(f"resolve_team() needs a pandas DataFrame, got {type(performance).__name__}")
+        raise TypeError(msg("api_errors.resolve_needs_frame", performance_type=type(performance).__name__))
     frame = performance
     loc = _Locator(frame, source)
     if len(frame) == 0:

@@ -20,6 +20,7 @@ from ..engine import Payouts
 from ..i18n import check_lang, currency_symbol, format_number, has_label, label
 from ..metrics import names
 from ..plan import Plan, Scheme
+from ..i18n.messages import msg
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -228,7 +229,7 @@ def save(fig: Figure | Axes, path: str | Path, dpi: int = 200, **kwargs: Any) ->
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise ValueError(f"cannot save {path.name!r}: the extension must be one of {', '.join(_FORMATS)}")
+        raise ValueError(msg("api_errors.plot_save_extension", path_name=path.name, FORMATS=', '.join(_FORMATS)))
     figure = fig.figure if isinstance(fig, Axes) else fig
     # no timestamps in vector files, so saving the same chart twice gives the same bytes
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)

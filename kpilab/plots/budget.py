@@ -12,6 +12,7 @@ from ..analysis.budget import _Q_COLUMNS, budget_quantiles
 from ..engine import Payouts
 from ..i18n import label
 from ._style import _axes, _currency_of, _money_title, _name, _set_money_axis, _styled, palette
+from ..i18n.messages import msg
 
 
 def _as_quantile_table(data: Any, cumulative: bool) -> pd.DataFrame:
@@ -27,8 +28,7 @@ def _as_quantile_table(data: Any, cumulative: bool) -> pd.DataFrame:
                 period=lambda d: d["period"].astype(str))
         if {"period", "total"} <= set(data.columns):
             return budget_quantiles(data, cumulative=cumulative)
-    raise TypeError("expected Payouts, a payout table (period, total[, scenario]), a table with "
-                    f"p10/p50/p90 columns, or a mapping of those; got {type(data).__name__}")
+    raise TypeError(msg("api_errors.plot_budget_input", data_type=type(data).__name__))
 
 
 @_styled

@@ -19,6 +19,7 @@ from ..i18n import check_lang, format_number, label
 from ..metrics import names
 from ._style import _axes, _MONEY_METRICS, _money_title, _name, _set_money_axis, _styled, palette, style
 from .pay import plot_pay_distribution, plot_pay_vs_performance, plot_payout_curve, plot_waterfall
+from ..i18n.messages import msg
 
 
 # Comparison rows in roubles (the others are ratios, counts or shares); `output` is in the measure's unit.
@@ -61,7 +62,7 @@ def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = 
     """
     table = comparison.table if hasattr(comparison, "table") else comparison
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"expected a Comparison or a metrics × plans DataFrame, got {type(comparison).__name__}")
+        raise TypeError(msg("api_errors.plot_comparison_input", comparison_type=type(comparison).__name__))
     if metrics is None:
         numeric = table.apply(pd.to_numeric, errors="coerce")
         chosen = [m for m in table.index if numeric.loc[m].notna().all()]
@@ -69,9 +70,10 @@ def plot_comparison_bars(comparison: Any, metrics: str | Sequence[str] | None = 
         chosen = [metrics] if isinstance(metrics, str) else list(metrics)
     unknown = [m for m in chosen if m not in table.index]
     if unknown:
-        raise ValueError(f"no metric {unknown[0]!r} in the comparison; metrics: {', '.join(map(str, table.index))}")
+        raise ValueError(msg("api_errors.plot_comparison_no_metric",
+                             metric=unknown[0], table_index=', '.join(map(str, table.index))))
     if not chosen:
-        raise ValueError("the comparison has no numeric metric to draw")
+        raise ValueError(msg("api_errors.plot_comparison_nothing_numeric"))
     values = table.loc[chosen].apply(pd.to_numeric, errors="raise").astype(float)
     normalize = len(chosen) > 1 if normalize is None else normalize
     verdict = getattr(comparison, "verdict", None)
@@ -169,12 +171,12 @@ def plot_tail(result: Any, ax: Axes | None = None, lang: str = "en", what: str =
     """
     table = getattr(result, "table", result)
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"expected a ReplacementResult or a TailReport, got {type(result).__name__}")
+        raise TypeError(msg("api_errors.plot_replacement_input", result_type=type(result).__name__))
     ax = _axes(ax)
     if {"rep_id", "periods_in_tail"} <= set(table.columns):
         return _draw_tail_report(ax, result, table, lang, max_reps)
     if what not in _TAIL_SERIES:
-        raise ValueError(f"what must be one of {', '.join(_TAIL_SERIES)}; got {what!r}")
+        raise ValueError(msg("api_errors.plot_replacement_what", TAIL_SERIES=', '.join(_TAIL_SERIES), what=what))
     colours = palette()
     if what in ("output", "cost"):
         series = [(f"{what}_keep", label("without_replacement", lang), colours[7]),
@@ -183,7 +185,7 @@ def plot_tail(result: Any, ax: Axes | None = None, lang: str = "en", what: str =
         series = [(what, _name(what, lang), colours[2])]
     missing = [f"{name}_{q}" for name, *_ in series for q in _Q_COLUMNS if f"{name}_{q}" not in table.columns]
     if missing:
-        raise ValueError(f"the replacement table has no column {missing[0]!r}")
+        raise ValueError(msg("api_errors.plot_replacement_column", column=missing[0]))
     x = np.asarray(table.index, dtype=float)
     for name, text, colour in series:
         ax.fill_between(x, table[f"{name}_p10"].to_numpy(dtype=float), table[f"{name}_p90"].to_numpy(dtype=float),

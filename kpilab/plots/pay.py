@@ -31,6 +31,7 @@ from ._style import (
     money_formatter,
     palette,
 )
+from ..i18n.messages import msg
 
 
 def _payout_curve_frame(plan: Plan, metric: str | None, attainments: np.ndarray) -> pd.DataFrame:
@@ -43,7 +44,8 @@ def _curve_pay(frame: pd.DataFrame, component: str | None, pay: str) -> np.ndarr
     """The y of a payout-curve frame: the component's column, else the plan's ``pay`` column."""
     column = component if component is not None else pay
     if column not in frame.columns:
-        raise ValueError(f"the payout curve has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
+        raise ValueError(msg("api_errors.plot_curve_column",
+                             column=column, frame_columns=', '.join(map(str, frame.columns))))
     return frame[column].to_numpy(dtype=float)
 
 
@@ -90,7 +92,8 @@ def plot_payout_curve(plan: Plan | Scheme, component: str | None = None, ax: Axe
     roles: dict[str | None, Plan] = dict(plan.plans()) if isinstance(plan, Scheme) else {None: plan}
     if component is not None and not any(component in p.component_names for p in roles.values()):
         known = sorted({c for p in roles.values() for c in p.component_names})
-        raise ValueError(f"no component {component!r} in {plan.name!r}; components: {', '.join(known)}")
+        raise ValueError(msg("api_errors.plot_no_component",
+                             component=component, plan_name=plan.name, known=', '.join(known)))
     curves: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
     for role, p in roles.items():
         if component is None or component in p.component_names:
@@ -247,11 +250,11 @@ def plot_pay_vs_performance(payouts: Payouts, team: pd.DataFrame | None = None, 
     from ..analysis import differentiation  # the per-rep figures are the analysis's, not redrawn here
 
     if pay not in ("total", "variable"):
-        raise ValueError(f"pay must be 'total' or 'variable', got {pay!r}")
+        raise ValueError(msg("api_errors.plot_pay_kind", pay=pay))
     source = payouts.inputs if team is None else team
     if isinstance(measure, str) and measure not in source.columns and not any(op in measure for op in "+-*/()"):
-        raise ValueError(f"column {measure!r} is not in the team table; "
-                         f"columns: {', '.join(map(str, source.columns))}")
+        raise ValueError(msg("api_errors.plot_measure_column",
+                             measure=measure, source_columns=', '.join(map(str, source.columns))))
     per_rep = differentiation(payouts, team, measure=measure).per_rep.set_index("rep_id")
     if "archetype" not in per_rep.columns:
         per_rep["archetype"] = _UNLABELLED
@@ -293,8 +296,7 @@ def _payouts_by_plan(data: Any) -> dict[str, Payouts]:
         return dict(data.payouts)
     if isinstance(data, Mapping):
         return dict(data)
-    raise TypeError("expected Payouts, a Comparison or a mapping of plan name -> Payouts, "
-                    f"got {type(data).__name__}")
+    raise TypeError(msg("api_errors.plot_pay_input", data_type=type(data).__name__))
 
 
 @_styled
@@ -323,9 +325,9 @@ def plot_pay_distribution(data: Any, ax: Axes | None = None, lang: str = "en", p
         box medians ``gid="median:<group>"``.
     """
     if kind not in ("box", "violin", "strip"):
-        raise ValueError(f"kind must be 'box', 'violin' or 'strip', got {kind!r}")
+        raise ValueError(msg("api_errors.plot_distribution_kind", kind=kind))
     if per not in ("rep", "row"):
-        raise ValueError(f"per must be 'rep' or 'row', got {per!r}")
+        raise ValueError(msg("api_errors.plot_per", per=per))
     ax = _axes(ax)
     by_plan = _payouts_by_plan(data)
     groups: dict[str, np.ndarray] = {}

@@ -14,6 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from ..i18n import t
 from ._style import _axes, _styled, palette
+from ..i18n.messages import msg
 
 
 @_styled
@@ -37,7 +38,7 @@ def plot_bunching(prediction: Any, ax: Axes | None = None, lang: str = "en", upt
     """
     bunch = getattr(prediction, "bunching", prediction)
     if bunch is None:
-        raise ValueError("the prediction has no revenue target, so no attainment to draw")
+        raise ValueError(msg("api_errors.plot_response_no_target"))
     ax = _axes(ax, figsize=(7, 3.5))
     hist = bunch.histogram
     inside = hist[hist["low"] < upto]

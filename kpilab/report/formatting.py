@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import KpilabError
 from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, label, t
-from ..i18n.messages import msg, os_reason
+from ..i18n.messages import message_lang, msg, os_reason
 from ..plan import Plan, Scheme
 
 __all__ = ["word", "metric_label", "metric_kind", "format_value", "period_text", "plan_title", "text_table",
@@ -188,8 +188,9 @@ def read_logo(path: str | Path) -> str:
     except OSError as exc:
         raise KpilabError(msg("output_errors.logo", path=path, reason=os_reason(exc))) from None
     if len(data) > _LOGO_MAX_BYTES:
-        raise KpilabError(f"{path}: the logo is {len(data):,} bytes; at most {_LOGO_MAX_BYTES:,} are embedded")
+        raise KpilabError(msg("api_errors.report_logo_size", path=path, count=len(data),
+                              limit=fmt_number(_LOGO_MAX_BYTES, message_lang())))
     mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)
     if mime is None:
-        raise KpilabError(f"{path}: the logo must be a PNG, JPEG or GIF image")
+        raise KpilabError(msg("api_errors.report_logo_format", path=path))
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

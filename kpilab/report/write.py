@@ -18,6 +18,7 @@ from . import xlsx as _xlsx
 from .build import ComparisonReport
 from .formatting import Step
 from .charts import draw_charts
+from ..i18n.messages import msg
 
 __all__ = ["write_report", "check_report_dir", "check_slides_path", "render_charts"]
 
@@ -71,7 +72,7 @@ def render_charts(report: ComparisonReport, folder: Path | None = None, *, step:
 def check_slides_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
     """Refuse a slides file that cannot be written (not ``.pptx``, an input, a folder...), before any work."""
     if Path(path).suffix.lower() != ".pptx":
-        raise KpilabError(f"{path}: slides are written as a PowerPoint file; give a name ending in .pptx")
+        raise KpilabError(msg("api_errors.report_slides_extension", path=path))
     return check_output_path(path, inputs)
 
 

@@ -29,6 +29,7 @@ from .curves import _activity_vs_sales, _scan_findings
 from .findings import Finding, LintReport
 from .sweep import GRID, _reference, payout_curve
 from .team import _fines, _team_findings
+from ...i18n.messages import msg
 
 __all__ = ["lint", "LintReport", "Finding", "payout_curve", "GRID"]
 
@@ -82,7 +83,7 @@ def lint(plan: Plan | Scheme, team: pd.DataFrame | None = None, *, cliff_share: 
     """
     check_lang(lang)
     if not isinstance(plan, (Plan, Scheme)):
-        raise KpilabError(f"lint() needs a Plan or Scheme, got {type(plan).__name__}")
+        raise KpilabError(msg("api_errors.lint_needs_plan", plan_type=type(plan).__name__))
     if team is None:
         from ...data.synth import make_team
 

@@ -10,6 +10,7 @@ import pandas as pd
 from ...engine import evaluate
 from ...errors import KpilabError
 from ...plan import Condition, Plan, Scheme
+from ...i18n.messages import msg
 
 __all__ = ["payout_curve", "GRID"]
 
@@ -99,11 +100,11 @@ def payout_curve(plan: Plan, metric: str | None = None, attainments: np.ndarray 
         ``cap_adjustment``, ``floor_adjustment``, ``variable``, ``total``.
     """
     if isinstance(plan, Scheme):
-        raise KpilabError("payout_curve needs one Plan; for a scheme pass scheme.plans()[role]")
+        raise KpilabError(msg("api_errors.payout_curve_needs_plan"))
     targets = _targets(plan)
     typical = _typical(plan)
     if metric is not None and metric not in plan.metrics_needed():
-        raise KpilabError(f"plan '{plan.name}' does not read metric '{metric}'")
+        raise KpilabError(msg("api_errors.payout_curve_metric_unread", plan_name=plan.name, metric=metric))
     by_value = metric is not None and metric not in targets
     if attainments is None:
         attainments = np.round(np.linspace(0.0, _value_span(plan, metric), 2001), 10) if by_value else GRID

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ...errors import KpilabError
 from ...plan import Plan, Scheme
+from ...i18n.messages import msg
 
 __all__ = ["ProfitModel", "PROFIT_SCENARIOS"]
 
@@ -51,8 +52,7 @@ class ProfitModel:
         from ..response.responder import Responder
 
         if "scenario" in team.columns:
-            raise KpilabError("the profit objective needs one observed year (a team without a scenario column): "
-                              "the response model is calibrated on what the reps actually did")
+            raise KpilabError(msg("api_errors.optimize_profit_needs_observed_year"))
         self.start, self.team, self.scenarios, self.seed = start, team, int(scenarios), seed
         self.assumptions = assumptions or Assumptions()
         # one calibration on the start, predict's own draws: the figure is predict's centre, bit for bit

@@ -15,6 +15,7 @@ from ...plan import Plan, Scheme
 from ...plan.paths import format_path, parse_path
 from .._common import Result, check_lang
 from .free import Free
+from ...i18n.messages import msg
 
 __all__ = ["OptimizeResult", "describe_path"]
 
@@ -72,7 +73,7 @@ class OptimizeResult(Result):
     def to_yaml(self, path: Any = None) -> str:
         """The best plan as plan-format YAML (written to ``path`` when given)."""
         if self.best is None:
-            raise KpilabError("no plan met every constraint within the bounds; nothing to write")
+            raise KpilabError(msg("api_errors.optimize_nothing_to_write"))
         return self.best.to_yaml(path)
 
     def diff_text(self, lang: str = "en") -> str:

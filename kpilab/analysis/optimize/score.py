@@ -22,6 +22,7 @@ from ..criteria import Criteria
 from .. import bootstrap as _bs
 from ..differentiation import _PAY_EPS, _spearman_rhos
 from ..profile import group_reduce, profile_team
+from ...i18n.messages import msg
 
 __all__ = ["OBJECTIVES", "Scorer", "violations"]
 
@@ -59,13 +60,13 @@ class Scorer:
         self.scenario = None
         if robust_share is not None:
             if profile.scenario_codes is None:
-                raise KpilabError("robust_share needs scenarios (a scenario column or scenarios=N)")
+                raise KpilabError(msg("api_errors.optimize_robust_needs_scenarios"))
             scen = np.asarray(profile.scenario_codes)
             self.scenario = scen * self.n_reps + self.rep_codes
             perf_rows, _ = resolve_measure(profile.team, measure)
             cell = group_reduce(self.scenario, {"p": perf_rows}, "mean")["p"].to_numpy()
             if len(cell) != profile.n_scenarios * self.n_reps:
-                raise KpilabError("robust_share needs every rep in every scenario")
+                raise KpilabError(msg("api_errors.optimize_robust_needs_every_rep"))
             self.scenario_performance = cell.reshape(profile.n_scenarios, self.n_reps)
             rank = self.scenario_performance.argsort(axis=1, kind="stable").argsort(axis=1, kind="stable") + 1
             self.scenario_top = np.ceil(4.0 * rank / self.n_reps) == 4

@@ -22,6 +22,7 @@ from ..sweep import INLINE, Sweeper, scenario_table
 from .free import Free, candidate_plan, check_starts, cheaper_free, falling_segments, parse_free
 from .result import OptimizeResult
 from .score import OBJECTIVES, Scorer, violations
+from ...i18n.messages import msg
 
 __all__ = ["optimize", "cheapest_passing"]
 
@@ -105,18 +106,18 @@ def optimize(plan: Plan | Scheme, team: pd.DataFrame, free: Mapping[str, Any] | 
     constraints = {"criteria": True, "monotone": True, **dict(constraints or {})}
     unknown = set(constraints) - {"criteria", "payroll_max", "max_loss", "monotone"}
     if unknown:
-        raise KpilabError(f"unknown constraint(s): {', '.join(sorted(unknown))}; "
-                          "known: criteria, payroll_max, max_loss, monotone")
+        raise KpilabError(msg("api_errors.optimize_unknown_constraint", unknown=', '.join(sorted(unknown))))
     objectives = (objective,) if isinstance(objective, str) else tuple(objective)
     bad = [o for o in objectives if o not in OBJECTIVES]
     if bad or not 1 <= len(objectives) <= 3:
-        raise KpilabError(f"objective must be one to three of {', '.join(OBJECTIVES)}, got {list(objectives)}")
+        raise KpilabError(msg("api_errors.optimize_objectives",
+                              OBJECTIVES=', '.join(OBJECTIVES), objectives=list(objectives)))
     if not isinstance(plan, (Plan, Scheme)):
-        raise KpilabError(f"optimize() needs a Plan or Scheme, got {type(plan).__name__}")
+        raise KpilabError(msg("api_errors.optimize_needs_plan", plan_type=type(plan).__name__))
     items = list(free) if free and all(isinstance(f, Free) for f in free) else parse_free(free, plan)
     check_starts(items)  # parse_free checks its own; Free items given directly are checked here
     if robust_share is not None and not 0.5 <= robust_share <= 1.0:
-        raise KpilabError(f"robust_share must be within [0.5, 1], got {robust_share!r}")
+        raise KpilabError(msg("api_errors.optimize_robust_share", robust_share=robust_share))
     import time
 
     started = time.perf_counter()

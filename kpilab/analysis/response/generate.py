@@ -22,6 +22,7 @@ from .calibrate import Calibration, cost_of_effort, marginal_pay, observed_reven
 from .model import FAMILIES, Assumptions, Funnel, per_period, retime, simulate
 from .pacing import pace
 from .predict import best_response, best_timing, lived_year
+from ...i18n.messages import msg
 
 __all__ = ["RespondingTeam", "make_responding_team", "true_response", "make_team", "REFERENCE_RATE"]
 
@@ -153,7 +154,7 @@ def make_team(n_reps: int, periods: int = 12, *, plan: Plan | Scheme, behaviour:
         ``attrs["behaviour"]`` set.
     """
     if behaviour not in ("respond", "as_generated"):
-        raise ValueError(f"behaviour must be 'respond' or 'as_generated', got {behaviour!r}")
+        raise ValueError(msg("api_errors.response_behaviour", behaviour=behaviour))
     if behaviour == "as_generated":
         team = synth_team(n_reps, periods, seed=seed, **synth)
     else:

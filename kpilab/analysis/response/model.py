@@ -121,15 +121,14 @@ class Assumptions:
     def __post_init__(self) -> None:
         lo, hi = self.gamma_range
         if not 1.0 < lo <= self.gamma <= hi:
-            raise ValueError(f"gamma_range must hold gamma and stay above 1, got {self.gamma_range}, {self.gamma}")
+            raise ValueError(msg("api_errors.response_gamma_range", gamma_range=self.gamma_range, gamma=self.gamma))
         lo, hi = self.elasticity_range
         if not 0.0 < lo <= self.elasticity <= hi:
-            raise ValueError(f"elasticity_range must hold elasticity and stay above 0, got {self.elasticity_range}")
+            raise ValueError(msg("api_errors.response_elasticity_range", elasticity_range=self.elasticity_range))
         if self.sweeps < 1 or self.optimise_scenarios < 1 or not self.grid:
-            raise ValueError("sweeps, optimise_scenarios and grid must be positive")
+            raise ValueError(msg("api_errors.response_counts_positive"))
         if 0.0 not in self.shifts or any(abs(x) > 0.5 for x in self.shifts) or self.timing_cost < 0:
-            raise ValueError(f"shifts must hold 0 and stay within +-0.5, timing_cost >= 0, got {self.shifts}, "
-                             f"{self.timing_cost}")
+            raise ValueError(msg("api_errors.response_shifts", shifts=self.shifts, timing_cost=self.timing_cost))
 
     def draws(self) -> pd.DataFrame:
         """The parameter sets evaluated: the centre, then each assumption at either end of its range

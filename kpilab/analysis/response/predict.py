@@ -28,6 +28,7 @@ from .bunching import Bunching, bunching, thresholds
 from .calibrate import Calibration, calibrate
 from .model import FAMILIES, Assumptions, Funnel, Payer, decision_units, retime, simulate, unit_matrix
 from .pacing import pace
+from ...i18n.messages import msg
 
 __all__ = ["Prediction", "predict", "best_response", "best_timing", "lived_year", "OUTCOMES"]
 
@@ -300,7 +301,7 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     a = assumptions or Assumptions()
     current, new = _as_plan(current_plan), _as_plan(new_plan)
     if scenarios < 1:
-        raise ValueError(f"scenarios must be at least 1, got {scenarios}")
+        raise ValueError(msg("api_errors.response_scenarios", scenarios=scenarios))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     funnel = Funnel.from_team(team, a)
     z_opt = funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)

@@ -16,6 +16,7 @@ import ipywidgets as W
 from ...i18n import t
 from ...i18n.format import fmt_money
 from . import Action
+from ...i18n.messages import msg
 
 if TYPE_CHECKING:
     from ..view import Tuner
@@ -67,7 +68,8 @@ class ResponseToggle(Action):
     def switch(self, tuner: Tuner, mode: str) -> None:
         """Pay the tuned plan as last year (``"as_last_year"``) or as reps would respond (``"respond"``)."""
         if mode not in (AS_LAST_YEAR, RESPOND):
-            raise ValueError(f"mode must be {AS_LAST_YEAR!r} or {RESPOND!r}, got {mode!r}")
+            raise ValueError(msg("api_errors.tuner_response_mode",
+                                 AS_LAST_YEAR=AS_LAST_YEAR, RESPOND=RESPOND, mode=mode))
         self.mode = mode
         if mode == RESPOND:
             tuner.say(t("response.dashboard.busy", tuner.lang))

@@ -129,8 +129,8 @@ def _adopt(carried: CarriedState, labels: pd.DataFrame) -> dict[str, np.ndarray]
     """The carried arrays re-indexed to this table's series (a new rep starts from nothing)."""
     cols = [c for c in ("scenario", "rep_id") if c in labels.columns]
     if list(carried.keys.columns) != cols:
-        raise ValueError(f"the carried state is keyed by {', '.join(carried.keys.columns)}, this table by "
-                         f"{', '.join(cols)}")
+        raise ValueError(msg("api_errors.periods_carried_keys",
+                             carried_keys_columns=', '.join(carried.keys.columns), cols=', '.join(cols)))
     left = labels[cols].astype(str).reset_index(drop=True)
     right = carried.keys[cols].astype(str).reset_index(drop=True)
     right["__at"] = np.arange(len(right))

@@ -300,7 +300,7 @@ class ComponentKind:
     # -- pay
     def pay(self, cols: Facts, note: Note) -> np.ndarray:
         """This component's raw pay on every row (before gates, modifiers and limits); ``note`` gets the steps."""
-        raise NotImplementedError(f"component kind '{self.kind}' does not say how it pays")
+        raise NotImplementedError(msg("api_errors.kind_no_pay", kind=self.kind))
 
     # -- words
     def explain(self, step: Mapping[str, Any], words: TraceWords, paid: float) -> list[TraceLine]:
@@ -426,12 +426,13 @@ def register(cls: K) -> K:
     Raises ``ValueError`` when the name is empty or taken by another class.
     """
     if not (isinstance(cls, type) and issubclass(cls, ComponentKind)):
-        raise TypeError(f"a component kind subclasses ComponentKind, got {cls!r}")
+        raise TypeError(msg("api_errors.kind_not_subclass", cls=cls))
     if not cls.kind or not _NAME_RE.match(cls.kind):
-        raise ValueError(f"a component kind needs a name (letters, digits, _), got {cls.kind!r}")
+        raise ValueError(msg("api_errors.kind_needs_name", cls_kind=cls.kind))
     known = _REGISTRY.get(cls.kind)
     if known is not None and known is not cls:
-        raise ValueError(f"component kind '{cls.kind}' is already registered ({known.__module__}.{known.__name__})")
+        raise ValueError(msg("api_errors.kind_registered",
+                             cls_kind=cls.kind, module=known.__module__, name=known.__name__))
     _REGISTRY[cls.kind] = cls
     return cls
 
