@@ -34,8 +34,8 @@ def fmt(value: Any, kind: str = "num", lang: str = "en") -> str:
         return "—"
     if math.isinf(v):
         return "∞"
-    if kind == "pct":
-        return fmt_percent(v, lang, 1)
+    if kind == "pct":  # a round percent without its ",0": "20 %", but "38,9 %"
+        return fmt_percent(v, lang, 0 if abs(v * 100 - round(v * 100)) < 1e-9 else 1)
     if kind == "int":
         return fmt_number(v, lang, 0)
     return fmt_number(v, lang, 2)
