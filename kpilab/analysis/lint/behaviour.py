@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...i18n import fmt_number, fmt_percent, t
+from ...i18n import fmt_number, fmt_percent, has_text, t
 from ...engine.explain import metric_words, period_words
 from ...metrics import MANDATORY_ACTIVITY
 from ...plan import Plan, Scheme
@@ -68,8 +68,13 @@ def _gaming_findings(plan: Plan | Scheme, team: pd.DataFrame, ref: float, lang: 
         k = int(pg["gain"].to_numpy().argmax())
         row = pg.iloc[k]
         sev = "warning" if row["gain"] > 0.1 * ref else "info"
-        out.append(Finding(str(row["metric"]), "padding", str(row["metric"]), np.nan, float(row["gain"]), sev,
-                           lint_sentence("padding", lang, units=fmt_number(row["units"], lang, 0),
+        metric = str(row["metric"])
+        counted = has_text(f"lint.count.{metric}", lang)  # "15 more calls, 533 per call" where the catalog can count it
+        out.append(Finding(metric, "padding", metric, np.nan, float(row["gain"]), sev,
+                           lint_sentence("padding_counted" if counted else "padding", lang,
+                                         units=t(f"lint.count.{metric}", lang, count=round(float(row["units"])))
+                                         if counted else fmt_number(row["units"], lang, 0),
+                                         per=t(f"lint.per.{metric}", lang) if counted else "",
                                          metric=str(row["metric"]),
                                          share=fmt_percent(row["units"] / row["plan"], lang, 0) if row["plan"] > 0
                                          else "—", rep=str(row["rep_id"]), amount=_money(row["gain"], lang),
