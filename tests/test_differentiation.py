@@ -154,7 +154,7 @@ def test_strength_coverage_flags_an_unpaid_strength() -> None:
     v = r.verdict.set_index("criterion").loc["strength_coverage"]
     assert v["status"] == "fail" and "written work" in v["explanation"]
     ru = differentiation(kpilab.evaluate(linear_plan(), team), lang="ru").verdict.set_index("criterion")
-    assert "письменная работа" in ru.loc["strength_coverage", "explanation"]
+    assert "сильные в письменной работе" in ru.loc["strength_coverage", "explanation"]
     info = differentiation(kpilab.evaluate(linear_plan(), team), criteria={"require_strength_coverage": False})
     assert info.verdict.set_index("criterion").loc["strength_coverage", "status"] == "not assessed"
 

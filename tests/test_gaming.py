@@ -61,8 +61,8 @@ def test_padding_buys_a_gate_with_cheap_extra_calls() -> None:
     assert (pg.loc["B", "units"], pg.loc["B", "gain"]) == (0.0, 0.0)
     found = [f for f in lint(plan, team).findings if f.kind == "padding"]
     assert len(found) == 1 and found[0].value == pytest.approx(50_000) and found[0].severity == "warning"
-    assert "40 more calls" in found[0].message and "A 50,000\u00a0₽" in found[0].message
-    assert "1,250\u00a0₽ per unit" in found[0].message
+    assert "another 40 calls" in found[0].message and "A 50,000\u00a0₽" in found[0].message
+    assert "1,250\u00a0₽ per call" in found[0].message
 
 
 def test_windfall_flagged_with_roubles_and_kept_out_of_ranks() -> None:

@@ -152,8 +152,8 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
     else:
         ok = bool(ttm >= crit.top_to_minimum_min)
         add("top_to_minimum", ttm, crit.top_to_minimum_min, "pass" if ok else "fail",
-            sentence("top_to_minimum", "pass" if ok else "fail", lang, measure=measure, value=num(ttm),
-                     threshold=num(crit.top_to_minimum_min)))
+            sentence("top_to_minimum", "pass" if ok else "same" if num(ttm) == num(1.0) else "fail", lang,
+                     measure=measure, value=num(ttm), threshold=num(crit.top_to_minimum_min)))
 
     mult = m["p90_target_multiple"]
     if np.isnan(mult) or m["p90_variable"] <= _PAY_EPS:
@@ -199,10 +199,12 @@ def _verdict(m: Mapping[str, float], strength: pd.DataFrame | None, crit: Criter
             add("strength_coverage", low, 1.0, "pass" if deciding else "not assessed",
                 sentence("strength_coverage", "pass", lang, who=who, value=num(low)))
         else:
-            who = ", ".join(t(f"verdict.family.{f}", lang) for f in flagged.index)
+            words = [t(f"verdict.family_in.{f}", lang) for f in flagged.index]
+            who = words[0] if len(words) == 1 else (", ".join(words[:-1]) + t("verdict.and_join", lang) + words[-1])
             low = float(flagged["ratio"].min())
             add("strength_coverage", low, 1.0, "fail" if deciding else "not assessed",
-                sentence("strength_coverage", "fail", lang, who=who, value=num(low)))
+                sentence("strength_coverage", "fail" if np.isfinite(low) else "fail_none", lang, who=who,
+                         value=num(low)))
     out = pd.DataFrame(rows)
     out["passed"] = out["passed"].astype("boolean")
     return out

@@ -78,6 +78,10 @@ class Comparison(Result):
                 word = row.robustness
                 if row.Index == "overall" and not r.passed and r.robustness == "fails":
                     word = ""  # "FAIL, fails" would say one thing twice; "FAIL, borderline" adds to it
+                elif row.Index != "overall" and row.value == "—" and not row.interval:
+                    share = ""  # no figure, so no resamples to speak of: "—, not met" (or "—, not assessed")
+                    if word != t("common.not_assessed", lang_):
+                        word = t("verdict.not_met", lang_)
                 cells.append(", ".join(x for x in (value, word, share) if x))
             cols[name] = cells
             index = tab.index

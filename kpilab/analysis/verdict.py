@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from ..engine.explain import metric_words
-from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, t
+from ..i18n import fmt_money, fmt_number, fmt_percent, has_label, label, t
 from ._common import check_lang
 
 __all__ = ["sentence", "lint_sentence", "fmt", "money", "ROBUSTNESS"]
@@ -34,8 +34,8 @@ def fmt(value: Any, kind: str = "num", lang: str = "en") -> str:
         return "—"
     if math.isinf(v):
         return "∞"
-    if kind == "pct":
-        return fmt_percent(v, lang, 1)
+    if kind == "pct":  # a round percent without its ",0": "20 %", but "38,9 %"
+        return fmt_percent(v, lang, 0 if abs(v * 100 - round(v * 100)) < 1e-9 else 1)
     if kind == "int":
         return fmt_number(v, lang, 0)
     return fmt_number(v, lang, 2)
@@ -49,10 +49,13 @@ def money(value: float, lang: str = "en") -> str:
 def _metric_words(values: dict[str, Any], lang: str) -> dict[str, Any]:
     """Metric names in the sentence's language (the label, not the column name) where the catalog knows them."""
     out = dict(values)
+    # "label": the name as the tables print it, which the sentence quotes ("Revenue", "CRM quality");
+    # anything else: the lower-cased word for running text ("revenue", "CRM quality")
+    as_label = t("verdict.metric_form", lang) == "label"
     for key in ("measure", "metric", "other"):
         name = out.get(key)
         if isinstance(name, str) and has_label(name):
-            out[key] = metric_words(name, lang)
+            out[key] = label(name, lang) if as_label else metric_words(name, lang)
     return out
 
 

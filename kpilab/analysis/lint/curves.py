@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...i18n import fmt_number, fmt_percent, t
+from ...metrics import is_money
 from ...plan import Plan
 from .._common import ACTIVITY_METRICS
 from ..verdict import fmt, lint_sentence
@@ -25,7 +26,8 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
         x = curve["attainment"].to_numpy()
         step = x[1] - x[0]
         window = max(1, int(round((0.01 if metric in targets else x[-1] / 200.0) / step)))
-        shown = ((lambda v: t("lint.of_plan", lang, value=fmt_percent(v, lang, 1))) if metric in targets
+        shown = ((lambda v: t("lint.of_plan", lang, value=fmt(v, "pct", lang))) if metric in targets
+                 else (lambda v: _money(v, lang)) if is_money(metric)
                  else (lambda v: fmt_number(v, lang, 0 if float(v).is_integer() else 2)))
         for comp in comps:
             pay = curve[comp.name].to_numpy()
@@ -82,7 +84,7 @@ def _scan_findings(plan: Plan, prefix: str, ref: float, cliff_share: float, flat
             findings.append(Finding(
                 f"{prefix}variable_cap", "early_cap", "all", at, float(allc["variable"].iloc[hit[0]]), "warning",
                 lint_sentence("early_cap", lang, component=_title(plan, prefix, "variable_cap", lang),
-                              x=t("lint.of_plan", lang, value=fmt_percent(at, lang, 1)),
+                              x=t("lint.of_plan", lang, value=fmt(at, "pct", lang)),
                               metric=t("lint.all_targets", lang), limit=fmt(early_cap_at, "pct", lang))))
     return findings, caps
 
