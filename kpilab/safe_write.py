@@ -67,6 +67,24 @@ class OutputError(KpilabError):
 
 # --------------------------------------------------------------------------- temporaries
 
+#: Checks run just before a finished temporary is renamed into place. The CLI registers one that raises
+#: when a Ctrl-C or SIGTERM arrived but was swallowed on its way (a library that catches ImportError around
+#: an optional import can turn an interruption inside it into nothing): an interrupted run never publishes.
+_BEFORE_PUBLISH: list[Callable[[], None]] = []
+
+
+def before_publish(check: Callable[[], None]) -> Callable[[], None]:
+    """Run ``check`` before every rename of a finished output into place (once, however often registered)."""
+    if check not in _BEFORE_PUBLISH:
+        _BEFORE_PUBLISH.append(check)
+    return check
+
+
+def _publishing() -> None:
+    for check in _BEFORE_PUBLISH:
+        check()
+
+
 def _register(path: str) -> None:
     with _lock:
         _temporaries.add(path)
@@ -171,6 +189,7 @@ def write_file_atomically(path: str | Path, write: Callable[[Path], None], *,
             write(Path(tmp))
             # mkstemp's 0600 would hide a new file from colleagues; a replaced file keeps its mode
             os.chmod(tmp, existing_mode if existing_mode is not None else 0o666 & ~_umask())
+            _publishing()
             os.replace(tmp, target)
         except OSError as exc:  # name the user's file, never the temporary
             raise OutputError(_msg("output_errors.cannot_write", path=path, reason=_reason(exc))) from None
@@ -308,6 +327,7 @@ def write_folder_atomically(directory: str | Path, fill: Callable[[Path], None],
                 raise OutputError(_msg("output_errors.report_replaces_input", path=folder.shown))
         manifest = json.dumps({"written_by": "kpilab", "files": written}, indent=1)
         Path(tmp, MANIFEST).write_text(manifest, encoding="utf-8")
+        _publishing()
         if not exists:
             os.replace(tmp, real)
         else:

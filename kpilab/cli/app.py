@@ -221,6 +221,9 @@ def _run(argv: Sequence[str] | None) -> int:
         except ValueError:  # not the main thread (an embedding application): leave its handlers alone
             break
     _RECEIVED.clear()
+    from ..safe_write import before_publish
+
+    before_publish(_stop_if_signalled)
     try:
         sigint = signal.getsignal(signal.SIGINT)  # restored on the way out (main() may be called again)
         if previous and sigint is signal.default_int_handler:
@@ -232,7 +235,9 @@ def _run(argv: Sequence[str] | None) -> int:
         with warnings.catch_warnings():
             if not debug:  # numpy/pandas warnings are for developers; a user gets one clear message
                 warnings.simplefilter("ignore")
-            return _main(argv)
+            code = _main(argv)
+            _stop_if_signalled()
+            return code
     except KeyboardInterrupt:
         _ignore_interrupts()
         _clean_up()
@@ -244,10 +249,21 @@ def _run(argv: Sequence[str] | None) -> int:
         _say(_stopped_line("errors.terminated", exc.signum))
         return 128 + exc.signum
     finally:
+        _RECEIVED.clear()  # a later write in this process (an API call after main()) is not this run's
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         if previous and sigint is not None:
             signal.signal(signal.SIGINT, sigint)
+
+
+def _stop_if_signalled() -> None:
+    """Raise the interruption again when a signal came but something on its way swallowed it."""
+    if _RECEIVED:
+        import signal
+
+        if _RECEIVED[-1] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise _Terminated(_RECEIVED[-1])
 
 
 def _stopped_line(key: str, signum: int) -> str:

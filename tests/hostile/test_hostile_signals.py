@@ -121,3 +121,31 @@ def test_import_kpilab_and_its_command_load_no_heavy_library() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [], out.stdout
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_swallowed_on_its_way_still_stops_the_run_before_anything_is_published(
+        sig: signal.Signals, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """A library that wraps an optional import in ``except ImportError`` can swallow the exception a signal
+    handler raised inside it; the run then went on and wrote its output with status 0 (seen on a loaded
+    machine: Ctrl-C while numpy loaded, "report written", exit 0). The handler has recorded the signal, so
+    the last moment before an output is renamed into place stops the run: status 130/143, one line, no file.
+    Here the signal is recorded and swallowed while the output path is checked, as such a library would."""
+    import kpilab.safe_write as safe_write
+    from kpilab.cli import main
+    from kpilab.cli.common import _RECEIVED
+
+    checked = safe_write.check_output_path
+
+    def swallowed(*args: object, **kwargs: object) -> object:
+        _RECEIVED.append(sig)  # what the handler does before raising; the raise is then lost on its way
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(safe_write, "check_output_path", swallowed)
+    monkeypatch.chdir(tmp_path)
+    code = main(["payout", str(PLANS / "balanced_kpi.yaml"), str(SAMPLE), "-o", "out.csv"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == EXIT[sig]
+    assert len(err) == 1 and err[0].startswith(MESSAGE[sig]), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert not _RECEIVED  # the next run in this process starts clean
