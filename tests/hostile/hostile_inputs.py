@@ -310,3 +310,12 @@ def make(folder: Path, name: str, spec: Any) -> Path:
     if "mode" in spec:
         os.chmod(path, int(str(spec["mode"]), 8))
     return path
+
+
+def like_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C back to its default. A command started in the background by a
+    non-interactive shell (``make test &``, some CI runners) inherits SIGINT ignored, and Python then
+    rightly keeps ignoring it, as under nohup; a person pressing Ctrl-C at a terminal never has that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

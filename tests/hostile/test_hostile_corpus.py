@@ -32,7 +32,7 @@ from kpilab.cli import main
 from kpilab.safe_write import TEMP_MARK
 from kpilab.spreadsheet_safe import FORMULA_STARTS
 
-from hostile_inputs import make
+from hostile_inputs import like_a_terminal, make
 
 HERE = Path(__file__).parent
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "corpus.yaml").read_text(encoding="utf-8"))
@@ -145,7 +145,7 @@ def run_in_process(argv: list[str], folder: Path, case: dict[str, Any], monkeypa
 def run_with_signal(argv: list[str], folder: Path, case: dict[str, Any]) -> tuple[int, str, str]:
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONIOENCODING": "utf-8",
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "kpilab", *argv], cwd=folder, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "kpilab", *argv], cwd=folder, env=env, preexec_fn=like_a_terminal,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     spec = case["signal"]
     try:

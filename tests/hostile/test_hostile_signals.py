@@ -30,7 +30,7 @@ import pytest
 
 import kpilab
 
-from hostile_inputs import PLANS, SAMPLE
+from hostile_inputs import PLANS, SAMPLE, like_a_terminal
 
 REPO = Path(kpilab.__file__).resolve().parents[1]
 EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -50,7 +50,8 @@ class Child:
         self.proc = subprocess.Popen(
             [sys.executable, "-X", "importtime", "-m", "kpilab", "compare", str(PLANS / "balanced_kpi.yaml"),
              "--team", str(SAMPLE), "--scenarios", "3000", "--report", "out", "-q"],
-            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=like_a_terminal)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
