@@ -28,8 +28,11 @@ def months(n: int, start: int = 1, year: int = 2026) -> list[str]:
     return out
 
 
-def through_cli(tmp_path: Path, plan: dict, frame: pd.DataFrame) -> pd.DataFrame:
-    """The payout table as ``kpilab payout PLAN DATA`` writes it."""
+def through_cli(tmp_path: Path, plan: dict, frame: pd.DataFrame, files: dict[str, dict] | None = None
+                ) -> pd.DataFrame:
+    """The payout table as ``kpilab payout PLAN DATA`` writes it (``files``: plan files beside the plan)."""
+    for name, content in (files or {}).items():
+        (tmp_path / name).write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
     plan_file, data_file = tmp_path / "plan.yaml", tmp_path / "data.csv"
     plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
     frame.to_csv(data_file, index=False)

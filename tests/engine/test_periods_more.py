@@ -7,10 +7,8 @@ in each docstring; then hypothesis invariants on generated multi-period historie
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,7 +20,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import kpilab
-from kpilab.cli import main
 from kpilab.errors import DataError, PlanError
 from kpilab.plan.kinds import ComponentKind, register, unregister
 
@@ -37,18 +34,7 @@ def months(n: int, start: int = 1, year: int = 2026) -> list[str]:
     return [f"{year + (start - 1 + i) // 12}-{(start - 1 + i) % 12 + 1:02d}" for i in range(n)]
 
 
-def through_cli(tmp_path: Path, plan: dict, frame: pd.DataFrame, files: dict[str, dict] | None = None
-                ) -> pd.DataFrame:
-    """The payout table as ``kpilab payout PLAN DATA`` writes it (``files``: plan files beside the plan)."""
-    for name, content in (files or {}).items():
-        (tmp_path / name).write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
-    plan_file, data_file = tmp_path / "plan.yaml", tmp_path / "data.csv"
-    plan_file.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    frame.to_csv(data_file, index=False)
-    buf = io.StringIO()
-    with redirect_stdout(buf):
-        assert main(["payout", str(plan_file), str(data_file)]) == 0
-    return pd.read_csv(io.StringIO(buf.getvalue()))
+from test_periods import through_cli  # noqa: E402  (tests/engine is on sys.path: one CLI helper)
 
 
 # --------------------------------------------------------------------------- plan versions over time
