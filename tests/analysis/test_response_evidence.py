@@ -2,7 +2,8 @@
 
 Each check runs on a small generated team (24-40 reps, 6-12 months, 30-40
 simulated years). The team's own monthly plans are dropped so that every rep
-faces the plan's target (the studies' firms set one quota per rep).
+faces the plan's one target, except in the quarterly-versus-annual check, which
+keeps each rep's own quota as the study's firm did.
 The sizes measured when these tests were written are in each docstring
 (model: effort per pay period, timing per simulated year, gamma 4 in 2.5-6).
 Two checks the model does not pass yet are marked as known failures, with the
@@ -150,31 +151,51 @@ def test_a_linear_commission_creates_no_timing(months: pd.DataFrame, commission:
     assert p.bunching.thresholds.empty
 
 
-@pytest.mark.xfail(strict=True, reason="a known limit: reps now re-plan each month from what they have sold, yet on "
-                   "one quota for all the weakest reps (40-65 % of it) give up under either bonus and those at 80-90 % "
-                   "push harder for the annual one, so the weaker reps' gap is +1.4 points, not the 5 asserted")
+@pytest.mark.xfail(strict=True, reason="a known limit: on the reps' own quotas the model's weaker reps (below "
+                   "their quota last year) gain more under the annual bonus (+14.2 %) than under the quarterly one "
+                   "(+0.5 %): a year's sales vary little (about 10 %), so a rep within reach chases the annual quota "
+                   "and rarely falls far enough behind to quit, while a quarter they know to be hard is given up from "
+                   "its first month; the gap is -13.8 points, not the +5 to +40 asserted")
 def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     """Chung, Steenburgh & Sudhir (2014, Marketing Science 33(2)): quarterly bonuses act as pacers: the
     weaker reps, who would fall behind and give up under an annual quota, keep working. Here: 24 reps,
     12 months, from a 4 % commission to a bonus at 100 % of quota paid per quarter or per year (the
-    same money). Reps re-plan each month of the quarter (the year) from what they have sold so far
-    (:mod:`kpilab.analysis.response.pacing`). Measured: reps below quota -38.4 % (quarterly) against
-    -39.8 % (annual), a gap of +1.4 points. The pacing shows where a quota is within reach but not
-    certain: reps at 77 % keep much more under the quarterly bonus (-45 % and -20 % against -70 % and
-    -74 %: under the annual one they fall behind and give up). But the six reps at 40-65 % of quota give
-    up under either (-43 % to -70 %), and the reps at 82-90 % push harder for the annual bonus (+18 % and
-    +28 % against -7 % and -13 %: a year's total is less a matter of luck than a quarter's, so extra
-    effort buys the annual bonus more surely). Asserted: weaker reps' output at least 5 points higher
-    under the quarterly bonus."""
+    same money). Unlike the checks above, the team keeps its own monthly plans (``plan_revenue``, which
+    the bonus reads per rep): the study's firm set each rep's quota from their past sales, so most reps
+    start the year with a quota within reach, which one quota for all does not give. The weaker reps are
+    those below their own quota last year (the study's low performers: lower past sales for their
+    quota). Reps re-plan each month of the quarter (the year) from what they have sold so far
+    (:mod:`kpilab.analysis.response.pacing`).
+
+    Measured: 8 weaker reps (67-95 % of their quota): revenue +0.5 % under the quarterly bonus, +14.2 %
+    under the annual one, a gap of -13.8 points; 16 stronger reps: -15.1 % and -19.5 %, a gap of +4.4
+    (a quarter is less sure than a year, so the reps past their quota ease off less). Why the weaker reps
+    do better under the annual bonus in this model: a simulated year's sales vary by about 10 % (a
+    quarter's by about 17 %, independent month to month, as in the generator), so a rep at 74-85 % pushes
+    for the annual bonus (+23 % to +40 %); the seven at 74-95 % make it in 77-100 % of the simulated
+    years and quit while still short in about 7 % of the rep-years (the rep at 67 % gives up in January).
+    Under the quarterly bonus they make 37-91 % of the quarters, and a quarter that fell short of its plan
+    last year is given up from its first month (two of four for the rep at 74 %, one for those at 81 % and
+    84 %, all four for the rep at 67 %: a quarter of the weaker reps' quarters), because the model reads
+    last year's months as the rep's known profile. Before,
+    on one quota of 1.2 M for all (the plan columns dropped): reps below it -38.4 % against -39.8 %, a gap
+    of +1.4 points: the weakest (40-65 % of it) give up under either bonus. Neither the generator's
+    noisier deal values (sigma 0.70 in place of the model's 0.40: gap -11.0 points) nor last year's months
+    smoothed to each rep's plan profile (gap -8.8) nor a present bias in the month-by-month choice (pay
+    after this month weighed at 0.6: gap -11.5) turns it round. Asserted: weaker reps' output 5-40
+    points higher under the quarterly bonus."""
     team = kpilab.make_team(24, 12, seed=5)
-    team = team.drop(columns=[c for c in team.columns if c.startswith("plan_")])
     current = _plan([COMMISSION], target_bonus=0)
-    change = {period: _change_by_attainment(predict(current, _plan([dict(QUOTA_BONUS, period=period)]), team,
-                                                    scenarios=30, seed=1, verdict=False), team)
-              for period in ("quarter", "year")}
-    weak = change["quarter"]["attainment"] < 1.0
-    assert weak.sum() >= 6
-    gap = change["quarter"].loc[weak, "change"].mean() - change["year"].loc[weak, "change"].mean()
+    change = {}
+    for period in ("quarter", "year"):
+        p = predict(current, _plan([dict(QUOTA_BONUS, period=period)]), team, scenarios=30, seed=1, verdict=False)
+        revenue = p.per_rep[p.per_rep["figure"] == "revenue"].set_index("rep_id")
+        change[period] = revenue["predicted"] / revenue["baseline"] - 1
+    by_rep = team.groupby("rep_id")
+    past = (by_rep["revenue"].sum() / by_rep["plan_revenue"].sum()).reindex(change["year"].index)
+    weak = past < 1.0
+    assert 6 <= weak.sum() <= 18
+    gap = change["quarter"][weak].mean() - change["year"][weak].mean()
     assert 0.05 <= gap <= 0.40
 
 

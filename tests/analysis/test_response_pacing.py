@@ -101,3 +101,47 @@ def test_the_policy_as_a_table(setting) -> None:
     from kpilab.analysis.response import simulate
     quarter = simulate(funnel, np.ones((1, 12, 4)), None)["revenue"][0, 0, 0, 3:6].sum()   # the model's, at 1.0
     assert row["sold"] == pytest.approx(STATES[7] * quarter)
+
+
+def test_an_annual_quota_behind_pushes_far_behind_quits() -> None:
+    """The annual horizon (Chung, Steenburgh & Sudhir 2014: a rep who falls behind an annual quota gives
+    up): on the reps' own plans, in October each rep who chases the annual quota works harder a little
+    behind their path than on it, gives up with nothing sold, and stops once the quota is made; the year
+    carries the shortfall, so a simulated year can end in a quit. Measured (12 reps x 12 months, 9 who
+    chase): on the path 0.55-1.15 of the observed effort, a tenth of the year behind 0.85-1.60; over 200
+    simulated years they make the quota in 94-100 % of them and quit while still short before December
+    in 3 % of the rep-years: a year's luck (months independent, a half-year's sales varying by 2.5-5.5 % of
+    the year) seldom puts a rep that far behind."""
+    team = kpilab.make_team(12, 12, seed=2)
+    funnel = Funnel.from_team(team)
+    z = funnel.noise(16, np.random.default_rng(0), stratified=True)
+    calib = calibrate(COMMISSION, funnel, z)
+    plan = _quota("year")
+    effort = best_response(plan, funnel, calib, z)
+    policy = pace(plan, funnel, calib, effort, z)
+    scale = policy.scale[0, :, 0]                                              # the year's usual revenue
+    quota = funnel.team["plan_revenue"].to_numpy(float).reshape(funnel.shape).sum(1) / scale
+    from kpilab.analysis.response import simulate
+    path = np.cumsum(simulate(funnel, effort[:1], None)["revenue"][0, 0], -1) / scale[:, None]   # (R, P)
+    level = policy.effort.mean(-1)[0]                                          # (G, R, P)
+    chase = effort[0].mean((-1, -2)) >= 0.6
+    assert chase.sum() >= 6
+
+    def at(r: int, month: int, sold: float) -> float:
+        state = int(np.clip(np.rint(sold / (STATES[1] - STATES[0])), 0, len(STATES) - 1))
+        return level[policy.policy[0, r, month, state], r, month]
+
+    october = 9
+    for r in np.flatnonzero(chase):
+        on = path[r, october - 1]
+        assert at(r, october, on - 0.1) > at(r, october, on)
+        assert at(r, october, 0.0) < 0.5
+        assert at(r, october, quota[r] + 0.05) < 0.35
+
+    facts, lived = policy.follow(funnel, funnel.noise(200, np.random.default_rng(1)))
+    revenue = facts["revenue"][0] / scale[:, None]                             # (S, R, P)
+    before = np.cumsum(revenue, -1) - revenue                                  # sold before each month
+    quit_short = ((lived[0].mean(-1) < 0.5) & (before < quota[:, None]))[:, chase, :11].any(-1)
+    made = revenue.sum(-1)[:, chase] >= quota[chase]
+    assert made.mean(0).min() >= 0.9
+    assert 0.0 < quit_short.mean() < 0.1

@@ -2,11 +2,11 @@
 
 Under a plan that pays on a quarter's or a year's totals, :func:`~.predict.best_response`
 chooses one effort per pay period before it starts. A rep does not: after each
-month they see what they have sold so far and re-plan the rest. A weak rep who
-falls behind an annual quota gives up for the rest of the year, while a
-quarterly quota gives them a fresh chance each quarter (the pacing effect of
-Chung, Steenburgh & Sudhir 2014); a rep who gets lucky early and is near the
-quota pushes on.
+month they see what they have sold so far and re-plan the rest. A rep a little
+behind an annual quota pushes harder, one far behind gives up for the rest of
+the year, while a quarterly quota gives them a fresh chance each quarter (the
+pacing effect of Chung, Steenburgh & Sudhir 2014); a rep who gets lucky early
+and is near the quota pushes on, one who has made it stops.
 
 :func:`pace` solves that as a dynamic programme, for every rep, parameter draw
 and pay period at once. The state is the revenue sold so far in the pay period,
@@ -24,6 +24,20 @@ What it leaves out: the end-of-period pay is read from revenue and deals only,
 both scaled from the chosen effort's month profile (activity gates and
 monthly components inside a quarterly plan are paid at that profile), and the
 rep learns only their own sales, not how the rest of the team does.
+
+What that makes of the pacing effect: each month's luck is independent of the
+others (:meth:`~.model.Funnel.noise`), so a year's sales vary by about 10 %
+and half a year's shortfall is seldom more than a month's sales; a rep within
+reach of an annual quota chases it and rarely falls far enough behind to quit.
+The month profile is last year's, so a quarter that fell short of its plan
+last year is expected to again. On the reps' own quotas the model therefore
+paces weaker reps better with an annual bonus than a quarterly one, against
+the study (``tests/analysis/test_response_evidence.py``, a known failure with
+its sizes). In the study a bad start left reps without a quarterly bonus
+behind for the year; here it seldom does. The model has neither luck that
+persists from month to month (a bad quarter saying the year is bad) nor the
+present bias the study also found (pay at the year's end weighing less than
+effort now).
 """
 
 from __future__ import annotations
