@@ -166,8 +166,11 @@ assert p.team.loc["revenue", "low"] * 0.98 <= actual <= p.team.loc["revenue", "h
 # - Where the current plan pays nothing at the margin, pay cannot reveal the cost of effort: a
 #   stated elasticity is used, valued by the rep's sales. The model cannot tell a rep who gave up
 #   on an out-of-reach quota from one who works on past it, so it does not show that switching a
-#   quota bonus to a commission helps the weakest reps most (Kishore et al. 2013), nor that
-#   quarterly bonuses pace weak reps better than annual ones on one quota for all (Chung et al. 2014).
+#   quota bonus to a commission helps the weakest reps most (Kishore et al. 2013).
+# - Each month's luck is independent of the others, so a year's sales vary little and a rep within
+#   reach of an annual quota seldom falls far enough behind to give up: the model does not show that
+#   quarterly bonuses pace weaker reps better than annual ones (Chung et al. 2014); on the reps' own
+#   quotas it has the annual bonus lift them more.
 # - Reps are assumed to understand the plan and to chase expected pay; real people also follow
 #   habits, managers and colleagues.
 #
