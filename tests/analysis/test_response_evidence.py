@@ -174,10 +174,10 @@ def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     quarter's by about 17 %, independent month to month, as in the generator), so a rep at 74-85 % pushes
     for the annual bonus (+23 % to +40 %); the seven at 74-95 % make it in 77-100 % of the simulated
     years and quit while still short in about 7 % of the rep-years (the rep at 67 % gives up in January).
-    Under the quarterly bonus they make 37-91 % of the quarters, and a quarter that fell short of its plan
-    last year is given up from its first month (two of four for the rep at 74 %, one for those at 81 % and
-    84 %, all four for the rep at 67 %: a quarter of the weaker reps' quarters), because the model reads
-    last year's months as the rep's known profile. Before,
+    Under the quarterly bonus they make 37-91 % of the quarters, and a quarter far short of its plan last
+    year (57-68 %) is given up from its first month (two of four for the rep at 74 %, one for those at 81 %
+    and 84 %, all four for the rep at 67 %: a quarter of the weaker reps' quarters), because the model
+    reads last year's months as the rep's known profile. Before,
     on one quota of 1.2 M for all (the plan columns dropped): reps below it -38.4 % against -39.8 %, a gap
     of +1.4 points: the weakest (40-65 % of it) give up under either bonus. Neither the generator's
     noisier deal values (sigma 0.70 in place of the model's 0.40: gap -11.0 points) nor last year's months
