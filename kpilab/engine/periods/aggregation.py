@@ -204,7 +204,8 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
             paid_year[blk.s] = year
             before_all[blk.rows] = before
             due[here] = settle
-    return _limits_pay(it.plan, cols, pay)
+    # the limits read each row alone: split over cores as the components were
+    return _chunked(lambda c, w: _limits_pay(it.plan, c, {k: v[w] for k, v in pay.items()}), cols, pool)
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,

@@ -13,12 +13,14 @@ from ...errors import DataError
 from ...i18n.messages import msg
 from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
+from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
 from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
-from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
+from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
+                        _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
-from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
-                    _months, _series_codes, _State)
+from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month,
+                    _grid, _month_blocks, _months, _series_codes, _series_groups, _State)
 
 #: Period ids of different plan versions never meet: a version's periods restart at its first month.
 _VERSION_STRIDE = 1_000_000
@@ -54,8 +56,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
         n = pay_cols.n
-        out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable",
-                                               "total"]}
+        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows
+        out = {} if len(plans) == 1 else {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment",
+                                                                           "floor_adjustment", "variable", "total"]}
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
@@ -95,7 +98,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     n_series = int(sid.max()) + 1
     labels = _key_labels(frame, sid, n_series)
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
-    blocks = _month_blocks(month, sid, n_series)
+    per_grid = _grid(month, sid, n_series)
+    blocks = _month_blocks(month, sid, n_series, per_grid)
 
     # ---- 2. period-to-date totals of what the period parts read
     aggregation: dict[str, str] = {}
@@ -206,14 +210,49 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
     earned = out["total"] - out["base"]
     if parts_used:
-        variable = earned.copy()
-        for blk in blocks:
-            rows = blk.rows
-            p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
-            variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
-                                        sanction, owed_now, tenure, tr, collect)
-        out["variable"] = variable
-        out["total"] = out["base"] + variable
+        # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
+        # from month to month: a walk over the blocks of months (each series meets its months in order)
+        var, held = _row_steps(par, earned, out["base"], out, sanction, tenure)
+        tr["held"] = held
+        carried = [c for c in ("holdback", "clawback", "draw_adjustment") if uses[c]]
+        if carried:
+            reversal = room = None
+            if uses["clawback"]:
+                if owed_now is not None:
+                    tr["reversed"] = np.broadcast_to(_pick(par["clawback_on"], owed_now, 0.0), (n,)).astype(float)
+                    reversal = tr["reversed"]
+                room = np.maximum(0.0, par["floor_number"] - out["base"])
+            mo = {c: out[c] for c in carried + [b for b in BALANCES if b in out]}
+            if uses["holdback"]:
+                mo["released"] = tr["released"]
+            paid = var.copy()
+            # amounts a state from another plan held in slots past this plan's are released in their month too
+            slots = sum(name.startswith("held_amount:") for name in state.arrays)
+            par["holdback_width"] = max(par["holdback_width"], slots)
+            _prepare_state(par, state, mo, collect is not None)
+            timed = None
+            if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
+                timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
+
+            def walk(group: list[_Month]) -> None:
+                for blk in group:
+                    rows = blk.rows
+                    p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
+                    paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
+                                                room[rows] if room is not None else 0.0,
+                                                reversal[rows] if reversal is not None else None, mo, state,
+                                                tuple(c[rows] for c in collect) if collect is not None else None,
+                                                (timed[0][rows], timed[1][rows]) if timed is not None else None)
+
+            # a grid's series blocks are apart: one group per core
+            groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
+            if len(groups) > 1:
+                list(pool.map(walk, groups))
+            else:
+                walk(blocks)
+            var = paid
+        out["variable"] = var
+        out["total"] = out["base"] + var
 
     carried_out = CarriedState(labels, dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
