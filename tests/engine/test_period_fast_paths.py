@@ -17,13 +17,13 @@ import pytest
 
 import kpilab
 from kpilab.engine import evaluation
-from kpilab.engine.periods import monthly
+from kpilab.engine.periods import aggregation, monthly
 from kpilab.engine.periods import state as state_module
 
 BASE = {"name": "carried", "base": 40000, "target_bonus": 30000, "targets": {"revenue": 1000000},
         "components": [{"name": "sales", "kind": "bonus", "metric": "revenue", "share": 1,
                         "curve": {"points": [[0.5, 0], [1, 1], [1.5, 2]]}}]}
-MONEY = ["base", "sales", "sanction_cut", "holdback", "clawback", "draw_adjustment", "holdback_balance",
+MONEY = ["base", "sales", "quarter", "year", "sanction_cut", "holdback", "clawback", "draw_adjustment", "holdback_balance",
          "clawback_balance", "draw_balance", "variable", "total"]
 
 
@@ -80,6 +80,8 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     monkeypatch.setattr(monthly, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(evaluation, "_WORKERS", 2)
     monkeypatch.setattr(monthly, "_WORKERS", 2)
+    monkeypatch.setattr(aggregation, "_PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(aggregation, "_WORKERS", 2)
     monkeypatch.setattr(state_module, "_GRID_BLOCK", 2)
     groups, timed = monthly._series_groups, monthly._holdback_by_time
 
@@ -166,3 +168,20 @@ def test_a_state_from_another_plan_is_walked(threads: dict[str, int]) -> None:
     still = a.groupby(["scenario", "rep_id"])["holdback_balance"].last().sum()
     assert first["holdback"].sum() + a["holdback"].sum() == pytest.approx(-still, abs=1e-6)
     assert (a.loc[a["period"] == "2026-07", "holdback"] > 0).any()  # June's slot (3 months) released in July
+
+
+def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[str, int]) -> None:
+    """A quarterly part with a true-up and an annual part: the period-to-date totals and the settlement go
+    series block by series block on two threads in a grid, month after month on one thread shuffled."""
+    p = kpilab.Plan.from_dict({**BASE, "draw": {"amount": 25000}, "components": BASE["components"] + [
+        {"name": "quarter", "kind": "bonus", "metric": "revenue", "amount": 20000, "period": "quarter",
+         "true_up": True, "curve": {"points": [[0.8, 0.5], [1, 1], [1.5, 2]]}},
+        {"name": "year", "kind": "bonus", "metric": "revenue", "amount": 50000, "period": "year",
+         "curve": {"points": [[0.9, 0], [1.2, 1]]}}]})
+    frame = grid(3, 5, 12, seed=11)
+    whole, state = paid(p, frame)
+    assert threads["threads"] >= 2  # the totals and the walk (and the settlement) went on two threads
+    walked, walked_state = paid(p, shuffled(frame, 5))
+    same(whole, walked)
+    same_state(state, walked_state)
+    assert (whole["quarter"] > 0).any() and (whole.loc[whole["period"] == "2026-12", "year"] > 0).any()

@@ -318,24 +318,16 @@ def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State,
 
 def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
                    held: np.ndarray, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
-                   state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None,
-                   timed: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                   state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Steps 6-8 of one month's block (rows ``rows`` of the month-ordered arrays, series ``s``) on the variable
     pay ``var`` after the row steps; ``held`` is what step 6 holds, ``room`` what the salary leaves of the
     floor (pay recovered never goes below it), ``reversal`` the clawback owed by the cancelled revenue,
-    ``collect`` the revenue and collected revenue (a holdback released on collection), ``timed`` what a
-    holdback by time releases and still holds (:func:`_holdback_by_time`, when it applies); ``p`` holds the
+    ``collect`` the revenue and collected revenue (a holdback released on collection); ``p`` holds the
     parameters (scalars for one plan, arrays of these rows for a scheme). Writes the parts and balances
     into ``out`` (month order) and returns the variable pay paid."""
     # 6. the holdback: released N months later (slot month mod N, with its due month), or as the
     #    outstanding revenue is collected (one pool per series)
-    if "holdback" in out and timed is not None:  # released by time, every month at once before the walk
-        release, balance = timed[0].copy(), timed[1].copy()
-        out["holdback"][rows] = release - held
-        out["holdback_balance"][rows] = balance
-        out["released"][rows] = release
-        var = var + release - held
-    elif "holdback" in out:
+    if "holdback" in out:
         width = int(p["holdback_width"])
         after = p["holdback_after"]
         release = np.zeros(len(var))

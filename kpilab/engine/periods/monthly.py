@@ -109,17 +109,24 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
     scopes = sorted({sc for _, sc, _ in columns})
     ptd_bonus = {scope: np.zeros(n) for scope in scopes}
-    if columns:
-        for blk in blocks:
+    read = [(metric, scope, how, name) for (metric, scope, how), name in columns.items() if metric in cols.facts]
+    for scope in scopes:  # every carried array exists before the threads write their own series of it
+        state.get(f"period_id:{scope}", -1)
+        for prefix in [f"target_bonus:{scope}"] + [f"{kind}:{name}" for metric, sc, _, name in read if sc == scope
+                                                   for kind in ("fact", "target")]:
+            state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
+
+    def to_date(group: list[_Month]) -> None:
+        for blk in group:
             rows, si, m = blk.rows, blk.s, blk.m
             for scope in scopes:
                 pid = state.get(f"period_id:{scope}", -1)
                 # a period restarts with its quarter or year, and at a change of plan version
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
-                for (metric, sc, how), name in columns.items():
-                    if sc != scope or metric not in cols.facts:
-                        continue  # another scope, or a metric no row of this table reads
+                for metric, sc, how, name in read:
+                    if sc != scope:
+                        continue
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
                         ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
@@ -127,6 +134,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
                                                      "sum", reset)
                 pid[si] = here
+
+    if columns:
+        _in_groups(to_date, blocks, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
     money: dict[str, np.ndarray] = {}
@@ -215,6 +225,19 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         var, held = _row_steps(par, earned, out["base"], out, sanction, tenure)
         tr["held"] = held
         carried = [c for c in ("holdback", "clawback", "draw_adjustment") if uses[c]]
+        # amounts a state from another plan held in slots past this plan's are released in their month too
+        slots = sum(name.startswith("held_amount:") for name in state.arrays)
+        par["holdback_width"] = max(par["holdback_width"], slots)
+        timed = None
+        if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
+            timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
+        if timed is not None:  # a grid's holdback by time: every month at once, no walk
+            release, out["holdback_balance"] = timed
+            out["holdback"] = release - held
+            tr["released"] = release
+            var = var + release
+            var -= held
+            carried.remove("holdback")
         if carried:
             reversal = room = None
             if uses["clawback"]:
@@ -222,34 +245,24 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                     tr["reversed"] = np.broadcast_to(_pick(par["clawback_on"], owed_now, 0.0), (n,)).astype(float)
                     reversal = tr["reversed"]
                 room = np.maximum(0.0, par["floor_number"] - out["base"])
-            mo = {c: out[c] for c in carried + [b for b in BALANCES if b in out]}
-            if uses["holdback"]:
+            mo = {c: out[c] for c in carried}
+            mo.update({b: out[b] for b, c in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")) if c in mo})
+            if "holdback" in mo:
                 mo["released"] = tr["released"]
-            paid = var.copy()
-            # amounts a state from another plan held in slots past this plan's are released in their month too
-            slots = sum(name.startswith("held_amount:") for name in state.arrays)
-            par["holdback_width"] = max(par["holdback_width"], slots)
             _prepare_state(par, state, mo, collect is not None)
-            timed = None
-            if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
-                timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
+            paid = var.copy()
+            per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
             def walk(group: list[_Month]) -> None:
                 for blk in group:
                     rows = blk.rows
-                    p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
+                    p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
                     paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
                                                 room[rows] if room is not None else 0.0,
                                                 reversal[rows] if reversal is not None else None, mo, state,
-                                                tuple(c[rows] for c in collect) if collect is not None else None,
-                                                (timed[0][rows], timed[1][rows]) if timed is not None else None)
+                                                tuple(c[rows] for c in collect) if collect is not None else None)
 
-            # a grid's series blocks are apart: one group per core
-            groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
-            if len(groups) > 1:
-                list(pool.map(walk, groups))
-            else:
-                walk(blocks)
+            _in_groups(walk, blocks, pool, n)
             var = paid
         out["variable"] = var
         out["total"] = out["base"] + var
@@ -260,6 +273,15 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
+
+
+def _in_groups(work: Any, blocks: list[_Month], pool: ThreadPoolExecutor | None, n: int) -> None:
+    """``work(blocks)`` over month blocks; a grid's series blocks are apart: one group of them per core."""
+    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
+    if len(groups) > 1:
+        list(pool.map(work, groups))
+    else:
+        work(blocks)
 
 
 def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,
