@@ -16,7 +16,7 @@ from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
-from .state import _Month, _State
+from .state import _Month, _series_groups, _State
 
 # --------------------------------------------------------------------------- the plan as the pass pays it
 
@@ -187,24 +187,35 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
             if keep.any():
                 mine = block_rows[keep]
                 local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
+    groups = [local]
+    if rows is None and pool is not None and n >= _PARALLEL_MIN_ROWS:  # a grid's series blocks are apart
+        groups = [[(blk, blk.rows) for blk in group] for group in _series_groups(blocks, _WORKERS)]
     for part in settled:
         due = pay[part.name]
         before_all = paid_before.setdefault(part.name, np.full(n, np.nan))
         paid = state.get(f"paid:{part.key}")
         paid_year = state.get(f"paid_year:{part.key}", -1)
-        for blk, here in local:
-            if not part.closing(blk.m):
-                continue
-            year = blk.m // 12
-            before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
-            settle = due[here] - before
-            if part.timing.true_up is True:
-                settle = np.maximum(settle, 0.0)
-            paid[blk.s] = before + settle
-            paid_year[blk.s] = year
-            before_all[blk.rows] = before
-            due[here] = settle
-    return _limits_pay(it.plan, cols, pay)
+
+        def settle_months(group: list[tuple[_Month, Any]]) -> None:
+            for blk, here in group:
+                if not part.closing(blk.m):
+                    continue
+                year = blk.m // 12
+                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+                settle = due[here] - before
+                if part.timing.true_up is True:
+                    settle = np.maximum(settle, 0.0)
+                paid[blk.s] = before + settle
+                paid_year[blk.s] = year
+                before_all[blk.rows] = before
+                due[here] = settle
+
+        if len(groups) > 1:
+            list(pool.map(settle_months, groups))
+        else:
+            settle_months(local)
+    # the limits read each row alone: split over cores as the components were
+    return _chunked(lambda c, w: _limits_pay(it.plan, c, {k: v[w] for k, v in pay.items()}), cols, pool)
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,

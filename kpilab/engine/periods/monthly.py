@@ -13,12 +13,14 @@ from ...errors import DataError
 from ...i18n.messages import msg
 from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
+from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
 from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
-from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
+from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
+                        _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
-from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
-                    _months, _series_codes, _State)
+from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month,
+                    _grid, _month_blocks, _months, _series_codes, _series_groups, _State)
 
 #: Period ids of different plan versions never meet: a version's periods restart at its first month.
 _VERSION_STRIDE = 1_000_000
@@ -54,8 +56,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
         n = pay_cols.n
-        out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable",
-                                               "total"]}
+        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows
+        out = {} if len(plans) == 1 else {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment",
+                                                                           "floor_adjustment", "variable", "total"]}
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
@@ -95,7 +98,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     n_series = int(sid.max()) + 1
     labels = _key_labels(frame, sid, n_series)
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
-    blocks = _month_blocks(month, sid, n_series)
+    per_grid = _grid(month, sid, n_series)
+    blocks = _month_blocks(month, sid, n_series, per_grid)
 
     # ---- 2. period-to-date totals of what the period parts read
     aggregation: dict[str, str] = {}
@@ -105,17 +109,24 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
     scopes = sorted({sc for _, sc, _ in columns})
     ptd_bonus = {scope: np.zeros(n) for scope in scopes}
-    if columns:
-        for blk in blocks:
+    read = [(metric, scope, how, name) for (metric, scope, how), name in columns.items() if metric in cols.facts]
+    for scope in scopes:  # every carried array exists before the threads write their own series of it
+        state.get(f"period_id:{scope}", -1)
+        for prefix in [f"target_bonus:{scope}"] + [f"{kind}:{name}" for metric, sc, _, name in read if sc == scope
+                                                   for kind in ("fact", "target")]:
+            state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
+
+    def to_date(group: list[_Month]) -> None:
+        for blk in group:
             rows, si, m = blk.rows, blk.s, blk.m
             for scope in scopes:
                 pid = state.get(f"period_id:{scope}", -1)
                 # a period restarts with its quarter or year, and at a change of plan version
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
-                for (metric, sc, how), name in columns.items():
-                    if sc != scope or metric not in cols.facts:
-                        continue  # another scope, or a metric no row of this table reads
+                for metric, sc, how, name in read:
+                    if sc != scope:
+                        continue
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
                         ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
@@ -123,6 +134,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
                                                      "sum", reset)
                 pid[si] = here
+
+    if columns:
+        _in_groups(to_date, blocks, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
     money: dict[str, np.ndarray] = {}
@@ -206,14 +220,52 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
     earned = out["total"] - out["base"]
     if parts_used:
-        variable = earned.copy()
-        for blk in blocks:
-            rows = blk.rows
-            p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
-            variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
-                                        sanction, owed_now, tenure, tr, collect)
-        out["variable"] = variable
-        out["total"] = out["base"] + variable
+        # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
+        # from month to month: a walk over the blocks of months (each series meets its months in order)
+        var, held = _row_steps(par, earned, out["base"], out, sanction, tenure)
+        tr["held"] = held
+        carried = [c for c in ("holdback", "clawback", "draw_adjustment") if uses[c]]
+        # amounts a state from another plan held in slots past this plan's are released in their month too
+        slots = sum(name.startswith("held_amount:") for name in state.arrays)
+        par["holdback_width"] = max(par["holdback_width"], slots)
+        timed = None
+        if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
+            timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
+        if timed is not None:  # a grid's holdback by time: every month at once, no walk
+            release, out["holdback_balance"] = timed
+            out["holdback"] = release - held
+            tr["released"] = release
+            var = var + release
+            var -= held
+            carried.remove("holdback")
+        if carried:
+            reversal = room = None
+            if uses["clawback"]:
+                if owed_now is not None:
+                    tr["reversed"] = np.broadcast_to(_pick(par["clawback_on"], owed_now, 0.0), (n,)).astype(float)
+                    reversal = tr["reversed"]
+                room = np.maximum(0.0, par["floor_number"] - out["base"])
+            mo = {c: out[c] for c in carried}
+            mo.update({b: out[b] for b, c in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")) if c in mo})
+            if "holdback" in mo:
+                mo["released"] = tr["released"]
+            _prepare_state(par, state, mo, collect is not None)
+            paid = var.copy()
+            per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
+
+            def walk(group: list[_Month]) -> None:
+                for blk in group:
+                    rows = blk.rows
+                    p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
+                    paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
+                                                room[rows] if room is not None else 0.0,
+                                                reversal[rows] if reversal is not None else None, mo, state,
+                                                tuple(c[rows] for c in collect) if collect is not None else None)
+
+            _in_groups(walk, blocks, pool, n)
+            var = paid
+        out["variable"] = var
+        out["total"] = out["base"] + var
 
     carried_out = CarriedState(labels, dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
@@ -221,6 +273,15 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
+
+
+def _in_groups(work: Any, blocks: list[_Month], pool: ThreadPoolExecutor | None, n: int) -> None:
+    """``work(blocks)`` over month blocks; a grid's series blocks are apart: one group of them per core."""
+    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
+    if len(groups) > 1:
+        list(pool.map(work, groups))
+    else:
+        work(blocks)
 
 
 def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,
