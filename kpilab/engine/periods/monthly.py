@@ -15,7 +15,7 @@ from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
+from .aggregation import _accumulate, _internal, _pay_role, _pay_rows, earnings_of_cancelled
 from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
                         _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
@@ -64,6 +64,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
             if rows is not None and rows.size == 0:
                 continue  # a role, or a plan version, with no row in this table
+            if rows is not None and not any(part.timing.true_up is not False for part in it.parts):
+                _pay_rows(it, pay_cols, rows, month, out, pool)
+                continue
             role_cols = pay_cols if rows is None else pay_cols.take(rows)
             role_month = month if rows is None or month is None else month[rows]
             result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
