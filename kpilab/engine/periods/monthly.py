@@ -99,7 +99,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     month = _months(frame, loc, keys["period"])
     sid = _series_codes(frame, keys)
     n_series = int(sid.max()) + 1
-    labels = _key_labels(frame, sid, n_series)
+    labels = _key_labels(frame, sid, n_series) if carried is not None else None
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
     per_grid = _grid(month, sid, n_series)
     blocks = _month_blocks(month, sid, n_series, per_grid)
@@ -270,7 +270,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         out["variable"] = var
         out["total"] = out["base"] + var
 
-    carried_out = CarriedState(labels, dict(state.arrays))
+    carried_out = CarriedState(labels if labels is not None else lambda: _key_labels(frame, sid, n_series),
+                               dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
                         pay_cols, carried_out)
     extra = parts_used + [c for c in BALANCES if c in out]
