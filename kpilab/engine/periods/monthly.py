@@ -179,11 +179,11 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     par = _parameters(plans, row_plan, n)
     sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
     owed_now = None
-    earned = out["total"] - out["base"]
+    earned = out["variable"]  # (total − base, as section 7 paid it)
     if np.any(par["clawback_on"]):
         cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
         cancelled = np.zeros(n) if cancelled is None else cancelled
-        owed_now = np.broadcast_to(par["clawback_rate"] * cancelled, (n,))
+        owed_now = par["clawback_rate"] * cancelled
         if np.any(par["clawback_earned"]):
             booked = _booked_rows(frame, loc, month, sid, n_series, cancelled)
             by_earnings = earnings_of_cancelled(internal, row_plan, pay_cols, month, cancelled, booked, earned,
@@ -221,7 +221,6 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         if uses[part]:
             out[c] = np.zeros(n)
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
-    earned = out["total"] - out["base"]
     if parts_used:
         # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
         # from month to month: a walk over the blocks of months (each series meets its months in order)
@@ -245,15 +244,18 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             reversal = room = None
             if uses["clawback"]:
                 if owed_now is not None:
-                    tr["reversed"] = np.broadcast_to(_pick(par["clawback_on"], owed_now, 0.0), (n,)).astype(float)
-                    reversal = tr["reversed"]
-                room = np.maximum(0.0, par["floor_number"] - out["base"])
+                    reversal = _pick(par["clawback_on"], owed_now, 0.0)
+                    tr["reversed"] = reversal = np.broadcast_to(reversal, (n,)).astype(float, copy=False)
+                # what recovery leaves of the pay: nothing below the floor (none, or the salary: the variable pay)
+                floor = par["floor_number"]
+                room = 0.0 if np.ndim(floor) == 0 and floor == 0 and out["base"].min() >= 0 else \
+                    np.maximum(0.0, floor - out["base"])
             mo = {c: out[c] for c in carried}
             mo.update({b: out[b] for b, c in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")) if c in mo})
             if "holdback" in mo:
                 mo["released"] = tr["released"]
             _prepare_state(par, state, mo, collect is not None)
-            paid = var.copy()
+            paid = var.copy() if var is earned else var  # (the walk writes each row once, after reading it)
             per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
             def walk(group: list[_Month]) -> None:
@@ -261,7 +263,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                     rows = blk.rows
                     p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
                     paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
-                                                room[rows] if room is not None else 0.0,
+                                                room[rows] if np.ndim(room) else 0.0,
                                                 reversal[rows] if reversal is not None else None, mo, state,
                                                 tuple(c[rows] for c in collect) if collect is not None else None)
 
