@@ -51,12 +51,10 @@ class _Part:
         """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
         version's first month, whole periods or a part), an annual part's months of its version / 12,
         else one period."""
-        if self.timing.true_up is False and self.every != 12:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        if self.timing.true_up is False and (self.every != 12 or self.start is None):
+            return 1.0  # one period, whatever the month
         year_start = month - month % 12
         first = year_start if self.start is None else np.maximum(year_start, self.start)
-        if self.start is None and self.timing.true_up is False:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
         return (month - first + 1) / self.every
 
 

@@ -149,7 +149,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if part.share is not None:
                 value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                value = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+                value = np.multiply(part.amount, part.periods_to_date(month), out=np.empty(n))
             else:
                 value = None
             if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
