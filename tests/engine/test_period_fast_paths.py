@@ -185,3 +185,18 @@ def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[st
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["quarter"] > 0).any() and (whole.loc[whole["period"] == "2026-12", "year"] > 0).any()
+
+
+def test_plan_versions_paid_on_threads_equal_one_thread(threads: dict[str, int]) -> None:
+    """A plan changed in July (a higher target bonus and a draw): each version's rows are paid by two
+    threads, each taking its share of the rows, and give what one thread gives to the same rows shuffled."""
+    later = {**BASE, "target_bonus": 36000, "draw": {"amount": 25000}}
+    p = kpilab.load_plan({"name": "v", "versions": [{"from": "2026-01", "plan": {**BASE, "draw": {"amount": 25000}}},
+                                                    {"from": "2026-07", "plan": later}]})
+    frame = grid(2, 4, 12, seed=13)
+    whole, state = paid(p, frame)
+    walked, walked_state = paid(p, shuffled(frame, 6))
+    same(whole, walked)
+    same_state(state, walked_state)
+    july = whole[whole["period"] >= "2026-07"]
+    assert (july["sales"] > 0).any() and not july["sales"].isna().any()

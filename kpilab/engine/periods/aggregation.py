@@ -51,12 +51,10 @@ class _Part:
         """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
         version's first month, whole periods or a part), an annual part's months of its version / 12,
         else one period."""
-        if self.timing.true_up is False and self.every != 12:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        if self.timing.true_up is False and (self.every != 12 or self.start is None):
+            return 1.0  # one period, whatever the month
         year_start = month - month % 12
         first = year_start if self.start is None else np.maximum(year_start, self.start)
-        if self.start is None and self.timing.true_up is False:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
         return (month - first + 1) / self.every
 
 
@@ -135,6 +133,30 @@ def _chunked(pay: Any, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[
     jobs = [pool.submit(pay, cols.take(slice(lo, hi)), slice(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
     parts = [job.result() for job in jobs]
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def _pay_rows(it: _Internal, cols: _Columns, rows: np.ndarray, month: np.ndarray | None,
+              out: dict[str, np.ndarray], pool: ThreadPoolExecutor | None) -> None:
+    """Section 7 for one plan's ``rows`` of the table when no true-up settles them: each core takes its share
+    of the rows, pays them and writes them into ``out`` (no gathered copy of the whole plan's columns, no
+    joining of the parts)."""
+    closing = {part.name: part.closing(month[rows]) for part in it.parts} if month is not None else {}
+
+    def pay(lo: int, hi: int) -> None:
+        mine = rows[lo:hi]
+
+        def zero_open(paid: dict[str, np.ndarray]) -> None:
+            for part in it.parts:
+                np.copyto(paid[part.name], 0.0, where=~closing[part.name][lo:hi])
+
+        for col, values in _plan_pay(it.plan, cols.take(mine), adjust=zero_open if closing else None).items():
+            out[col][mine] = values
+
+    if pool is None or len(rows) < _PARALLEL_MIN_ROWS:
+        pay(0, len(rows))
+        return
+    bounds = np.linspace(0, len(rows), _WORKERS + 1).astype(int)
+    list(pool.map(lambda ab: pay(*ab), zip(bounds[:-1], bounds[1:])))
 
 
 def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,

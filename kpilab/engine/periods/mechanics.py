@@ -226,11 +226,17 @@ def _row_steps(p: dict[str, Any], var: np.ndarray, base: np.ndarray, out: dict[s
             cut *= p["sanction_on"]
         elif not p["sanction_on"]:
             cut[:] = 0.0
-        out["sanction_cut"] = 0.0 - cut  # never −0.0 in a CSV
         var = var - cut
+        np.subtract(0.0, cut, out=cut)  # never −0.0 in a CSV
+        out["sanction_cut"] = cut
     # 6. (the part of it that reads the row only) the share of the bonus held
     if "holdback" in out:
-        held = np.broadcast_to(_pick(p["holdback_on"], p["holdback_share"] * np.maximum(var, 0.0), 0.0), var.shape)
+        held = np.maximum(var, 0.0)
+        held *= p["holdback_share"]
+        if np.ndim(p["holdback_on"]):
+            held *= p["holdback_on"]
+        elif not p["holdback_on"]:
+            held[:] = 0.0
     else:
         held = np.zeros(len(var))
     return var, held

@@ -15,7 +15,7 @@ from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
+from .aggregation import _accumulate, _internal, _pay_role, _pay_rows, earnings_of_cancelled
 from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
                         _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
@@ -64,6 +64,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
             if rows is not None and rows.size == 0:
                 continue  # a role, or a plan version, with no row in this table
+            if rows is not None and not any(part.timing.true_up is not False for part in it.parts):
+                _pay_rows(it, pay_cols, rows, month, out, pool)
+                continue
             role_cols = pay_cols if rows is None else pay_cols.take(rows)
             role_month = month if rows is None or month is None else month[rows]
             result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
@@ -96,7 +99,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     month = _months(frame, loc, keys["period"])
     sid = _series_codes(frame, keys)
     n_series = int(sid.max()) + 1
-    labels = _key_labels(frame, sid, n_series)
+    labels = _key_labels(frame, sid, n_series) if carried is not None else None
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
     per_grid = _grid(month, sid, n_series)
     blocks = _month_blocks(month, sid, n_series, per_grid)
@@ -146,7 +149,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if part.share is not None:
                 value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                value = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+                value = np.multiply(part.amount, part.periods_to_date(month), out=np.empty(n))
             else:
                 value = None
             if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
@@ -176,11 +179,11 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     par = _parameters(plans, row_plan, n)
     sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
     owed_now = None
-    earned = out["total"] - out["base"]
+    earned = out["variable"]  # (total − base, as section 7 paid it)
     if np.any(par["clawback_on"]):
         cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
         cancelled = np.zeros(n) if cancelled is None else cancelled
-        owed_now = np.broadcast_to(par["clawback_rate"] * cancelled, (n,))
+        owed_now = par["clawback_rate"] * cancelled
         if np.any(par["clawback_earned"]):
             booked = _booked_rows(frame, loc, month, sid, n_series, cancelled)
             by_earnings = earnings_of_cancelled(internal, row_plan, pay_cols, month, cancelled, booked, earned,
@@ -218,7 +221,6 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         if uses[part]:
             out[c] = np.zeros(n)
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
-    earned = out["total"] - out["base"]
     if parts_used:
         # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
         # from month to month: a walk over the blocks of months (each series meets its months in order)
@@ -242,15 +244,18 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             reversal = room = None
             if uses["clawback"]:
                 if owed_now is not None:
-                    tr["reversed"] = np.broadcast_to(_pick(par["clawback_on"], owed_now, 0.0), (n,)).astype(float)
-                    reversal = tr["reversed"]
-                room = np.maximum(0.0, par["floor_number"] - out["base"])
+                    reversal = _pick(par["clawback_on"], owed_now, 0.0)
+                    tr["reversed"] = reversal = np.broadcast_to(reversal, (n,)).astype(float, copy=False)
+                # what recovery leaves of the pay: nothing below the floor (none, or the salary: the variable pay)
+                floor = par["floor_number"]
+                room = 0.0 if np.ndim(floor) == 0 and floor == 0 and out["base"].min() >= 0 else \
+                    np.maximum(0.0, floor - out["base"])
             mo = {c: out[c] for c in carried}
             mo.update({b: out[b] for b, c in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")) if c in mo})
             if "holdback" in mo:
                 mo["released"] = tr["released"]
             _prepare_state(par, state, mo, collect is not None)
-            paid = var.copy()
+            paid = var.copy() if var is earned else var  # (the walk writes each row once, after reading it)
             per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
             def walk(group: list[_Month]) -> None:
@@ -258,7 +263,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                     rows = blk.rows
                     p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
                     paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
-                                                room[rows] if room is not None else 0.0,
+                                                room[rows] if np.ndim(room) else 0.0,
                                                 reversal[rows] if reversal is not None else None, mo, state,
                                                 tuple(c[rows] for c in collect) if collect is not None else None)
 
@@ -267,7 +272,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         out["variable"] = var
         out["total"] = out["base"] + var
 
-    carried_out = CarriedState(labels, dict(state.arrays))
+    carried_out = CarriedState(labels if labels is not None else lambda: _key_labels(frame, sid, n_series),
+                               dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
                         pay_cols, carried_out)
     extra = parts_used + [c for c in BALANCES if c in out]

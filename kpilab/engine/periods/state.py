@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +99,6 @@ def _optional(frame: pd.DataFrame, column: str, loc: _Locator, default: float) -
 
 
 
-@dataclass(frozen=True, eq=False)
 class CarriedState:
     """What the months evaluated leave to the next ones, per (scenario,) rep.
 
@@ -116,8 +115,17 @@ class CarriedState:
         period-to-date totals, what each true-up paid this year, held amounts).
     """
 
-    keys: pd.DataFrame
-    arrays: Mapping[str, np.ndarray]
+    __slots__ = ("_keys", "arrays")
+
+    def __init__(self, keys: pd.DataFrame | Callable[[], pd.DataFrame], arrays: Mapping[str, np.ndarray]) -> None:
+        self._keys = keys  # or how to read them off the table, when first asked (most evaluations never ask)
+        self.arrays = arrays
+
+    @property
+    def keys(self) -> pd.DataFrame:
+        if callable(self._keys):
+            self._keys = self._keys()
+        return self._keys
 
     def balances(self) -> pd.DataFrame:
         """The balances owed or held per (scenario,) rep after the last month."""
