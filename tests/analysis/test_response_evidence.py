@@ -196,6 +196,8 @@ def test_commission_instead_of_a_quota_bonus_lifts_weaker_reps_most() -> None:
     own best response to the new plan (the truth the model should find): +95.1 %, +16.7 %, +12.9 %,
     team +20.2 %: the order is found, the sizes are about half (effort may rise at most to 3 times
     the observed, and the unrevealed cost is still read high), and the truth lies above the range.
+    Seeds 6-9 give the same order: lowest +27 % to +46 %, middle +3 % to +6 %, highest +6 % to +17 %,
+    team +8 % to +15 % (truth: lowest +62 % to +94 %, team +22 % to +27 %).
     With the stated elasticity (the model before) the lowest third of such teams gained least
     (24 reps, seeds 6-8: lowest +5 %, +7 %, 0 %; highest +12 %, +16 %, +13 %).
     Where the team did not live under the bonus (the synthetic year as generated, one 1.2 M quota for
