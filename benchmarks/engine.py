@@ -133,11 +133,10 @@ def carried_state(plan_dict: dict, frame: pd.DataFrame, repeat: int) -> None:
     for name, seconds in best.items():
         ratio = seconds / best[against[name]]
         print(f"  {name:<34} {seconds * 1000:7.0f} ms  ratio {ratio:4.2f}x (against {against[name]})")
-    worst_single = max(best[n] / best[against[n]] for n in ("draw (recoverable)", "quarterly bonus"))
-    every = best["draw+sanction+clawback+holdback"] / best["per row"]
-    print(f"ratio all mechanics / per row: {every:.2f}x (goal <= 1.5x: {'met' if every <= 1.5 else 'NOT met'})")
-    print(f"goal: one carried mechanic within 1.5x of per-row: {'met' if worst_single <= 1.5 else 'NOT met'} "
-          f"({worst_single:.2f}x)")
+    ratios = {name: best[name] / best[against[name]] for name in plans if not name.startswith("per row")}
+    worst = max(ratios, key=ratios.get)
+    print(f"goal: every carried variant within 1.5x of its per-row time: "
+          f"{'met' if ratios[worst] <= 1.5 else 'NOT met'} (worst {ratios[worst]:.2f}x, {worst})")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
-from .state import _Month, _State
+from .state import _Month, _series_groups, _State
 
 # --------------------------------------------------------------------------- the plan as the pass pays it
 
@@ -51,12 +51,10 @@ class _Part:
         """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
         version's first month, whole periods or a part), an annual part's months of its version / 12,
         else one period."""
-        if self.timing.true_up is False and self.every != 12:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
+        if self.timing.true_up is False and (self.every != 12 or self.start is None):
+            return 1.0  # one period, whatever the month
         year_start = month - month % 12
         first = year_start if self.start is None else np.maximum(year_start, self.start)
-        if self.start is None and self.timing.true_up is False:
-            return np.ones_like(month, dtype=float) if np.ndim(month) else 1.0
         return (month - first + 1) / self.every
 
 
@@ -137,6 +135,30 @@ def _chunked(pay: Any, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
+def _pay_rows(it: _Internal, cols: _Columns, rows: np.ndarray, month: np.ndarray | None,
+              out: dict[str, np.ndarray], pool: ThreadPoolExecutor | None) -> None:
+    """Section 7 for one plan's ``rows`` of the table when no true-up settles them: each core takes its share
+    of the rows, pays them and writes them into ``out`` (no gathered copy of the whole plan's columns, no
+    joining of the parts)."""
+    closing = {part.name: part.closing(month[rows]) for part in it.parts} if month is not None else {}
+
+    def pay(lo: int, hi: int) -> None:
+        mine = rows[lo:hi]
+
+        def zero_open(paid: dict[str, np.ndarray]) -> None:
+            for part in it.parts:
+                np.copyto(paid[part.name], 0.0, where=~closing[part.name][lo:hi])
+
+        for col, values in _plan_pay(it.plan, cols.take(mine), adjust=zero_open if closing else None).items():
+            out[col][mine] = values
+
+    if pool is None or len(rows) < _PARALLEL_MIN_ROWS:
+        pay(0, len(rows))
+        return
+    bounds = np.linspace(0, len(rows), _WORKERS + 1).astype(int)
+    list(pool.map(lambda ab: pay(*ab), zip(bounds[:-1], bounds[1:])))
+
+
 def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Month], rows: np.ndarray | None,
               n: int, sid: np.ndarray, state: _State, paid_before: dict[str, np.ndarray],
               pool: ThreadPoolExecutor | None) -> dict[str, np.ndarray]:
@@ -187,24 +209,35 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
             if keep.any():
                 mine = block_rows[keep]
                 local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
+    groups = [local]
+    if rows is None and pool is not None and n >= _PARALLEL_MIN_ROWS:  # a grid's series blocks are apart
+        groups = [[(blk, blk.rows) for blk in group] for group in _series_groups(blocks, _WORKERS)]
     for part in settled:
         due = pay[part.name]
         before_all = paid_before.setdefault(part.name, np.full(n, np.nan))
         paid = state.get(f"paid:{part.key}")
         paid_year = state.get(f"paid_year:{part.key}", -1)
-        for blk, here in local:
-            if not part.closing(blk.m):
-                continue
-            year = blk.m // 12
-            before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
-            settle = due[here] - before
-            if part.timing.true_up is True:
-                settle = np.maximum(settle, 0.0)
-            paid[blk.s] = before + settle
-            paid_year[blk.s] = year
-            before_all[blk.rows] = before
-            due[here] = settle
-    return _limits_pay(it.plan, cols, pay)
+
+        def settle_months(group: list[tuple[_Month, Any]]) -> None:
+            for blk, here in group:
+                if not part.closing(blk.m):
+                    continue
+                year = blk.m // 12
+                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+                settle = due[here] - before
+                if part.timing.true_up is True:
+                    settle = np.maximum(settle, 0.0)
+                paid[blk.s] = before + settle
+                paid_year[blk.s] = year
+                before_all[blk.rows] = before
+                due[here] = settle
+
+        if len(groups) > 1:
+            list(pool.map(settle_months, groups))
+        else:
+            settle_months(local)
+    # the limits read each row alone: split over cores as the components were
+    return _chunked(lambda c, w: _limits_pay(it.plan, c, {k: v[w] for k, v in pay.items()}), cols, pool)
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,

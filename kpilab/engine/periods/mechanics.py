@@ -202,36 +202,142 @@ def _pick(flag: Any, yes: Any, no: Any) -> Any:
     return np.where(flag, yes, no)
 
 
-def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slice, m: int, var: np.ndarray,
-               base: np.ndarray, out: dict[str, np.ndarray], state: _State, sanction: np.ndarray | None,
-               owed_now: np.ndarray | None, tenure: np.ndarray | None, tr: dict[str, np.ndarray],
-               collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Steps 4-8 of one month (rows ``rows`` of the table, series ``s``) on the month's variable pay ``var``;
-    ``p`` holds the parameters (scalars for one plan, arrays of these rows for a scheme); ``owed_now`` is
-    each row's clawback owed by its cancelled revenue; ``collect`` the revenue and collected revenue of
-    each row (a holdback released on collection). Returns the variable pay paid."""
+def _row_steps(p: dict[str, Any], var: np.ndarray, base: np.ndarray, out: dict[str, np.ndarray],
+               sanction: np.ndarray | None, tenure: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 4-5 and what step 6 holds, for every row at once (each reads its own row only): the ramp's
+    guaranteed bonus, the sanction cut, and the share of the bonus held back. Returns the variable pay
+    after the cut and the amount held."""
     # 4. the ramp's guaranteed bonus
     if "ramp_guarantee" in out and tenure is not None:
         top_up = np.maximum(0.0, p["ramp_guarantee"] - var)
-        top_up *= p["ramp_on"] & (tenure[rows] < p["ramp_months"]) & (p["ramp_guarantee"] > 0)
-        out["ramp_guarantee"][rows] = top_up
+        top_up *= p["ramp_on"] & (tenure < p["ramp_months"]) & (p["ramp_guarantee"] > 0)
+        out["ramp_guarantee"] = top_up
         var = var + top_up
     # 5. the sanction cut: this month's bonus only, at most limit × the month's wage, never the salary
     if sanction is not None and "sanction_cut" in out:
         bonus = np.maximum(var, 0.0)
-        wage = base + bonus * p["sanction_on_wage"]          # limit_of: wage (salary + bonus) or base
-        cut = np.minimum(np.minimum(p["per_sanction"] * sanction[rows] * bonus, p["sanction_limit"] * wage), bonus)
-        cut = _pick(p["sanction_on"], cut, 0.0)
-        out["sanction_cut"][rows] = 0.0 - cut  # never −0.0 in a CSV
+        wage = base + bonus * p["sanction_on_wage"] if np.ndim(p["sanction_on_wage"]) or p["sanction_on_wage"] \
+            else base                                        # limit_of: wage (salary + bonus) or base
+        cut = p["per_sanction"] * sanction
+        cut *= bonus
+        np.minimum(cut, p["sanction_limit"] * wage, out=cut)
+        np.minimum(cut, bonus, out=cut)
+        if np.ndim(p["sanction_on"]):
+            cut *= p["sanction_on"]
+        elif not p["sanction_on"]:
+            cut[:] = 0.0
         var = var - cut
-    # 6. the holdback: share of the bonus held; released N months later (slot month mod N, with its due
-    #    month), or as the outstanding revenue is collected (one pool per series)
+        np.subtract(0.0, cut, out=cut)  # never −0.0 in a CSV
+        out["sanction_cut"] = cut
+    # 6. (the part of it that reads the row only) the share of the bonus held
+    if "holdback" in out:
+        held = np.maximum(var, 0.0)
+        held *= p["holdback_share"]
+        if np.ndim(p["holdback_on"]):
+            held *= p["holdback_on"]
+        elif not p["holdback_on"]:
+            held[:] = 0.0
+    else:
+        held = np.zeros(len(var))
+    return var, held
+
+
+def _prepare_state(p: dict[str, Any], state: _State, out: dict[str, np.ndarray], collect: bool) -> None:
+    """Create every carried array steps 6-8 use before the walk (threads then only write their own series)."""
+    if "holdback" in out:
+        for k in range(int(p["holdback_width"])):
+            state.get(f"held_amount:{k}")
+            state.get(f"held_due:{k}", -1)
+        if collect:
+            state.get("held_pool")
+            state.get("outstanding_revenue")
+    if "clawback" in out:
+        state.get("clawback_balance")
+    if "draw_adjustment" in out:
+        state.get("draw_balance")
+
+
+def _holdback_by_time(held: np.ndarray, month: np.ndarray, per_grid: int | None, after: Any, state: _State
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Step 6 for every row at once where the table is a grid of consecutive months and one plan holds back for
+    ``after`` months: what month j holds is released in month j + ``after``, what the state carried in is
+    released in its due month. Returns (released, balance) in row order and leaves the slots as the walk
+    month by month would; None where that walk is needed (another table, or a carried amount that would
+    still sit in its slot when the slot is next filled, which only a state from another plan leaves)."""
+    if per_grid is None or np.ndim(after) or after < 1:
+        return None
+    months = month[:per_grid]
+    if (np.diff(months) != 1).any():
+        return None
+    column = np.arange(per_grid)
+    if any(name.startswith("held_due:") and int(name.split(":")[1]) >= after and (due >= 0).any()
+           for name, due in state.arrays.items()):
+        return None  # amounts in slots this plan does not fill: the walk releases them
+    for k in range(after):
+        filled = column[(months % after) == k]
+        due = state.get(f"held_due:{k}", -1)
+        if filled.size and ((due >= 0) & (due > months[filled[0]])).any():
+            return None
+    n = len(held)
+    full = n // per_grid
+    release, balance = np.empty(n), np.empty(n)
+    pieces = [(slice(0, full * per_grid), slice(0, full), per_grid)]
+    if n > full * per_grid:  # a last series cut short: its months are the first ones
+        pieces.append((slice(full * per_grid, n), slice(full, full + 1), n - full * per_grid))
+    for rows, series, width in pieces:
+        release[rows], balance[rows] = _held_block(held[rows].reshape(-1, width), months[:width], after, state,
+                                                   series)
+    return release, balance
+
+
+def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State, series: slice
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_holdback_by_time` for the series ``series`` (``held`` shaped series × their months)."""
+    n_months = held.shape[1]
+    release = np.zeros_like(held)
+    if after < n_months:
+        release[:, after:] = held[:, :-after]
+    balance = held.copy()
+    for lag in range(1, min(after, n_months)):
+        balance[:, lag:] += held[:, :-lag]  # what months j - lag held is still held in month j
+    column = np.arange(n_months)
+    for k in range(after):
+        amount, due = state.get(f"held_amount:{k}"), state.get(f"held_due:{k}", -1)
+        a, d = amount[series], due[series]
+        waiting = d >= 0
+        if waiting.any():  # carried in: released in its due month (the first month, if that is past)
+            at = np.where(waiting, np.maximum(d - int(months[0]), 0), n_months)
+            inside = np.flatnonzero(at < n_months)
+            release[inside, at[inside]] += a[inside]
+            balance += np.where(column[None, :] < at[:, None], a[:, None], 0.0)
+        filled = column[(months % after) == k]
+        if filled.size:  # the slot holds what its last month held (a later month would have released it)
+            last = int(filled[-1])
+            amount[series] = held[:, last]
+            due[series] = np.where(held[:, last] > 0, int(months[last]) + after, -1)
+        elif waiting.any():  # (fewer months than slots) what was carried in stays until its due month
+            gone = waiting & (d <= int(months[-1]))
+            amount[series] = np.where(gone, 0.0, a)
+            due[series] = np.where(gone, -1, d)
+    return release.ravel(), balance.ravel()
+
+
+def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
+                   held: np.ndarray, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
+                   state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Steps 6-8 of one month's block (rows ``rows`` of the month-ordered arrays, series ``s``) on the variable
+    pay ``var`` after the row steps; ``held`` is what step 6 holds, ``room`` what the salary leaves of the
+    floor (pay recovered never goes below it), ``reversal`` the clawback owed by the cancelled revenue,
+    ``collect`` the revenue and collected revenue (a holdback released on collection); ``p`` holds the
+    parameters (scalars for one plan, arrays of these rows for a scheme). Writes the parts and balances
+    into ``out`` (month order) and returns the variable pay paid."""
+    # 6. the holdback: released N months later (slot month mod N, with its due month), or as the
+    #    outstanding revenue is collected (one pool per series)
     if "holdback" in out:
         width = int(p["holdback_width"])
         after = p["holdback_after"]
         release = np.zeros(len(var))
         balance = np.zeros(len(var))
-        held = _pick(p["holdback_on"], p["holdback_share"] * np.maximum(var, 0.0), 0.0)
         by_time = _pick(p["holdback_collect"], 0.0, held)
         slot = m % np.maximum(after, 1)
         for k in range(width):
@@ -261,31 +367,27 @@ def _mechanics(p: dict[str, Any], rows: slice | np.ndarray, s: np.ndarray | slic
             outstanding = state.get("outstanding_revenue")
             on = p["holdback_collect"]
             kept = pool[s] + _pick(on, held, 0.0)
-            open_revenue = outstanding[s] + _pick(on, revenue[rows], 0.0)
-            got = collected[rows]
-            share = np.where(open_revenue > 0, np.minimum(1.0, got / np.where(open_revenue > 0, open_revenue, 1.0)),
-                             1.0)
+            open_revenue = outstanding[s] + _pick(on, revenue, 0.0)
+            share = np.where(open_revenue > 0,
+                             np.minimum(1.0, collected / np.where(open_revenue > 0, open_revenue, 1.0)), 1.0)
             freed = kept * share
             pool[s] = kept - freed
-            outstanding[s] = np.maximum(0.0, open_revenue - got)
+            outstanding[s] = np.maximum(0.0, open_revenue - collected)
             release += freed
             balance += kept - freed
         out["holdback"][rows] = release - held
         out["holdback_balance"][rows] = balance
-        tr["held"][rows], tr["released"][rows] = held, release
+        out["released"][rows] = release
         var = var + release - held
     # 7. the clawback: owed from cancelled revenue (rate × amount, or what it earned, computed by the pass),
     #    recovered from variable pay only, above salary and floor
     if "clawback" in out:
         ledger = state.get("clawback_balance")
-        reversal = _pick(p["clawback_on"], owed_now[rows], 0.0) if owed_now is not None else np.zeros(len(var))
-        owed = ledger[s] + reversal
-        available = np.maximum(0.0, var - np.maximum(0.0, p["floor_number"] - base))
-        recovered = np.minimum(owed, available)
+        owed = ledger[s] + reversal if reversal is not None else ledger[s]
+        recovered = np.minimum(owed, np.maximum(0.0, var - room))
         ledger[s] = owed - recovered
         out["clawback"][rows] = 0.0 - recovered
         out["clawback_balance"][rows] = owed - recovered
-        tr["reversed"][rows] = reversal
         var = var - recovered
     # 8. the draw: variable pay at least the draw; a recoverable shortfall is owed, repaid from later excess
     if "draw_adjustment" in out:

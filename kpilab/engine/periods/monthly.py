@@ -13,12 +13,14 @@ from ...errors import DataError
 from ...i18n.messages import msg
 from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
+from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role, earnings_of_cancelled
-from .mechanics import _mechanics, _optional, _parameters, _row_local, _tenure
+from .aggregation import _accumulate, _internal, _pay_role, _pay_rows, earnings_of_cancelled
+from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
+                        _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
-from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month, _month_blocks,
-                    _months, _series_codes, _State)
+from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month,
+                    _grid, _month_blocks, _months, _series_codes, _series_groups, _State)
 
 #: Period ids of different plan versions never meet: a version's periods restart at its first month.
 _VERSION_STRIDE = 1_000_000
@@ -54,13 +56,17 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
         n = pay_cols.n
-        out = {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable",
-                                               "total"]}
+        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows
+        out = {} if len(plans) == 1 else {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment",
+                                                                           "floor_adjustment", "variable", "total"]}
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
             if rows is not None and rows.size == 0:
                 continue  # a role, or a plan version, with no row in this table
+            if rows is not None and not any(part.timing.true_up is not False for part in it.parts):
+                _pay_rows(it, pay_cols, rows, month, out, pool)
+                continue
             role_cols = pay_cols if rows is None else pay_cols.take(rows)
             role_month = month if rows is None or month is None else month[rows]
             result = _pay_role(it, role_cols, role_month, blocks, rows, n, sid, state, paid_before, pool)
@@ -93,9 +99,10 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     month = _months(frame, loc, keys["period"])
     sid = _series_codes(frame, keys)
     n_series = int(sid.max()) + 1
-    labels = _key_labels(frame, sid, n_series)
+    labels = _key_labels(frame, sid, n_series) if carried is not None else None
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
-    blocks = _month_blocks(month, sid, n_series)
+    per_grid = _grid(month, sid, n_series)
+    blocks = _month_blocks(month, sid, n_series, per_grid)
 
     # ---- 2. period-to-date totals of what the period parts read
     aggregation: dict[str, str] = {}
@@ -105,17 +112,24 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
     scopes = sorted({sc for _, sc, _ in columns})
     ptd_bonus = {scope: np.zeros(n) for scope in scopes}
-    if columns:
-        for blk in blocks:
+    read = [(metric, scope, how, name) for (metric, scope, how), name in columns.items() if metric in cols.facts]
+    for scope in scopes:  # every carried array exists before the threads write their own series of it
+        state.get(f"period_id:{scope}", -1)
+        for prefix in [f"target_bonus:{scope}"] + [f"{kind}:{name}" for metric, sc, _, name in read if sc == scope
+                                                   for kind in ("fact", "target")]:
+            state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
+
+    def to_date(group: list[_Month]) -> None:
+        for blk in group:
             rows, si, m = blk.rows, blk.s, blk.m
             for scope in scopes:
                 pid = state.get(f"period_id:{scope}", -1)
                 # a period restarts with its quarter or year, and at a change of plan version
                 here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
                 reset = pid[si] != here
-                for (metric, sc, how), name in columns.items():
-                    if sc != scope or metric not in cols.facts:
-                        continue  # another scope, or a metric no row of this table reads
+                for metric, sc, how, name in read:
+                    if sc != scope:
+                        continue
                     ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
                     if name in ptd_targets:
                         ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
@@ -123,6 +137,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
                                                      "sum", reset)
                 pid[si] = here
+
+    if columns:
+        _in_groups(to_date, blocks, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
     money: dict[str, np.ndarray] = {}
@@ -132,7 +149,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if part.share is not None:
                 value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                value = part.amount * np.broadcast_to(part.periods_to_date(month), (n,)).astype(float)
+                value = np.multiply(part.amount, part.periods_to_date(month), out=np.empty(n))
             else:
                 value = None
             if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
@@ -162,11 +179,11 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     par = _parameters(plans, row_plan, n)
     sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
     owed_now = None
-    earned = out["total"] - out["base"]
+    earned = out["variable"]  # (total − base, as section 7 paid it)
     if np.any(par["clawback_on"]):
         cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
         cancelled = np.zeros(n) if cancelled is None else cancelled
-        owed_now = np.broadcast_to(par["clawback_rate"] * cancelled, (n,))
+        owed_now = par["clawback_rate"] * cancelled
         if np.any(par["clawback_earned"]):
             booked = _booked_rows(frame, loc, month, sid, n_series, cancelled)
             by_earnings = earnings_of_cancelled(internal, row_plan, pay_cols, month, cancelled, booked, earned,
@@ -204,23 +221,73 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         if uses[part]:
             out[c] = np.zeros(n)
     tr = {k: np.zeros(n) for k in ("reversed", "held", "released")}
-    earned = out["total"] - out["base"]
     if parts_used:
-        variable = earned.copy()
-        for blk in blocks:
-            rows = blk.rows
-            p = {k: (v[rows] if np.ndim(v) else v) for k, v in par.items()}
-            variable[rows] = _mechanics(p, rows, blk.s, blk.m, earned[rows], out["base"][rows], out, state,
-                                        sanction, owed_now, tenure, tr, collect)
-        out["variable"] = variable
-        out["total"] = out["base"] + variable
+        # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
+        # from month to month: a walk over the blocks of months (each series meets its months in order)
+        var, held = _row_steps(par, earned, out["base"], out, sanction, tenure)
+        tr["held"] = held
+        carried = [c for c in ("holdback", "clawback", "draw_adjustment") if uses[c]]
+        # amounts a state from another plan held in slots past this plan's are released in their month too
+        slots = sum(name.startswith("held_amount:") for name in state.arrays)
+        par["holdback_width"] = max(par["holdback_width"], slots)
+        timed = None
+        if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
+            timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
+        if timed is not None:  # a grid's holdback by time: every month at once, no walk
+            release, out["holdback_balance"] = timed
+            out["holdback"] = release - held
+            tr["released"] = release
+            var = var + release
+            var -= held
+            carried.remove("holdback")
+        if carried:
+            reversal = room = None
+            if uses["clawback"]:
+                if owed_now is not None:
+                    reversal = _pick(par["clawback_on"], owed_now, 0.0)
+                    tr["reversed"] = reversal = np.broadcast_to(reversal, (n,)).astype(float, copy=False)
+                # what recovery leaves of the pay: nothing below the floor (none, or the salary: the variable pay)
+                floor = par["floor_number"]
+                room = 0.0 if np.ndim(floor) == 0 and floor == 0 and out["base"].min() >= 0 else \
+                    np.maximum(0.0, floor - out["base"])
+            mo = {c: out[c] for c in carried}
+            mo.update({b: out[b] for b, c in zip(BALANCES, ("holdback", "clawback", "draw_adjustment")) if c in mo})
+            if "holdback" in mo:
+                mo["released"] = tr["released"]
+            _prepare_state(par, state, mo, collect is not None)
+            paid = var.copy() if var is earned else var  # (the walk writes each row once, after reading it)
+            per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
-    carried_out = CarriedState(labels, dict(state.arrays))
+            def walk(group: list[_Month]) -> None:
+                for blk in group:
+                    rows = blk.rows
+                    p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
+                    paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
+                                                room[rows] if np.ndim(room) else 0.0,
+                                                reversal[rows] if reversal is not None else None, mo, state,
+                                                tuple(c[rows] for c in collect) if collect is not None else None)
+
+            _in_groups(walk, blocks, pool, n)
+            var = paid
+        out["variable"] = var
+        out["total"] = out["base"] + var
+
+    carried_out = CarriedState(labels if labels is not None else lambda: _key_labels(frame, sid, n_series),
+                               dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
                         pay_cols, carried_out)
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
+
+
+def _in_groups(work: Any, blocks: list[_Month], pool: ThreadPoolExecutor | None, n: int) -> None:
+    """``work(blocks)`` over month blocks; a grid's series blocks are apart: one group of them per core."""
+    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
+    if len(groups) > 1:
+        list(pool.map(work, groups))
+    else:
+        work(blocks)
 
 
 def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,

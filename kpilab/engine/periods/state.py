@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,16 +66,26 @@ def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) 
 
 
 def _grid(month: np.ndarray, sid: np.ndarray, n_series: int) -> int | None:
-    """The number of months when the table is a grid (each series' rows together, the same months in the same
-    increasing order for every series), else None. A grid's month j is rows j, j + M, j + 2M, ...: a view."""
+    """The number of months M when the table is a grid (each series' rows together, the same months in the
+    same increasing order for every series, the last series perhaps cut short), else None. A grid's month j
+    is rows j, j + M, j + 2M, ...: a view; its series are the first ``len(range(j, n, M))``."""
     n = len(month)
-    if n % n_series:
+    if n == 0 or sid[0] != 0:
         return None
-    m = n // n_series
-    ss, mm = sid.reshape(n_series, m), month.reshape(n_series, m)
-    if not (ss[:, 0] == np.arange(n_series)).all() or not (np.diff(mm[0]) > 0).all():
+    other = sid != 0
+    m = int(np.argmax(other)) if other.any() else n
+    if m == n:
+        return m if n_series == 1 and (np.diff(month) > 0).all() else None
+    if -(-n // m) != n_series or not (np.diff(month[:m]) > 0).all():
+        return None
+    full = n // m
+    ss, mm = sid[: full * m].reshape(full, m), month[: full * m].reshape(full, m)
+    if not (ss[:, 0] == np.arange(full)).all():
         return None  # (cheap checks first: most tables that are no grid fail here)
     if not (ss == ss[:, :1]).all() or not (mm == mm[:1]).all():
+        return None
+    tail = n - full * m
+    if tail and (not (sid[full * m:] == full).all() or not (month[full * m:] == month[:tail]).all()):
         return None
     return m
 
@@ -89,7 +99,6 @@ def _optional(frame: pd.DataFrame, column: str, loc: _Locator, default: float) -
 
 
 
-@dataclass(frozen=True, eq=False)
 class CarriedState:
     """What the months evaluated leave to the next ones, per (scenario,) rep.
 
@@ -106,8 +115,17 @@ class CarriedState:
         period-to-date totals, what each true-up paid this year, held amounts).
     """
 
-    keys: pd.DataFrame
-    arrays: Mapping[str, np.ndarray]
+    __slots__ = ("_keys", "arrays")
+
+    def __init__(self, keys: pd.DataFrame | Callable[[], pd.DataFrame], arrays: Mapping[str, np.ndarray]) -> None:
+        self._keys = keys  # or how to read them off the table, when first asked (most evaluations never ask)
+        self.arrays = arrays
+
+    @property
+    def keys(self) -> pd.DataFrame:
+        if callable(self._keys):
+            self._keys = self._keys()
+        return self._keys
 
     def balances(self) -> pd.DataFrame:
         """The balances owed or held per (scenario,) rep after the last month."""
@@ -187,6 +205,18 @@ class _Month:
     m: int
     rows: slice | np.ndarray
     s: slice | np.ndarray
+    part: int = -1  # a grid's block of series (its blocks touch no other series), -1 in any other table
+
+
+def _series_groups(blocks: list[_Month], k: int) -> list[list[_Month]]:
+    """A grid's blocks in ``k`` groups of whole series blocks (each group's series apart from the others', its
+    months still in order): one group per core. Any other table: one group."""
+    if k < 2 or not blocks or any(blk.part < 0 for blk in blocks):
+        return [blocks]
+    parts = blocks[-1].part + 1
+    cut = [parts * i // k for i in range(k + 1)]
+    groups = [[blk for blk in blocks if lo <= blk.part < hi] for lo, hi in zip(cut[:-1], cut[1:])]
+    return [g for g in groups if g]
 
 
 #: Rows of one month handled at once. A block's temporaries (64 KiB) stay under glibc's mmap threshold and in
@@ -195,17 +225,28 @@ class _Month:
 _BLOCK = 8192
 
 
-def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int) -> list[_Month]:
-    """Each month's rows in blocks of at most :data:`_BLOCK` rows, months in increasing order (the blocks of
-    one month touch distinct series, so their order within the month does not matter)."""
+#: Series walked together in a grid table: a block of every month of 4096 series is 384 KiB per column.
+_GRID_BLOCK = 16384
+
+
+def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int, per_grid: int | None = -1) -> list[_Month]:
+    """Each month's rows in blocks of at most :data:`_BLOCK` rows; each series meets its months in increasing
+    order (the blocks of one month touch distinct series, so their order within the month does not matter,
+    and a grid's blocks go series block by series block). ``per_grid``: :func:`_grid`'s answer if known."""
     n = len(month)
-    per_grid = _grid(month, sid, n_series)
+    if per_grid == -1:
+        per_grid = _grid(month, sid, n_series)
     out = []
     if per_grid is not None:
-        for j in range(per_grid):
-            for a in range(0, n_series, _BLOCK):
-                b = min(a + _BLOCK, n_series)
-                out.append(_Month(int(month[j]), slice(j + a * per_grid, j + b * per_grid, per_grid), slice(a, b)))
+        # series block by series block, each block's months in order: the series are independent, and a block's
+        # rows (every month of _GRID_BLOCK series) stay in the core's cache while its months are walked
+        for a in range(0, n_series, _GRID_BLOCK):
+            b = min(a + _GRID_BLOCK, n_series)
+            for j in range(per_grid):
+                last = min(b, len(range(j, n, per_grid)))  # a last series cut short misses the last months
+                if last > a:
+                    out.append(_Month(int(month[j]), slice(j + a * per_grid, j + last * per_grid, per_grid),
+                                      slice(a, last), a // _GRID_BLOCK))
         return out
     low = int(month.min())
     offset = month - low
@@ -224,3 +265,4 @@ def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int) -> list[_Mo
             out.append(_Month(int(k) + low, rows[a:b], slice(a, b) if full else s[a:b]))
         lo = hi
     return out
+
