@@ -163,10 +163,13 @@ assert p.team.loc["revenue", "low"] * 0.98 <= actual <= p.team.loc["revenue", "h
 # - Within a quarter or a year a rep re-plans each month from their own sales so far, not from
 #   what they learn of the rest of the team. False activity records, people leaving or joining
 #   are not in this model.
-# - Where the current plan pays nothing at the margin, pay cannot reveal the cost of effort: a
-#   stated elasticity is used, valued by the rep's sales. The model cannot tell a rep who gave up
-#   on an out-of-reach quota from one who works on past it, so it does not show that switching a
-#   quota bonus to a commission helps the weakest reps most (Kishore et al. 2013).
+# - Where the current plan pays nothing at the margin in a month, that month's pay cannot reveal the
+#   cost of effort: it is priced per call, meeting, email or follow-up as the rep's other months (else
+#   the colleagues whose pay reveals it) show, and at least as high as kept the rep from reaching for
+#   a bonus they passed up. So a rep who gave up far below a quota (few calls) is told apart from one
+#   who works on past it, and a switch from a quota bonus to a commission lifts the weakest most
+#   (Kishore et al. 2013), though by about half as much as the generating model's own answer. Only
+#   an activity no one's pay reveals (a salary) falls back on a stated elasticity.
 # - Each month's luck is independent of the others, so a year's sales vary little and a rep within
 #   reach of an annual quota seldom falls far enough behind to give up: the model does not show that
 #   quarterly bonuses pace weaker reps better than annual ones (Chung et al. 2014); on the reps' own

@@ -1,13 +1,15 @@
 """The response model against published field evidence: directions and rough sizes, not exact figures.
 
-Each check runs on a small generated team (24-40 reps, 6-12 months, 30-40
+Each check runs on a small generated team (24-48 reps, 6-12 months, 30-40
 simulated years). The team's own monthly plans are dropped so that every rep
-faces the plan's one target, except in the quarterly-versus-annual check, which
-keeps each rep's own quota as the study's firm did.
+faces the plan's target, except in the bonus-to-commission check, whose team
+lived under a bonus at each rep's own plan, and in the quarterly-versus-annual
+check, which keeps each rep's own quota as the study's firm did.
 The sizes measured when these tests were written are in each docstring
-(model: effort per pay period, timing per simulated year, gamma 4 in 2.5-6).
-Two checks the model does not pass yet are marked as known failures, with the
-sizes it gives and the reason: they are the model's stated limits.
+(model: effort per pay period, timing per simulated year, gamma 4 in 2.5-6;
+unrevealed costs priced per unit of activity, :mod:`kpilab.analysis.response.calibrate`).
+A check the model does not pass yet is marked as a known failure, with the
+sizes it gives and the reason: it is the model's stated limit.
 """
 
 from __future__ import annotations
@@ -52,9 +54,9 @@ def _change_by_attainment(p, team: pd.DataFrame) -> pd.DataFrame:
 def test_removing_a_cap_raises_output(team: pd.DataFrame, commission: kpilab.Plan) -> None:
     """Misra & Nair (2011, Quantitative Marketing and Economics 9(3)): removing the quota ratchet and
     the cap on commissions raised revenue by about 9 %. Here: a 4 % commission capped at 96 000 a month
-    (binding in the top reps' best months) against the same commission uncapped. Measured: +18.4 %,
-    range +9.6 % to +39.2 % over the assumptions (the published +8-9 % at the low end), top quarter
-    +34 %: direction asserted, size inside +4 % to +25 %, and nobody sells less."""
+    (binding in the top reps' best months) against the same commission uncapped. Measured: +20.1 %,
+    range +9.8 % to +40.1 % over the assumptions (the published +8-9 % at the low end), top quarter
+    +37 %: direction asserted, size inside +4 % to +25 %, and nobody sells less."""
     capped = _plan([dict(COMMISSION, cap=96000)], target_bonus=0)
     p = predict(capped, commission, team, scenarios=30, seed=1, verdict=False)
     change = p.team.loc["revenue", "change"]
@@ -70,9 +72,9 @@ def test_removing_a_cap_raises_output(team: pd.DataFrame, commission: kpilab.Pla
 def test_overachievement_commission_keeps_top_reps_selling(team: pd.DataFrame, commission: kpilab.Plan) -> None:
     """Chung, Steenburgh & Sudhir (2014, Marketing Science 33(2)): overachievement commissions keep the
     best reps selling after quota, and reps far from quota give up. Here, from a 4 % commission: a
-    quota bonus alone makes the top quarter sell less (measured about -30 %) and the reps below 65 %
-    of quota collapse (about -40 %); adding a 4 % commission above quota keeps the top quarter at
-    today's output or above (measured +8 %; some near quota push harder) while those far below still give up."""
+    quota bonus alone makes the top quarter sell less (measured -25 %) and the reps below 65 %
+    of quota collapse (-64 %); adding a 4 % commission above quota keeps the top quarter at
+    today's output or above (measured +3.5 %; some near quota push harder) while those far below still give up."""
     quota_only = _plan([QUOTA_BONUS])
     with_over = _plan([QUOTA_BONUS, {"name": "over", "kind": "commission", "metric": "revenue",
                                      "tiers_on": "attainment", "tiers": [{"from": 0, "rate": 0},
@@ -91,7 +93,7 @@ def test_overachievement_commission_keeps_top_reps_selling(team: pd.DataFrame, c
 def test_activity_incentive_raises_sales_a_few_percent(team: pd.DataFrame, commission: kpilab.Plan) -> None:
     """Rao, Sudhir and colleagues (2021, field experiment on activity incentives for salespeople):
     paying for activity raised sales by about 6-9 %. Here: a bonus for meetings worth up to 8 000 a
-    month added to a 4 % commission. Measured: meetings +7.5 %, revenue +5.7 %; asserted: meetings
+    month added to a 4 % commission. Measured: meetings +6.3 %, revenue +3.6 %; asserted: meetings
     and revenue rise, revenue by 2-12 %, meetings more than revenue."""
     activity = _plan([COMMISSION, {"name": "meetings", "kind": "bonus", "metric": "meetings", "share": 0.1,
                                    "curve": {"points": [[0.5, 0], [1.0, 1.0], [1.5, 2.0]]}}])
@@ -117,9 +119,9 @@ def test_deadline_bonus_bunches_attainment_just_above_the_threshold(months: pd.D
     and push deals around quarter ends, and the discounts that timing costs came to 6-8 % of revenue.
     Here: 40 reps, 6 months, from a 4 % commission to a bonus paid only at 100 % of the monthly quota.
     Realised attainment per rep-month over the simulated years, bins 0-70-85-100-115-130 %-more.
-    Measured shares: [.49 .12 .09 .07 .06 .17] -> [.61 .04 .01 .15 .08 .09]: the mass in 100-130 %
+    Measured shares: [.49 .12 .09 .07 .06 .17] -> [.62 .04 .01 .15 .08 .10]: the mass in 100-130 %
     rises by 79 %, the 85-100 % band empties (reps there pull a deal in or push harder), reps far
-    below give up. Timing: deals move in 10 % of the rep-month pairs, 3.3 % of revenue moves, and it
+    below give up. Timing: deals move in 10 % of the rep-month pairs, 3.4 % of revenue moves, and it
     earns 0.8 M of pay a year that no extra sale earned. Asserted: the bunching bands, the timing
     between 1 % and 10 % of revenue (Larkin's 6-8 % is the firm's cost, of the same order), and that
     without timing (shifts off) the mass just above hardly moves (measured +4 %): the bunching is timing."""
@@ -152,39 +154,39 @@ def test_a_linear_commission_creates_no_timing(months: pd.DataFrame, commission:
 
 
 @pytest.mark.xfail(strict=True, reason="a known limit: on the reps' own quotas the model's weaker reps (below "
-                   "their quota last year) gain more under the annual bonus (+14.2 %) than under the quarterly one "
-                   "(+0.5 %): a year's sales vary little (about 10 %), so a rep within reach chases the annual quota "
-                   "and rarely falls far enough behind to quit, while a quarter they know to be hard is given up from "
-                   "its first month; the gap is -13.8 points, not the +5 to +40 asserted")
+                   "their quota last year) gain more under the annual bonus (+13.6 %) than under the quarterly one "
+                   "(+5.8 %): a year's sales vary little (about 10 %), so a rep within reach chases the annual quota "
+                   "and rarely falls far enough behind to quit; only the weakest (67 %) is paced by the quarterly "
+                   "bonus. The gap is -7.8 points, not the +5 to +40 asserted")
 def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     """Chung, Steenburgh & Sudhir (2014, Marketing Science 33(2)): quarterly bonuses act as pacers: the
     weaker reps, who would fall behind and give up under an annual quota, keep working. Here: 24 reps,
     12 months, from a 4 % commission to a bonus at 100 % of quota paid per quarter or per year (the
-    same money). Unlike the checks above, the team keeps its own monthly plans (``plan_revenue``, which
+    same money). Unlike most checks above, the team keeps its own monthly plans (``plan_revenue``, which
     the bonus reads per rep): the study's firm set each rep's quota from their past sales, so most reps
     start the year with a quota within reach, which one quota for all does not give. The weaker reps are
     those below their own quota last year (the study's low performers: lower past sales for their
     quota). Reps re-plan each month of the quarter (the year) from what they have sold so far
     (:mod:`kpilab.analysis.response.pacing`).
 
-    Measured: 8 weaker reps (67-95 % of their quota): revenue +0.5 % under the quarterly bonus, +14.2 %
-    under the annual one, a gap of -13.8 points; 16 stronger reps: -15.1 % and -19.5 %, a gap of +4.4
-    (a quarter is less sure than a year, so the reps past their quota ease off less). Why the weaker reps
-    do better under the annual bonus in this model: a simulated year's sales vary by about 10 % (a
-    quarter's by about 17 %, independent month to month, as in the generator), so a rep at 74-85 % pushes
-    for the annual bonus (+23 % to +40 %); the seven at 74-95 % make it in 77-100 % of the simulated
-    years and quit while still short in about 7 % of the rep-years (the rep at 67 % gives up in January).
-    Under the quarterly bonus they make 37-91 % of the quarters, and a quarter far short of its plan last
-    year (57-68 %) is given up from its first month (two of four for the rep at 74 %, one for those at 81 %
-    and 84 %, all four for the rep at 67 %: a quarter of the weaker reps' quarters), because the model
-    reads last year's months as the rep's known profile. Before, on one quota of 1.2 M for all (the plan
-    columns dropped): the 11 reps below it -38.4 % against -39.8 %, a gap of +1.4 points (the 13 above
-    it +6.7): the weakest (40-65 % of it) give up under either bonus. Neither the generator's noisier
-    deal values (sigma 0.70 in place of the model's 0.40: gap -11.0 points) nor last year's months
-    smoothed to each rep's plan profile (gap -8.8) nor a present bias in the month-by-month choice (pay
-    after this month weighed at 0.6: gap -11.5) turns it round; nor does half the money paid per quarter
-    and half per year (weaker reps +2.8 % against +14.2 % for the year alone). Asserted: weaker reps'
-    output 5-40 points higher under the quarterly bonus."""
+    Measured: 8 weaker reps (67-95 % of their quota): revenue +5.8 % under the quarterly bonus, +13.6 %
+    under the annual one, a gap of -7.8 points; 16 stronger reps: -15.5 % and -19.6 %, a gap of +4.1
+    (a quarter is less sure than a year, so the reps past their quota ease off less). The study's effect
+    shows for the weakest rep only: at 67 % of quota they give up in January under the annual bonus
+    (-54 %) but make a third of the quarters under the quarterly one (-8 %). The others do better under
+    the annual bonus: a simulated year's sales vary by about 10 % (a quarter's by about 17 %, independent
+    month to month, as in the generator), so a rep at 74-85 % pushes for the annual bonus (+23 % to
+    +42 %); the seven at 74-95 % make it in 80-100 % of the simulated years and quit while still short
+    in about 7 % of the rep-years. Under the quarterly bonus they make 38-92 % of the quarters, and a
+    quarter that fell well short of its plan last year (57-76 %) is given up from its first month (one
+    each for the reps at 74, 81 and 84 %, two for the rep at 67 %: 16 % of the weaker reps' quarters),
+    because the model reads last year's months as the rep's known profile. On one quota of 1.2 M for all
+    (the plan columns dropped): the 11 reps below it -39.8 % against -30.7 %, a gap of -9.1 points (the
+    13 above it +6.6). Neither the generator's noisier deal values (sigma 0.70 in place of the model's
+    0.40: gap -8.1 points) nor last year's months smoothed to each rep's plan profile (gap -11.8) nor a
+    present bias in the month-by-month choice (pay after this month weighed at 0.6: gap -12.9) turns it
+    round; nor does half the money paid per quarter and half per year (weaker reps +2.2 % against +13.6 %
+    for the year alone). Asserted: weaker reps' output 5-40 points higher under the quarterly bonus."""
     team = kpilab.make_team(24, 12, seed=5)
     current = _plan([COMMISSION], target_bonus=0)
     change = {}
@@ -200,31 +202,45 @@ def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     assert 0.05 <= gap <= 0.40
 
 
-@pytest.mark.xfail(strict=True, reason="a known limit: where a quota bonus pays nothing at the margin the model cannot "
-                   "tell a rep who gave up below the quota from one who works on above it, and both answer a "
-                   "commission alike (lowest third +14 %, highest +30 %, team +21 %)")
-def test_commission_instead_of_a_quota_bonus_lifts_weaker_reps_most(team: pd.DataFrame) -> None:
-    """Kishore, Rao, Narasimhan & John (2013, Journal of Marketing Research 50(3)): replacing a quota
-    bonus by a commission that pays the same at quota raised output, most among lower-ability reps
-    (who had given up on the quota). Here: a 40 000 bonus at 100 % of a 1.2 M quota against a
-    3.33 % commission (40 000 at 1.2 M). Where the quota bonus pays nothing at the margin (far below
-    the quota, or past it), the cost of effort is the stated elasticity's, valued by the rep's sales at
-    the team's cost of sales, so every such rep answers the commission by the same share of effort.
-    Measured: team revenue +20.9 % (range +13.3 % to +33.7 %); by thirds of attainment: lowest +14.3 %,
-    middle +6.1 % (reps near the quota, whose effort the bonus paid for, ease off), highest +30.1 %
-    (reps past the quota, who take the commission as the lowest do, and sell more for the same effort).
-    Valued by the rep's pay instead, it was +7.7 %, +5.6 % and +36 %. What the model lacks: the reps
-    far below the quota gave up (their effort is held down by the bonus, not by their cost), which the
-    year's data alone does not show. Asserted: the lowest third gains more than the highest and than
-    the middle, and the team gains 3-20 %."""
+def test_commission_instead_of_a_quota_bonus_lifts_weaker_reps_most() -> None:
+    """Kishore, Rao, Narasimhan & John (2013, Journal of Marketing Research 50(3)): a pharmaceutical
+    firm replaced a quota bonus by a commission paying the same at quota; output rose, much more in the
+    lower ability deciles (reps who had given up on the quota). Here the team lived under the quota
+    bonus: 48 reps, 6 months generated by the model itself (``make_team(..., plan=bonus)``: each rep's
+    best response to a 40 000 bonus at 100 % of their own monthly plan, costs of effort revealed by a
+    commission year), so the reps far below their quota gave up. The new plan pays 40 000 per 100 % of
+    the rep's own plan (a commission paying the same at quota). Calibration sees only the generated
+    year: a month far below the quota pays nothing at the margin, and the rep's cost there is their
+    own (else the team's) revealed price per unit of activity, at least what kept them from reaching for
+    the bonus (:func:`~kpilab.analysis.response.calibrate.unrevealed_cost`, ``passed_up``); few calls
+    at that price say "gave up". Measured, by thirds of attainment of the rep's own plan: lowest
+    +53.5 %, middle +3.7 %, highest +7.1 %; team +8.4 % (range +8.3 % to +10.9 %). The generator's
+    own best response to the new plan (the truth the model should find): +95.1 %, +16.7 %, +12.9 %,
+    team +20.2 %: the order is found, the sizes are about half (effort may rise at most to 3 times
+    the observed, and the unrevealed cost is still read high), and the truth lies above the range.
+    Seeds 6-9 give the same order: lowest +27 % to +46 %, middle +3 % to +6 %, highest +6 % to +17 %,
+    team +8 % to +15 % (truth: lowest +62 % to +94 %, team +22 % to +27 %).
+    With the stated elasticity (the model before) the lowest third of such teams gained least
+    (24 reps, seeds 6-8: lowest +5 %, +7 %, 0 %; highest +12 %, +16 %, +13 %).
+    Where the team did not live under the bonus (the synthetic year as generated, one 1.2 M quota for
+    all, 3.33 % commission) the highest third gains most (+31 %, lowest +12 %), as the model's truth
+    also says of one quota for all: reps far past a common quota held back under the bonus.
+    Asserted: the lowest third gains more than the middle and the highest, by at least 10 points, and
+    the team gains 3-20 %."""
     bonus = _plan([QUOTA_BONUS])
-    equal = _plan([dict(COMMISSION, rate=40000 / 1200000)], target_bonus=0)
-    p = predict(bonus, equal, team, scenarios=30, seed=1, verdict=False)
-    per = _change_by_attainment(p, team)
-    third = pd.qcut(per["attainment"], 3, labels=["low", "middle", "high"])
-    by = per.groupby(third, observed=True)["change"].mean()
+    from kpilab.analysis.response import make_team
+
+    lived = make_team(48, 6, plan=bonus, seed=5)
+    equal = _plan([{"name": "commission", "kind": "bonus", "metric": "revenue", "share": 1,
+                    "curve": {"points": [[0, 0], [1, 1], [5, 5]]}}])
+    p = predict(bonus, equal, lived, scenarios=30, seed=1, verdict=False)
+    revenue = p.per_rep[p.per_rep["figure"] == "revenue"].set_index("rep_id")
+    attainment = lived.groupby("rep_id")["revenue"].sum() / lived.groupby("rep_id")["plan_revenue"].sum()
+    change = revenue["predicted"] / revenue["baseline"] - 1
+    third = pd.qcut(attainment, 3, labels=["low", "middle", "high"])
+    by = change.groupby(third, observed=True).mean()
     assert 0.03 <= p.team.loc["revenue", "change"] <= 0.20
-    assert by["low"] > by["high"] and by["low"] > by["middle"]
+    assert by["low"] > by["middle"] + 0.10 and by["low"] > by["high"] + 0.10
 
 
 def test_a_generated_team_bunches_only_where_its_plan_does() -> None:

@@ -31,9 +31,9 @@ and half a year's shortfall is seldom more than a month's sales; a rep within
 reach of an annual quota chases it and rarely falls far enough behind to quit.
 The month profile is last year's, so a quarter that fell short of its plan
 last year is expected to again. On the reps' own quotas the model therefore
-paces weaker reps better with an annual bonus than a quarterly one, against
-the study (``tests/analysis/test_response_evidence.py``, a known failure with
-its sizes). In the study a bad start left reps without a quarterly bonus
+paces weaker reps (all but the weakest) better with an annual bonus than a
+quarterly one, against the study (``tests/analysis/test_response_evidence.py``,
+a known failure with its sizes). In the study a bad start left reps without a quarterly bonus
 behind for the year; here it seldom does. The model has neither luck that
 persists from month to month (a bad quarter saying the year is bad) nor the
 present bias the study also found (pay at the year's end weighing less than

@@ -28,7 +28,8 @@ MOVED = ("calls", "meetings", "emails", "follow_ups", "deals", "revenue", "repea
 
 def _centre(calib: Calibration) -> Calibration:
     """The calibration at the centre of the assumptions only (the first parameter draw)."""
-    one = {name: getattr(calib, name)[:1] for name in ("k", "m", "from_elasticity")}
+    one = {name: getattr(calib, name)[:1] for name in ("k", "m", "from_elasticity", "source")
+           if getattr(calib, name) is not None}
     return replace(calib, draws=calib.draws.iloc[:1].reset_index(drop=True), **one)
 
 

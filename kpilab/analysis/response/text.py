@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ...i18n import t
 from ...i18n.format import fmt_money, fmt_number, fmt_percent
+
+from .calibrate import OWN, TEAM
 
 if TYPE_CHECKING:
     from .predict import Prediction
@@ -33,12 +37,15 @@ def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
     a = prediction.assumptions
     calib = prediction.calibration
     share = float(calib.from_elasticity[0].mean())
+    # Rep-activity pairs with at least one month priced from the rest of the data (own months, the team).
+    priced = 0.0 if calib.source is None else float(np.isin(calib.source[0], (OWN, TEAM)).mean())
     top = prediction.sensitivity.iloc[0]["assumption"] if len(prediction.sensitivity) else "gamma"
     lines = [t("response.assumptions.title", lang),
              t("response.assumptions.model", lang),
              t("response.assumptions.effort", lang),
              t("response.assumptions.funnel", lang),
              t("response.assumptions.revealed", lang),
+             t("response.assumptions.unrevealed", lang, share=fmt_percent(priced, lang)),
              t("response.assumptions.gamma", lang, value=fmt_number(a.gamma, lang, 1),
                low=fmt_number(a.gamma_range[0], lang, 1), high=fmt_number(a.gamma_range[1], lang, 1)),
              t("response.assumptions.elasticity", lang, value=fmt_number(a.elasticity, lang, 2),
