@@ -167,9 +167,11 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
 
 def _combine(coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """One int64 code per distinct combination of already coded columns."""
-    out = np.zeros(len(coded[0][0]), dtype=np.int64)
-    for codes, count in coded:
-        out = out * (count + 1) + (codes + 1)
+    out = np.add(coded[0][0], 1, dtype=np.int64)  # then worked in place: one array for the whole table
+    for codes, count in coded[1:]:
+        out *= count + 1
+        out += codes
+        out += 1
     return out
 
 

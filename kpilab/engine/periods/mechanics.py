@@ -216,22 +216,26 @@ def _row_steps(p: dict[str, Any], var: np.ndarray, base: np.ndarray, out: dict[s
     # 5. the sanction cut: this month's bonus only, at most limit × the month's wage, never the salary
     if sanction is not None and "sanction_cut" in out:
         bonus = np.maximum(var, 0.0)
-        wage = base + bonus * p["sanction_on_wage"] if np.ndim(p["sanction_on_wage"]) or p["sanction_on_wage"] \
-            else base                                        # limit_of: wage (salary + bonus) or base
+        on_wage = np.ndim(p["sanction_on_wage"]) or p["sanction_on_wage"]
+        wage = base + bonus * p["sanction_on_wage"] if on_wage else base  # limit_of: wage (salary + bonus) or base
         cut = p["per_sanction"] * sanction
         cut *= bonus
-        np.minimum(cut, p["sanction_limit"] * wage, out=cut)
+        limit = np.multiply(p["sanction_limit"], wage, out=wage if on_wage else None)
+        np.minimum(cut, limit, out=cut)
         np.minimum(cut, bonus, out=cut)
         if np.ndim(p["sanction_on"]):
             cut *= p["sanction_on"]
         elif not p["sanction_on"]:
             cut[:] = 0.0
-        var = var - cut
+        var = np.subtract(var, cut, out=bonus)  # (the bonus is read for the last time above)
         np.subtract(0.0, cut, out=cut)  # never −0.0 in a CSV
         out["sanction_cut"] = cut
+        spare = limit
+    else:
+        spare = None
     # 6. (the part of it that reads the row only) the share of the bonus held
     if "holdback" in out:
-        held = np.maximum(var, 0.0)
+        held = np.maximum(var, 0.0, out=spare)
         held *= p["holdback_share"]
         if np.ndim(p["holdback_on"]):
             held *= p["holdback_on"]
@@ -280,24 +284,24 @@ def _holdback_by_time(held: np.ndarray, month: np.ndarray, per_grid: int | None,
             return None
     n = len(held)
     full = n // per_grid
-    release, balance = np.empty(n), np.empty(n)
+    release, balance = np.zeros(n), np.empty(n)
     pieces = [(slice(0, full * per_grid), slice(0, full), per_grid)]
     if n > full * per_grid:  # a last series cut short: its months are the first ones
         pieces.append((slice(full * per_grid, n), slice(full, full + 1), n - full * per_grid))
     for rows, series, width in pieces:
-        release[rows], balance[rows] = _held_block(held[rows].reshape(-1, width), months[:width], after, state,
-                                                   series)
+        _held_block(held[rows].reshape(-1, width), months[:width], after, state, series,
+                    release[rows].reshape(-1, width), balance[rows].reshape(-1, width))
     return release, balance
 
 
-def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State, series: slice
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_holdback_by_time` for the series ``series`` (``held`` shaped series × their months)."""
+def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State, series: slice,
+                release: np.ndarray, balance: np.ndarray) -> None:
+    """:func:`_holdback_by_time` for the series ``series`` (``held`` shaped series × their months), into
+    ``release`` (zeros) and ``balance`` of the same shape."""
     n_months = held.shape[1]
-    release = np.zeros_like(held)
     if after < n_months:
         release[:, after:] = held[:, :-after]
-    balance = held.copy()
+    balance[:] = held
     for lag in range(1, min(after, n_months)):
         balance[:, lag:] += held[:, :-lag]  # what months j - lag held is still held in month j
     column = np.arange(n_months)
@@ -319,7 +323,6 @@ def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State,
             gone = waiting & (d <= int(months[-1]))
             amount[series] = np.where(gone, 0.0, a)
             due[series] = np.where(gone, -1, d)
-    return release.ravel(), balance.ravel()
 
 
 def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,

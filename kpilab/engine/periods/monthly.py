@@ -237,7 +237,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             release, out["holdback_balance"] = timed
             out["holdback"] = release - held
             tr["released"] = release
-            var = var + release
+            var = var + release if var is earned else np.add(var, release, out=var)  # (earned stays as paid)
             var -= held
             carried.remove("holdback")
         if carried:
@@ -267,7 +267,11 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                                                 reversal[rows] if reversal is not None else None, mo, state,
                                                 tuple(c[rows] for c in collect) if collect is not None else None)
 
-            _in_groups(walk, blocks, pool, n)
+            if per_grid is None or per_row or collect is not None:
+                _in_groups(walk, blocks, pool, n)
+            else:
+                walk_grid = _GridWalk(per_grid, n, month[:per_grid], par, state, var, held, room, reversal, mo, paid)
+                _in_groups(walk_grid, blocks, pool, n)
             var = paid
         out["variable"] = var
         out["total"] = out["base"] + var
@@ -279,6 +283,52 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     extra = parts_used + [c for c in BALANCES if c in out]
     return out, extra, cols, row_plan, trace
 
+
+
+class _GridWalk:
+    """The walk of a grid (one plan's parameters), series block by series block: a block's months are copied
+    side by side (month-major, each month's series contiguous, in the core's cache), walked by
+    :func:`_carried_steps` month after month, and copied back; a last series cut short is walked row by row."""
+
+    def __init__(self, per_grid: int, n: int, months: np.ndarray, par: dict[str, Any], state: _State,
+                 var: np.ndarray, held: np.ndarray, room: Any, reversal: np.ndarray | None,
+                 out: dict[str, np.ndarray], paid: np.ndarray) -> None:
+        self.m, self.n, self.months, self.par, self.state = per_grid, n, [int(m) for m in months], par, state
+        self.inputs = {"var": var, "held": held, "room": room, "reversal": reversal}
+        self.out, self.paid = out, paid
+        self.full = n // per_grid
+
+    def __call__(self, group: list[_Month]) -> None:
+        spans: dict[int, tuple[int, int]] = {}
+        for blk in group:  # each series block's series: those its months' blocks name
+            a, b = spans.get(blk.part, (blk.s.start, blk.s.stop))
+            spans[blk.part] = (min(a, blk.s.start), max(b, blk.s.stop))
+        for a, b in spans.values():
+            if min(b, self.full) > a:
+                self._block(a, min(b, self.full))
+            if b > self.full:
+                self._tail()
+
+    def _block(self, a: int, b: int) -> None:
+        m, lo, hi = self.m, a * self.m, b * self.m
+        side = {k: (v[lo:hi].reshape(b - a, m).T.copy() if np.ndim(v) else v) for k, v in self.inputs.items()}
+        out = {c: np.empty((m, b - a)) for c in self.out}
+        paid = np.empty((m, b - a))
+        for j in range(m):
+            row = {k: (v[j] if np.ndim(v) else v) for k, v in side.items()}
+            paid[j] = _carried_steps(self.par, j, slice(a, b), self.months[j], row["var"], row["held"],
+                                     row["room"], row["reversal"], out, self.state)
+        for c, values in out.items():
+            self.out[c][lo:hi].reshape(b - a, m)[:] = values.T
+        self.paid[lo:hi].reshape(b - a, m)[:] = paid.T
+
+    def _tail(self) -> None:
+        s = slice(self.full, self.full + 1)
+        for j in range(self.n - self.full * self.m):
+            rows = slice(self.full * self.m + j, self.full * self.m + j + 1)
+            row = {k: (v[rows] if np.ndim(v) else v) for k, v in self.inputs.items()}
+            self.paid[rows] = _carried_steps(self.par, rows, s, self.months[j], row["var"], row["held"], row["room"],
+                                             row["reversal"], self.out, self.state)
 
 
 def _in_groups(work: Any, blocks: list[_Month], pool: ThreadPoolExecutor | None, n: int) -> None:

@@ -51,6 +51,10 @@ def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) 
     coded = [keys[c] for c in ("scenario", "rep_id") if c in keys]
     combined = _combine(coded)
     n = len(combined)
+    if n > 1 and (combined[1:] >= combined[:-1]).all():  # rows sorted by series: number each run, no scatter
+        number = np.zeros(n, dtype=np.int64)
+        np.cumsum(combined[1:] != combined[:-1], out=number[1:])
+        return number
     space = int(np.prod([count + 1 for _, count in coded], dtype=float))
     if space <= 8 * n + 4096:  # dense codes: the first row of each series by one reversed scatter, no sort
         first = np.full(space, n, dtype=np.int64)
@@ -95,7 +99,8 @@ def _optional(frame: pd.DataFrame, column: str, loc: _Locator, default: float) -
     if column not in frame.columns:
         return None
     values = _numeric(frame, column, None, loc, optional=True)
-    return np.where(np.isnan(values), default, values)
+    empty = np.isnan(values)
+    return np.where(empty, default, values) if empty.any() else values  # (read only: no copy needed)
 
 
 
@@ -226,7 +231,7 @@ _BLOCK = 8192
 
 
 #: Series walked together in a grid table: a block of every month of 4096 series is 384 KiB per column.
-_GRID_BLOCK = 16384
+_GRID_BLOCK = 4096
 
 
 def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int, per_grid: int | None = -1) -> list[_Month]:
