@@ -274,7 +274,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 _in_groups(walk_grid, blocks, pool, n)
             var = paid
         out["variable"] = var
-        out["total"] = out["base"] + var
+        out["total"] = np.add(out["base"], var, out=out["total"] if len(plans) == 1 else None)  # (section 7's is read)
 
     carried_out = CarriedState(labels if labels is not None else lambda: _key_labels(frame, sid, n_series),
                                dict(state.arrays))

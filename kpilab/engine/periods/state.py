@@ -34,7 +34,10 @@ def _months(frame: pd.DataFrame, loc: _Locator, coded: tuple[np.ndarray, int]) -
     """
     codes, count = coded
     first = np.full(count, -1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    head = codes[:4096]  # most tables name every month in their first rows: no pass over the whole table
+    first[head[::-1]] = np.arange(len(head))[::-1]
+    if (first < 0).any():
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
     values = np.zeros(count, dtype=np.int64)
     labels = frame["period"].to_numpy(dtype=object)
     for i in np.flatnonzero(first >= 0):
@@ -52,9 +55,10 @@ def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) 
     combined = _combine(coded)
     n = len(combined)
     if n > 1 and (combined[1:] >= combined[:-1]).all():  # rows sorted by series: number each run, no scatter
-        number = np.zeros(n, dtype=np.int64)
-        np.cumsum(combined[1:] != combined[:-1], out=number[1:])
-        return number
+        step = combined[1:] != combined[:-1]
+        np.cumsum(step, out=combined[1:])  # (the codes are read for the last time above)
+        combined[0] = 0
+        return combined
     space = int(np.prod([count + 1 for _, count in coded], dtype=float))
     if space <= 8 * n + 4096:  # dense codes: the first row of each series by one reversed scatter, no sort
         first = np.full(space, n, dtype=np.int64)
