@@ -241,12 +241,18 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,
-                reset: np.ndarray) -> np.ndarray:
-    """Add this month's ``x`` to the series' period-to-date ``name`` (restarting where ``reset``); returns the
-    period-to-date value (the mean for ``mean``)."""
+                reset: np.ndarray | bool) -> np.ndarray:
+    """Add this month's ``x`` to the series' period-to-date ``name`` (restarting where ``reset``: an array, or
+    one bool when every series of the block restarts or none does); returns the period-to-date value (the
+    mean for ``mean``)."""
     value = state.get(f"{name}:value")
     count = state.get(f"{name}:count")
-    fresh = reset | (count[s] == 0)
+    if reset is True:  # a new period for every series: what they carried is not read
+        new = 0.0 + x if how in ("sum", "mean") else np.asarray(x, dtype=float).copy()
+        value[s] = new
+        count[s] = 1.0
+        return new
+    fresh = count[s] == 0 if reset is False else reset | (count[s] == 0)
     old = np.where(fresh, 0.0, value[s])
     if how in ("sum", "mean"):
         new = old + x
@@ -257,7 +263,7 @@ def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, 
     else:
         new = np.where(fresh, x, np.maximum(old, x))
     value[s] = new
-    counted = np.where(reset, 0.0, count[s]) + 1.0
+    counted = (count[s] if reset is False else np.where(reset, 0.0, count[s])) + 1.0
     count[s] = counted
     return new / counted if how == "mean" else new
 

@@ -119,27 +119,36 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                                                    for kind in ("fact", "target")]:
             state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
 
-    def to_date(group: list[_Month]) -> None:
-        for blk in group:
-            rows, si, m = blk.rows, blk.s, blk.m
-            for scope in scopes:
-                pid = state.get(f"period_id:{scope}", -1)
-                # a period restarts with its quarter or year, and at a change of plan version
-                here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
-                reset = pid[si] != here
-                for metric, sc, how, name in read:
-                    if sc != scope:
-                        continue
-                    ptd_facts[name][rows] = _accumulate(state, f"fact:{name}", si, cols.facts[metric][rows], how, reset)
-                    if name in ptd_targets:
-                        ptd_targets[name][rows] = _accumulate(state, f"target:{name}", si,
-                                                              cols.targets[metric][rows], how, reset)
-                ptd_bonus[scope][rows] = _accumulate(state, f"target_bonus:{scope}", si, cols.target_bonus[rows],
-                                                     "sum", reset)
-                pid[si] = here
+    def to_date(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
+        for scope in scopes:
+            pid = state.get(f"period_id:{scope}", -1)
+            # a period restarts with its quarter or year, and at a change of plan version
+            here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
+            reset = pid[si] != here
+            reset = True if reset.all() else False if not reset.any() else reset  # (one bool: fewer passes)
+            for metric, sc, how, name in read:
+                if sc != scope:
+                    continue
+                out[f"fact:{name}"][rows] = _accumulate(state, f"fact:{name}", si, x[f"fact:{metric}"], how, reset)
+                if name in ptd_targets:
+                    out[f"target:{name}"][rows] = _accumulate(state, f"target:{name}", si, x[f"target:{metric}"],
+                                                              how, reset)
+            out[f"bonus:{scope}"][rows] = _accumulate(state, f"target_bonus:{scope}", si, x["target_bonus"], "sum",
+                                                      reset)
+            pid[si] = here
 
     if columns:
-        _in_groups(to_date, blocks, pool, n)
+        inputs = {"target_bonus": cols.target_bonus}
+        for metric, _, _, name in read:
+            inputs[f"fact:{metric}"] = cols.facts[metric]
+            if name in ptd_targets:
+                inputs[f"target:{metric}"] = cols.targets[metric]
+        outputs = {f"bonus:{scope}": v for scope, v in ptd_bonus.items()}  # (only what the step writes)
+        for _, _, _, name in read:
+            outputs[f"fact:{name}"] = ptd_facts[name]
+            if name in ptd_targets:
+                outputs[f"target:{name}"] = ptd_targets[name]
+        _months_walk(to_date, inputs, outputs, blocks, per_grid, month, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
     money: dict[str, np.ndarray] = {}
@@ -258,20 +267,16 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             paid = var.copy() if var is earned else var  # (the walk writes each row once, after reading it)
             per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
-            def walk(group: list[_Month]) -> None:
-                for blk in group:
-                    rows = blk.rows
-                    p = {**par, **{k: par[k][rows] for k in per_row}} if per_row else par
-                    paid[rows] = _carried_steps(p, rows, blk.s, blk.m, var[rows], held[rows],
-                                                room[rows] if np.ndim(room) else 0.0,
-                                                reversal[rows] if reversal is not None else None, mo, state,
-                                                tuple(c[rows] for c in collect) if collect is not None else None)
+            def walk(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
+                p = {**par, **{k: x[k] for k in per_row}} if per_row else par
+                out["paid"][rows] = _carried_steps(p, rows, si, m, x["var"], x["held"], x["room"], x["reversal"],
+                                                   out, state, (x["revenue"], x["collected"]) if collect else None)
 
-            if per_grid is None or per_row or collect is not None:
-                _in_groups(walk, blocks, pool, n)
-            else:
-                walk_grid = _GridWalk(per_grid, n, month[:per_grid], par, state, var, held, room, reversal, mo, paid)
-                _in_groups(walk_grid, blocks, pool, n)
+            inputs = {"var": var, "held": held, "room": room if np.ndim(room) else 0.0, "reversal": reversal,
+                      **{k: par[k] for k in per_row}}
+            if collect is not None:
+                inputs["revenue"], inputs["collected"] = collect
+            _months_walk(walk, inputs, {**mo, "paid": paid}, blocks, per_grid, month, pool, n)
             var = paid
         out["variable"] = var
         out["total"] = np.add(out["base"], var, out=out["total"] if len(plans) == 1 else None)  # (section 7's is read)
@@ -285,18 +290,35 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
 
 
-class _GridWalk:
-    """The walk of a grid (one plan's parameters), series block by series block: a block's months are copied
-    side by side (month-major, each month's series contiguous, in the core's cache), walked by
-    :func:`_carried_steps` month after month, and copied back; a last series cut short is walked row by row."""
+def _months_walk(step: Any, inputs: dict[str, Any], outputs: dict[str, np.ndarray], blocks: list[_Month],
+                 per_grid: int | None, month: np.ndarray, pool: ThreadPoolExecutor | None, n: int) -> None:
+    """``step(rows, series, m, x, out)`` for every block of months, each series meeting its months in order:
+    ``x`` holds the block's rows of ``inputs`` (arrays in row order, or scalars), and the step writes
+    ``out[name][rows]``. A grid's series blocks go to one thread per core (series never meet), each block's
+    months copied side by side (month-major, each month's series contiguous, in the core's cache), walked,
+    and copied back; any other table is walked block by block."""
+    if per_grid is None:
+        def by_blocks(group: list[_Month]) -> None:
+            for blk in group:
+                step(blk.rows, blk.s, blk.m, {k: (v[blk.rows] if np.ndim(v) else v) for k, v in inputs.items()},
+                     outputs)
+        work = by_blocks
+    else:
+        work = _SideBySide(step, per_grid, n, month[:per_grid], inputs, outputs)
+    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
+    if len(groups) > 1:
+        list(pool.map(work, groups))
+    else:
+        work(blocks)
 
-    def __init__(self, per_grid: int, n: int, months: np.ndarray, par: dict[str, Any], state: _State,
-                 var: np.ndarray, held: np.ndarray, room: Any, reversal: np.ndarray | None,
-                 out: dict[str, np.ndarray], paid: np.ndarray) -> None:
-        self.m, self.n, self.months, self.par, self.state = per_grid, n, [int(m) for m in months], par, state
-        self.inputs = {"var": var, "held": held, "room": room, "reversal": reversal}
-        self.out, self.paid = out, paid
-        self.full = n // per_grid
+
+class _SideBySide:
+    """:func:`_months_walk` over a grid's series blocks; a last series cut short is walked row by row."""
+
+    def __init__(self, step: Any, per_grid: int, n: int, months: np.ndarray, inputs: dict[str, Any],
+                 outputs: dict[str, np.ndarray]) -> None:
+        self.step, self.m, self.n, self.months = step, per_grid, n, [int(m) for m in months]
+        self.inputs, self.outputs, self.full = inputs, outputs, n // per_grid
 
     def __call__(self, group: list[_Month]) -> None:
         spans: dict[int, tuple[int, int]] = {}
@@ -312,32 +334,18 @@ class _GridWalk:
     def _block(self, a: int, b: int) -> None:
         m, lo, hi = self.m, a * self.m, b * self.m
         side = {k: (v[lo:hi].reshape(b - a, m).T.copy() if np.ndim(v) else v) for k, v in self.inputs.items()}
-        out = {c: np.empty((m, b - a)) for c in self.out}
-        paid = np.empty((m, b - a))
+        out = {c: np.empty((m, b - a), dtype=v.dtype) for c, v in self.outputs.items()}
         for j in range(m):
-            row = {k: (v[j] if np.ndim(v) else v) for k, v in side.items()}
-            paid[j] = _carried_steps(self.par, j, slice(a, b), self.months[j], row["var"], row["held"],
-                                     row["room"], row["reversal"], out, self.state)
+            self.step(j, slice(a, b), self.months[j], {k: (v[j] if np.ndim(v) else v) for k, v in side.items()}, out)
         for c, values in out.items():
-            self.out[c][lo:hi].reshape(b - a, m)[:] = values.T
-        self.paid[lo:hi].reshape(b - a, m)[:] = paid.T
+            self.outputs[c][lo:hi].reshape(b - a, m)[:] = values.T
 
     def _tail(self) -> None:
         s = slice(self.full, self.full + 1)
         for j in range(self.n - self.full * self.m):
             rows = slice(self.full * self.m + j, self.full * self.m + j + 1)
-            row = {k: (v[rows] if np.ndim(v) else v) for k, v in self.inputs.items()}
-            self.paid[rows] = _carried_steps(self.par, rows, s, self.months[j], row["var"], row["held"], row["room"],
-                                             row["reversal"], self.out, self.state)
-
-
-def _in_groups(work: Any, blocks: list[_Month], pool: ThreadPoolExecutor | None, n: int) -> None:
-    """``work(blocks)`` over month blocks; a grid's series blocks are apart: one group of them per core."""
-    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
-    if len(groups) > 1:
-        list(pool.map(work, groups))
-    else:
-        work(blocks)
+            self.step(rows, s, self.months[j], {k: (v[rows] if np.ndim(v) else v) for k, v in self.inputs.items()},
+                      self.outputs)
 
 
 def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.ndarray, n_series: int,
