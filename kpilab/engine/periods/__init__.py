@@ -34,8 +34,9 @@ alone: they run on every row at once. What carries (steps 2, 3's true-up
 settlement, 6-8) walks the months in blocks of at most 8,192 rows, each
 series meeting its months in order. In a grid (every series with the same
 months, in order: the usual long table) the walk goes series block by series
-block, so a block's rows stay in the core's cache while its months go by,
-and the blocks are shared between two threads (series never meet). In such
+block, each block's months copied side by side so that they stay in the
+core's cache while its months go by, and the blocks are shared between two
+threads (series never meet). In such
 a grid of consecutive months a holdback by time needs no walk at all: what
 month j holds is released in month j + N, for every row at once.
 """

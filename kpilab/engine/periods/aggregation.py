@@ -16,7 +16,7 @@ from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
-from .state import _Month, _series_groups, _State
+from .state import _Month, _on_cores, _series_groups, _State
 
 # --------------------------------------------------------------------------- the plan as the pass pays it
 
@@ -135,6 +135,12 @@ def _chunked(pay: Any, cols: _Columns, pool: ThreadPoolExecutor | None) -> dict[
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
+def _zero_open(it: _Internal, closing: dict[str, np.ndarray], pay: dict[str, np.ndarray], where: slice) -> None:
+    """A period part pays nothing in a month that does not close its period (rows ``where`` of ``closing``)."""
+    for part in it.parts:
+        np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
+
+
 def _pay_rows(it: _Internal, cols: _Columns, rows: np.ndarray, month: np.ndarray | None,
               out: dict[str, np.ndarray], pool: ThreadPoolExecutor | None) -> None:
     """Section 7 for one plan's ``rows`` of the table when no true-up settles them: each core takes its share
@@ -145,11 +151,8 @@ def _pay_rows(it: _Internal, cols: _Columns, rows: np.ndarray, month: np.ndarray
     def pay(lo: int, hi: int) -> None:
         mine = rows[lo:hi]
 
-        def zero_open(paid: dict[str, np.ndarray]) -> None:
-            for part in it.parts:
-                np.copyto(paid[part.name], 0.0, where=~closing[part.name][lo:hi])
-
-        for col, values in _plan_pay(it.plan, cols.take(mine), adjust=zero_open if closing else None).items():
+        adjust = (lambda paid: _zero_open(it, closing, paid, slice(lo, hi))) if closing else None
+        for col, values in _plan_pay(it.plan, cols.take(mine), adjust=adjust).items():
             out[col][mine] = values
 
     if pool is None or len(rows) < _PARALLEL_MIN_ROWS:
@@ -173,8 +176,7 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
     scaled = [part for part in it.parts if part.scalable is not None]
 
     def zero_open(pay: dict[str, np.ndarray], where: slice) -> None:
-        for part in it.parts:
-            np.copyto(pay[part.name], 0.0, where=~closing[part.name][where])
+        _zero_open(it, closing, pay, where)
 
     if not settled:
         return _chunked(lambda c, w: _plan_pay(it.plan, c, adjust=(lambda pay: zero_open(pay, w)) if it.parts
@@ -232,10 +234,7 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
                 before_all[blk.rows] = before
                 due[here] = settle
 
-        if len(groups) > 1:
-            list(pool.map(settle_months, groups))
-        else:
-            settle_months(local)
+        _on_cores(settle_months, groups, pool)
     # the limits read each row alone: split over cores as the components were
     return _chunked(lambda c, w: _limits_pay(it.plan, c, {k: v[w] for k, v in pay.items()}), cols, pool)
 

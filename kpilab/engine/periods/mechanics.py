@@ -328,12 +328,12 @@ def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State,
 def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
                    held: np.ndarray, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
                    state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Steps 6-8 of one month's block (rows ``rows`` of the month-ordered arrays, series ``s``) on the variable
+    """Steps 6-8 of one month's block (rows ``rows`` of ``out``, series ``s``) on the variable
     pay ``var`` after the row steps; ``held`` is what step 6 holds, ``room`` what the salary leaves of the
     floor (pay recovered never goes below it), ``reversal`` the clawback owed by the cancelled revenue,
     ``collect`` the revenue and collected revenue (a holdback released on collection); ``p`` holds the
     parameters (scalars for one plan, arrays of these rows for a scheme). Writes the parts and balances
-    into ``out`` (month order) and returns the variable pay paid."""
+    into ``out`` and returns the variable pay paid."""
     # 6. the holdback: released N months later (slot month mod N, with its due month), or as the
     #    outstanding revenue is collected (one pool per series)
     if "holdback" in out:

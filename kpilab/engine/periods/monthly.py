@@ -20,7 +20,7 @@ from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameter
                         _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
 from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month,
-                    _grid, _month_blocks, _months, _series_codes, _series_groups, _State)
+                    _grid, _month_blocks, _months, _on_cores, _series_codes, _series_groups, _State)
 
 #: Period ids of different plan versions never meet: a version's periods restart at its first month.
 _VERSION_STRIDE = 1_000_000
@@ -305,11 +305,7 @@ def _months_walk(step: Any, inputs: dict[str, Any], outputs: dict[str, np.ndarra
         work = by_blocks
     else:
         work = _SideBySide(step, per_grid, n, month[:per_grid], inputs, outputs)
-    groups = _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1)
-    if len(groups) > 1:
-        list(pool.map(work, groups))
-    else:
-        work(blocks)
+    _on_cores(work, _series_groups(blocks, _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS else 1), pool)
 
 
 class _SideBySide:

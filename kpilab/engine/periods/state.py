@@ -228,6 +228,14 @@ def _series_groups(blocks: list[_Month], k: int) -> list[list[_Month]]:
     return [g for g in groups if g]
 
 
+def _on_cores(work: Any, groups: list[list[Any]], pool: Any) -> None:
+    """``work(group)`` for each group, one thread per group when there are several (their series apart)."""
+    if len(groups) > 1:
+        list(pool.map(work, groups))
+    else:
+        work(groups[0])
+
+
 #: Rows of one month handled at once. A block's temporaries (64 KiB) stay under glibc's mmap threshold and in
 #: the core's cache: a month of 83,000 series in one piece made every temporary a fresh mapping whose page
 #: faults cost more than its arithmetic (most of the carried mechanics' time was system time).
@@ -238,13 +246,11 @@ _BLOCK = 8192
 _GRID_BLOCK = 4096
 
 
-def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int, per_grid: int | None = -1) -> list[_Month]:
+def _month_blocks(month: np.ndarray, sid: np.ndarray, n_series: int, per_grid: int | None) -> list[_Month]:
     """Each month's rows in blocks of at most :data:`_BLOCK` rows; each series meets its months in increasing
     order (the blocks of one month touch distinct series, so their order within the month does not matter,
-    and a grid's blocks go series block by series block). ``per_grid``: :func:`_grid`'s answer if known."""
+    and a grid's blocks go series block by series block). ``per_grid``: :func:`_grid`'s answer."""
     n = len(month)
-    if per_grid == -1:
-        per_grid = _grid(month, sid, n_series)
     out = []
     if per_grid is not None:
         # series block by series block, each block's months in order: the series are independent, and a block's
