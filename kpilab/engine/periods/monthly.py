@@ -15,7 +15,7 @@ from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role, _pay_rows, earnings_of_cancelled
+from .aggregation import _accumulate, _grid_to_date, _internal, _pay_role, _pay_rows, earnings_of_cancelled
 from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
                         _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
@@ -108,46 +108,53 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     aggregation: dict[str, str] = {}
     for p in plans.values():
         aggregation.update(p.periods.aggregation)
-    ptd_facts = {name: np.zeros(n) for name in columns.values()}
-    ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
     scopes = sorted({sc for _, sc, _ in columns})
-    ptd_bonus = {scope: np.zeros(n) for scope in scopes}
     read = [(metric, scope, how, name) for (metric, scope, how), name in columns.items() if metric in cols.facts]
+    # each running total: (its carried state, its aggregation, the month's values, the period-to-date column)
+    tracks: dict[str, list[tuple[str, str, str, str]]] = {scope: [] for scope in scopes}
+    for metric, scope, how, name in read:
+        tracks[scope].append((f"fact:{name}", how, f"fact:{metric}", f"fact:{name}"))
+        if metric in cols.targets:
+            tracks[scope].append((f"target:{name}", how, f"target:{metric}", f"target:{name}"))
+    for scope in scopes:
+        tracks[scope].append((f"target_bonus:{scope}", "sum", "target_bonus", f"bonus:{scope}"))
+    inputs = {"target_bonus": cols.target_bonus, **{f"fact:{m}": cols.facts[m] for m, _, _, _ in read},
+              **{f"target:{m}": cols.targets[m] for m, _, _, _ in read if m in cols.targets}}
+    outputs = {dst: np.empty(n) for scope in scopes for _, _, _, dst in tracks[scope]}  # each row is written
+    # (a metric without facts reads nothing to date, and a target without facts is no number)
+    ptd_facts = {name: outputs[f"fact:{name}"] if f"fact:{name}" in outputs else np.zeros(n)
+                 for name in columns.values()}
+    ptd_targets = {name: outputs[f"target:{name}"] if f"target:{name}" in outputs else np.full(n, np.nan)
+                   for (metric, _, _), name in columns.items() if metric in cols.targets}
+    ptd_bonus = {scope: outputs[f"bonus:{scope}"] for scope in scopes}
     for scope in scopes:  # every carried array exists before the threads write their own series of it
         state.get(f"period_id:{scope}", -1)
-        for prefix in [f"target_bonus:{scope}"] + [f"{kind}:{name}" for metric, sc, _, name in read if sc == scope
-                                                   for kind in ("fact", "target")]:
-            state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
+        for name, _, _, _ in tracks[scope]:
+            state.get(f"{name}:value"), state.get(f"{name}:count")
+
+    def period_id(scope: str, m: int) -> int:
+        """A period restarts with its quarter or year, and at a change of plan version."""
+        return m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
 
     def to_date(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
         for scope in scopes:
             pid = state.get(f"period_id:{scope}", -1)
-            # a period restarts with its quarter or year, and at a change of plan version
-            here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
+            here = period_id(scope, m)
             reset = pid[si] != here
             reset = True if reset.all() else False if not reset.any() else reset  # (one bool: fewer passes)
-            for metric, sc, how, name in read:
-                if sc != scope:
-                    continue
-                out[f"fact:{name}"][rows] = _accumulate(state, f"fact:{name}", si, x[f"fact:{metric}"], how, reset)
-                if name in ptd_targets:
-                    out[f"target:{name}"][rows] = _accumulate(state, f"target:{name}", si, x[f"target:{metric}"],
-                                                              how, reset)
-            out[f"bonus:{scope}"][rows] = _accumulate(state, f"target_bonus:{scope}", si, x["target_bonus"], "sum",
-                                                      reset)
+            for name, how, src, dst in tracks[scope]:
+                out[dst][rows] = _accumulate(state, name, si, x[src], how, reset)
             pid[si] = here
 
-    if columns:
-        inputs = {"target_bonus": cols.target_bonus}
-        for metric, _, _, name in read:
-            inputs[f"fact:{metric}"] = cols.facts[metric]
-            if name in ptd_targets:
-                inputs[f"target:{metric}"] = cols.targets[metric]
-        outputs = {f"bonus:{scope}": v for scope, v in ptd_bonus.items()}  # (only what the step writes)
-        for _, _, _, name in read:
-            outputs[f"fact:{name}"] = ptd_facts[name]
-            if name in ptd_targets:
-                outputs[f"target:{name}"] = ptd_targets[name]
+    if columns and per_grid is not None:  # a grid: every month of its whole series at once, no walk
+        full = n // per_grid
+        for scope in scopes:
+            here = [period_id(scope, int(m)) for m in month[:per_grid]]
+            _grid_to_date(state, scope, here, [(name, how, inputs[src], outputs[dst])
+                                               for name, how, src, dst in tracks[scope]], per_grid, full)
+        if n > full * per_grid:
+            _SideBySide(to_date, per_grid, n, month[:per_grid], inputs, outputs).tail()
+    elif columns:
         _months_walk(to_date, inputs, outputs, blocks, per_grid, month, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
@@ -325,7 +332,7 @@ class _SideBySide:
             if min(b, self.full) > a:
                 self._block(a, min(b, self.full))
             if b > self.full:
-                self._tail()
+                self.tail()
 
     def _block(self, a: int, b: int) -> None:
         m, lo, hi = self.m, a * self.m, b * self.m
@@ -336,7 +343,7 @@ class _SideBySide:
         for c, values in out.items():
             self.outputs[c][lo:hi].reshape(b - a, m)[:] = values.T
 
-    def _tail(self) -> None:
+    def tail(self) -> None:
         s = slice(self.full, self.full + 1)
         for j in range(self.n - self.full * self.m):
             rows = slice(self.full * self.m + j, self.full * self.m + j + 1)
