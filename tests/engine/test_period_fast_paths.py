@@ -75,7 +75,7 @@ def same_state(a: Any, b: Any) -> None:
 def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Small tables take the threaded walk too (it starts at 200,000 rows, in blocks of 4,096 series: here
     2); counts the walks that went on two threads and the holdbacks released at once."""
-    seen = {"threads": 0, "at_once": 0, "totals_at_once": 0}
+    seen = {"threads": 0, "at_once": 0, "totals_at_once": 0, "fused": 0}
     monkeypatch.setattr(evaluation, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(monthly, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(evaluation, "_WORKERS", 2)
@@ -99,6 +99,14 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         seen["totals_at_once"] += 1
         totals(*args)
 
+    spans = aggregation._grid_spans
+
+    def counted_spans(*args: Any) -> Any:
+        out = spans(*args)
+        seen["fused"] += out is not None
+        return out
+
+    monkeypatch.setattr(aggregation, "_grid_spans", counted_spans)
     monkeypatch.setattr(monthly, "_series_groups", counted_groups)
     monkeypatch.setattr(monthly, "_grid_to_date", counted_totals)
     monkeypatch.setattr(monthly, "_holdback_by_time", counted_timed)
@@ -109,9 +117,9 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def test_holdback_released_at_once_equals_the_walk(after: int, threads: dict[str, int]) -> None:
     frame = grid(3, 5, after + 4, seed=after)
     whole, state = paid(plan(after), frame)
-    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0}  # the grid took both shortcuts
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}  # the grid took both shortcuts
     walked, walked_state = paid(plan(after), shuffled(frame, after))
-    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0}  # the shuffled rows took neither
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}  # the shuffled rows took neither
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["holdback"] > 0).any() and (whole["holdback"] < 0).any()  # something held and released
@@ -121,7 +129,7 @@ def test_holdback_released_at_once_equals_the_walk(after: int, threads: dict[str
 def test_last_series_cut_short(threads: dict[str, int]) -> None:
     frame = grid(2, 4, 6, seed=3).iloc[:-4]  # the last rep of the last scenario has its first 2 months only
     same(paid(plan(2), frame)[0], paid(plan(2), shuffled(frame, 1))[0])
-    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0}
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}
 
 
 def test_carried_in_holdback_is_released_in_its_month(threads: dict[str, int]) -> None:
@@ -153,7 +161,7 @@ def test_months_with_a_gap_walk_month_by_month(threads: dict[str, int]) -> None:
     frame = grid(2, 3, 8, seed=7)
     frame = frame[frame["period"] != "2026-04"].reset_index(drop=True)
     same(paid(plan(2), frame)[0], paid(plan(2), shuffled(frame, 3))[0])
-    assert threads == {"threads": 1, "at_once": 0, "totals_at_once": 0}  # a grid, but March to May is no consecutive run
+    assert threads == {"threads": 1, "at_once": 0, "totals_at_once": 0, "fused": 0}  # a grid, but March to May is no consecutive run
 
 
 def test_a_state_from_another_plan_is_walked(threads: dict[str, int]) -> None:
@@ -177,8 +185,8 @@ def test_a_state_from_another_plan_is_walked(threads: dict[str, int]) -> None:
 
 def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[str, int]) -> None:
     """A quarterly part with a true-up and an annual part: in a grid the period-to-date totals are taken for
-    every month at once and the settlement goes series block by series block on two threads; shuffled, both
-    go month after month on one thread."""
+    every month at once and each of two threads pays and settles its own series blocks; shuffled, the totals
+    and the settlement go month after month on one thread."""
     p = kpilab.Plan.from_dict({**BASE, "draw": {"amount": 25000}, "components": BASE["components"] + [
         {"name": "quarter", "kind": "bonus", "metric": "revenue", "amount": 20000, "period": "quarter",
          "true_up": True, "curve": {"points": [[0.8, 0.5], [1, 1], [1.5, 2]]}},
@@ -187,9 +195,10 @@ def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[st
     frame = grid(3, 5, 12, seed=11)
     whole, state = paid(p, frame)
     assert threads["totals_at_once"] == 1  # the totals to date (the true-up's and the year's), at once
+    assert threads["fused"] == 1  # each core paid and settled its own series
     assert threads["threads"] == 1  # the draw's walk went on two threads
     walked, walked_state = paid(p, shuffled(frame, 5))
-    assert threads["totals_at_once"] == 1  # the shuffled rows were walked
+    assert threads["totals_at_once"] == 1 and threads["fused"] == 1  # the shuffled rows were walked
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["quarter"] > 0).any() and (whole.loc[whole["period"] == "2026-12", "year"] > 0).any()
@@ -238,3 +247,17 @@ def test_totals_at_once_equal_the_walk_for_every_aggregation(how: str, threads: 
             second = table
     assert threads["totals_at_once"] == 6  # each piece is a grid: two scopes each
     assert (second.loc[second["period"] == "2026-06", "quarter"] > 0).any()  # the quarter went on from April
+
+
+def test_a_rule_of_the_month_looked_up_equals_it_worked_out_row_by_row() -> None:
+    """Long tables work out which month closes a period, and the periods to date, once per month of their
+    span (:func:`kpilab.engine.periods.aggregation._per_month`): the same as the rule on every row."""
+    month = np.random.default_rng(3).integers(2025 * 12, 2027 * 12 + 5, 10_000)
+    for every, end in ((3, None), (12, 2026 * 12 + 5)):
+        part = aggregation._Part("q", None, "quarter", every, None, 1.0, {}, end=end, start=2026 * 12 + 2)
+        shut = (month % 12 + 1) % every == 0
+        np.testing.assert_array_equal(part.closing(month), shut if end is None else shut | (month == end))
+        assert part.closing(month).dtype == bool
+    rule = lambda m: (m % 7) / 3.0  # noqa: E731
+    np.testing.assert_array_equal(aggregation._per_month(rule, month), rule(month))
+    assert aggregation._per_month(rule, month[:10]).tolist() == rule(month[:10]).tolist()

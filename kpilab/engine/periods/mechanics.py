@@ -78,6 +78,8 @@ def _tenure(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
 def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: pd.DataFrame, loc: _Locator,
                cols: _Columns) -> _Columns:
     """Proration and the ramp: salary and targets scaled per row (step 1)."""
+    if all(p.periods.proration is None and p.periods.ramp is None for p in plans.values()):
+        return cols  # nothing to scale
     prorate = np.zeros(cols.n, bool)
     ramp_factor = np.ones(cols.n)
     for role, p in plans.items():

@@ -165,7 +165,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if part.share is not None:
                 value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                value = np.multiply(part.amount, part.periods_to_date(month), out=np.empty(n))
+                periods = part.periods_to_date(month)  # (a fresh array, or one number)
+                value = np.multiply(periods, part.amount, out=periods) if np.ndim(periods) else \
+                    np.full(n, part.amount * periods)
             else:
                 value = None
             if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
