@@ -16,7 +16,7 @@ from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
-from .state import _Month, _on_cores, _series_groups, _State
+from .state import _Month, _on_cores, _per_month, _series_groups, _State
 
 # --------------------------------------------------------------------------- the plan as the pass pays it
 
@@ -63,14 +63,6 @@ class _Part:
             return (m - first + 1) / self.every
 
         return _per_month(rule, month)
-
-
-def _per_month(rule: Any, month: Any) -> Any:
-    """``rule(month)``; for many rows, worked out once per month of their span and looked up."""
-    if np.ndim(month) == 0 or len(month) < 4096:
-        return rule(month)
-    low, high = int(month.min()), int(month.max())
-    return np.asarray(rule(np.arange(low, high + 1)))[month - low]
 
 
 @dataclass

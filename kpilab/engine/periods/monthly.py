@@ -56,9 +56,15 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
         n = pay_cols.n
-        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows
-        out = {} if len(plans) == 1 else {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment",
-                                                                           "floor_adjustment", "variable", "total"]}
+        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows:
+        # a column every plan pays, when each row has its plan, is all written (no fill), any other is NaN
+        # where the row's plan lacks it
+        out: dict[str, np.ndarray] = {}
+        if len(plans) > 1:
+            everywhere = sum(int(np.count_nonzero(r)) for r in row_plan.values()) == n
+            common = set.intersection(*(set(p.component_names) for p in plans.values()))
+            for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable", "total"]:
+                out[c] = np.empty(n) if everywhere and (c in common or c not in names) else np.full(n, np.nan)
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
@@ -79,11 +85,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
     # The key check (hashing strings, GIL-bound) overlaps the numpy work of resolving, and of paying when no
     # part of the plan depends on the month, as in evaluate.
-    keys_job = pool.submit(_check_keys, frame, loc) if pool is not None else None
+    # plan versions read the period column before the key check is done: its codes are worked out once
+    known = {"period": _codes(frame["period"])} if versioned and "period" in frame.columns else None
+    keys_job = pool.submit(_check_keys, frame, loc, known) if pool is not None else None
     early = None
     try:
-        keys = _check_keys(frame, loc) if keys_job is None else None
-        given = version_rows(plan, frame, loc) if versioned else None
+        keys = _check_keys(frame, loc, known) if keys_job is None else None
+        given = version_rows(plan, frame, loc, known and known["period"]) if versioned else None
         cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys,
                                   given)
         # ---- 1. row-local rules: proration and the ramp scale salary and targets
