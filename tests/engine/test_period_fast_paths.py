@@ -194,11 +194,11 @@ def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[st
          "curve": {"points": [[0.9, 0], [1.2, 1]]}}]})
     frame = grid(3, 5, 12, seed=11)
     whole, state = paid(p, frame)
-    assert threads["totals_at_once"] == 1  # the totals to date (the true-up's and the year's), at once
+    assert threads["totals_at_once"] == 2  # the totals to date (the true-up's and the year's), at once, per core
     assert threads["fused"] == 1  # each core paid and settled its own series
     assert threads["threads"] == 1  # the draw's walk went on two threads
     walked, walked_state = paid(p, shuffled(frame, 5))
-    assert threads["totals_at_once"] == 1 and threads["fused"] == 1  # the shuffled rows were walked
+    assert threads["totals_at_once"] == 2 and threads["fused"] == 1  # the shuffled rows were walked
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["quarter"] > 0).any() and (whole.loc[whole["period"] == "2026-12", "year"] > 0).any()
@@ -245,7 +245,7 @@ def test_totals_at_once_equal_the_walk_for_every_aggregation(how: str, threads: 
         same_state(state, walked_state)
         if i == 1:
             second = table
-    assert threads["totals_at_once"] == 6  # each piece is a grid: two scopes each
+    assert threads["totals_at_once"] == 12  # each piece is a grid: two scopes, on each of two cores
     assert (second.loc[second["period"] == "2026-06", "quarter"] > 0).any()  # the quarter went on from April
 
 

@@ -308,37 +308,37 @@ _FOLD = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}
 
 
 def _grid_to_date(state: _State, scope: str, here: list[int], series: list[tuple[str, str, Any, np.ndarray]],
-                  per_grid: int, full: int) -> None:
-    """:func:`_accumulate` over every month of a grid's first ``full`` series at once (no walk): month j is
-    column j of the (series, month) view of each array, and its period-to-date value is column j - 1's folded
-    with its own (a period starts afresh where ``here``, the period id of each month, changes).
+                  per_grid: int, a: int, b: int) -> None:
+    """:func:`_accumulate` over every month of a grid's series ``a`` to ``b`` (whole ones) at once, no walk:
+    month j is column j of the (series, month) view of each array, and its period-to-date value is column
+    j - 1's folded with its own (a period starts afresh where ``here``, the period id of each month, changes).
 
     ``series``: (state name, aggregation, the months' values (an array in row order, or a number), the
     period-to-date output). The folds are the walk's, in its order: the same sums to the last bit.
     """
-    m = per_grid
+    m, rows = per_grid, slice(a * per_grid, b * per_grid)
     pid = state.get(f"period_id:{scope}", -1)
     start = [0] * m  # the first month of each month's period
     for j in range(1, m):
         start[j] = j if here[j] != here[j - 1] else start[j - 1]
-    go_on = pid[:full] == here[0]  # series whose carried period goes on into the first month
+    go_on = pid[a:b] == here[0]  # series whose carried period goes on into the first month
     for name, how, x, out in series:
         value, count = state.get(f"{name}:value"), state.get(f"{name}:count")
-        xs = x[: full * m].reshape(full, m) if np.ndim(x) else np.broadcast_to(float(x), (full, m))
-        out2 = out[: full * m].reshape(full, m)
-        fresh = ~go_on | (count[:full] == 0)
-        carried_count = np.where(fresh, 0.0, count[:full])
+        xs = x[rows].reshape(b - a, m) if np.ndim(x) else np.broadcast_to(float(x), (b - a, m))
+        out2 = out[rows].reshape(b - a, m)
+        fresh = ~go_on | (count[a:b] == 0)
+        carried_count = np.where(fresh, 0.0, count[a:b])
         np.copyto(out2[:, 0], xs[:, 0])
         if how != "last" and not fresh.all():  # what a series carried in is folded first, as the walk does
-            carried = np.where(fresh, 0.0 if how in ("sum", "mean") else xs[:, 0], value[:full])
+            carried = np.where(fresh, 0.0 if how in ("sum", "mean") else xs[:, 0], value[a:b])
             _FOLD[how](carried, xs[:, 0], out=out2[:, 0])
         for j in range(1, m):
             if how == "last" or start[j] == j:
                 np.copyto(out2[:, j], xs[:, j])
             else:
                 _FOLD[how](out2[:, j - 1], xs[:, j], out=out2[:, j])
-        value[:full] = out2[:, m - 1]
-        count[:full] = (m - start[-1]) + (carried_count if start[-1] == 0 else 0.0)
+        value[a:b] = out2[:, m - 1]
+        count[a:b] = (m - start[-1]) + (carried_count if start[-1] == 0 else 0.0)
         if how == "mean":  # the walk returns the sum over the months counted so far
             for j in range(m):
                 counted = j - start[j] + 1.0
@@ -346,7 +346,7 @@ def _grid_to_date(state: _State, scope: str, here: list[int], series: list[tuple
                     np.divide(out2[:, j], carried_count + counted, out=out2[:, j])
                 else:
                     out2[:, j] /= counted
-    pid[:full] = here[-1]
+    pid[a:b] = here[-1]
 
 
 def settled_adjust(it: _Internal, m: int, before: dict[str, np.ndarray]) -> Any:

@@ -328,7 +328,7 @@ def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State,
 
 
 def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
-                   held: np.ndarray, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
+                   held: np.ndarray | None, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
                    state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Steps 6-8 of one month's block (rows ``rows`` of ``out``, series ``s``) on the variable
     pay ``var`` after the row steps; ``held`` is what step 6 holds, ``room`` what the salary leaves of the

@@ -156,10 +156,17 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
     if columns and per_grid is not None:  # a grid: every month of its whole series at once, no walk
         full = n // per_grid
-        for scope in scopes:
-            here = [period_id(scope, int(m)) for m in month[:per_grid]]
-            _grid_to_date(state, scope, here, [(name, how, inputs[src], outputs[dst])
-                                               for name, how, src, dst in tracks[scope]], per_grid, full)
+        here = {scope: [period_id(scope, int(m)) for m in month[:per_grid]] for scope in scopes}
+
+        def totals(spans: list[tuple[int, int]]) -> None:  # (a share of the series: one per core)
+            for span in spans:
+                for scope in scopes:
+                    _grid_to_date(state, scope, here[scope], [(name, how, inputs[src], outputs[dst]) for
+                                                              name, how, src, dst in tracks[scope]], per_grid, *span)
+
+        cores = _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS and full >= _WORKERS else 1
+        cut = [full * i // cores for i in range(cores + 1)]
+        _on_cores(totals, [[span] for span in zip(cut[:-1], cut[1:])], pool)
         if n > full * per_grid:
             _SideBySide(to_date, per_grid, n, month[:per_grid], inputs, outputs).tail()
     elif columns:
@@ -286,11 +293,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
             def walk(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
                 p = {**par, **{k: x[k] for k in per_row}} if per_row else par
-                out["paid"][rows] = _carried_steps(p, rows, si, m, x["var"], x["held"], x["room"], x["reversal"],
+                out["paid"][rows] = _carried_steps(p, rows, si, m, x["var"], x.get("held"), x["room"], x["reversal"],
                                                    out, state, (x["revenue"], x["collected"]) if collect else None)
 
-            inputs = {"var": var, "held": held, "room": room if np.ndim(room) else 0.0, "reversal": reversal,
+            inputs = {"var": var, "room": room if np.ndim(room) else 0.0, "reversal": reversal,
                       **{k: par[k] for k in per_row}}
+            if "holdback" in carried:  # (what is held is read only where the walk holds it back)
+                inputs["held"] = held
             if collect is not None:
                 inputs["revenue"], inputs["collected"] = collect
             _months_walk(walk, inputs, {**mo, "paid": paid}, blocks, per_grid, month, pool, n)
