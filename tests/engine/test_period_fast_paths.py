@@ -1,7 +1,7 @@
 """The carried mechanics' fast paths give the numbers of the month-by-month walk.
 
 A grid table (every series with the same consecutive months, in order) takes two shortcuts: a holdback by
-time is released for every month at once (:func:`kpilab.engine.periods.mechanics._holdback_by_time`), and
+time is released for every month at once (:func:`kpilab.engine.periods.mechanics._holdback_rows`), and
 the walk of the clawback and the draw runs its series blocks on two threads. The same rows shuffled are no
 grid and go month by month, one block after the other, on one thread. Each case below pays both and
 compares every money column and the state carried out (floats summed in another order: 1e-9 ₽).
@@ -83,7 +83,7 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     monkeypatch.setattr(aggregation, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(aggregation, "_WORKERS", 2)
     monkeypatch.setattr(state_module, "_GRID_BLOCK", 2)
-    groups, timed, totals = monthly._series_groups, monthly._holdback_by_time, monthly._grid_to_date
+    groups, timed, totals = monthly._series_groups, monthly._holdback_timed, monthly._grid_to_date
 
     def counted_groups(*args: Any) -> Any:
         out = groups(*args)
@@ -92,7 +92,7 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     def counted_timed(*args: Any) -> Any:
         out = timed(*args)
-        seen["at_once"] += out is not None
+        seen["at_once"] += bool(out)
         return out
 
     def counted_totals(*args: Any) -> None:
@@ -109,7 +109,7 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     monkeypatch.setattr(aggregation, "_grid_spans", counted_spans)
     monkeypatch.setattr(monthly, "_series_groups", counted_groups)
     monkeypatch.setattr(monthly, "_grid_to_date", counted_totals)
-    monkeypatch.setattr(monthly, "_holdback_by_time", counted_timed)
+    monkeypatch.setattr(monthly, "_holdback_timed", counted_timed)
     return seen
 
 
@@ -261,3 +261,23 @@ def test_a_rule_of_the_month_looked_up_equals_it_worked_out_row_by_row() -> None
     rule = lambda m: (m % 7) / 3.0  # noqa: E731
     np.testing.assert_array_equal(aggregation._per_month(rule, month), rule(month))
     assert aggregation._per_month(rule, month[:10]).tolist() == rule(month[:10]).tolist()
+
+
+def test_a_schemes_roles_on_threads_equal_one_thread(threads: dict[str, int]) -> None:
+    """A scheme whose roles carry different mechanics (a sanction and a recoverable draw for juniors, a
+    holdback and a clawback for seniors): the parameters differ by row, each core takes its rows through
+    the row steps, and the result equals one thread on the same rows shuffled. The holdback is one role's,
+    so it is walked (the release at once needs one plan holding back)."""
+    junior = {**BASE, "name": "j", "sanction": {"per_sanction": 0.3}, "draw": {"amount": 25000, "recoverable": True}}
+    senior = {**BASE, "name": "s", "target_bonus": 45000, "holdback": {"share": 0.25, "release_after": 2},
+              "clawback": {"rate": 0.05}}
+    scheme = kpilab.load_plan({"scheme": "roles", "plans": {"junior": junior, "senior": senior}})
+    frame = grid(3, 4, 8, seed=19)
+    frame["role"] = np.where(frame["rep_id"].isin(["R0", "R1"]), "junior", "senior")
+    whole, state = paid(scheme, frame)
+    walked, walked_state = paid(scheme, shuffled(frame, 9))
+    same(whole, walked)
+    same_state(state, walked_state)
+    juniors = whole[whole["rep_id"].isin(["R0", "R1"])]
+    assert (juniors["sanction_cut"] < 0).any() and (juniors["holdback"] == 0).all()
+    assert (whole.loc[~whole.index.isin(juniors.index), "holdback"] != 0).any()

@@ -263,42 +263,51 @@ def _prepare_state(p: dict[str, Any], state: _State, out: dict[str, np.ndarray],
         state.get("draw_balance")
 
 
-def _holdback_by_time(held: np.ndarray, month: np.ndarray, per_grid: int | None, after: Any, state: _State
-                      ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Step 6 for every row at once where the table is a grid of consecutive months and one plan holds back for
-    ``after`` months: what month j holds is released in month j + ``after``, what the state carried in is
-    released in its due month. Returns (released, balance) in row order and leaves the slots as the walk
-    month by month would; None where that walk is needed (another table, or a carried amount that would
-    still sit in its slot when the slot is next filled, which only a state from another plan leaves)."""
+def _holdback_timed(month: np.ndarray, per_grid: int | None, after: Any, state: _State) -> bool:
+    """True where step 6 can be taken for every month at once (:func:`_holdback_rows`): the table is a grid of
+    consecutive months and one plan holds back for ``after`` months; False where the walk month by month is
+    needed (another table, or a carried amount that would still sit in its slot when the slot is next filled,
+    which only a state from another plan leaves). Creates the slots the rows will fill."""
     if per_grid is None or np.ndim(after) or after < 1:
-        return None
+        return False
     months = month[:per_grid]
     if (np.diff(months) != 1).any():
-        return None
+        return False
     column = np.arange(per_grid)
     if any(name.startswith("held_due:") and int(name.split(":")[1]) >= after and (due >= 0).any()
            for name, due in state.arrays.items()):
-        return None  # amounts in slots this plan does not fill: the walk releases them
+        return False  # amounts in slots this plan does not fill: the walk releases them
     for k in range(after):
         filled = column[(months % after) == k]
         due = state.get(f"held_due:{k}", -1)
+        state.get(f"held_amount:{k}")
         if filled.size and ((due >= 0) & (due > months[filled[0]])).any():
-            return None
+            return False
+    return True
+
+
+def _holdback_rows(held: np.ndarray, month: np.ndarray, per_grid: int, after: int, state: _State, lo: int, hi: int,
+                   release: np.ndarray, balance: np.ndarray) -> None:
+    """Step 6 for rows ``lo`` to ``hi`` of a grid at once (whole series from ``lo``, a multiple of ``per_grid``;
+    the last series may be cut short), where :func:`_holdback_timed` said so: what month j holds is released
+    in month j + ``after``, what the state carried in is released in its due month. Writes ``release``
+    (zeros before) and ``balance`` of those rows, and leaves their slots as the walk month by month would."""
     n = len(held)
     full = n // per_grid
-    release, balance = np.zeros(n), np.empty(n)
-    pieces = [(slice(0, full * per_grid), slice(0, full), per_grid)]
-    if n > full * per_grid:  # a last series cut short: its months are the first ones
+    pieces = []
+    if min(hi, full * per_grid) > lo:
+        pieces.append((slice(lo, min(hi, full * per_grid)), slice(lo // per_grid, min(hi, full * per_grid) // per_grid),
+                       per_grid))
+    if hi > full * per_grid:  # a last series cut short: its months are the first ones
         pieces.append((slice(full * per_grid, n), slice(full, full + 1), n - full * per_grid))
     for rows, series, width in pieces:
-        _held_block(held[rows].reshape(-1, width), months[:width], after, state, series,
+        _held_block(held[rows].reshape(-1, width), month[:width], after, state, series,
                     release[rows].reshape(-1, width), balance[rows].reshape(-1, width))
-    return release, balance
 
 
 def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State, series: slice,
                 release: np.ndarray, balance: np.ndarray) -> None:
-    """:func:`_holdback_by_time` for the series ``series`` (``held`` shaped series × their months), into
+    """:func:`_holdback_rows` for the series ``series`` (``held`` shaped series × their months), into
     ``release`` (zeros) and ``balance`` of the same shape."""
     n_months = held.shape[1]
     if after < n_months:

@@ -16,8 +16,8 @@ from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
 from .aggregation import _accumulate, _grid_to_date, _internal, _pay_role, _pay_rows, earnings_of_cancelled
-from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
-                        _row_steps, _tenure)
+from .mechanics import (_carried_steps, _holdback_rows, _holdback_timed, _optional, _parameters, _pick, _prepare_state,
+                         _row_local, _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
 from .state import (_MONTH_RE, BALANCES, _SCOPE_LEN, CarriedState, PeriodTrace, _adopt, _key_labels, _Month,
                     _grid, _month_blocks, _months, _on_cores, _series_codes, _series_groups, _State)
@@ -257,22 +257,43 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     if parts_used:
         # steps 4-5 (and what step 6 holds) read each row alone: every row at once; steps 6-8 carry balances
         # from month to month: a walk over the blocks of months (each series meets its months in order)
-        var, held = _row_steps(par, earned, out["base"], out, sanction, tenure)
-        tr["held"] = held
         carried = [c for c in ("holdback", "clawback", "draw_adjustment") if uses[c]]
         # amounts a state from another plan held in slots past this plan's are released in their month too
         slots = sum(name.startswith("held_amount:") for name in state.arrays)
         par["holdback_width"] = max(par["holdback_width"], slots)
-        timed = None
-        if uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and par["holdback_on"]:
-            timed = _holdback_by_time(held, month, per_grid, par["holdback_after"], state)
-        if timed is not None:  # a grid's holdback by time: every month at once, no walk
-            release, out["holdback_balance"] = timed
-            out["holdback"] = release - held
+        # a grid's holdback by time: every month at once, no walk
+        timed = uses["holdback"] and collect is None and np.ndim(par["holdback_on"]) == 0 and \
+            bool(par["holdback_on"]) and _holdback_timed(month, per_grid, par["holdback_after"], state)
+        var, held = np.empty(n), np.empty(n)
+        if timed:
+            release, out["holdback_balance"], out["holdback"] = np.zeros(n), np.empty(n), np.empty(n)
             tr["released"] = release
-            var = var + release if var is earned else np.add(var, release, out=var)  # (earned stays as paid)
-            var -= held
             carried.remove("holdback")
+        own = [k for k in ("ramp_guarantee", "sanction_cut") if k in out]
+        row_inputs = {"earned": earned, "base": out["base"], "sanction": sanction, "tenure": tenure}
+
+        def row_steps(spans: list[tuple[int, int]]) -> None:
+            """Steps 4-5 and what step 6 holds for rows lo to hi (each reads its own row), and a grid's
+            holdback by time for those rows (whole series)."""
+            for lo, hi in spans:
+                w = slice(lo, hi)
+                x = {k: (v[w] if np.ndim(v) else v) for k, v in row_inputs.items()}
+                views = {k: out[k][w] for k in (*own, "holdback") if k in out}
+                parts = dict(views)
+                var[w], held[w] = _row_steps({k: (v[w] if np.ndim(v) else v) for k, v in par.items()}, x["earned"],
+                                             x["base"], parts, x["sanction"], x["tenure"])
+                for k in own:
+                    if parts[k] is not views[k]:
+                        out[k][w] = parts[k]  # (the step gave its part as a new array)
+                if timed:
+                    _holdback_rows(held, month, per_grid, par["holdback_after"], state, lo, hi, release,
+                                   out["holdback_balance"])
+                    np.subtract(release[w], held[w], out=out["holdback"][w])
+                    var[w] += release[w]
+                    var[w] -= held[w]
+
+        _on_cores(row_steps, [[span] for span in _row_spans(n, per_grid, pool)], pool)
+        tr["held"] = held
         if carried:
             reversal = room = None
             if uses["clawback"]:
@@ -401,3 +422,14 @@ def _booked_rows(frame: pd.DataFrame, loc: _Locator, month: np.ndarray, sid: np.
     found[inside] = index[sid[inside] * span + (given[inside] - low)]
     loc.first(use & (found < 0), msg("data_errors.cancelled_no_row"), CANCELLED_PERIOD_COLUMN)
     return np.where(use, found, booked)
+
+
+def _row_spans(n: int, per_grid: int | None, pool: ThreadPoolExecutor | None) -> list[tuple[int, int]]:
+    """Rows 0 to n in one contiguous range per core (whole series in a grid: its series lie one after the
+    other), or one range when threads would cost more than they save."""
+    if pool is None or n < _PARALLEL_MIN_ROWS:
+        return [(0, n)]
+    step = per_grid or 1
+    whole = n // step
+    cut = [whole * i // _WORKERS * step for i in range(_WORKERS)] + [n]
+    return [(lo, hi) for lo, hi in zip(cut[:-1], cut[1:]) if hi > lo]
