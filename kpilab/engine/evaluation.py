@@ -90,10 +90,10 @@ def _evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator, c
     """A plan that pays across months (section 10): the period-aware pass, same table shape plus the ledger."""
     from .periods import BALANCES, evaluate_periods
 
+    names = list(plan.component_names) if isinstance(plan, Plan) else []  # a scheme's columns may be empty
     with _pool(len(frame)) as pool:
         result, extra, cols, row_plan, trace = evaluate_periods(plan, frame, loc, carried, pool)
-    names = list(plan.component_names) if isinstance(plan, Plan) else []  # a scheme's columns may be empty
-    _check_money({c: result[c] for c in ["base", *names, *extra, *OUTPUT_TAIL]}, None, loc)
+        _check_money({c: result[c] for c in ["base", *names, *extra, *OUTPUT_TAIL]}, None, loc, pool)
     table: dict[str, Any] = {c: frame[c].reset_index(drop=True) for c in _KEY_COLUMNS if c in frame.columns}
     for col in ["base", *plan.component_names, *extra, *OUTPUT_TAIL]:
         table[col] = result[col]
@@ -108,11 +108,15 @@ def _evaluate_periods(plan: Plan | Scheme, frame: pd.DataFrame, loc: _Locator, c
 MAX_EXACT_MONEY = 2.0**53 / 100
 
 
-def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _Locator) -> None:
+def _check_money(pay: Mapping[str, np.ndarray], rows: np.ndarray | None, loc: _Locator,
+                 pool: ThreadPoolExecutor | None = None) -> None:
     """Every amount finite and exact to the kopeck, else a DataError naming the row (rep, period)
-    and the first column, in payout-table order, that went wrong (issue 10, item 6)."""
-    # two reductions per column (NaN propagates through both): no temporary unless something is wrong
-    if all(-MAX_EXACT_MONEY <= np.min(v) and np.max(v) <= MAX_EXACT_MONEY for v in pay.values() if np.size(v)):
+    and the first column, in payout-table order, that went wrong (issue 10, item 6). ``pool``: the columns
+    are read on every core."""
+    def exact(v: np.ndarray) -> bool:  # two reductions (NaN propagates through both): no temporary
+        return not np.size(v) or bool(-MAX_EXACT_MONEY <= np.min(v) and np.max(v) <= MAX_EXACT_MONEY)
+
+    if all(pool.map(exact, pay.values()) if pool is not None else map(exact, pay.values())):
         return
     bad_rows: np.ndarray | None = None
     for values in pay.values():
@@ -190,7 +194,7 @@ def evaluate(plan: Plan | Scheme | Mapping[str, Any], performance: pd.DataFrame,
             raise
         keys.result()
         if result is not None:
-            _check_money(result, None, loc)
+            _check_money(result, None, loc, pool)
     if result is None:
         result = {c: np.full(n, np.nan) for c in ["base", *names, *OUTPUT_TAIL]}
         for role, p in plans.items():

@@ -281,3 +281,20 @@ def test_a_schemes_roles_on_threads_equal_one_thread(threads: dict[str, int]) ->
     juniors = whole[whole["rep_id"].isin(["R0", "R1"])]
     assert (juniors["sanction_cut"] < 0).any() and (juniors["holdback"] == 0).all()
     assert (whole.loc[~whole.index.isin(juniors.index), "holdback"] != 0).any()
+
+
+@pytest.mark.parametrize("carried", [False, True])
+def test_a_huge_amount_on_a_long_table_is_found_by_every_core(carried: bool) -> None:
+    """The money check reads the columns on every core (from 200,000 rows): one revenue so large that the
+    commission passes 2**53 kopecks still stops the evaluation, naming its row, per row and with a draw."""
+    n = 240_000
+    frame = pd.DataFrame({"rep_id": np.repeat([f"R{i}" for i in range(n // 12)], 12),
+                          "period": np.tile([f"2026-{m:02d}" for m in range(1, 13)], n // 12),
+                          "revenue": np.full(n, 1e6)})
+    frame.loc[200_007, "revenue"] = 9e15
+    spec = {"name": "huge", "base": 40000, "components": [
+        {"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.05}]}
+    if carried:
+        spec["draw"] = {"amount": 25000}
+    with pytest.raises(kpilab.DataError, match=r"row 200009, rep R16667, period 2026-04, column commission: commission comes to 450,000,000,000,000"):
+        kpilab.evaluate(kpilab.Plan.from_dict(spec), frame)
