@@ -105,12 +105,21 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     keys = keys_job.result() if keys_job is not None else keys
     n = cols.n
     month = _months(frame, loc, keys["period"])
-    sid = _series_codes(frame, keys)
-    n_series = int(sid.max()) + 1
+    # the series and their months are numbered when something goes from month to month: totals to date, a
+    # balance, or a state carried in (else only when the carried state's keys are asked for)
+    rules = [p.periods for p in plans.values()]
+    walked = bool(columns) or carried is not None or any(r.holdback is not None or r.clawback is not None or
+                                                         r.draw is not None for r in rules)
+    sid = _series_codes(frame, keys) if walked else None
+    n_series = int(sid.max()) + 1 if sid is not None else 0
     labels = _key_labels(frame, sid, n_series) if carried is not None else None
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
-    per_grid = _grid(month, sid, n_series)
-    blocks = _month_blocks(month, sid, n_series, per_grid)
+    per_grid = _grid(month, sid, n_series) if walked else None
+    blocks = _month_blocks(month, sid, n_series, per_grid) if walked else []
+
+    def keys_of_series() -> pd.DataFrame:
+        codes = sid if sid is not None else _series_codes(frame, keys)
+        return _key_labels(frame, codes, int(codes.max()) + 1)
 
     # ---- 2. period-to-date totals of what the period parts read
     aggregation: dict[str, str] = {}
@@ -241,7 +250,6 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     # A mechanic's columns follow the plan (every version of it), not the rows of this table: months
     # evaluated in parts then have the same columns, and a balance carried into a version without the
     # mechanic is still settled.
-    rules = [p.periods for p in plans.values()]
     uses = {"ramp_guarantee": any(r.ramp is not None and r.ramp.guarantee > 0 for r in rules),
             "sanction_cut": any(r.sanction is not None for r in rules),
             "holdback": any(r.holdback is not None for r in rules),
@@ -328,8 +336,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         out["variable"] = var
         out["total"] = np.add(out["base"], var, out=out["total"] if len(plans) == 1 else None)  # (section 7's is read)
 
-    carried_out = CarriedState(labels if labels is not None else lambda: _key_labels(frame, sid, n_series),
-                               dict(state.arrays))
+    carried_out = CarriedState(labels if labels is not None else keys_of_series, dict(state.arrays))
     trace = PeriodTrace(month, sid, earned, tr["reversed"], tr["held"], tr["released"], paid_before, internal,
                         pay_cols, carried_out)
     extra = parts_used + [c for c in BALANCES if c in out]

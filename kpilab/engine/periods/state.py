@@ -203,7 +203,7 @@ class PeriodTrace:
     """Per-row values of the pass, for the ledger and the explanation (arrays in table order)."""
 
     month: np.ndarray
-    series: np.ndarray
+    series: np.ndarray | None     # (None when nothing went from month to month)
     earned: np.ndarray            # variable pay of section 7 (before the carried mechanics)
     reversed: np.ndarray          # clawback owed this month (rate × cancelled revenue)
     held: np.ndarray
