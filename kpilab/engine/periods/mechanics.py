@@ -397,11 +397,13 @@ def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int
     #    recovered from variable pay only, above salary and floor
     if "clawback" in out:
         ledger = state.get("clawback_balance")
-        owed = ledger[s] + reversal if reversal is not None else ledger[s]
-        recovered = np.minimum(owed, np.maximum(0.0, var - room))
-        ledger[s] = owed - recovered
+        owed = ledger[s] + reversal if reversal is not None else ledger[s].copy()
+        recovered = np.maximum(0.0, var - room)
+        np.minimum(owed, recovered, out=recovered)
+        owed -= recovered  # (what is still owed)
+        ledger[s] = owed
         out["clawback"][rows] = 0.0 - recovered
-        out["clawback_balance"][rows] = owed - recovered
+        out["clawback_balance"][rows] = owed
         var = var - recovered
     # 8. the draw: variable pay at least the draw; a recoverable shortfall is owed, repaid from later excess
     if "draw_adjustment" in out:
