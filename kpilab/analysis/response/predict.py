@@ -95,7 +95,7 @@ def best_response(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, z: np
                 levels = np.clip(levels, lo, hi)
                 trial[..., i] = levels[..., units]
                 e, kk, mm = trial[..., i], k[..., i], m[..., i]
-            facts = simulate(funnel, trial.reshape(d * g, r, periods, f), z)
+            facts = simulate(funnel, trial.reshape(d * g, r, periods, f), z, np.repeat(calib.luck, g))
             pay = payer.period_pay(facts).reshape(d, g, r, periods)
             gam = gamma[..., None] if i is None else gamma
             own = mm * e - kk * e ** gam / gam                        # the cost that differs across the grid
@@ -125,7 +125,7 @@ def lived_year(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, effort: 
     """
     policy = pace(plan, funnel, calib, effort, z_choice)
     if policy is None:
-        return simulate(funnel, effort, z), effort
+        return simulate(funnel, effort, z, calib.luck), effort
     facts, lived = policy.follow(funnel, z)
     return facts, lived.mean(1)
 
@@ -157,7 +157,9 @@ def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.n
     levels = np.asarray(a.shifts, float)
     g = len(levels)
     payer = Payer(plan, funnel, d * g, s)
-    facts = {k: np.repeat(v, g, axis=0) for k, v in (facts or simulate(funnel, effort, z)).items()}
+    # Only what the plan reads and what moves is repeated per level (the rest the pay never looks at).
+    facts = {k: np.repeat(v, g, axis=0) for k, v in (facts or simulate(funnel, effort, z)).items()
+             if payer.reads(k) or k in ("deals", "revenue", "repeat_revenue")}
     for part in (edges[0::2], edges[1::2]):
         trial = np.repeat(shift[:, None], g, axis=1)                 # (D, G, S, R, P - 1)
         trial[..., part] = levels[None, :, None, None, None]
@@ -347,7 +349,9 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     sens = []
     for name in draws["assumption"].unique()[1:]:
         rows = draws.index[draws["assumption"] == name]
-        lo, hi = rows[draws.loc[rows, "end"].eq("low")][0], rows[draws.loc[rows, "end"].eq("high")][0]
+        # An end equal to the centre is the centre's own draw (Assumptions.draws does not repeat it).
+        ends = {e: (rows[draws.loc[rows, "end"].eq(e)].tolist() or [0])[0] for e in ("low", "high")}
+        lo, hi = ends["low"], ends["high"]
         entry = {"assumption": name, "low_value": draws.loc[lo, name], "high_value": draws.loc[hi, name]}
         for fig in ("revenue", "pay", "profit_after_pay"):
             entry[f"{fig}_low"] = after[fig][lo].sum()

@@ -51,6 +51,8 @@ def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
              t("response.assumptions.elasticity", lang, value=fmt_number(a.elasticity, lang, 2),
                low=fmt_number(a.elasticity_range[0], lang, 2), high=fmt_number(a.elasticity_range[1], lang, 2),
                share=fmt_percent(share, lang)),
+             t("response.assumptions.luck", lang, value=fmt_percent(a.luck, lang),
+               high=fmt_percent(a.luck_range[1], lang)),
              t("response.assumptions.bounds", lang, low=fmt_percent(a.effort_bounds[0], lang),
                high=fmt_percent(a.effort_bounds[1], lang)),
              t("response.assumptions.timing", lang, share=fmt_percent(max(abs(x) for x in a.shifts), lang),
