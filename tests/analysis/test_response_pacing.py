@@ -180,3 +180,17 @@ def test_with_lasting_luck_a_rep_reads_the_month_level(setting) -> None:
     centre = facts["revenue"][0].sum(-1).std(0) / facts["revenue"][0].sum(-1).mean(0)
     lasting = facts["revenue"][high].sum(-1).std(0) / facts["revenue"][high].sum(-1).mean(0)
     assert np.median(lasting) > 1.3 * np.median(centre)
+
+
+def test_lasting_luck_is_an_assumption_with_a_range() -> None:
+    """The centre has no lasting luck and its low end is the centre's own draw (not repeated); the high
+    end is a draw of its own, in the sensitivity table; a luck outside its range is refused by name."""
+    from kpilab.analysis.response import Assumptions
+
+    draws = Assumptions().draws()
+    assert draws["luck"].tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 0.3]
+    assert draws.iloc[-1][["assumption", "end"]].tolist() == ["luck", "high"]
+    with pytest.raises(ValueError, match="luck"):
+        Assumptions(luck=0.5)
+    with pytest.raises(ValueError, match="luck_persistence"):
+        Assumptions(luck_persistence=1.0)
