@@ -175,15 +175,17 @@ def _combine(coded: list[tuple[np.ndarray, int]]) -> np.ndarray:
     return out
 
 
-def _check_keys(frame: pd.DataFrame, loc: _Locator) -> dict[str, tuple[np.ndarray, int]]:
-    """Key columns present and filled, ``(scenario,) rep_id, period`` unique; returns their codes."""
+def _check_keys(frame: pd.DataFrame, loc: _Locator,
+                known: dict[str, tuple[np.ndarray, int]] | None = None) -> dict[str, tuple[np.ndarray, int]]:
+    """Key columns present and filled, ``(scenario,) rep_id, period`` unique; returns their codes (``known``:
+    the codes of some key columns, already worked out)."""
     coded: dict[str, tuple[np.ndarray, int]] = {}
     for col in ("scenario", "rep_id", "period"):
         if col not in frame.columns:
             if col == "scenario":
                 continue
             raise loc.error(msg("data_errors.missing_key_column"), column=col)
-        coded[col] = _codes(frame[col])
+        coded[col] = known[col] if known is not None and col in known else _codes(frame[col])
         loc.first(coded[col][0] < 0, msg("data_errors.empty_key_scenario" if "scenario" in coded
                                          else "data_errors.empty_key"), col)
     keys = list(coded)

@@ -75,7 +75,7 @@ def same_state(a: Any, b: Any) -> None:
 def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Small tables take the threaded walk too (it starts at 200,000 rows, in blocks of 4,096 series: here
     2); counts the walks that went on two threads and the holdbacks released at once."""
-    seen = {"threads": 0, "at_once": 0}
+    seen = {"threads": 0, "at_once": 0, "totals_at_once": 0, "fused": 0}
     monkeypatch.setattr(evaluation, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(monthly, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(evaluation, "_WORKERS", 2)
@@ -83,7 +83,7 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     monkeypatch.setattr(aggregation, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(aggregation, "_WORKERS", 2)
     monkeypatch.setattr(state_module, "_GRID_BLOCK", 2)
-    groups, timed = monthly._series_groups, monthly._holdback_by_time
+    groups, timed, totals = monthly._series_groups, monthly._holdback_by_time, monthly._grid_to_date
 
     def counted_groups(*args: Any) -> Any:
         out = groups(*args)
@@ -95,7 +95,20 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         seen["at_once"] += out is not None
         return out
 
+    def counted_totals(*args: Any) -> None:
+        seen["totals_at_once"] += 1
+        totals(*args)
+
+    spans = aggregation._grid_spans
+
+    def counted_spans(*args: Any) -> Any:
+        out = spans(*args)
+        seen["fused"] += out is not None
+        return out
+
+    monkeypatch.setattr(aggregation, "_grid_spans", counted_spans)
     monkeypatch.setattr(monthly, "_series_groups", counted_groups)
+    monkeypatch.setattr(monthly, "_grid_to_date", counted_totals)
     monkeypatch.setattr(monthly, "_holdback_by_time", counted_timed)
     return seen
 
@@ -104,9 +117,9 @@ def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def test_holdback_released_at_once_equals_the_walk(after: int, threads: dict[str, int]) -> None:
     frame = grid(3, 5, after + 4, seed=after)
     whole, state = paid(plan(after), frame)
-    assert threads == {"threads": 1, "at_once": 1}  # the grid took both shortcuts
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}  # the grid took both shortcuts
     walked, walked_state = paid(plan(after), shuffled(frame, after))
-    assert threads == {"threads": 1, "at_once": 1}  # the shuffled rows took neither
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}  # the shuffled rows took neither
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["holdback"] > 0).any() and (whole["holdback"] < 0).any()  # something held and released
@@ -116,7 +129,7 @@ def test_holdback_released_at_once_equals_the_walk(after: int, threads: dict[str
 def test_last_series_cut_short(threads: dict[str, int]) -> None:
     frame = grid(2, 4, 6, seed=3).iloc[:-4]  # the last rep of the last scenario has its first 2 months only
     same(paid(plan(2), frame)[0], paid(plan(2), shuffled(frame, 1))[0])
-    assert threads == {"threads": 1, "at_once": 1}
+    assert threads == {"threads": 1, "at_once": 1, "totals_at_once": 0, "fused": 0}
 
 
 def test_carried_in_holdback_is_released_in_its_month(threads: dict[str, int]) -> None:
@@ -148,7 +161,7 @@ def test_months_with_a_gap_walk_month_by_month(threads: dict[str, int]) -> None:
     frame = grid(2, 3, 8, seed=7)
     frame = frame[frame["period"] != "2026-04"].reset_index(drop=True)
     same(paid(plan(2), frame)[0], paid(plan(2), shuffled(frame, 3))[0])
-    assert threads == {"threads": 1, "at_once": 0}  # a grid, but March to May is no consecutive run
+    assert threads == {"threads": 1, "at_once": 0, "totals_at_once": 0, "fused": 0}  # a grid, but March to May is no consecutive run
 
 
 def test_a_state_from_another_plan_is_walked(threads: dict[str, int]) -> None:
@@ -171,8 +184,9 @@ def test_a_state_from_another_plan_is_walked(threads: dict[str, int]) -> None:
 
 
 def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[str, int]) -> None:
-    """A quarterly part with a true-up and an annual part: the period-to-date totals and the settlement go
-    series block by series block on two threads in a grid, month after month on one thread shuffled."""
+    """A quarterly part with a true-up and an annual part: in a grid the period-to-date totals are taken for
+    every month at once and each of two threads pays and settles its own series blocks; shuffled, the totals
+    and the settlement go month after month on one thread."""
     p = kpilab.Plan.from_dict({**BASE, "draw": {"amount": 25000}, "components": BASE["components"] + [
         {"name": "quarter", "kind": "bonus", "metric": "revenue", "amount": 20000, "period": "quarter",
          "true_up": True, "curve": {"points": [[0.8, 0.5], [1, 1], [1.5, 2]]}},
@@ -180,8 +194,11 @@ def test_period_totals_and_true_ups_on_threads_equal_one_thread(threads: dict[st
          "curve": {"points": [[0.9, 0], [1.2, 1]]}}]})
     frame = grid(3, 5, 12, seed=11)
     whole, state = paid(p, frame)
-    assert threads["threads"] >= 2  # the totals and the walk (and the settlement) went on two threads
+    assert threads["totals_at_once"] == 2  # the totals to date (the true-up's and the year's), at once, per core
+    assert threads["fused"] == 1  # each core paid and settled its own series
+    assert threads["threads"] == 1  # the draw's walk went on two threads
     walked, walked_state = paid(p, shuffled(frame, 5))
+    assert threads["totals_at_once"] == 2 and threads["fused"] == 1  # the shuffled rows were walked
     same(whole, walked)
     same_state(state, walked_state)
     assert (whole["quarter"] > 0).any() and (whole.loc[whole["period"] == "2026-12", "year"] > 0).any()
@@ -200,3 +217,47 @@ def test_plan_versions_paid_on_threads_equal_one_thread(threads: dict[str, int])
     same_state(state, walked_state)
     july = whole[whole["period"] >= "2026-07"]
     assert (july["sales"] > 0).any() and not july["sales"].isna().any()
+
+
+@pytest.mark.parametrize("how", ["sum", "mean", "last", "min", "max"])
+def test_totals_at_once_equal_the_walk_for_every_aggregation(how: str, threads: dict[str, int]) -> None:
+    """The totals of a grid taken every month at once (:func:`kpilab.engine.periods.aggregation._grid_to_date`)
+    against the walk, for each aggregation: a year in three pieces, each from the state the one before left
+    (in May-June the quarter and the year go on from April), a last series cut short (walked on its own), and
+    a plan version from July (a period restarts at the change)."""
+    def version(bonus: float) -> dict[str, Any]:
+        return {**BASE, "target_bonus": bonus, "aggregation": {"revenue": how}, "components": BASE["components"] + [
+            {"name": "quarter", "kind": "bonus", "metric": "revenue", "amount": 20000, "period": "quarter",
+             "curve": {"points": [[0.5, 0], [1, 1], [1.5, 2]]}},
+            {"name": "year", "kind": "bonus", "metric": "revenue", "share": 0.5, "period": "year", "true_up": True,
+             "curve": {"points": [[0.5, 0], [1, 1], [1.5, 2]]}}]}
+    p = kpilab.load_plan({"name": "v", "versions": [{"from": "2026-01", "plan": version(30000)},
+                                                    {"from": "2026-07", "plan": version(36000)}]})
+    frame = grid(2, 4, 12, seed=17)
+    pieces = [frame[frame["period"].between(lo, hi)].reset_index(drop=True)
+              for lo, hi in (("2026-01", "2026-04"), ("2026-05", "2026-06"), ("2026-07", "2026-12"))]
+    pieces[2] = pieces[2].iloc[:-3]  # the last series ends in September
+    state = walked_state = None
+    for i, piece in enumerate(pieces):
+        table, state = paid(p, piece, carried=state)
+        walked, walked_state = paid(p, shuffled(piece, i), carried=walked_state)
+        same(table, walked)
+        same_state(state, walked_state)
+        if i == 1:
+            second = table
+    assert threads["totals_at_once"] == 12  # each piece is a grid: two scopes, on each of two cores
+    assert (second.loc[second["period"] == "2026-06", "quarter"] > 0).any()  # the quarter went on from April
+
+
+def test_a_rule_of_the_month_looked_up_equals_it_worked_out_row_by_row() -> None:
+    """Long tables work out which month closes a period, and the periods to date, once per month of their
+    span (:func:`kpilab.engine.periods.aggregation._per_month`): the same as the rule on every row."""
+    month = np.random.default_rng(3).integers(2025 * 12, 2027 * 12 + 5, 10_000)
+    for every, end in ((3, None), (12, 2026 * 12 + 5)):
+        part = aggregation._Part("q", None, "quarter", every, None, 1.0, {}, end=end, start=2026 * 12 + 2)
+        shut = (month % 12 + 1) % every == 0
+        np.testing.assert_array_equal(part.closing(month), shut if end is None else shut | (month == end))
+        assert part.closing(month).dtype == bool
+    rule = lambda m: (m % 7) / 3.0  # noqa: E731
+    np.testing.assert_array_equal(aggregation._per_month(rule, month), rule(month))
+    assert aggregation._per_month(rule, month[:10]).tolist() == rule(month[:10]).tolist()

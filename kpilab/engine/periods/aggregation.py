@@ -16,7 +16,7 @@ from ...plan.periods import Timing
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..pay import _limits_pay, _parts_pay, _plan_pay
 from ..resolve import _Columns
-from .state import _Month, _on_cores, _series_groups, _State
+from .state import _Month, _on_cores, _per_month, _series_groups, _State
 
 # --------------------------------------------------------------------------- the plan as the pass pays it
 
@@ -44,8 +44,11 @@ class _Part:
 
     def closing(self, month: Any) -> Any:
         """True in the period's closing month, and in the last month of its version (a change closes it)."""
-        shut = (month % 12 + 1) % self.every == 0
-        return shut if self.end is None else shut | (month == self.end)
+        def rule(m: Any) -> Any:
+            shut = (m % 12 + 1) % self.every == 0
+            return shut if self.end is None else shut | (m == self.end)
+
+        return _per_month(rule, month)
 
     def periods_to_date(self, month: Any) -> Any:
         """Its opportunity in periods at ``month``: a true-up's periods closed this year (counted from its
@@ -53,9 +56,13 @@ class _Part:
         else one period."""
         if self.timing.true_up is False and (self.every != 12 or self.start is None):
             return 1.0  # one period, whatever the month
-        year_start = month - month % 12
-        first = year_start if self.start is None else np.maximum(year_start, self.start)
-        return (month - first + 1) / self.every
+
+        def rule(m: Any) -> Any:
+            year_start = m - m % 12
+            first = year_start if self.start is None else np.maximum(year_start, self.start)
+            return (m - first + 1) / self.every
+
+        return _per_month(rule, month)
 
 
 @dataclass
@@ -170,6 +177,7 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
     A period part pays only in its closing month. A true-up pays the settlement to date: the components,
     gates and modifiers are paid for every row at once (split over cores), the settlement is taken month
     after month in order, each month's series at once, and the limits are paid for every row at once again.
+    In a grid, each core takes its series' rows through all three.
     """
     closing = {part.name: part.closing(month) for part in it.parts}
     settled = [part for part in it.parts if part.timing.true_up is not False]
@@ -181,6 +189,45 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
     if not settled:
         return _chunked(lambda c, w: _plan_pay(it.plan, c, adjust=(lambda pay: zero_open(pay, w)) if it.parts
                                                else None), cols, pool)
+
+    for part in settled:  # every carried array exists before the threads write their own series of it
+        state.get(f"paid:{part.key}"), state.get(f"paid_year:{part.key}", -1)
+        paid_before.setdefault(part.name, np.full(n, np.nan))
+
+    def settle(part: _Part, due: np.ndarray, group: list[tuple[_Month, Any]]) -> None:
+        """The settlement of ``part`` month after month over ``group`` (blocks and their positions in ``due``,
+        the components' pay): the entitlement to date minus what was paid before this year."""
+        paid, paid_year = state.get(f"paid:{part.key}"), state.get(f"paid_year:{part.key}", -1)
+        before_all = paid_before[part.name]
+        for blk, here in group:
+            if not part.closing(blk.m):
+                continue
+            year = blk.m // 12
+            before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
+            value = due[here] - before
+            if part.timing.true_up is True:
+                value = np.maximum(value, 0.0)
+            paid[blk.s] = before + value
+            paid_year[blk.s] = year
+            before_all[blk.rows] = before
+            due[here] = value
+
+    spans = _grid_spans(blocks, n) if rows is None and pool is not None and n >= _PARALLEL_MIN_ROWS else None
+    if spans is not None and not scaled:
+        # a grid: each core pays its series' rows from the components to the limits, its months settled in
+        # between (its rows stay in its cache, and only the finished columns are joined)
+        def fused(job: tuple[tuple[int, int], list[_Month]]) -> dict[str, np.ndarray]:
+            (lo, hi), group = job
+            mine = cols.take(slice(lo, hi))
+            pay = _parts_pay(it.plan, mine)
+            zero_open(pay, slice(lo, hi))
+            local = [(blk, slice(blk.rows.start - lo, blk.rows.stop - lo, blk.rows.step)) for blk in group]
+            for part in settled:
+                settle(part, pay[part.name], local)
+            return _limits_pay(it.plan, mine, pay)
+
+        parts = list(pool.map(fused, spans))
+        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
     # The components, gates and modifiers for every row; a commission whose value tiers and cap scale with
     # the periods to date is paid under each month's scaled plan.
@@ -211,32 +258,22 @@ def _pay_role(it: _Internal, cols: _Columns, month: np.ndarray, blocks: list[_Mo
             if keep.any():
                 mine = block_rows[keep]
                 local.append((_Month(blk.m, mine, sid[mine]), at[keep]))
-    groups = [local]
-    if rows is None and pool is not None and n >= _PARALLEL_MIN_ROWS:  # a grid's series blocks are apart
-        groups = [[(blk, blk.rows) for blk in group] for group in _series_groups(blocks, _WORKERS)]
+    groups = [local] if spans is None else [[(blk, blk.rows) for blk in group] for _, group in spans]
     for part in settled:
-        due = pay[part.name]
-        before_all = paid_before.setdefault(part.name, np.full(n, np.nan))
-        paid = state.get(f"paid:{part.key}")
-        paid_year = state.get(f"paid_year:{part.key}", -1)
-
-        def settle_months(group: list[tuple[_Month, Any]]) -> None:
-            for blk, here in group:
-                if not part.closing(blk.m):
-                    continue
-                year = blk.m // 12
-                before = np.where(paid_year[blk.s] == year, paid[blk.s], 0.0)
-                settle = due[here] - before
-                if part.timing.true_up is True:
-                    settle = np.maximum(settle, 0.0)
-                paid[blk.s] = before + settle
-                paid_year[blk.s] = year
-                before_all[blk.rows] = before
-                due[here] = settle
-
-        _on_cores(settle_months, groups, pool)
+        _on_cores(lambda group, p=part: settle(p, pay[p.name], group), groups, pool)
     # the limits read each row alone: split over cores as the components were
     return _chunked(lambda c, w: _limits_pay(it.plan, c, {k: v[w] for k, v in pay.items()}), cols, pool)
+
+
+def _grid_spans(blocks: list[_Month], n: int) -> list[tuple[tuple[int, int], list[_Month]]] | None:
+    """A grid's blocks in one group per core (:func:`_series_groups`), each with the rows its series fill:
+    one contiguous range, since a grid's series lie one after the other. None for any other table."""
+    groups = _series_groups(blocks, _WORKERS)
+    if len(groups) < 2:
+        return None
+    width = blocks[0].rows.step  # a grid's month j of a block is every M-th row (M months)
+    spans = [((min(b.s.start for b in g) * width, min(n, max(b.s.stop for b in g) * width)), g) for g in groups]
+    return spans if all(hi > lo for (lo, hi), _ in spans) else None
 
 
 def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, how: str,
@@ -265,6 +302,51 @@ def _accumulate(state: _State, name: str, s: np.ndarray | slice, x: np.ndarray, 
     counted = (count[s] if reset is False else np.where(reset, 0.0, count[s])) + 1.0
     count[s] = counted
     return new / counted if how == "mean" else new
+
+
+_FOLD = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}
+
+
+def _grid_to_date(state: _State, scope: str, here: list[int], series: list[tuple[str, str, Any, np.ndarray]],
+                  per_grid: int, a: int, b: int) -> None:
+    """:func:`_accumulate` over every month of a grid's series ``a`` to ``b`` (whole ones) at once, no walk:
+    month j is column j of the (series, month) view of each array, and its period-to-date value is column
+    j - 1's folded with its own (a period starts afresh where ``here``, the period id of each month, changes).
+
+    ``series``: (state name, aggregation, the months' values (an array in row order, or a number), the
+    period-to-date output). The folds are the walk's, in its order: the same sums to the last bit.
+    """
+    m, rows = per_grid, slice(a * per_grid, b * per_grid)
+    pid = state.get(f"period_id:{scope}", -1)
+    start = [0] * m  # the first month of each month's period
+    for j in range(1, m):
+        start[j] = j if here[j] != here[j - 1] else start[j - 1]
+    go_on = pid[a:b] == here[0]  # series whose carried period goes on into the first month
+    for name, how, x, out in series:
+        value, count = state.get(f"{name}:value"), state.get(f"{name}:count")
+        xs = x[rows].reshape(b - a, m) if np.ndim(x) else np.broadcast_to(float(x), (b - a, m))
+        out2 = out[rows].reshape(b - a, m)
+        fresh = ~go_on | (count[a:b] == 0)
+        carried_count = np.where(fresh, 0.0, count[a:b])
+        np.copyto(out2[:, 0], xs[:, 0])
+        if how != "last" and not fresh.all():  # what a series carried in is folded first, as the walk does
+            carried = np.where(fresh, 0.0 if how in ("sum", "mean") else xs[:, 0], value[a:b])
+            _FOLD[how](carried, xs[:, 0], out=out2[:, 0])
+        for j in range(1, m):
+            if how == "last" or start[j] == j:
+                np.copyto(out2[:, j], xs[:, j])
+            else:
+                _FOLD[how](out2[:, j - 1], xs[:, j], out=out2[:, j])
+        value[a:b] = out2[:, m - 1]
+        count[a:b] = (m - start[-1]) + (carried_count if start[-1] == 0 else 0.0)
+        if how == "mean":  # the walk returns the sum over the months counted so far
+            for j in range(m):
+                counted = j - start[j] + 1.0
+                if start[j] == 0:
+                    np.divide(out2[:, j], carried_count + counted, out=out2[:, j])
+                else:
+                    out2[:, j] /= counted
+    pid[a:b] = here[-1]
 
 
 def settled_adjust(it: _Internal, m: int, before: dict[str, np.ndarray]) -> Any:

@@ -78,6 +78,8 @@ def _tenure(frame: pd.DataFrame, loc: _Locator) -> np.ndarray:
 def _row_local(plans: dict[Any, Plan], row_plan: dict[Any, np.ndarray], frame: pd.DataFrame, loc: _Locator,
                cols: _Columns) -> _Columns:
     """Proration and the ramp: salary and targets scaled per row (step 1)."""
+    if all(p.periods.proration is None and p.periods.ramp is None for p in plans.values()):
+        return cols  # nothing to scale
     prorate = np.zeros(cols.n, bool)
     ramp_factor = np.ones(cols.n)
     for role, p in plans.items():
@@ -326,7 +328,7 @@ def _held_block(held: np.ndarray, months: np.ndarray, after: int, state: _State,
 
 
 def _carried_steps(p: dict[str, Any], rows: slice, s: np.ndarray | slice, m: int, var: np.ndarray,
-                   held: np.ndarray, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
+                   held: np.ndarray | None, room: np.ndarray, reversal: np.ndarray | None, out: dict[str, np.ndarray],
                    state: _State, collect: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Steps 6-8 of one month's block (rows ``rows`` of ``out``, series ``s``) on the variable
     pay ``var`` after the row steps; ``held`` is what step 6 holds, ``room`` what the salary leaves of the

@@ -15,7 +15,7 @@ from ...plan import Plan, PlanVersions, Scheme
 from ...plan.periods import CANCELLED_COLUMN, CANCELLED_PERIOD_COLUMN, COLLECTED_COLUMN, REVENUE_METRIC, SANCTION_COLUMN
 from ..evaluation import _PARALLEL_MIN_ROWS, _WORKERS
 from ..resolve import _check_keys, _codes, _combine, _Columns, _Locator, _resolve
-from .aggregation import _accumulate, _internal, _pay_role, _pay_rows, earnings_of_cancelled
+from .aggregation import _accumulate, _grid_to_date, _internal, _pay_role, _pay_rows, earnings_of_cancelled
 from .mechanics import (_carried_steps, _holdback_by_time, _optional, _parameters, _pick, _prepare_state, _row_local,
                         _row_steps, _tenure)
 from .versions import version_bounds, version_of, version_rows
@@ -56,9 +56,15 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                 sid: np.ndarray | None, state: _State | None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Step 3 for every plan of the scheme (one call per plan over all its rows)."""
         n = pay_cols.n
-        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows
-        out = {} if len(plans) == 1 else {c: np.full(n, np.nan) for c in ["base", *names, "cap_adjustment",
-                                                                           "floor_adjustment", "variable", "total"]}
+        # one plan pays every row (its columns are taken as they come); a scheme's plans fill their own rows:
+        # a column every plan pays, when each row has its plan, is all written (no fill), any other is NaN
+        # where the row's plan lacks it
+        out: dict[str, np.ndarray] = {}
+        if len(plans) > 1:
+            everywhere = sum(int(np.count_nonzero(r)) for r in row_plan.values()) == n
+            common = set.intersection(*(set(p.component_names) for p in plans.values()))
+            for c in ["base", *names, "cap_adjustment", "floor_adjustment", "variable", "total"]:
+                out[c] = np.empty(n) if everywhere and (c in common or c not in names) else np.full(n, np.nan)
         paid_before: dict[str, np.ndarray] = {}
         for role, it in internal.items():
             rows = np.flatnonzero(row_plan[role]) if len(plans) > 1 else None
@@ -79,11 +85,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
     # The key check (hashing strings, GIL-bound) overlaps the numpy work of resolving, and of paying when no
     # part of the plan depends on the month, as in evaluate.
-    keys_job = pool.submit(_check_keys, frame, loc) if pool is not None else None
+    # plan versions read the period column before the key check is done: its codes are worked out once
+    known = {"period": _codes(frame["period"])} if versioned and "period" in frame.columns else None
+    keys_job = pool.submit(_check_keys, frame, loc, known) if pool is not None else None
     early = None
     try:
-        keys = _check_keys(frame, loc) if keys_job is None else None
-        given = version_rows(plan, frame, loc) if versioned else None
+        keys = _check_keys(frame, loc, known) if keys_job is None else None
+        given = version_rows(plan, frame, loc, known and known["period"]) if versioned else None
         cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys,
                                   given)
         # ---- 1. row-local rules: proration and the ramp scale salary and targets
@@ -108,46 +116,60 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
     aggregation: dict[str, str] = {}
     for p in plans.values():
         aggregation.update(p.periods.aggregation)
-    ptd_facts = {name: np.zeros(n) for name in columns.values()}
-    ptd_targets = {name: np.full(n, np.nan) for (metric, _, _), name in columns.items() if metric in cols.targets}
     scopes = sorted({sc for _, sc, _ in columns})
-    ptd_bonus = {scope: np.zeros(n) for scope in scopes}
     read = [(metric, scope, how, name) for (metric, scope, how), name in columns.items() if metric in cols.facts]
+    # each running total: (its carried state, its aggregation, the month's values, the period-to-date column)
+    tracks: dict[str, list[tuple[str, str, str, str]]] = {scope: [] for scope in scopes}
+    for metric, scope, how, name in read:
+        tracks[scope].append((f"fact:{name}", how, f"fact:{metric}", f"fact:{name}"))
+        if metric in cols.targets:
+            tracks[scope].append((f"target:{name}", how, f"target:{metric}", f"target:{name}"))
+    for scope in scopes:
+        tracks[scope].append((f"target_bonus:{scope}", "sum", "target_bonus", f"bonus:{scope}"))
+    inputs = {"target_bonus": cols.target_bonus, **{f"fact:{m}": cols.facts[m] for m, _, _, _ in read},
+              **{f"target:{m}": cols.targets[m] for m, _, _, _ in read if m in cols.targets}}
+    outputs = {dst: np.empty(n) for scope in scopes for _, _, _, dst in tracks[scope]}  # each row is written
+    # (a metric without facts reads nothing to date, and a target without facts is no number)
+    ptd_facts = {name: outputs[f"fact:{name}"] if f"fact:{name}" in outputs else np.zeros(n)
+                 for name in columns.values()}
+    ptd_targets = {name: outputs[f"target:{name}"] if f"target:{name}" in outputs else np.full(n, np.nan)
+                   for (metric, _, _), name in columns.items() if metric in cols.targets}
+    ptd_bonus = {scope: outputs[f"bonus:{scope}"] for scope in scopes}
     for scope in scopes:  # every carried array exists before the threads write their own series of it
         state.get(f"period_id:{scope}", -1)
-        for prefix in [f"target_bonus:{scope}"] + [f"{kind}:{name}" for metric, sc, _, name in read if sc == scope
-                                                   for kind in ("fact", "target")]:
-            state.get(f"{prefix}:value"), state.get(f"{prefix}:count")
+        for name, _, _, _ in tracks[scope]:
+            state.get(f"{name}:value"), state.get(f"{name}:count")
+
+    def period_id(scope: str, m: int) -> int:
+        """A period restarts with its quarter or year, and at a change of plan version."""
+        return m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
 
     def to_date(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
         for scope in scopes:
             pid = state.get(f"period_id:{scope}", -1)
-            # a period restarts with its quarter or year, and at a change of plan version
-            here = m // _SCOPE_LEN[scope] + _VERSION_STRIDE * int(version_of(plan, m))
+            here = period_id(scope, m)
             reset = pid[si] != here
             reset = True if reset.all() else False if not reset.any() else reset  # (one bool: fewer passes)
-            for metric, sc, how, name in read:
-                if sc != scope:
-                    continue
-                out[f"fact:{name}"][rows] = _accumulate(state, f"fact:{name}", si, x[f"fact:{metric}"], how, reset)
-                if name in ptd_targets:
-                    out[f"target:{name}"][rows] = _accumulate(state, f"target:{name}", si, x[f"target:{metric}"],
-                                                              how, reset)
-            out[f"bonus:{scope}"][rows] = _accumulate(state, f"target_bonus:{scope}", si, x["target_bonus"], "sum",
-                                                      reset)
+            for name, how, src, dst in tracks[scope]:
+                out[dst][rows] = _accumulate(state, name, si, x[src], how, reset)
             pid[si] = here
 
-    if columns:
-        inputs = {"target_bonus": cols.target_bonus}
-        for metric, _, _, name in read:
-            inputs[f"fact:{metric}"] = cols.facts[metric]
-            if name in ptd_targets:
-                inputs[f"target:{metric}"] = cols.targets[metric]
-        outputs = {f"bonus:{scope}": v for scope, v in ptd_bonus.items()}  # (only what the step writes)
-        for _, _, _, name in read:
-            outputs[f"fact:{name}"] = ptd_facts[name]
-            if name in ptd_targets:
-                outputs[f"target:{name}"] = ptd_targets[name]
+    if columns and per_grid is not None:  # a grid: every month of its whole series at once, no walk
+        full = n // per_grid
+        here = {scope: [period_id(scope, int(m)) for m in month[:per_grid]] for scope in scopes}
+
+        def totals(spans: list[tuple[int, int]]) -> None:  # (a share of the series: one per core)
+            for span in spans:
+                for scope in scopes:
+                    _grid_to_date(state, scope, here[scope], [(name, how, inputs[src], outputs[dst]) for
+                                                              name, how, src, dst in tracks[scope]], per_grid, *span)
+
+        cores = _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS and full >= _WORKERS else 1
+        cut = [full * i // cores for i in range(cores + 1)]
+        _on_cores(totals, [[span] for span in zip(cut[:-1], cut[1:])], pool)
+        if n > full * per_grid:
+            _SideBySide(to_date, per_grid, n, month[:per_grid], inputs, outputs).tail()
+    elif columns:
         _months_walk(to_date, inputs, outputs, blocks, per_grid, month, pool, n)
 
     # ---- 3. section 7 on the period-to-date columns
@@ -158,7 +180,9 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if part.share is not None:
                 value = part.share * ptd_bonus[part.scope]
             elif part.amount is not None:
-                value = np.multiply(part.amount, part.periods_to_date(month), out=np.empty(n))
+                periods = part.periods_to_date(month)  # (a fresh array, or one number)
+                value = np.multiply(periods, part.amount, out=periods) if np.ndim(periods) else \
+                    np.full(n, part.amount * periods)
             else:
                 value = None
             if value is not None:  # each plan's rows get its own part's money (a name may recur across plans)
@@ -269,11 +293,13 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
             def walk(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
                 p = {**par, **{k: x[k] for k in per_row}} if per_row else par
-                out["paid"][rows] = _carried_steps(p, rows, si, m, x["var"], x["held"], x["room"], x["reversal"],
+                out["paid"][rows] = _carried_steps(p, rows, si, m, x["var"], x.get("held"), x["room"], x["reversal"],
                                                    out, state, (x["revenue"], x["collected"]) if collect else None)
 
-            inputs = {"var": var, "held": held, "room": room if np.ndim(room) else 0.0, "reversal": reversal,
+            inputs = {"var": var, "room": room if np.ndim(room) else 0.0, "reversal": reversal,
                       **{k: par[k] for k in per_row}}
+            if "holdback" in carried:  # (what is held is read only where the walk holds it back)
+                inputs["held"] = held
             if collect is not None:
                 inputs["revenue"], inputs["collected"] = collect
             _months_walk(walk, inputs, {**mo, "paid": paid}, blocks, per_grid, month, pool, n)
@@ -325,7 +351,7 @@ class _SideBySide:
             if min(b, self.full) > a:
                 self._block(a, min(b, self.full))
             if b > self.full:
-                self._tail()
+                self.tail()
 
     def _block(self, a: int, b: int) -> None:
         m, lo, hi = self.m, a * self.m, b * self.m
@@ -336,7 +362,7 @@ class _SideBySide:
         for c, values in out.items():
             self.outputs[c][lo:hi].reshape(b - a, m)[:] = values.T
 
-    def _tail(self) -> None:
+    def tail(self) -> None:
         s = slice(self.full, self.full + 1)
         for j in range(self.n - self.full * self.m):
             rows = slice(self.full * self.m + j, self.full * self.m + j + 1)

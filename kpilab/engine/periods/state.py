@@ -49,6 +49,14 @@ def _months(frame: pd.DataFrame, loc: _Locator, coded: tuple[np.ndarray, int]) -
     return values[codes]
 
 
+def _per_month(rule: Any, month: Any) -> Any:
+    """``rule(month)``; for many rows, worked out once per month of their span and looked up."""
+    if np.ndim(month) == 0 or len(month) < 4096:
+        return rule(month)
+    low, high = int(month.min()), int(month.max())
+    return np.asarray(rule(np.arange(low, high + 1)))[month - low]
+
+
 def _series_codes(frame: pd.DataFrame, keys: dict[str, tuple[np.ndarray, int]]) -> np.ndarray:
     """One integer per (scenario, rep), numbered in order of first appearance: the index of its carried state."""
     coded = [keys[c] for c in ("scenario", "rep_id") if c in keys]

@@ -11,7 +11,7 @@ import pandas as pd
 from ...i18n.messages import msg
 from ...plan.versions import PlanVersions
 from ..resolve import _codes, _Locator
-from .state import _months
+from .state import _months, _per_month
 
 
 def version_bounds(plan: PlanVersions) -> list[tuple[int, int | None]]:
@@ -24,15 +24,17 @@ def version_of(plan: Any, month: np.ndarray | int) -> np.ndarray | int:
     """The index of the version in force in ``month`` (0 for a plan or a scheme)."""
     if not isinstance(plan, PlanVersions):
         return np.zeros_like(month) if np.ndim(month) else 0
-    return np.searchsorted(np.asarray(plan.starts), month, side="right") - 1
+    return _per_month(lambda m: np.searchsorted(np.asarray(plan.starts), m, side="right") - 1, month)
 
 
-def version_rows(plan: PlanVersions, frame: pd.DataFrame, loc: _Locator) -> dict[Any, np.ndarray]:
+def version_rows(plan: PlanVersions, frame: pd.DataFrame, loc: _Locator,
+                 period: tuple[np.ndarray, int] | None = None) -> dict[Any, np.ndarray]:
     """Each plan's rows, keyed as :meth:`PlanVersions.plans`: the version in force in the row's month, and
-    within a scheme's version the row's role. A row before the first version is an error."""
+    within a scheme's version the row's role. A row before the first version is an error. ``period``: the
+    period column's codes, when already worked out."""
     if "period" not in frame.columns:
         raise loc.error(msg("data_errors.missing_key_column"), column="period")
-    month = _months(frame, loc, _codes(frame["period"]))
+    month = _months(frame, loc, _codes(frame["period"]) if period is None else period)
     vid = np.asarray(version_of(plan, month))
     first = plan.versions[0]
     loc.first(vid < 0, msg("data_errors.no_version", plan=first.plan.name, start=first.start), "period")
