@@ -173,7 +173,7 @@ assert p.team.loc["revenue", "low"] * 0.98 <= actual <= p.team.loc["revenue", "h
 # - Good and bad spells that last (a territory's budgets, a key client won or lost) are an
 #   assumption, not read from the data: one year of a team's months cannot tell a spell that lasts
 #   the year from the rep's ability. The centre assumes none; the range goes up to a spell of 30 %
-#   that fades by half in about three months, when a year's sales vary about three times as much,
+#   that fades by half in about three months, when a rep's yearly sales vary about twice as much,
 #   and the interval and the sensitivity table show how much that moves the answer.
 # - The model does not show that quarterly bonuses pace weaker reps better than annual ones
 #   (Chung et al. 2014): a rep a little below an annual quota is within reach of it and pushes for

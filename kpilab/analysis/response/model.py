@@ -116,8 +116,8 @@ class Assumptions:
         is what removing the means leaves (lag-one correlation -0.05 to
         -0.09, about the -1/11 of twelve months with no lasting luck), so the
         centre is the model with independent months and the interval covers
-        lasting luck up to 30 % (a year's sales then vary about three times
-        as much as from independent months alone). A stated assumption, not
+        lasting luck up to 30 % (a rep's year then varies by about 20 %,
+        against 9 % from independent months alone). A stated assumption, not
         an estimate; the persistence is assumed, not varied.
     """
 
