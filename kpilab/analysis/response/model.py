@@ -119,6 +119,11 @@ class Assumptions:
         lasting luck up to 30 % (a rep's year then varies by about 20 %,
         against 9 % from independent months alone). A stated assumption, not
         an estimate; the persistence is assumed, not varied.
+    luck_from_data
+        Read the centre of ``luck`` from the team's months where they show
+        luck that lasts (:func:`~.luck.lasting_luck`: adjacent months
+        correlate beyond what no lasting luck gives); the stated ``luck``
+        otherwise. :func:`~.predict.predict` says which.
     """
 
     gamma: float = 4.0
@@ -138,6 +143,7 @@ class Assumptions:
     luck: float = 0.0
     luck_range: tuple[float, float] = (0.0, 0.30)
     luck_persistence: float = 0.8
+    luck_from_data: bool = True
 
     def __post_init__(self) -> None:
         lo, hi = self.gamma_range

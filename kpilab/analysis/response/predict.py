@@ -27,6 +27,7 @@ from ..differentiation import DifferentiationReport, differentiation
 from .bunching import Bunching, bunching, thresholds
 from .calibrate import Calibration, calibrate
 from .model import FAMILIES, Assumptions, Funnel, Payer, decision_units, retime, simulate, unit_matrix
+from .luck import LuckEvidence, read_luck
 from .pacing import pace
 from ...i18n.messages import msg
 
@@ -208,7 +209,9 @@ class Prediction:
     calibration
         The revealed cost of effort (:class:`~.calibrate.Calibration`).
     assumptions
-        The numbers assumed.
+        The numbers assumed (lasting luck as the team's months show it, :func:`~.luck.read_luck`).
+    luck
+        What the team's months say of luck that lasts (:class:`~.luck.LuckEvidence`).
     """
 
     team: pd.DataFrame
@@ -222,6 +225,7 @@ class Prediction:
     attainment: pd.DataFrame = field(default_factory=pd.DataFrame)
     bunching: Bunching | None = None
     timing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    luck: LuckEvidence | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -305,7 +309,8 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     if scenarios < 1:
         raise ValueError(msg("api_errors.response_scenarios", scenarios=scenarios))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    funnel = Funnel.from_team(team, a)
+    funnel, luck = read_luck(Funnel.from_team(team, a))
+    a = funnel.assumptions                                           # lasting luck as the months show it
     z_opt = funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)
     z_out = funnel.noise(scenarios, rng)
     calib = calibrate(current, funnel, z_opt)
@@ -400,7 +405,7 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
             verdict_rows.append({"case": name, "end": end, "passed": rep.passed,
                                  "rho": rep.metrics.get("rho"), "top_to_minimum": rep.metrics.get("top_to_minimum")})
     return Prediction(team_table, per_rep, effort_table, sensitivity, pd.DataFrame(verdict_rows), calib, a,
-                      reports, attainment, bunch, timing)
+                      reports, attainment, bunch, timing, luck)
 
 
 def _revenue_target(plan: Plan | Scheme, funnel: Funnel) -> np.ndarray | None:
