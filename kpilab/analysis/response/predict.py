@@ -157,18 +157,20 @@ def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.n
     onehot = unit_matrix(units)
     levels = np.asarray(a.shifts, float)
     g = len(levels)
-    payer = Payer(plan, funnel, d * g, s)
+    payer = Payer(plan, funnel, g, s)
+    source = facts or simulate(funnel, effort, z)
     # Only what the plan reads and what moves is repeated per level (the rest the pay never looks at).
-    facts = {k: np.repeat(v, g, axis=0) for k, v in (facts or simulate(funnel, effort, z)).items()
-             if payer.reads(k) or k in ("deals", "revenue", "repeat_revenue")}
-    for part in (edges[0::2], edges[1::2]):
-        trial = np.repeat(shift[:, None], g, axis=1)                 # (D, G, S, R, P - 1)
-        trial[..., part] = levels[None, :, None, None, None]
-        moved_facts, moved = retime(facts, trial.reshape(d * g, s, r, -1))
-        pay = payer.pay(moved_facts)["total"].reshape(d, g, s, r, periods) @ onehot   # (D, G, S, R, U)
-        cost = a.timing_cost * moved.reshape(d, g, s, r, -1)[..., part]
-        u = pay[..., units[part]] + pay[..., units[part + 1]] - cost           # (D, G, S, R, pairs)
-        shift[..., part] = levels[u.argmax(1)]
+    needed = [k for k in source if payer.reads(k) or k in ("deals", "revenue", "repeat_revenue")]
+    for draw in range(d):          # one draw at a time: the levels of one draw stay in cache
+        drawn = {k: np.repeat(source[k][draw:draw + 1], g, axis=0) for k in needed}
+        for part in (edges[0::2], edges[1::2]):
+            trial = np.repeat(shift[draw][None], g, axis=0)             # (G, S, R, P - 1)
+            trial[..., part] = levels[:, None, None, None]
+            moved_facts, moved = retime(drawn, trial)
+            pay = payer.pay(moved_facts)["total"].reshape(g, s, r, periods) @ onehot   # (G, S, R, U)
+            cost = a.timing_cost * moved[..., part]
+            u = pay[..., units[part]] + pay[..., units[part + 1]] - cost           # (G, S, R, pairs)
+            shift[draw][..., part] = levels[u.argmax(0)]
     return shift
 
 
