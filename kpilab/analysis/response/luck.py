@@ -1,4 +1,4 @@
-"""Luck that lasts, read from the team's own months where they show it (:attr:`~.model.Assumptions.luck`).
+"""Luck that lasts from month to month, read from the team's own months where they show it.
 
 Each rep-month's luck is what the month sold against what its activity would
 bring at the rep's own rates: ``x = log(revenue / expected)``, ``expected``
