@@ -98,7 +98,7 @@ def test_same_plan_predicts_no_change(team: pd.DataFrame) -> None:
 
 def test_prediction_tables_hold_together(to_tiered) -> None:
     """Team rows are the sums of the per-rep rows; each centre value lies inside its range; profit is
-    revenue - pay; the verdict is judged for the baseline and for each of the five parameter draws."""
+    revenue - pay; the verdict is judged for the baseline and for each of the six parameter draws."""
     p = to_tiered
     assert list(p.team.index) == ["calls", "meetings", "emails", "follow_ups", "deals", "revenue", "pay",
                                   "cost_of_sales", "profit_after_pay"]
@@ -108,8 +108,8 @@ def test_prediction_tables_hold_together(to_tiered) -> None:
     assert (p.team["low"] <= p.team["predicted"] + 1e-6).all() and (p.team["predicted"] <= p.team["high"] + 1e-6).all()
     row = p.team.loc["profit_after_pay"]
     assert row["predicted"] == pytest.approx(p.team.loc["revenue", "predicted"] - p.team.loc["pay", "predicted"])
-    assert len(p.verdict) == 6 and p.verdict["case"].iloc[0] == "baseline"
-    assert set(p.sensitivity["assumption"]) == {"gamma", "elasticity"}
+    assert len(p.verdict) == 7 and p.verdict["case"].iloc[0] == "baseline"
+    assert set(p.sensitivity["assumption"]) == {"gamma", "elasticity", "luck"}
     assert p.sensitivity["revenue_swing"].is_monotonic_decreasing
 
 

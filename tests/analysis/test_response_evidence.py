@@ -7,7 +7,8 @@ lived under a bonus at each rep's own plan, and in the quarterly-versus-annual
 check, which keeps each rep's own quota as the study's firm did.
 The sizes measured when these tests were written are in each docstring
 (model: effort per pay period, timing per simulated year, gamma 4 in 2.5-6;
-unrevealed costs priced per unit of activity, :mod:`kpilab.analysis.response.calibrate`).
+unrevealed costs priced per unit of activity, :mod:`kpilab.analysis.response.calibrate`;
+no lasting luck at the centre, up to 30 % in the range).
 A check the model does not pass yet is marked as a known failure, with the
 sizes it gives and the reason: it is the model's stated limit.
 """
@@ -155,9 +156,10 @@ def test_a_linear_commission_creates_no_timing(months: pd.DataFrame, commission:
 
 @pytest.mark.xfail(strict=True, reason="a known limit: on the reps' own quotas the model's weaker reps (below "
                    "their quota last year) gain more under the annual bonus (+13.6 %) than under the quarterly one "
-                   "(+5.8 %): a year's sales vary little (about 10 %), so a rep within reach chases the annual quota "
-                   "and rarely falls far enough behind to quit; only the weakest (67 %) is paced by the quarterly "
-                   "bonus. The gap is -7.8 points, not the +5 to +40 asserted")
+                   "(+5.8 %), a gap of -7.8 points, not the +5 to +40 asserted: a rep a little below an annual quota "
+                   "is within reach of it and pushes for it, and a year is measured with less luck than a quarter; "
+                   "only the weakest (67 %) is paced by the quarterly bonus. Lasting luck (the assumption's range, "
+                   "15 % and 30 %) does not turn it round: gap -9.6 and -9.7 points")
 def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     """Chung, Steenburgh & Sudhir (2014, Marketing Science 33(2)): quarterly bonuses act as pacers: the
     weaker reps, who would fall behind and give up under an annual quota, keep working. Here: 24 reps,
@@ -166,27 +168,41 @@ def test_quarterly_bonuses_pace_weaker_reps_more_than_annual() -> None:
     the bonus reads per rep): the study's firm set each rep's quota from their past sales, so most reps
     start the year with a quota within reach, which one quota for all does not give. The weaker reps are
     those below their own quota last year (the study's low performers: lower past sales for their
-    quota). Reps re-plan each month of the quarter (the year) from what they have sold so far
-    (:mod:`kpilab.analysis.response.pacing`).
+    quota). Reps re-plan each month of the quarter (the year) from what they have sold so far and the
+    month's demand level (:mod:`kpilab.analysis.response.pacing`).
 
-    Measured: 8 weaker reps (67-95 % of their quota): revenue +5.8 % under the quarterly bonus, +13.6 %
-    under the annual one, a gap of -7.8 points; 16 stronger reps: -15.5 % and -19.6 %, a gap of +4.1
-    (a quarter is less sure than a year, so the reps past their quota ease off less). The study's effect
-    shows for the weakest rep only: at 67 % of quota they give up in January under the annual bonus
-    (-54 %) but make a third of the quarters under the quarterly one (-8 %). The others do better under
-    the annual bonus: a simulated year's sales vary by about 10 % (a quarter's by about 17 %, independent
-    month to month, as in the generator), so a rep at 74-85 % pushes for the annual bonus (+23 % to
-    +42 %); the seven at 74-95 % make it in 80-100 % of the simulated years and quit while still short
-    in about 7 % of the rep-years. Under the quarterly bonus they make 38-92 % of the quarters, and a
-    quarter that fell well short of its plan last year (57-76 %) is given up from its first month (one
-    each for the reps at 74, 81 and 84 %, two for the rep at 67 %: 16 % of the weaker reps' quarters),
-    because the model reads last year's months as the rep's known profile. On one quota of 1.2 M for all
-    (the plan columns dropped): the 11 reps below it -39.8 % against -30.7 %, a gap of -9.1 points (the
-    13 above it +6.6). Neither the generator's noisier deal values (sigma 0.70 in place of the model's
-    0.40: gap -8.1 points) nor last year's months smoothed to each rep's plan profile (gap -11.8) nor a
-    present bias in the month-by-month choice (pay after this month weighed at 0.6: gap -12.9) turns it
-    round; nor does half the money paid per quarter and half per year (weaker reps +2.2 % against +13.6 %
-    for the year alone). Asserted: weaker reps' output 5-40 points higher under the quarterly bonus."""
+    Measured at the centre of the assumptions (no lasting luck): 8 weaker reps (67-95 % of their quota):
+    revenue +5.8 % under the quarterly bonus, +13.6 % under the annual one, a gap of -7.8 points; 16
+    stronger reps: -15.5 % and -19.6 %, a gap of +4.1 (a quarter is less sure than a year, so the reps
+    past their quota ease off less). The study's effect shows for the weakest rep only: at 67 % of quota
+    they give up in January under the annual bonus (-54 %) but make a third of the quarters under the
+    quarterly one (-8 %). The others do better under the annual bonus: a simulated year's sales vary by
+    about 10 % (a quarter's by about 17 %, independent month to month, as in the generator), so a rep at
+    74-85 % pushes for the annual bonus (+23 % to +42 %); the seven at 74-95 % make it in 80-100 % of the
+    simulated years and quit while still short in about 7 % of the rep-years. Under the quarterly bonus
+    they make 38-92 % of the quarters, and a quarter that fell well short of its plan last year (57-76 %)
+    is given up from its first month (one each for the reps at 74, 81 and 84 %, two for the rep at 67 %:
+    16 % of the weaker reps' quarters), because the model reads last year's months as the rep's known
+    profile. On one quota of 1.2 M for all (the plan columns dropped): the 11 reps below it -39.8 %
+    against -30.7 %, a gap of -9.1 points (the 13 above it +6.6).
+
+    Luck that lasts (:attr:`~kpilab.analysis.response.Assumptions.luck`: a demand level that follows an
+    AR(1) with persistence 0.8 a month, seen by the rep month by month) was the next suspect: with it a
+    bad start says the rest of the year is weak, and more reps fall behind an annual quota and give up.
+    They do (the rep at 74 % goes from +42 % to +0.2 % under the annual bonus at 15 % lasting luck), but
+    the quarterly bonus loses more: a bad spell lasts into the quarter's other months, and a quarter
+    leaves fewer months to make it up. Weaker reps at 15 % lasting luck: -2.1 % quarterly, +7.5 % annual,
+    gap -9.6 points (stronger -17.3 % and -19.0 %); at 30 % (the range's high end): -12.4 % and -2.7 %,
+    gap -9.7 (stronger -23.1 % and -20.2 %). Nor do the generator's noisier deal values (sigma 0.70 in
+    place of the model's 0.40: gap -8.1 points), last year's months smoothed to each rep's plan profile
+    (gap -11.8), a present bias in the month-by-month choice (pay after this month weighed at 0.6: gap
+    -12.9; a naive rep, who plans to catch up later and re-plans each month, at 0.8 and 0.6: gap -13.0 and
+    -14.0: the weaker reps lose more under the quarterly bonus, whose first two months of each quarter are
+    discounted too), or half the money paid per quarter and half per year (weaker reps +2.2 % against +13.6 % for
+    the year alone). In this model (reps neutral to risk, a convex cost of effort, one threshold) a rep a
+    little below the quota is paced best by the period measured with the least luck; the study's effect
+    needs reps far behind, which only the weakest rep here is. Asserted: weaker reps' output 5-40 points
+    higher under the quarterly bonus."""
     team = kpilab.make_team(24, 12, seed=5)
     current = _plan([COMMISSION], target_bonus=0)
     change = {}
@@ -214,7 +230,8 @@ def test_commission_instead_of_a_quota_bonus_lifts_weaker_reps_most() -> None:
     own (else the team's) revealed price per unit of activity, at least what kept them from reaching for
     the bonus (:func:`~kpilab.analysis.response.calibrate.unrevealed_cost`, ``passed_up``); few calls
     at that price say "gave up". Measured, by thirds of attainment of the rep's own plan: lowest
-    +53.5 %, middle +3.7 %, highest +7.1 %; team +8.4 % (range +8.3 % to +10.9 %). The generator's
+    +53.5 %, middle +3.7 %, highest +7.1 %; team +8.4 % (range +7.5 % to +10.9 %, the low end at 30 %
+    lasting luck). The generator's
     own best response to the new plan (the truth the model should find): +95.1 %, +16.7 %, +12.9 %,
     team +20.2 %: the order is found, the sizes are about half (effort may rise at most to 3 times
     the observed, and the unrevealed cost is still read high), and the truth lies above the range.

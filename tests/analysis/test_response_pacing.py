@@ -9,9 +9,10 @@ import pytest
 
 import kpilab
 from kpilab.analysis.response import Funnel, calibrate
-from kpilab.analysis.response.pacing import STATES, pace
+from kpilab.analysis.response.pacing import LUCK_STATES, STATES, luck_grid, pace
 from kpilab.analysis.response.predict import best_response, lived_year
 
+MID = LUCK_STATES // 2          # a usual month's demand level
 COMMISSION = kpilab.load_plan({"name": "commission", "components": [
     {"name": "commission", "kind": "commission", "metric": "revenue", "rate": 0.04}]})
 
@@ -52,13 +53,13 @@ def test_near_the_quota_a_rep_pushes_and_out_of_reach_gives_up(setting) -> None:
     plan = _quota("quarter")
     effort = best_response(plan, funnel, calib, z)
     policy = pace(plan, funnel, calib, effort, z)
-    assert policy is not None and policy.policy.shape == (5, 12, 6, len(STATES))
+    assert policy is not None and policy.policy.shape == (6, 12, 6, LUCK_STATES, len(STATES))
     level = policy.effort.mean(-1)[0, :, :, 2]                                       # (G, R): third month
     quota = 3 * 1200000 / policy.scale[0, :, 2]                                      # in units of the state
     rows = []
     for r in np.flatnonzero(quota * 1.5 <= STATES[-1]):
         near = (STATES >= quota[r] - 0.4) & (STATES < quota[r])
-        pick = policy.policy[0, r, 2]
+        pick = policy.policy[0, r, 2, MID]
         rows.append([level[pick[0], r], level[pick[near], r].max(),
                      level[pick[np.searchsorted(STATES, 1.5 * quota[r])], r]])
     rows = np.array(rows)
@@ -75,12 +76,12 @@ def test_each_simulated_year_lives_its_own_path(setting) -> None:
     effort = best_response(plan, funnel, calib, z)
     policy = pace(plan, funnel, calib, effort, z)
     facts, lived = policy.follow(funnel, z)
-    assert lived.shape == (5, 16, 12, 6, 4)
+    assert lived.shape == (6, 16, 12, 6, 4)
     lo, hi = funnel.assumptions.effort_bounds
     assert lived.min() >= lo - 1e-12 and lived.max() <= hi + 1e-12
     assert (lived[0].std(0) > 0).any()                   # years differ
-    # the first month of each quarter knows nothing yet: the same effort in every year
-    np.testing.assert_allclose(lived[:, :, :, [0, 3]].std(1), 0.0, atol=1e-12)
+    # without lasting luck the first month of each quarter knows nothing yet: the same effort in every year
+    np.testing.assert_allclose(lived[calib.luck == 0][:, :, :, [0, 3]].std(1), 0.0, atol=1e-12)
     from kpilab.analysis.response import simulate
     one = simulate(funnel, lived[0, 7][None], z[:, 7:8])
     np.testing.assert_allclose(facts["revenue"][0, 7], one["revenue"][0, 0])
@@ -97,7 +98,7 @@ def test_the_policy_as_a_table(setting) -> None:
     assert len(table) == 12 * 6 * len(STATES)
     row = table.iloc[5 * len(STATES) + 7]                          # first rep, sixth period, eighth state
     assert row["period"] == funnel.periods[5] and row["sold_share"] == STATES[7]
-    assert row["effort"] == policy.effort[0, policy.policy[0, 0, 5, 7], 0, 5].mean()
+    assert row["effort"] == policy.effort[0, policy.policy[0, 0, 5, MID, 7], 0, 5].mean()
     from kpilab.analysis.response import simulate
     quarter = simulate(funnel, np.ones((1, 12, 4)), None)["revenue"][0, 0, 0, 3:6].sum()   # the model's, at 1.0
     assert row["sold"] == pytest.approx(STATES[7] * quarter)
@@ -129,7 +130,7 @@ def test_an_annual_quota_behind_pushes_far_behind_quits() -> None:
 
     def at(r: int, month: int, sold: float) -> float:
         state = int(np.clip(np.rint(sold / (STATES[1] - STATES[0])), 0, len(STATES) - 1))
-        return level[policy.policy[0, r, month, state], r, month]
+        return level[policy.policy[0, r, month, MID, state], r, month]
 
     october = 9
     for r in np.flatnonzero(chase):
@@ -145,3 +146,51 @@ def test_an_annual_quota_behind_pushes_far_behind_quits() -> None:
     made = revenue.sum(-1)[:, chase] >= quota[chase]
     assert made.mean(0).min() >= 0.9
     assert 0.0 < quit_short.mean() < 0.1
+
+
+def test_the_demand_level_grid_keeps_the_ar1() -> None:
+    """Rouwenhorst's grid: every row of the transition sums to 1, and the stationary level has mean 0,
+    variance 1 and lag-one correlation equal to the persistence; the noise's level path is such an AR(1)."""
+    grid, move = luck_grid(0.8)
+    np.testing.assert_allclose(move.sum(1), 1.0)
+    values, vectors = np.linalg.eig(move.T)
+    stationary = np.real(vectors[:, np.argmax(np.real(values))])
+    stationary = stationary / stationary.sum()
+    mean = stationary @ grid
+    assert mean == pytest.approx(0.0, abs=1e-12)
+    assert stationary @ grid ** 2 == pytest.approx(1.0)
+    assert stationary @ (grid * (move @ grid)) == pytest.approx(0.8)
+    funnel = Funnel.from_team(kpilab.make_team(40, 12, seed=1))
+    u = funnel.noise(200, np.random.default_rng(3))[4]
+    assert u.std() == pytest.approx(1.0, abs=0.03)
+    assert np.corrcoef(u[..., 1:].ravel(), u[..., :-1].ravel())[0, 1] == pytest.approx(0.8, abs=0.02)
+
+
+def test_with_lasting_luck_a_rep_reads_the_month_level(setting) -> None:
+    """With lasting luck (the range's high end, 30 %), a rep who sees a weak month re-plans: under a
+    quarterly quota the first month of a quarter now differs between simulated years, and the month's
+    revenue moves with its level (a year's sales vary more than with independent months)."""
+    funnel, z, calib = setting
+    plan = _quota("quarter")
+    effort = best_response(plan, funnel, calib, z)
+    policy = pace(plan, funnel, calib, effort, z)
+    facts, lived = policy.follow(funnel, z)
+    high = int(np.flatnonzero(calib.luck == funnel.assumptions.luck_range[1])[0])
+    assert (lived[high][:, :, [0, 3]].std(0) > 0).any()
+    centre = facts["revenue"][0].sum(-1).std(0) / facts["revenue"][0].sum(-1).mean(0)
+    lasting = facts["revenue"][high].sum(-1).std(0) / facts["revenue"][high].sum(-1).mean(0)
+    assert np.median(lasting) > 1.3 * np.median(centre)
+
+
+def test_lasting_luck_is_an_assumption_with_a_range() -> None:
+    """The centre has no lasting luck and its low end is the centre's own draw (not repeated); the high
+    end is a draw of its own, in the sensitivity table; a luck outside its range is refused by name."""
+    from kpilab.analysis.response import Assumptions
+
+    draws = Assumptions().draws()
+    assert draws["luck"].tolist() == [0.0, 0.0, 0.0, 0.0, 0.0, 0.3]
+    assert draws.iloc[-1][["assumption", "end"]].tolist() == ["luck", "high"]
+    with pytest.raises(ValueError, match="luck"):
+        Assumptions(luck=0.5)
+    with pytest.raises(ValueError, match="luck_persistence"):
+        Assumptions(luck_persistence=1.0)

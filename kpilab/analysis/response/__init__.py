@@ -4,6 +4,7 @@
 ``calibrate``  the cost of effort that makes the observed year a best response to the current plan
 ``predict``    best responses under a new plan and :func:`predict` (figures, intervals, sensitivity, verdict)
 ``pacing``     within a quarter or a year, each month re-planned from what the rep has sold so far
+``luck``       luck that lasts from month to month, read from the team's months where they show it
 ``bunching``   thresholds of a plan, the histogram of attainment around them, the pay at stake
 ``generate``   teams that behave by the model: known costs (round trips), ``make_team(..., plan=...)``
 ``responder``  one calibration, the expected year under any plan (the tuner's "as reps would respond")

@@ -109,6 +109,11 @@ class Calibration:
     def gamma(self) -> np.ndarray:
         return self.draws["gamma"].to_numpy(float)
 
+    @property
+    def luck(self) -> np.ndarray:
+        """The lasting luck of each draw (:attr:`~.model.Assumptions.luck`), shape (D,)."""
+        return self.draws["luck"].to_numpy(float)
+
     def table(self, reps: np.ndarray) -> pd.DataFrame:
         """The centre draw per rep and family: marginal pay, k, m, and whether k came from the elasticity."""
         r, f = self.k.shape[1:]

@@ -50,7 +50,8 @@ from ...errors import DataError
 from ...i18n.messages import msg
 from ...plan import Plan, Scheme
 
-__all__ = ["FAMILIES", "Assumptions", "Funnel", "Payer", "simulate", "retime", "decision_units", "per_period"]
+__all__ = ["FAMILIES", "Assumptions", "Funnel", "Payer", "simulate", "retime", "decision_units", "per_period",
+           "luck_path"]
 
 #: Activity families and the activity count each one drives directly.
 FAMILIES: tuple[str, ...] = ("phone", "meetings", "paperwork", "follow_ups")
@@ -101,6 +102,28 @@ class Assumptions:
         sale worth far more (or less) than the next month's first.
     optimise_scenarios
         Simulated years over which a rep takes expected pay when choosing effort.
+    luck, luck_range, luck_persistence
+        Luck that lasts: the value of a month's new business moves with a
+        demand level of the rep's territory and clients (budgets, a key
+        account won or lost, the local market), log-normal with a standard
+        deviation of ``luck`` that follows an AR(1) from month to month with
+        persistence ``luck_persistence`` (0.8 a month: half of a shock is
+        gone after about three months). The rep sees the month's level (the
+        pipeline tells them), not the next one's, and re-plans with it
+        (:mod:`.pacing`). Centre 0, range 0-30 %: one year of a team's months
+        cannot tell a level that lasts from the rep's ability (each rep's mean
+        absorbs it), and what remains month to month in the synthetic teams
+        is what removing the means leaves (lag-one correlation -0.05 to
+        -0.09, about the -1/11 of twelve months with no lasting luck), so the
+        centre is the model with independent months and the interval covers
+        lasting luck up to 30 % (a rep's year then varies by about 20 %,
+        against 9 % from independent months alone). A stated assumption, not
+        an estimate; the persistence is assumed, not varied.
+    luck_from_data
+        Read the centre of ``luck`` from the team's months where they show
+        luck that lasts (:func:`~.luck.lasting_luck`: adjacent months
+        correlate beyond what no lasting luck gives); the stated ``luck``
+        otherwise. :func:`~.predict.predict` says which.
     """
 
     gamma: float = 4.0
@@ -117,6 +140,10 @@ class Assumptions:
     optimise_scenarios: int = 16
     shifts: tuple[float, ...] = (0.0, -0.4, -0.2, 0.2, 0.4)
     timing_cost: float = 0.005
+    luck: float = 0.0
+    luck_range: tuple[float, float] = (0.0, 0.30)
+    luck_persistence: float = 0.8
+    luck_from_data: bool = True
 
     def __post_init__(self) -> None:
         lo, hi = self.gamma_range
@@ -129,16 +156,23 @@ class Assumptions:
             raise ValueError(msg("api_errors.response_counts_positive"))
         if 0.0 not in self.shifts or any(abs(x) > 0.5 for x in self.shifts) or self.timing_cost < 0:
             raise ValueError(msg("api_errors.response_shifts", shifts=self.shifts, timing_cost=self.timing_cost))
+        lo, hi = self.luck_range
+        if not (0.0 <= lo <= self.luck <= hi and 0.0 <= self.luck_persistence < 1.0):
+            raise ValueError(msg("api_errors.response_luck", luck_range=self.luck_range, luck=self.luck,
+                                 persistence=self.luck_persistence))
 
     def draws(self) -> pd.DataFrame:
         """The parameter sets evaluated: the centre, then each assumption at either end of its range
-        (one at a time, so each swing is that assumption's alone: the sensitivity table)."""
-        g, e = self.gamma, self.elasticity
-        rows = [("centre", "", g, e),
-                ("gamma", "low", self.gamma_range[0], e), ("gamma", "high", self.gamma_range[1], e),
-                ("elasticity", "low", g, self.elasticity_range[0]),
-                ("elasticity", "high", g, self.elasticity_range[1])]
-        return pd.DataFrame(rows, columns=["assumption", "end", "gamma", "elasticity"])
+        (one at a time, so each swing is that assumption's alone: the sensitivity table). An end equal to
+        the centre (lasting luck: centre 0, the low end 0) is the centre's own draw and is not repeated."""
+        centre = {"gamma": self.gamma, "elasticity": self.elasticity, "luck": self.luck}
+        rows = [("centre", "", *centre.values())]
+        for name, ends in (("gamma", self.gamma_range), ("elasticity", self.elasticity_range),
+                           ("luck", self.luck_range)):
+            for end, value in zip(("low", "high"), ends):
+                if value != centre[name]:
+                    rows.append((name, end, *{**centre, name: value}.values()))
+        return pd.DataFrame(rows, columns=["assumption", "end", *centre])
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,7 +239,9 @@ class Funnel:
         return cls(frame, reps, periods, activity, meetings, close, size, repeat, a)
 
     def noise(self, n_scenarios: int, rng: np.random.Generator, stratified: bool = False) -> np.ndarray:
-        """Standard normals for (scenario, rep, period): activity form, meetings, deals, deal value.
+        """Standard normals for (scenario, rep, period): activity form, meetings, deals, deal value, and the
+        demand level (an AR(1) path with :attr:`Assumptions.luck_persistence`, each month's value a
+        standard normal; :func:`luck_path`).
 
         ``stratified``: Latin hypercube draws; for each rep, period and kind of
         noise the ``n_scenarios`` values fall one in each of ``n_scenarios``
@@ -215,11 +251,30 @@ class Funnel:
         from one grid level to the next by luck).
         """
         shape = (4, n_scenarios, *self.shape)
+        # The demand level comes from a child stream: the other draws stay what they were before it existed.
+        level = rng.spawn(1)[0]
         if not stratified:
-            return rng.standard_normal(shape)
-        from scipy.special import ndtri
-        bands = rng.permuted(np.broadcast_to(np.arange(n_scenarios)[None, :, None, None], shape), axis=1)
-        return ndtri((bands + rng.random(shape)) / n_scenarios)
+            z = rng.standard_normal(shape)
+            shocks = level.standard_normal(shape[1:])
+        else:
+            from scipy.special import ndtri
+            bands = rng.permuted(np.broadcast_to(np.arange(n_scenarios)[None, :, None, None], shape), axis=1)
+            z = ndtri((bands + rng.random(shape)) / n_scenarios)
+            bands = level.permuted(np.broadcast_to(np.arange(n_scenarios)[:, None, None], shape[1:]), axis=0)
+            shocks = ndtri((bands + level.random(shape[1:])) / n_scenarios)
+        return np.concatenate([z, luck_path(shocks, self.assumptions.luck_persistence)[None]])
+
+
+def luck_path(shocks: np.ndarray, rho: float) -> np.ndarray:
+    """An AR(1) path over the last axis from independent standard normals: ``u[0] = shocks[0]``,
+    ``u[t] = rho * u[t - 1] + sqrt(1 - rho**2) * shocks[t]``, so every month is a standard normal and
+    months ``h`` apart correlate by ``rho**h``."""
+    out = np.empty_like(shocks)
+    out[..., 0] = shocks[..., 0]
+    keep = np.sqrt(1.0 - rho * rho)
+    for t in range(1, shocks.shape[-1]):
+        out[..., t] = rho * out[..., t - 1] + keep * shocks[..., t]
+    return out
 
 
 def per_period(effort: np.ndarray, periods: int) -> np.ndarray:
@@ -227,7 +282,8 @@ def per_period(effort: np.ndarray, periods: int) -> np.ndarray:
     return np.repeat(effort[..., None, :], periods, axis=-2)
 
 
-def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[str, np.ndarray]:
+def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None,
+             luck: float | np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Activity, deals and revenue for effort levels.
 
     Parameters
@@ -237,7 +293,11 @@ def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[s
         every period; or (..., reps, periods, families) with ``effort.ndim >= 4``
         (the leading axes are blocks: parameter draws, grid points).
     z
-        From :meth:`Funnel.noise`, shape (4, S, R, P); None for expected values.
+        From :meth:`Funnel.noise`, shape (5, S, R, P); None for expected values.
+    luck
+        The standard deviation of the lasting demand level (:attr:`Assumptions.luck`, the default), a
+        number or one per block (the leading axes of ``effort``): new revenue is multiplied by
+        ``exp(luck * u - luck**2 / 2)``, ``u`` the path in ``z[4]`` (mean 1).
 
     Returns
     -------
@@ -253,7 +313,7 @@ def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[s
         form = meet_n = deal_z = value_z = np.zeros((1, *funnel.shape))
         sig = 0.0
     else:
-        form, meet_n, deal_z, value_z = z
+        form, meet_n, deal_z, value_z, level = z
         sig = _FORM_SIGMA
     shock = np.exp(sig * form - sig * sig / 2)
     out = {_ACTIVITY[f]: funnel.activity[f] * e[f] * shock for f in ("phone", "paperwork", "follow_ups")}
@@ -268,6 +328,11 @@ def simulate(funnel: Funnel, effort: np.ndarray, z: np.ndarray | None) -> dict[s
     value = np.exp(per_deal * value_z - per_deal ** 2 / 2) if z is not None else 1.0
     repeat = funnel.repeat * e["follow_ups"] ** a.repeat_from_follow_ups
     out["repeat_revenue"] = repeat * np.ones_like(deals)
+    if z is not None:
+        lead = effort.shape[:-3] if effort.ndim >= 4 else effort.shape[:-2]
+        u = np.asarray(a.luck if luck is None else luck, float)
+        u = np.broadcast_to(u, lead).reshape(*lead, 1, 1, 1) if u.ndim else u
+        value = value * np.exp(u * level - u * u / 2)
     out["revenue"] = deals * funnel.deal_size * value + repeat
     return out
 
@@ -371,6 +436,12 @@ class Payer:
                            np.tile(cols.base, n), np.tile(cols.target_bonus, n))
         self.view: Resolved = replace(one, n=cols.n * n, columns=columns, row_plan=tile(one.row_plan),
                                       given=tile(one.given), team_group=group, n_scenarios=n)
+
+    def reads(self, metric: str) -> bool:
+        """Whether the plan's pay reads ``metric`` (a fact it does not read need not be passed to :meth:`pay`)."""
+        if self.stacked is not None:
+            return metric in self.stacked.columns
+        return metric in self.view.columns.facts
 
     def pay(self, facts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The payout columns (flat rows) for facts of shape (blocks, scenarios, R, P)."""

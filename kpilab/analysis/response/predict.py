@@ -27,6 +27,7 @@ from ..differentiation import DifferentiationReport, differentiation
 from .bunching import Bunching, bunching, thresholds
 from .calibrate import Calibration, calibrate
 from .model import FAMILIES, Assumptions, Funnel, Payer, decision_units, retime, simulate, unit_matrix
+from .luck import LuckEvidence, read_luck
 from .pacing import pace
 from ...i18n.messages import msg
 
@@ -95,7 +96,7 @@ def best_response(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, z: np
                 levels = np.clip(levels, lo, hi)
                 trial[..., i] = levels[..., units]
                 e, kk, mm = trial[..., i], k[..., i], m[..., i]
-            facts = simulate(funnel, trial.reshape(d * g, r, periods, f), z)
+            facts = simulate(funnel, trial.reshape(d * g, r, periods, f), z, np.repeat(calib.luck, g))
             pay = payer.period_pay(facts).reshape(d, g, r, periods)
             gam = gamma[..., None] if i is None else gamma
             own = mm * e - kk * e ** gam / gam                        # the cost that differs across the grid
@@ -125,7 +126,7 @@ def lived_year(plan: Plan | Scheme, funnel: Funnel, calib: Calibration, effort: 
     """
     policy = pace(plan, funnel, calib, effort, z_choice)
     if policy is None:
-        return simulate(funnel, effort, z), effort
+        return simulate(funnel, effort, z, calib.luck), effort
     facts, lived = policy.follow(funnel, z)
     return facts, lived.mean(1)
 
@@ -156,16 +157,20 @@ def best_timing(plan: Plan | Scheme, funnel: Funnel, effort: np.ndarray, z: np.n
     onehot = unit_matrix(units)
     levels = np.asarray(a.shifts, float)
     g = len(levels)
-    payer = Payer(plan, funnel, d * g, s)
-    facts = {k: np.repeat(v, g, axis=0) for k, v in (facts or simulate(funnel, effort, z)).items()}
-    for part in (edges[0::2], edges[1::2]):
-        trial = np.repeat(shift[:, None], g, axis=1)                 # (D, G, S, R, P - 1)
-        trial[..., part] = levels[None, :, None, None, None]
-        moved_facts, moved = retime(facts, trial.reshape(d * g, s, r, -1))
-        pay = payer.pay(moved_facts)["total"].reshape(d, g, s, r, periods) @ onehot   # (D, G, S, R, U)
-        cost = a.timing_cost * moved.reshape(d, g, s, r, -1)[..., part]
-        u = pay[..., units[part]] + pay[..., units[part + 1]] - cost           # (D, G, S, R, pairs)
-        shift[..., part] = levels[u.argmax(1)]
+    payer = Payer(plan, funnel, g, s)
+    source = facts or simulate(funnel, effort, z)
+    # Only what the plan reads and what moves is repeated per level (the rest the pay never looks at).
+    needed = [k for k in source if payer.reads(k) or k in ("deals", "revenue", "repeat_revenue")]
+    for draw in range(d):          # one draw at a time: the levels of one draw stay in cache
+        drawn = {k: np.repeat(source[k][draw:draw + 1], g, axis=0) for k in needed}
+        for part in (edges[0::2], edges[1::2]):
+            trial = np.repeat(shift[draw][None], g, axis=0)             # (G, S, R, P - 1)
+            trial[..., part] = levels[:, None, None, None]
+            moved_facts, moved = retime(drawn, trial)
+            pay = payer.pay(moved_facts)["total"].reshape(g, s, r, periods) @ onehot   # (G, S, R, U)
+            cost = a.timing_cost * moved[..., part]
+            u = pay[..., units[part]] + pay[..., units[part + 1]] - cost           # (G, S, R, pairs)
+            shift[draw][..., part] = levels[u.argmax(0)]
     return shift
 
 
@@ -206,7 +211,9 @@ class Prediction:
     calibration
         The revealed cost of effort (:class:`~.calibrate.Calibration`).
     assumptions
-        The numbers assumed.
+        The numbers assumed (lasting luck as the team's months show it, :func:`~.luck.read_luck`).
+    luck
+        What the team's months say of luck that lasts (:class:`~.luck.LuckEvidence`).
     """
 
     team: pd.DataFrame
@@ -220,6 +227,7 @@ class Prediction:
     attainment: pd.DataFrame = field(default_factory=pd.DataFrame)
     bunching: Bunching | None = None
     timing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    luck: LuckEvidence | None = None
 
     @property
     def table(self) -> pd.DataFrame:
@@ -303,7 +311,8 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     if scenarios < 1:
         raise ValueError(msg("api_errors.response_scenarios", scenarios=scenarios))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    funnel = Funnel.from_team(team, a)
+    funnel, luck = read_luck(Funnel.from_team(team, a))
+    a = funnel.assumptions                                           # lasting luck as the months show it
     z_opt = funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)
     z_out = funnel.noise(scenarios, rng)
     calib = calibrate(current, funnel, z_opt)
@@ -347,7 +356,9 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
     sens = []
     for name in draws["assumption"].unique()[1:]:
         rows = draws.index[draws["assumption"] == name]
-        lo, hi = rows[draws.loc[rows, "end"].eq("low")][0], rows[draws.loc[rows, "end"].eq("high")][0]
+        # An end equal to the centre is the centre's own draw (Assumptions.draws does not repeat it).
+        ends = {e: (rows[draws.loc[rows, "end"].eq(e)].tolist() or [0])[0] for e in ("low", "high")}
+        lo, hi = ends["low"], ends["high"]
         entry = {"assumption": name, "low_value": draws.loc[lo, name], "high_value": draws.loc[hi, name]}
         for fig in ("revenue", "pay", "profit_after_pay"):
             entry[f"{fig}_low"] = after[fig][lo].sum()
@@ -396,7 +407,7 @@ def predict(current_plan: Plan | Scheme | Mapping[str, Any], new_plan: Plan | Sc
             verdict_rows.append({"case": name, "end": end, "passed": rep.passed,
                                  "rho": rep.metrics.get("rho"), "top_to_minimum": rep.metrics.get("top_to_minimum")})
     return Prediction(team_table, per_rep, effort_table, sensitivity, pd.DataFrame(verdict_rows), calib, a,
-                      reports, attainment, bunch, timing)
+                      reports, attainment, bunch, timing, luck)
 
 
 def _revenue_target(plan: Plan | Scheme, funnel: Funnel) -> np.ndarray | None:

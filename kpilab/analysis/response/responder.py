@@ -17,6 +17,7 @@ import pandas as pd
 
 from ...plan import Plan, Scheme
 from .calibrate import Calibration, calibrate
+from .luck import read_luck
 from .model import Assumptions, Funnel, retime, simulate
 from .predict import best_response, best_timing, lived_year
 
@@ -51,7 +52,7 @@ class Responder:
                  assumptions: Assumptions | None = None) -> None:
         self.current = current
         a = assumptions or Assumptions()
-        self.funnel = Funnel.from_team(team, a)
+        self.funnel, self.luck = read_luck(Funnel.from_team(team, a))
         self.scenarios = scenarios
         rng = np.random.default_rng(seed)          # drawn in predict's order
         self.z = self.funnel.noise(min(a.optimise_scenarios, scenarios), rng, stratified=True)

@@ -51,6 +51,9 @@ def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
              t("response.assumptions.elasticity", lang, value=fmt_number(a.elasticity, lang, 2),
                low=fmt_number(a.elasticity_range[0], lang, 2), high=fmt_number(a.elasticity_range[1], lang, 2),
                share=fmt_percent(share, lang)),
+             t("response.assumptions.luck", lang, value=fmt_percent(a.luck, lang),
+               high=fmt_percent(a.luck_range[1], lang)),
+             *_luck_evidence(prediction, lang),
              t("response.assumptions.bounds", lang, low=fmt_percent(a.effort_bounds[0], lang),
                high=fmt_percent(a.effort_bounds[1], lang)),
              t("response.assumptions.timing", lang, share=fmt_percent(max(abs(x) for x in a.shifts), lang),
@@ -60,6 +63,16 @@ def assumptions_text(prediction: "Prediction", lang: str = "en") -> str:
              t("response.assumptions.limits", lang),
              t("response.assumptions.not_forecast", lang)]
     return "\n".join(lines)
+
+
+def _luck_evidence(prediction: "Prediction", lang: str) -> list[str]:
+    """What the team's months say of lasting luck: read from them, or not shown (no line without evidence)."""
+    e = prediction.luck
+    if e is None or not np.isfinite(e.standard_error):
+        return []
+    key = "response.assumptions.luck_read" if e.shown else "response.assumptions.luck_not_read"
+    return [t(key, lang, correlation=fmt_number(e.correlation, lang, 2), without=fmt_number(e.without, lang, 2),
+              size=fmt_percent(e.size, lang))]
 
 
 def summary_text(prediction: "Prediction", lang: str = "en") -> str:
