@@ -73,8 +73,9 @@ def same_state(a: Any, b: Any) -> None:
 
 @pytest.fixture
 def threads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Small tables take the threaded walk too (it starts at 200,000 rows, in blocks of 4,096 series: here
-    2); counts the walks that went on two threads and the holdbacks released at once."""
+    """Small tables take the threaded paths too (they start at 200,000 rows; a grid's walk goes in blocks of
+    8,192 series: here 2); counts the walks that went on two threads, the holdbacks released at once, the
+    grids' totals taken at once and the true-ups paid core by core."""
     seen = {"threads": 0, "at_once": 0, "totals_at_once": 0, "fused": 0}
     monkeypatch.setattr(evaluation, "_PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(monthly, "_PARALLEL_MIN_ROWS", 1)
