@@ -299,3 +299,16 @@ def test_a_huge_amount_on_a_long_table_is_found_by_every_core(carried: bool) -> 
         spec["draw"] = {"amount": 25000}
     with pytest.raises(kpilab.DataError, match=r"row 200009, rep R16667, period 2026-04, column commission: commission comes to 450,000,000,000,000"):
         kpilab.evaluate(kpilab.Plan.from_dict(spec), frame)
+
+
+def test_a_bad_sanction_cell_read_ahead_on_a_long_table_is_named_by_row() -> None:
+    """From 200,000 rows one plan's sanction and cancelled-revenue columns are read beside the resolving (in
+    the key check's thread); a bad cell is still reported where a sequential pass reads it, naming its row."""
+    n = 240_000
+    frame = pd.DataFrame({"rep_id": np.repeat([f"R{i}" for i in range(n // 12)], 12),
+                          "period": np.tile([f"2026-{m:02d}" for m in range(1, 13)], n // 12),
+                          "revenue": np.full(n, 1e6), "sanction": np.zeros(n, dtype=object)})
+    frame.loc[230_001, "sanction"] = "two"
+    p = kpilab.Plan.from_dict({**BASE, "sanction": {"per_sanction": 0.3}, "clawback": {"rate": 0.05}})
+    with pytest.raises(kpilab.DataError, match=r"row 230003, rep R19166, period 2026-10, column sanction"):
+        kpilab.evaluate(p, frame)

@@ -83,17 +83,40 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                     out[col][rows] = values
         return out, paid_before
 
-    # The key check (hashing strings, GIL-bound) overlaps the numpy work of resolving, and of paying when no
-    # part of the plan depends on the month, as in evaluate.
+    # the series and their months are numbered when something goes from month to month: totals to date, a
+    # balance, or a state carried in (else only when the carried state's keys are asked for)
+    rules = [p.periods for p in plans.values()]
+    walked = bool(columns) or carried is not None or any(r.holdback is not None or r.clawback is not None or
+                                                         r.draw is not None for r in rules)
+
+    # one plan's optional columns of the mechanics are read beside the resolving too
+    ahead = [c for c, on in ((SANCTION_COLUMN, rules[0].sanction is not None),
+                             (CANCELLED_COLUMN, rules[0].clawback is not None)) if on] if len(plans) == 1 else []
+
+    def keyed() -> tuple[dict[str, tuple[np.ndarray, int]], Any, dict[str, Any]]:
+        """The key check, then the months and series it numbers and the columns read ahead (a bad month label
+        or cell is kept, to be reported where a sequential pass would read it)."""
+        checked = _check_keys(frame, loc, known)
+        done: dict[str, Any] = {}
+        for name, work in [("series", lambda: _series(frame, loc, checked, walked))] + \
+                [(c, lambda c=c: _optional(frame, c, loc, 0.0)) for c in ahead]:
+            try:
+                done[name] = work()
+            except DataError as error:
+                done[name] = error
+        return checked, done.pop("series"), done
+
+    # The key check and the numbering of the series (hashing strings, GIL-bound) overlap the numpy work of
+    # resolving, and of paying when no part of the plan depends on the month, as in evaluate.
     # plan versions read the period column before the key check is done: its codes are worked out once
     known = {"period": _codes(frame["period"])} if versioned and "period" in frame.columns else None
-    keys_job = pool.submit(_check_keys, frame, loc, known) if pool is not None else None
+    keys_job = pool.submit(keyed) if pool is not None else None
     early = None
     try:
         keys = _check_keys(frame, loc, known) if keys_job is None else None
         given = version_rows(plan, frame, loc, known and known["period"]) if versioned else None
-        cols, row_plan = _resolve(plans, frame, loc, keys_job.result if keys_job is not None else lambda: keys,
-                                  given)
+        cols, row_plan = _resolve(plans, frame, loc, (lambda: keys_job.result()[0]) if keys_job is not None
+                                  else lambda: keys, given)
         # ---- 1. row-local rules: proration and the ramp scale salary and targets
         cols = _row_local(plans, row_plan, frame, loc, cols)
         if not columns:
@@ -102,20 +125,15 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
         if keys_job is not None:
             keys_job.result()  # a key problem is reported first, as in a sequential check
         raise
-    keys = keys_job.result() if keys_job is not None else keys
+    keys, numbered, read_ahead = keys_job.result() if keys_job is not None else (keys, None, {})
+    if numbered is None:
+        numbered = _series(frame, loc, keys, walked)
+    if isinstance(numbered, DataError):
+        raise numbered
     n = cols.n
-    month = _months(frame, loc, keys["period"])
-    # the series and their months are numbered when something goes from month to month: totals to date, a
-    # balance, or a state carried in (else only when the carried state's keys are asked for)
-    rules = [p.periods for p in plans.values()]
-    walked = bool(columns) or carried is not None or any(r.holdback is not None or r.clawback is not None or
-                                                         r.draw is not None for r in rules)
-    sid = _series_codes(frame, keys) if walked else None
-    n_series = int(sid.max()) + 1 if sid is not None else 0
+    month, sid, n_series, per_grid, blocks = numbered
     labels = _key_labels(frame, sid, n_series) if carried is not None else None
     state = _State(n_series, _adopt(carried, labels) if carried is not None else None)
-    per_grid = _grid(month, sid, n_series) if walked else None
-    blocks = _month_blocks(month, sid, n_series, per_grid) if walked else []
 
     def keys_of_series() -> pd.DataFrame:
         codes = sid if sid is not None else _series_codes(frame, keys)
@@ -219,11 +237,17 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
 
     # ---- 4-8. the carried mechanics on each month's variable pay
     par = _parameters(plans, row_plan, n)
-    sanction = _optional(frame, SANCTION_COLUMN, loc, 0.0) if np.any(par["sanction_on"]) else None
+    def optional(column: str) -> np.ndarray | None:
+        value = read_ahead[column] if column in read_ahead else _optional(frame, column, loc, 0.0)
+        if isinstance(value, DataError):
+            raise value
+        return value
+
+    sanction = optional(SANCTION_COLUMN) if np.any(par["sanction_on"]) else None
     owed_now = None
     earned = out["variable"]  # (total − base, as section 7 paid it)
     if np.any(par["clawback_on"]):
-        cancelled = _optional(frame, CANCELLED_COLUMN, loc, 0.0)
+        cancelled = optional(CANCELLED_COLUMN)
         cancelled = np.zeros(n) if cancelled is None else cancelled
         owed_now = par["clawback_rate"] * cancelled
         if np.any(par["clawback_earned"]):
@@ -440,3 +464,15 @@ def _row_spans(n: int, per_grid: int | None, pool: ThreadPoolExecutor | None) ->
     whole = n // step
     cut = [whole * i // _WORKERS * step for i in range(_WORKERS)] + [n]
     return [(lo, hi) for lo, hi in zip(cut[:-1], cut[1:]) if hi > lo]
+
+
+def _series(frame: pd.DataFrame, loc: _Locator, keys: dict[str, tuple[np.ndarray, int]], walked: bool) -> tuple:
+    """Each row's month, and when something goes from month to month (``walked``) its series, their number,
+    the grid's months (:func:`_grid`) and the blocks of months."""
+    month = _months(frame, loc, keys["period"])
+    if not walked:
+        return month, None, 0, None, []
+    sid = _series_codes(frame, keys)
+    n_series = int(sid.max()) + 1
+    per_grid = _grid(month, sid, n_series)
+    return month, sid, n_series, per_grid, _month_blocks(month, sid, n_series, per_grid)
