@@ -294,10 +294,10 @@ def _holdback_rows(held: np.ndarray, month: np.ndarray, per_grid: int, after: in
     (zeros before) and ``balance`` of those rows, and leaves their slots as the walk month by month would."""
     n = len(held)
     full = n // per_grid
+    end = min(hi, full * per_grid)  # (the whole series end here)
     pieces = []
-    if min(hi, full * per_grid) > lo:
-        pieces.append((slice(lo, min(hi, full * per_grid)), slice(lo // per_grid, min(hi, full * per_grid) // per_grid),
-                       per_grid))
+    if end > lo:
+        pieces.append((slice(lo, end), slice(lo // per_grid, end // per_grid), per_grid))
     if hi > full * per_grid:  # a last series cut short: its months are the first ones
         pieces.append((slice(full * per_grid, n), slice(full, full + 1), n - full * per_grid))
     for rows, series, width in pieces:

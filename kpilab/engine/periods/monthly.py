@@ -191,9 +191,8 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
                     _grid_to_date(state, scope, here[scope], [(name, how, inputs[src], outputs[dst]) for
                                                               name, how, src, dst in tracks[scope]], per_grid, *span)
 
-        cores = _WORKERS if pool is not None and n >= _PARALLEL_MIN_ROWS and full >= _WORKERS else 1
-        cut = [full * i // cores for i in range(cores + 1)]
-        _on_cores(totals, [[span] for span in zip(cut[:-1], cut[1:])], pool)
+        whole = [(lo // per_grid, min(hi, full * per_grid) // per_grid) for lo, hi in _row_spans(n, per_grid, pool)]
+        _on_cores(totals, [[span] for span in whole if span[1] > span[0]], pool)
         if n > full * per_grid:
             _SideBySide(to_date, per_grid, n, month[:per_grid], inputs, outputs).tail()
     elif columns:
@@ -341,7 +340,7 @@ def evaluate_periods(plan: Plan | Scheme | PlanVersions, frame: pd.DataFrame, lo
             if "holdback" in mo:
                 mo["released"] = tr["released"]
             _prepare_state(par, state, mo, collect is not None)
-            paid = var.copy() if var is earned else var  # (the walk writes each row once, after reading it)
+            paid = var  # (the walk writes each row once, after reading it; var is the row steps' own array)
             per_row = [k for k, v in par.items() if np.ndim(v)]  # a scheme's parameters differ by row
 
             def walk(rows: Any, si: Any, m: int, x: dict[str, Any], out: dict[str, np.ndarray]) -> None:
